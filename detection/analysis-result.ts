@@ -1,0 +1,222 @@
+/**
+ * `AnalysisResult`: the versioned, plain-JSON contract between analysis and everything after
+ * it (report, exports, collect's summary, fleet view). Report templates import only these
+ * types (lint-enforced). Bump `ANALYSIS_SCHEMA_VERSION` on any breaking change.
+ */
+
+export const ANALYSIS_SCHEMA_VERSION = 1 as const;
+
+export const VERDICTS = ['COMPROMISED', 'SUSPICIOUS', 'NO_INDICATORS'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** Sigma's levels, most severe first. */
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'informational'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export type ArtefactKind = 'evtx' | 'errorlog' | 'sql-export' | 'pe' | 'sysinfo' | 'manifest' | 'trace' | 'other';
+
+/** Where a piece of evidence is: enough to find it again in the bundle or on the host. */
+export interface EvidenceRef {
+  /** Original path on the suspect host, e.g. `C:\Windows\System32\winevt\Logs\Application.evtx`. */
+  artefact: string;
+  /** Path inside the bundle (`files/C/Windows/...`) when it came from one. */
+  storedPath?: string;
+  kind: ArtefactKind;
+  /** EVTX EventRecordID. */
+  recordId?: number;
+  /** 1-based line (ERRORLOG, SQL export). */
+  line?: number;
+  /** Byte offset in the artefact. */
+  offset?: number;
+  /** UTC ISO-8601. */
+  timestamp?: string;
+  /** A short excerpt of the evidence (attacker-controlled text: escape when rendering). */
+  excerpt: string;
+}
+
+export type FindingSource = 'sigma' | 'esp' | 'yara' | 'baseline' | 'correlation' | 'sql' | 'coverage';
+
+export interface Finding {
+  /** Unique within this result (e.g. `F001`). */
+  id: string;
+  /** Rule or heuristic id (Sigma rule id, `esp.outside-binn`, ...). */
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  /** ATT&CK technique ids, e.g. `T1505.001`. */
+  attack: string[];
+  source: FindingSource;
+  explanation: string;
+  nextSteps: string[];
+  evidence: EvidenceRef[];
+  /** How many events/items matched (evidence may list only the first few). */
+  count: number;
+  firstSeen?: string;
+  lastSeen?: string;
+}
+
+export interface YaraHit {
+  rule: string;
+  /** Rule file the rule came from (`rules/yara/espy.yar`, a user file). */
+  source: string;
+  tags: string[];
+  strings: { id: string; offset: number }[];
+}
+
+export type Suspicion = 'malicious' | 'suspicious' | 'benign' | 'unknown';
+export type LocationClass = 'binn' | 'sql-server' | 'outside' | 'unknown';
+
+/** The DLL file behind an ESP, when espy saw it. */
+export interface EspFile {
+  present: boolean;
+  /** Original path where it was found. */
+  path?: string;
+  storedPath?: string;
+  size?: number;
+  md5?: string;
+  sha1?: string;
+  sha256?: string;
+  created?: string;
+  modified?: string;
+  isPe?: boolean;
+  isEsp?: boolean;
+  espReasons?: string[];
+  exports?: string[];
+  signed?: boolean;
+  signer?: string;
+  company?: string;
+  yara: YaraHit[];
+}
+
+export interface EspUse {
+  count: number;
+  first?: string;
+  last?: string;
+  /** Artefacts that show it (e.g. `Application.evtx 8128`, `ERRORLOG`, `Sysmon 7`). */
+  sources: string[];
+}
+
+/** One ESP DLL and everything known about it, unified from every source. */
+export interface EspEntry {
+  /** Procedure names (from 8128, the SQL export, the DLL's exports). */
+  procedures: string[];
+  /** DLL as named by the evidence (`xpstar.dll`, `C:\ProgramData\maggie.dll`). */
+  dll: string;
+  /** Full path where known. */
+  dllPath?: string;
+  location: LocationClass;
+  /** In the server's registered ESP list (SQL export); null when no export was given. */
+  registered: boolean | null;
+  registeredAt?: string;
+  isMsShipped?: boolean;
+  loads: EspUse;
+  executions: EspUse;
+  file?: EspFile;
+  suspicion: Suspicion;
+  reasons: string[];
+  /** In the baseline given with --baseline (undefined when none). */
+  inBaseline?: boolean;
+}
+
+export interface Login {
+  name: string;
+  type: string;
+  createDate?: string;
+  modifyDate?: string;
+  isDisabled?: boolean;
+  isSysadmin: boolean;
+  /** Created inside the incident window. */
+  createdDuringIncident: boolean;
+  source: string;
+}
+
+export interface TimelineEntry {
+  /** UTC ISO-8601. */
+  timestamp: string;
+  /** The artefact's own local time when it was converted (ERRORLOG). */
+  localTime?: string;
+  /** Short source label: `Application.evtx`, `ERRORLOG`, `Sysmon`, `SQL export`. */
+  source: string;
+  provider?: string;
+  eventId?: number;
+  /** One line: the rendered message. */
+  message: string;
+  severity?: Severity;
+  ruleIds: string[];
+  ref: EvidenceRef;
+}
+
+export interface CoverageEntry {
+  /** What this is: `Application event log`, `Sysmon`, `ERRORLOG (MSSQLSERVER)`, `SQL export: ESPs`. */
+  source: string;
+  present: boolean;
+  artefacts: string[];
+  firstEvent?: string;
+  lastEvent?: string;
+  records: number;
+  failed: number;
+  recovered: number;
+  /** Gaps and caveats in words ("no Sysmon installed", "ERRORLOG rotated: earliest entry ..."). */
+  notes: string[];
+}
+
+export interface SqlInstance {
+  /** `MSSQLSERVER` or the instance name. */
+  name: string;
+  /** Event log provider: `MSSQLSERVER` or `MSSQL$NAME`. */
+  provider: string;
+  /** Instance root, e.g. `C:\Program Files\Microsoft SQL Server\MSSQL14.MSSQLSERVER`. */
+  root?: string;
+  version?: string;
+  errorlogPaths: string[];
+}
+
+export interface RuleLoadReport {
+  sigmaLoaded: number;
+  sigmaRejected: { path: string; line?: number; reason: string }[];
+  yaraRules: number;
+  yaraErrors: { path: string; line?: number; reason: string }[];
+}
+
+export interface AnalysisResult {
+  schemaVersion: typeof ANALYSIS_SCHEMA_VERSION;
+  espyVersion: string;
+  /** When the analysis ran (UTC ISO-8601). */
+  generatedAt: string;
+  /** The command line that produced it. */
+  command?: string;
+  host: {
+    name: string;
+    os?: string;
+    domain?: string;
+    timeZone?: string;
+    sqlInstances: SqlInstance[];
+  };
+  source: {
+    kind: 'bundle' | 'folder' | 'live';
+    path: string;
+    bundleName?: string;
+    bundleSha256?: string;
+    collectedAt?: string;
+    /** The machine that ran the collection (never the suspect host for image sources). */
+    collectedBy?: string;
+  };
+  verdict: { verdict: Verdict; reasons: string[] };
+  /** Earliest to latest evidence of malicious activity, when any. */
+  incidentWindow?: { start: string; end: string };
+  findings: Finding[];
+  esps: EspEntry[];
+  logins: Login[];
+  timeline: TimelineEntry[];
+  coverage: CoverageEntry[];
+  ruleLoad: RuleLoadReport;
+  /** The collection log lines and manifest summary, when analysing a bundle. */
+  collection?: {
+    log: string[];
+    manifest: { files: number; bytes: number; errors: number; incomplete: boolean };
+  };
+  /** Artefacts that could not be read, and why. */
+  errors: { artefact: string; message: string }[];
+  /** Milliseconds per phase. */
+  timings: Record<string, number>;
+}

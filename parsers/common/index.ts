@@ -1,0 +1,4 @@
+export * from './errors.js';
+export * from './byte-source.js';
+export * from './byte-reader.js';
+export * from './time.js';
