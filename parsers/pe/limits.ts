@@ -1,0 +1,33 @@
+/**
+ * Named limits for the PE parser (STYLE §15). Breaching one throws `LimitExceededError`
+ * inside a sub-parser, which `parsePe` turns into a diagnostic.
+ */
+
+/** The PE/COFF spec caps sections at 96; the loader accepts more, we allow some slack. */
+export const MAX_PE_SECTIONS = 256;
+/** Import descriptors per table (real DLLs: tens). */
+export const MAX_IMPORT_DESCRIPTORS = 4096;
+/** Thunks per imported DLL. */
+export const MAX_IMPORT_THUNKS_PER_DLL = 65_536;
+/** Thunks over the whole import (and delay-import) table. */
+export const MAX_IMPORT_THUNKS_TOTAL = 262_144;
+/** Export address-table entries (ordinals are 16-bit). */
+export const MAX_EXPORT_FUNCTIONS = 65_536;
+/** Export names. */
+export const MAX_EXPORT_NAMES = 65_536;
+/** Length of any ASCIIZ name (DLL names, function names, forwarders), bytes. */
+export const MAX_NAME_BYTES = 4096;
+/** Resource directory nesting (type / name / language is 3). */
+export const MAX_RESOURCE_DEPTH = 8;
+/** Resource directory entries visited over the whole tree. */
+export const MAX_RESOURCE_ENTRIES = 65_536;
+/** VS_VERSIONINFO nodes visited. */
+export const MAX_VERSION_NODES = 4096;
+/** VS_VERSIONINFO nesting depth (VS_VERSIONINFO / StringFileInfo / StringTable / String is 4). */
+export const MAX_VERSION_DEPTH = 6;
+/** WIN_CERTIFICATE entries in the attribute certificate table. */
+export const MAX_CERTIFICATES = 64;
+/** DER nesting depth. */
+export const MAX_DER_DEPTH = 32;
+/** Bytes `readPeHeaders` reads up front: DOS header, stub, NT headers and section table. */
+export const PE_HEADER_READ_BYTES = 64 * 1024;
