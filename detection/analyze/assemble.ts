@@ -1,0 +1,72 @@
+import { ANALYSIS_SCHEMA_VERSION, type AnalysisResult, type RuleLoadReport } from '../analysis-result.js';
+import { buildCoverage } from './coverage.js';
+import { baselineKey, buildEspInventory, type KnownEsps } from './esp-inventory.js';
+import { findingsFromEsps, findingsFromFiles, findingsFromHits, findingsFromLogins, finalizeFindings } from './findings.js';
+import type { AnalysisInputs } from './inputs.js';
+import { buildLogins } from './logins.js';
+import { buildTimeline } from './timeline.js';
+import { decideVerdict, incidentWindow } from './verdict.js';
+
+export interface AssembleMeta {
+  espyVersion: string;
+  generatedAt: string;
+  command?: string;
+  source: AnalysisResult['source'];
+  ruleLoad: RuleLoadReport;
+  known: KnownEsps;
+  timings: Record<string, number>;
+  collection?: AnalysisResult['collection'];
+}
+
+/** Pure: parsed evidence → AnalysisResult (STYLE §8 "analyse"). */
+export function assembleResult(inputs: AnalysisInputs, meta: AssembleMeta): AnalysisResult {
+  const baseline = inputs.baseline ? new Set(inputs.baseline.esps.map((e) => baselineKey(e.procedure, e.dll))) : undefined;
+  const esps = buildEspInventory({
+    events: inputs.events,
+    sqlEsps: inputs.sql?.esps,
+    dlls: inputs.dlls,
+    known: meta.known,
+    ...(baseline ? { baseline } : {}),
+  });
+  const drafts = [
+    ...findingsFromEsps(esps, inputs.events, inputs.sql),
+    ...findingsFromFiles(inputs.dlls, esps),
+    ...findingsFromHits(inputs.hits),
+  ];
+  // The window comes from the event and file evidence; logins created in it are then findings too.
+  const window0 = incidentWindow(finalizeFindings(drafts));
+  const logins = buildLogins(inputs.sql, window0);
+  drafts.push(...findingsFromLogins(logins));
+  const findings = finalizeFindings(drafts);
+  const window = incidentWindow(findings);
+  const coverage = buildCoverage(inputs.stats, inputs.sql, inputs.dlls);
+  const verdict = decideVerdict(findings, esps, coverage);
+  const timeline = buildTimeline({ hits: inputs.hits, events: inputs.events, esps, logins, sql: inputs.sql });
+
+  const host: AnalysisResult['host'] = { name: inputs.hostName, sqlInstances: inputs.sqlInstances };
+  const info = inputs.hostInfo ?? {};
+  for (const k of ['os', 'domain', 'timeZone'] as const) {
+    const v = info[k];
+    if (typeof v === 'string' && v) host[k] = v;
+  }
+  const result: AnalysisResult = {
+    schemaVersion: ANALYSIS_SCHEMA_VERSION,
+    espyVersion: meta.espyVersion,
+    generatedAt: meta.generatedAt,
+    host,
+    source: meta.source,
+    verdict,
+    findings,
+    esps,
+    logins,
+    timeline,
+    coverage,
+    ruleLoad: meta.ruleLoad,
+    errors: inputs.errors,
+    timings: meta.timings,
+  };
+  if (meta.command) result.command = meta.command;
+  if (window) result.incidentWindow = window;
+  if (meta.collection) result.collection = meta.collection;
+  return result;
+}

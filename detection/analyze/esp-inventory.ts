@@ -1,0 +1,360 @@
+import type { EspEntry, EspUse, LocationClass, Suspicion } from '../analysis-result.js';
+import { insertionStrings, namedField } from './event-fields.js';
+import type { DllFacts, SourcedEvent, SqlEspRow } from './inputs.js';
+import { hasDirectory, locationOf, normalizeWinPath, winBasename } from './windows-paths.js';
+
+/** Known Microsoft ESP DLL and procedure names (data from detection/esp). */
+export interface KnownEsps {
+  dlls: ReadonlySet<string>;
+  procedures: ReadonlySet<string>;
+}
+
+/** SQL Server event IDs that speak about ESP DLLs (mssql-artifacts.md). */
+export const ESP_EVENT_IDS = {
+  EXECUTE: 8128,
+  NO_GETXPVERSION: 8131,
+  LOAD_ATTEMPT: 33090,
+  LOAD_FAILED: 17750,
+  FUNCTION_MISSING: 17751,
+} as const;
+
+const SYSTEM_DLL_DIRS = /^[a-z]:\\windows\\(system32|syswow64|winsxs|microsoft\.net|assembly|servicing)\\/i;
+const SQLSERVR = /\\sqlservr\.exe$/i;
+
+export function isMssqlProvider(provider: string): boolean {
+  return /^(MSSQLSERVER|MSSQL\$[^$]+)$/i.test(provider);
+}
+
+interface Acc {
+  key: string;
+  dll: string;
+  dllPath?: string;
+  procedures: Set<string>;
+  loads: Use;
+  executions: Use;
+  noGetXpVersion: SourcedEvent[];
+  loadFailures: SourcedEvent[];
+  missingFunctions: string[];
+  sysmonLoads: number;
+  sql?: SqlEspRow;
+  file?: DllFacts;
+}
+
+class Use {
+  count = 0;
+  first: string | undefined;
+  last: string | undefined;
+  sources = new Set<string>();
+  add(ts: string, source: string): void {
+    this.count++;
+    if (ts && (this.first === undefined || ts < this.first)) this.first = ts;
+    if (ts && (this.last === undefined || ts > this.last)) this.last = ts;
+    this.sources.add(source);
+  }
+  toJson(): EspUse {
+    const u: EspUse = { count: this.count, sources: [...this.sources].sort() };
+    if (this.first !== undefined) u.first = this.first;
+    if (this.last !== undefined) u.last = this.last;
+    return u;
+  }
+}
+
+function sourceLabel(ev: SourcedEvent): string {
+  const file = winBasename(ev.artefact);
+  return ev.kind === 'errorlog' ? `${file} ${ev.summary.eventId}` : `${file} ${ev.summary.eventId}`;
+}
+
+/** The DLL named by an ESP-related event, and the procedure where the event has one. */
+export function espEventDll(ev: SourcedEvent): { dll: string; procedure?: string; version?: string } | undefined {
+  const { eventId, provider } = ev.summary;
+  if (provider.toLowerCase().includes('sysmon') || ev.summary.channel.toLowerCase().includes('sysmon')) {
+    if (eventId !== 7) return undefined;
+    const image = namedField(ev.event, 'Image') ?? '';
+    const loaded = namedField(ev.event, 'ImageLoaded') ?? '';
+    if (!SQLSERVR.test(image) || !loaded) return undefined;
+    return { dll: loaded };
+  }
+  if (!isMssqlProvider(provider)) return undefined;
+  const s = insertionStrings(ev.event);
+  switch (eventId) {
+    case ESP_EVENT_IDS.EXECUTE: {
+      const dll = s[0]?.trim();
+      if (!dll) return undefined;
+      const out: { dll: string; procedure?: string; version?: string } = { dll };
+      if (s[2]?.trim()) out.procedure = s[2].trim();
+      if (s[1]?.trim()) out.version = s[1].trim();
+      return out;
+    }
+    case ESP_EVENT_IDS.NO_GETXPVERSION:
+    case ESP_EVENT_IDS.LOAD_ATTEMPT:
+    case ESP_EVENT_IDS.LOAD_FAILED: {
+      const dll = s[0]?.trim();
+      return dll ? { dll } : undefined;
+    }
+    case ESP_EVENT_IDS.FUNCTION_MISSING: {
+      const dll = s[1]?.trim();
+      if (!dll) return undefined;
+      const out: { dll: string; procedure?: string } = { dll };
+      if (s[0]?.trim()) out.procedure = s[0].trim();
+      return out;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Sysmon 7 loads into sqlservr.exe are kept only when they can be ESPs (not system DLLs, not Binn runtime). */
+function isInterestingSysmonLoad(path: string, knownDllNames: ReadonlySet<string>): boolean {
+  const p = normalizeWinPath(path);
+  if (knownDllNames.has(winBasename(p).toLowerCase())) return true;
+  if (SYSTEM_DLL_DIRS.test(p)) return false;
+  return locationOf(p) !== 'binn' && !/\\program files( \(x86\))?\\/i.test(p);
+}
+
+export interface InventoryInput {
+  events: readonly SourcedEvent[];
+  sqlEsps: readonly SqlEspRow[] | undefined;
+  dlls: readonly DllFacts[];
+  known: KnownEsps;
+  /** Procedure/DLL pairs of the baseline; undefined when no baseline was given. */
+  baseline?: ReadonlySet<string>;
+}
+
+/** `procedure|dll basename`, lower-case: the identity used by baselines. */
+export function baselineKey(procedure: string, dll: string): string {
+  return `${procedure.toLowerCase()}|${winBasename(dll).toLowerCase()}`;
+}
+
+/**
+ * Unifies every source into one ESP inventory: 8128/33090/8131/17750/17751 events (EVTX and
+ * ERRORLOG), Sysmon 7 loads into sqlservr.exe, the registered ESP list, and the DLL files.
+ */
+export function buildEspInventory(input: InventoryInput): EspEntry[] {
+  const accs = new Map<string, Acc>();
+  const knownNames = new Set<string>([...input.known.dlls].map((d) => d.toLowerCase()));
+  for (const r of input.sqlEsps ?? []) knownNames.add(winBasename(r.dllName).toLowerCase());
+
+  const get = (dll: string): Acc => {
+    const key = hasDirectory(dll) ? normalizeWinPath(dll).toLowerCase() : `name:${winBasename(dll).toLowerCase()}`;
+    let a = accs.get(key);
+    if (!a) {
+      a = {
+        key,
+        dll: hasDirectory(dll) ? normalizeWinPath(dll) : dll,
+        procedures: new Set(),
+        loads: new Use(),
+        executions: new Use(),
+        noGetXpVersion: [],
+        loadFailures: [],
+        missingFunctions: [],
+        sysmonLoads: 0,
+      };
+      if (hasDirectory(dll)) a.dllPath = normalizeWinPath(dll);
+      accs.set(key, a);
+    }
+    return a;
+  };
+
+  for (const r of input.sqlEsps ?? []) {
+    const a = get(r.dllName);
+    a.procedures.add(r.name);
+    a.sql = r;
+  }
+  for (const ev of input.events) {
+    const named = espEventDll(ev);
+    if (!named) continue;
+    const { eventId } = ev.summary;
+    const ts = ev.summary.timestamp;
+    const isSysmon = eventId === 7 && !isMssqlProvider(ev.summary.provider);
+    if (isSysmon && !isInterestingSysmonLoad(named.dll, knownNames)) continue;
+    const a = get(named.dll);
+    if (named.procedure && eventId !== ESP_EVENT_IDS.FUNCTION_MISSING) a.procedures.add(named.procedure);
+    const label = isSysmon ? 'Sysmon 7' : sourceLabel(ev);
+    if (isSysmon) {
+      a.sysmonLoads++;
+      a.loads.add(ts, label);
+    } else if (eventId === ESP_EVENT_IDS.EXECUTE) {
+      a.executions.add(ts, label);
+    } else if (eventId === ESP_EVENT_IDS.LOAD_ATTEMPT) {
+      a.loads.add(ts, label);
+    } else if (eventId === ESP_EVENT_IDS.NO_GETXPVERSION) {
+      a.noGetXpVersion.push(ev);
+      a.loads.add(ts, label);
+    } else if (eventId === ESP_EVENT_IDS.LOAD_FAILED) {
+      a.loadFailures.push(ev);
+    } else if (eventId === ESP_EVENT_IDS.FUNCTION_MISSING) {
+      if (named.procedure) a.missingFunctions.push(named.procedure);
+      a.loadFailures.push(ev);
+    }
+  }
+
+  // Attach DLL files: by full path, or a bare name to the file of that name in Binn.
+  const filesByPath = new Map(input.dlls.map((d) => [normalizeWinPath(d.path).toLowerCase(), d]));
+  for (const a of accs.values()) {
+    if (a.dllPath) {
+      const f = filesByPath.get(a.dllPath.toLowerCase());
+      if (f) a.file = f;
+    }
+  }
+  // Sweep-found ESP DLLs that no other source names still belong in the inventory.
+  for (const d of input.dlls) {
+    if (!d.file.isEsp) continue;
+    const key = normalizeWinPath(d.path).toLowerCase();
+    if (accs.has(key)) continue;
+    const base = winBasename(d.path).toLowerCase();
+    const nameAcc = accs.get(`name:${base}`);
+    if (nameAcc && !nameAcc.file && locationOf(d.path) === 'binn') {
+      nameAcc.file = d;
+      nameAcc.dllPath = normalizeWinPath(d.path);
+      continue;
+    }
+    const a = get(d.path);
+    a.file = d;
+  }
+  // Bare names whose file is in Binn under the same name get its path.
+  for (const a of accs.values()) {
+    if (a.dllPath || a.file) continue;
+    const base = winBasename(a.dll).toLowerCase();
+    const inBinn = input.dlls.filter((d) => winBasename(d.path).toLowerCase() === base && locationOf(d.path) === 'binn');
+    if (inBinn.length === 1 && inBinn[0]) {
+      a.file = inBinn[0];
+      a.dllPath = normalizeWinPath(inBinn[0].path);
+    }
+  }
+  // Merge bare-name entries into a path entry of the same DLL name when exactly one exists.
+  for (const a of [...accs.values()]) {
+    if (!a.key.startsWith('name:') || a.dllPath) continue;
+    const base = a.key.slice(5);
+    const withPath = [...accs.values()].filter((b) => b !== a && b.dllPath && winBasename(b.dllPath).toLowerCase() === base);
+    if (withPath.length !== 1 || !withPath[0]) continue;
+    mergeInto(withPath[0], a);
+    accs.delete(a.key);
+  }
+
+  return [...accs.values()].map((a) => toEntry(a, input)).sort(compareEntries);
+}
+
+function mergeInto(target: Acc, src: Acc): void {
+  for (const p of src.procedures) target.procedures.add(p);
+  for (const [t, s] of [
+    [target.loads, src.loads],
+    [target.executions, src.executions],
+  ] as const) {
+    t.count += s.count;
+    if (s.first !== undefined && (t.first === undefined || s.first < t.first)) t.first = s.first;
+    if (s.last !== undefined && (t.last === undefined || s.last > t.last)) t.last = s.last;
+    for (const x of s.sources) t.sources.add(x);
+  }
+  target.noGetXpVersion.push(...src.noGetXpVersion);
+  target.loadFailures.push(...src.loadFailures);
+  target.missingFunctions.push(...src.missingFunctions);
+  target.sysmonLoads += src.sysmonLoads;
+  if (!target.sql && src.sql) target.sql = src.sql;
+  if (!target.file && src.file) target.file = src.file;
+}
+
+const SUSPICION_RANK: Record<Suspicion, number> = { malicious: 0, suspicious: 1, unknown: 2, benign: 3 };
+
+function compareEntries(a: EspEntry, b: EspEntry): number {
+  return (
+    SUSPICION_RANK[a.suspicion] - SUSPICION_RANK[b.suspicion] ||
+    (a.executions.first ?? a.loads.first ?? '~').localeCompare(b.executions.first ?? b.loads.first ?? '~') ||
+    a.dll.toLowerCase().localeCompare(b.dll.toLowerCase())
+  );
+}
+
+function isMicrosoftSigned(a: Acc): boolean {
+  const f = a.file?.file;
+  return Boolean(f?.signed && /microsoft/i.test(f.signer ?? ''));
+}
+
+function toEntry(a: Acc, input: InventoryInput): EspEntry {
+  const exports = (a.file?.file.exports ?? []).filter((e) => !/^(__GetXpVersion|DllMain|DllEntryPoint)$/i.test(e));
+  // An ESP DLL's exports are its procedures only when something registered or ran one of them.
+  const procedures = [...a.procedures].sort((x, y) => x.localeCompare(y));
+  const location: LocationClass = a.dllPath ? locationOf(a.dllPath) : 'unknown';
+  const reasons: string[] = [];
+  let malicious = false;
+  let suspicious = false;
+  const used = a.executions.count > 0 || a.loads.count > 0 || Boolean(a.sql);
+  const msSigned = isMicrosoftSigned(a);
+  const knownDll = input.known.dlls.has(winBasename(a.dll).toLowerCase());
+  const unknownProcs = procedures.filter((p) => !input.known.procedures.has(p.toLowerCase()));
+
+  const yara = a.file?.file.yara ?? [];
+  if (yara.length > 0) {
+    malicious = true;
+    reasons.push(`YARA: ${[...new Set(yara.map((y) => y.rule))].join(', ')}`);
+  }
+  if (a.noGetXpVersion.length > 0) {
+    malicious = true;
+    reasons.push('SQL Server reported the DLL does not export __GetXpVersion (8131): a hand-made ESP DLL');
+  }
+  if (location === 'outside' || location === 'sql-server') {
+    const where = location === 'outside' ? 'outside the SQL Server folders' : "under the SQL Server folders but outside the instance's Binn";
+    if (used && !msSigned) {
+      malicious = true;
+      reasons.push(`ESP DLL ${where}, ${a.executions.count > 0 ? 'executed' : a.sql ? 'registered' : 'loaded'} by SQL Server, not signed by Microsoft`);
+    } else {
+      suspicious = true;
+      reasons.push(`ESP DLL ${where}`);
+    }
+  }
+  if (a.file?.suspicion === 'malicious') {
+    malicious = true;
+    reasons.push(...a.file.reasons.filter((r) => !reasons.includes(r)));
+  } else if (a.file?.suspicion === 'suspicious') {
+    suspicious = true;
+    for (const r of a.file.reasons) if (!reasons.includes(r)) reasons.push(r);
+  }
+  if (unknownProcs.length > 0 && !(knownDll && msSigned)) {
+    suspicious = true;
+    reasons.push(`procedure${unknownProcs.length > 1 ? 's' : ''} not shipped by Microsoft: ${unknownProcs.join(', ')}`);
+  }
+  if (a.sql && a.sql.isMsShipped === false && !knownDll) {
+    suspicious = true;
+    reasons.push(`registered ESP not marked ms-shipped${a.sql.createDate ? ` (created ${a.sql.createDate})` : ''}`);
+  }
+  if (a.loadFailures.length > 0 && !knownDll) {
+    suspicious = true;
+    reasons.push(`SQL Server failed to load it or a function of it ${a.loadFailures.length}× (17750/17751): trial and error`);
+  }
+  if (a.file && !a.file.file.present) {
+    suspicious = true;
+    reasons.push('named by the evidence but the DLL is not in the source (deleted or moved?)');
+  }
+  let inBaseline: boolean | undefined;
+  if (input.baseline) {
+    const keys = (procedures.length > 0 ? procedures : ['']).map((p) => baselineKey(p, a.dll));
+    inBaseline = keys.every((k) => input.baseline?.has(k));
+    if (!inBaseline) {
+      suspicious = true;
+      reasons.push('not in the baseline');
+    }
+  }
+
+  let suspicion: Suspicion;
+  if (malicious) suspicion = 'malicious';
+  else if (suspicious) suspicion = 'suspicious';
+  else if (knownDll && (location === 'binn' || location === 'unknown')) {
+    suspicion = 'benign';
+    reasons.push(`Microsoft ESP DLL${location === 'binn' ? ' in Binn' : ''}${msSigned ? ', Microsoft-signed' : ''}`);
+  } else suspicion = 'unknown';
+
+  const entry: EspEntry = {
+    procedures: procedures.length > 0 ? procedures : exports.slice(0, 20),
+    dll: a.dllPath ?? a.dll,
+    location,
+    registered: input.sqlEsps ? Boolean(a.sql) : null,
+    loads: a.loads.toJson(),
+    executions: a.executions.toJson(),
+    suspicion,
+    reasons,
+  };
+  if (a.dllPath) entry.dllPath = a.dllPath;
+  if (a.sql?.createDate) entry.registeredAt = a.sql.createDate;
+  if (a.sql?.isMsShipped !== undefined) entry.isMsShipped = a.sql.isMsShipped;
+  if (a.file) entry.file = a.file.file;
+  if (inBaseline !== undefined) entry.inBaseline = inBaseline;
+  return entry;
+}

@@ -1,0 +1,198 @@
+import type { EspEntry, EvidenceRef, Finding, Login, Severity } from '../analysis-result.js';
+import { SEVERITIES } from '../analysis-result.js';
+import { espEventDll } from './esp-inventory.js';
+import { excerpt, refOf } from './evidence-ref.js';
+import type { DllFacts, RuleHit, SourcedEvent, SqlFacts } from './inputs.js';
+import { attackIds, nextStepsFor } from './next-steps.js';
+import { normalizeWinPath, winBasename } from './windows-paths.js';
+
+/** Evidence items kept per finding (the count says how many matched in all). */
+export const MAX_EVIDENCE_PER_FINDING = 10;
+
+type Draft = Omit<Finding, 'id'>;
+
+function timeRange(refs: readonly EvidenceRef[]): { firstSeen?: string; lastSeen?: string } {
+  const ts = refs.map((r) => r.timestamp).filter((t): t is string => Boolean(t)).sort();
+  const out: { firstSeen?: string; lastSeen?: string } = {};
+  if (ts[0]) out.firstSeen = ts[0];
+  const last = ts[ts.length - 1];
+  if (last) out.lastSeen = last;
+  return out;
+}
+
+function byTime(a: SourcedEvent, b: SourcedEvent): number {
+  return a.summary.timestamp.localeCompare(b.summary.timestamp);
+}
+
+/** One finding per Sigma rule, with its matches as evidence. */
+export function findingsFromHits(hits: readonly RuleHit[]): Draft[] {
+  const groups = new Map<string, RuleHit[]>();
+  for (const h of hits) {
+    const g = groups.get(h.ruleId);
+    if (g) g.push(h);
+    else groups.set(h.ruleId, [h]);
+  }
+  const out: Draft[] = [];
+  for (const [ruleId, group] of groups) {
+    const first = group[0];
+    if (!first) continue;
+    const events = group.flatMap((h) => (h.related && h.related.length > 0 ? h.related : [h.event]));
+    const unique = [...new Map(events.map((e) => [`${e.artefact}|${e.origin.recordId ?? ''}|${e.origin.line ?? ''}|${e.origin.offset ?? ''}`, e])).values()].sort(byTime);
+    const refs = unique.map(refOf);
+    const attack = attackIds(first.tags);
+    let explanation = first.description || first.title;
+    if (first.falsepositives.length > 0) explanation += ` False positives: ${first.falsepositives.join('; ')}.`;
+    out.push({
+      ruleId,
+      title: first.title,
+      severity: first.level,
+      attack,
+      source: group.some((h) => h.related) ? 'correlation' : 'sigma',
+      explanation,
+      nextSteps: nextStepsFor(attack, 'sigma'),
+      evidence: refs.slice(0, MAX_EVIDENCE_PER_FINDING),
+      count: group.length,
+      ...timeRange(refs),
+    });
+  }
+  return out;
+}
+
+function espEventsFor(entry: EspEntry, events: readonly SourcedEvent[]): SourcedEvent[] {
+  const path = entry.dllPath ? normalizeWinPath(entry.dllPath).toLowerCase() : undefined;
+  const base = winBasename(entry.dll).toLowerCase();
+  return events
+    .filter((ev) => {
+      const named = espEventDll(ev);
+      if (!named) return false;
+      const n = normalizeWinPath(named.dll).toLowerCase();
+      return n === path || (!/\\/.test(n) && n === base);
+    })
+    .sort(byTime);
+}
+
+/** Findings for every malicious or suspicious ESP, the DLL file and the registration as evidence. */
+export function findingsFromEsps(esps: readonly EspEntry[], events: readonly SourcedEvent[], sql: SqlFacts | undefined): Draft[] {
+  const out: Draft[] = [];
+  for (const e of esps) {
+    if (e.suspicion !== 'malicious' && e.suspicion !== 'suspicious') continue;
+    const refs: EvidenceRef[] = [];
+    if (e.file?.present && e.file.path) {
+      const ref: EvidenceRef = {
+        artefact: e.file.path,
+        kind: 'pe',
+        excerpt: excerpt(
+          `${winBasename(e.file.path)} sha256 ${e.file.sha256 ?? '?'}; ${e.file.signed ? `signed by ${e.file.signer ?? '?'}` : 'not signed'}; exports ${(e.file.exports ?? []).join(', ') || 'none'}${e.file.yara.length ? `; YARA ${e.file.yara.map((y) => y.rule).join(', ')}` : ''}`,
+        ),
+      };
+      if (e.file.storedPath) ref.storedPath = e.file.storedPath;
+      if (e.file.modified) ref.timestamp = e.file.modified;
+      refs.push(ref);
+    }
+    const sqlRow = sql?.esps?.find((r) => e.procedures.includes(r.name) && winBasename(r.dllName).toLowerCase() === winBasename(e.dll).toLowerCase());
+    if (sqlRow) {
+      const ref: EvidenceRef = {
+        artefact: sqlRow.file,
+        kind: 'sql-export',
+        excerpt: excerpt(`registered ESP ${sqlRow.name} → ${sqlRow.dllName}${sqlRow.createDate ? `, created ${sqlRow.createDate} (server time)` : ''}`),
+      };
+      if (sqlRow.line !== undefined) ref.line = sqlRow.line;
+      refs.push(ref);
+    }
+    const evs = espEventsFor(e, events);
+    refs.push(...evs.map(refOf));
+    const proc = e.procedures[0];
+    const malicious = e.suspicion === 'malicious';
+    const title = malicious
+      ? `Backdoor extended stored procedure${proc ? ` '${proc}'` : ''}: ${e.dll}`
+      : `Suspicious extended stored procedure DLL${proc ? ` '${proc}'` : ''}: ${e.dll}`;
+    const severity: Severity = malicious ? 'critical' : e.location === 'outside' ? 'high' : 'medium';
+    const attack = ['T1505.001'];
+    out.push({
+      ruleId: malicious ? 'espy.esp.backdoor' : 'espy.esp.suspicious',
+      title,
+      severity,
+      attack,
+      source: e.file?.yara.length ? 'yara' : 'esp',
+      explanation: `${e.reasons.join('; ')}. An ESP DLL runs inside sqlservr.exe with the service account's rights; Maggie-class backdoors are ESP DLLs controlled through SQL queries.`,
+      nextSteps: nextStepsFor(attack, 'esp'),
+      evidence: refs.slice(0, MAX_EVIDENCE_PER_FINDING),
+      count: Math.max(1, e.executions.count + e.loads.count),
+      ...timeRange(refs),
+    });
+  }
+  return out;
+}
+
+/** YARA hits on swept files that are not ESPs in the inventory (dropped tools, renamed copies). */
+export function findingsFromFiles(dlls: readonly DllFacts[], esps: readonly EspEntry[]): Draft[] {
+  const inInventory = new Set(esps.map((e) => (e.file?.path ?? '').toLowerCase()));
+  const out: Draft[] = [];
+  for (const d of dlls) {
+    if (d.file.yara.length === 0 || inInventory.has(d.path.toLowerCase())) continue;
+    const ref: EvidenceRef = {
+      artefact: d.path,
+      kind: 'pe',
+      excerpt: excerpt(`sha256 ${d.file.sha256 ?? '?'}; YARA ${d.file.yara.map((y) => y.rule).join(', ')}`),
+    };
+    if (d.storedPath) ref.storedPath = d.storedPath;
+    out.push({
+      ruleId: 'espy.yara.file',
+      title: `YARA match on ${winBasename(d.path)}`,
+      severity: 'high',
+      attack: ['T1505.001'],
+      source: 'yara',
+      explanation: `The file matched ${d.file.yara.map((y) => `${y.rule} (${y.source})`).join(', ')}. ${d.reasons.join('; ')}`,
+      nextSteps: nextStepsFor(['T1505.001'], 'yara'),
+      evidence: [ref],
+      count: 1,
+    });
+  }
+  return out;
+}
+
+/** Logins created during the incident window (Maggie creates a backdoor login). */
+export function findingsFromLogins(logins: readonly Login[]): Draft[] {
+  const out: Draft[] = [];
+  for (const l of logins) {
+    if (!l.createdDuringIncident) continue;
+    const ref: EvidenceRef = {
+      artefact: l.source.replace(/:\d+$/, ''),
+      kind: 'sql-export',
+      excerpt: excerpt(`login ${l.name} (${l.type}) created ${l.createDate ?? '?'}${l.isSysadmin ? ', member of sysadmin' : ''}${l.isDisabled ? ', disabled' : ''}`),
+    };
+    const line = /:(\d+)$/.exec(l.source)?.[1];
+    if (line) ref.line = Number(line);
+    if (l.createDate) ref.timestamp = l.createDate;
+    out.push({
+      ruleId: 'espy.login.created-during-incident',
+      title: `Login '${l.name}' created during the incident${l.isSysadmin ? ' (sysadmin)' : ''}`,
+      severity: l.isSysadmin ? 'critical' : 'high',
+      attack: ['T1136.001'],
+      source: 'sql',
+      explanation:
+        'A server login was created inside the window of malicious activity. Maggie creates a backdoor login once it has sysadmin rights.',
+      nextSteps: nextStepsFor(['T1136'], 'sql'),
+      evidence: [ref],
+      count: 1,
+      ...(l.createDate ? { firstSeen: l.createDate, lastSeen: l.createDate } : {}),
+    });
+  }
+  return out;
+}
+
+const SOURCE_ORDER: Record<Finding['source'], number> = { esp: 0, yara: 1, sql: 2, correlation: 3, sigma: 4, baseline: 5, coverage: 6 };
+
+/** Orders by severity, ESP evidence first, then time; numbers them F001... */
+export function finalizeFindings(drafts: readonly Draft[]): Finding[] {
+  const rank = (s: Severity): number => SEVERITIES.indexOf(s);
+  return [...drafts]
+    .sort(
+      (a, b) =>
+        rank(a.severity) - rank(b.severity) ||
+        SOURCE_ORDER[a.source] - SOURCE_ORDER[b.source] ||
+        (a.firstSeen ?? '~').localeCompare(b.firstSeen ?? '~') ||
+        a.title.localeCompare(b.title),
+    )
+    .map((d, i) => ({ id: `F${String(i + 1).padStart(3, '0')}`, ...d }));
+}

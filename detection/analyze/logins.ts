@@ -1,0 +1,43 @@
+import type { Login } from '../analysis-result.js';
+import type { SqlFacts } from './inputs.js';
+import { sqlLocalToUtc } from './sql-time.js';
+
+/** Windows/SQL logins from the server principals export, with sysadmin membership. */
+export function buildLogins(sql: SqlFacts | undefined, window: { start: string; end: string } | undefined): Login[] {
+  if (!sql?.principals) return [];
+  const sysadmins = new Set(
+    (sql.roleMembers ?? []).filter((r) => r.roleName.toLowerCase() === 'sysadmin').map((r) => r.memberName.toLowerCase()),
+  );
+  const offset = sql.utcOffsetMinutes;
+  const logins: Login[] = [];
+  for (const p of sql.principals) {
+    // Logins only: roles and certificates are not accounts an attacker logs in with.
+    if (!/LOGIN|USER|GROUP/i.test(p.typeDesc) || /ROLE/i.test(p.typeDesc)) continue;
+    const login: Login = {
+      name: p.name,
+      type: p.typeDesc,
+      isSysadmin: sysadmins.has(p.name.toLowerCase()),
+      createdDuringIncident: false,
+      source: `${p.file}${p.line !== undefined ? `:${p.line}` : ''}`,
+    };
+    const created = p.createDate && offset !== undefined ? sqlLocalToUtc(p.createDate, offset) : undefined;
+    if (created) login.createDate = created;
+    else if (p.createDate) login.createDate = p.createDate;
+    const modified = p.modifyDate && offset !== undefined ? sqlLocalToUtc(p.modifyDate, offset) : undefined;
+    if (modified) login.modifyDate = modified;
+    else if (p.modifyDate) login.modifyDate = p.modifyDate;
+    if (p.isDisabled !== undefined) login.isDisabled = p.isDisabled;
+    if (window && created) {
+      // "Right after": created between the first malicious activity and a day after the last.
+      const end = new Date(Date.parse(window.end) + 24 * 3600_000).toISOString();
+      login.createdDuringIncident = created >= window.start && created <= end;
+    }
+    logins.push(login);
+  }
+  return logins.sort(
+    (a, b) =>
+      Number(b.createdDuringIncident) - Number(a.createdDuringIncident) ||
+      (b.createDate ?? '').localeCompare(a.createDate ?? '') ||
+      a.name.localeCompare(b.name),
+  );
+}
