@@ -1,0 +1,105 @@
+/**
+ * "Is this host affected?": the answer first, then the three to five pieces of evidence that
+ * carry it, each with where it came from, then what to do.
+ */
+import type { AnalysisResult, EvidenceRef, Finding } from '../../detection/analysis-result.js';
+import { html, type SafeHtml } from '../html.js';
+import { displayTime, knownSeverity, severityRank, stableSort, whereText } from '../format.js';
+import { verdictInfo } from './header.js';
+
+export const KEY_EVIDENCE_MAX = 5;
+export const KEY_EVIDENCE_MIN = 3;
+
+export interface KeyEvidence {
+  finding: Finding;
+  ref: EvidenceRef;
+}
+
+/** Findings most severe first; ties by how many items matched, then by id (deterministic). */
+export function rankFindings(findings: readonly Finding[]): Finding[] {
+  return stableSort(findings, (a, b) => severityRank(a.severity) - severityRank(b.severity) || b.count - a.count);
+}
+
+/**
+ * Up to five evidence items: the first piece of each finding, most severe first, then more
+ * pieces from the top findings until at least three are shown (when there are that many).
+ * Informational findings never carry a verdict, so they are left out.
+ */
+export function selectKeyEvidence(findings: readonly Finding[]): KeyEvidence[] {
+  const ranked = rankFindings(findings).filter((f) => severityRank(f.severity) < severityRank('informational'));
+  const out: KeyEvidence[] = [];
+  for (const f of ranked) {
+    const ref = f.evidence[0];
+    if (ref) out.push({ finding: f, ref });
+    if (out.length >= KEY_EVIDENCE_MAX) return out;
+  }
+  for (let i = 1; out.length < KEY_EVIDENCE_MIN; i++) {
+    let added = false;
+    for (const f of ranked) {
+      const ref = f.evidence[i];
+      if (!ref) continue;
+      out.push({ finding: f, ref });
+      added = true;
+      if (out.length >= KEY_EVIDENCE_MIN) break;
+    }
+    if (!added) break;
+  }
+  return out;
+}
+
+/** `<span class="sev sev-high">high</span>`; unknown levels render as text without a colour class. */
+export function severityBadge(s: string | undefined): SafeHtml {
+  const known = knownSeverity(s);
+  return html`<span class="sev sev-${known ?? 'none'}">${s ?? '—'}</span>`;
+}
+
+export function renderWhere(ref: EvidenceRef): SafeHtml {
+  return html`<span class="where"><span class="where-file" title="${ref.storedPath ?? ref.artefact}">${whereText(ref)}</span>${
+    ref.timestamp ? html` <span class="muted">at ${displayTime(ref.timestamp)}</span>` : ''
+  }</span>`;
+}
+
+/** Remediation from DCSO's "Tracking down Maggie", with the suspect ESPs filled in. */
+export function remediationSteps(r: AnalysisResult): SafeHtml[] {
+  const suspect = r.esps.filter((e) => e.suspicion === 'malicious' || e.suspicion === 'suspicious');
+  const procs = [...new Set(suspect.flatMap((e) => e.procedures))].sort();
+  const sqlLiteral = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+  const drop =
+    procs.length > 0
+      ? html`Remove the backdoor ESP${procs.length > 1 ? 's' : ''} after preserving evidence: ${procs.map(
+          (p, i) => html`${i > 0 ? ', ' : ''}<code>EXEC sp_dropextendedproc ${sqlLiteral(p)}</code>`,
+        )}, then delete or quarantine the DLL${suspect.length > 1 ? 's' : ''} (${suspect.map(
+          (e, i) => html`${i > 0 ? ', ' : ''}<code>${e.dllPath ?? e.dll}</code>`,
+        )}) and restart the SQL Server service to unload it.`
+      : html`Remove any ESP that is not in your baseline with <code>EXEC sp_dropextendedproc 'name'</code> (list them with <code>EXEC sp_helpextendedproc</code>), then delete its DLL.`;
+  return [
+    html`Isolate the host or block its SQL Server port before cleaning, and keep the evidence bundle unchanged.`,
+    drop,
+    html`Check for backdoor logins: review <code>sys.server_principals</code> ordered by <code>create_date</code> and the sysadmin role members; disable and investigate any login you cannot account for (see "Logins").`,
+    html`Keep TCP 1433 (and any SQL Server port) off the internet: only the application tier should reach it.`,
+    html`Enforce strong SQL Server passwords and a password policy; change the passwords of <code>sa</code> and of every SQL login that could have been brute-forced.`,
+  ];
+}
+
+export function renderAffected(r: AnalysisResult): SafeHtml {
+  const v = verdictInfo(r.verdict.verdict);
+  const key = selectKeyEvidence(r.findings);
+  const items = key.map(
+    ({ finding, ref }) => html`<li class="key-item">${severityBadge(finding.severity)} <a href="#finding-${finding.id}">${finding.title}</a>
+<div class="excerpt"><code>${ref.excerpt}</code></div>
+<div class="from">from ${renderWhere(ref)}</div></li>`,
+  );
+  const reasons = r.verdict.reasons.map((s) => html`<li>${s}</li>`);
+  const showSteps = r.verdict.verdict !== 'NO_INDICATORS';
+  return html`<section id="affected" class="affected v-${v.cls}">
+<h2>Is this host affected?</h2>
+<p class="answer"><strong>${v.answer}</strong></p>
+${reasons.length > 0 ? html`<ul class="reasons">${reasons}</ul>` : ''}
+${
+  items.length > 0
+    ? html`<h3>Key evidence</h3><ol class="key-evidence">${items}</ol>`
+    : html`<p class="muted">No finding carries evidence.</p>`
+}
+${showSteps ? html`<h3>What to do now</h3><ol class="steps">${remediationSteps(r).map((s) => html`<li>${s}</li>`)}</ol>` : ''}
+</section>`;
+}

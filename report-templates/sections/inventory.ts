@@ -1,0 +1,129 @@
+/** ESP inventory and SQL Server logins. */
+import type { AnalysisResult, EspEntry, EspUse, Login } from '../../detection/analysis-result.js';
+import { html, type SafeHtml } from '../html.js';
+import { compareStrings, displayTime, stableSort } from '../format.js';
+import { cell, renderTable, yesNo } from '../table.js';
+
+const SUSPICION_RANK: Record<string, number> = { malicious: 0, suspicious: 1, unknown: 2, benign: 3 };
+const LOCATION_TEXT: Record<string, string> = {
+  binn: 'Binn',
+  'sql-server': 'SQL Server folder (not Binn)',
+  outside: 'outside SQL Server',
+  unknown: 'unknown',
+};
+
+function suspicionBadge(s: string): SafeHtml {
+  const cls = s in SUSPICION_RANK ? s : 'unknown';
+  return html`<span class="susp susp-${cls}">${s}</span>`;
+}
+
+function use(u: EspUse): SafeHtml {
+  if (u.count === 0) return html`<span class="muted">none seen</span>`;
+  return html`${u.count}×${u.first ? html`<br><span class="small">first ${displayTime(u.first)}</span>` : ''}${
+    u.last ? html`<br><span class="small">last ${displayTime(u.last)}</span>` : ''
+  }${u.sources.length > 0 ? html`<br><span class="small muted">${u.sources.join('; ')}</span>` : ''}`;
+}
+
+function hashes(e: EspEntry): SafeHtml {
+  const f = e.file;
+  if (!f || !f.present) return html`<span class="muted">DLL not found</span>`;
+  const rows: [string, string | undefined][] = [['SHA-256', f.sha256], ['SHA-1', f.sha1], ['MD5', f.md5]];
+  return html`${rows
+    .filter((x): x is [string, string] => Boolean(x[1]))
+    .map(([k, v]) => html`<div class="hashline"><span class="muted">${k}</span> <code class="hash">${v}</code></div>`)}`;
+}
+
+function signed(e: EspEntry): SafeHtml {
+  const f = e.file;
+  if (!f || !f.present || f.signed === undefined) return html`<span class="muted">unknown</span>`;
+  return html`${yesNo(f.signed, true)}${f.signer ? html`<br><span class="small">${f.signer}</span>` : ''}`;
+}
+
+function yara(e: EspEntry): SafeHtml {
+  const hits = e.file?.yara ?? [];
+  if (hits.length === 0) return html`<span class="muted">none</span>`;
+  return html`${hits.map((h) => html`<div class="yara"><code>${h.rule}</code> <span class="small muted">${h.source}</span></div>`)}`;
+}
+
+function espRow(e: EspEntry): SafeHtml {
+  const binn = e.location === 'binn';
+  return html`<tr class="susp-row-${e.suspicion in SUSPICION_RANK ? e.suspicion : 'unknown'}">${cell(
+    suspicionBadge(e.suspicion),
+    SUSPICION_RANK[e.suspicion] ?? 2,
+  )}${cell(html`${e.procedures.map((p, i) => html`${i > 0 ? html`<br>` : ''}<code>${p}</code>`)}`, e.procedures.join(' '))}${cell(
+    html`<code>${e.dll}</code>${e.dllPath && e.dllPath !== e.dll ? html`<br><code class="small">${e.dllPath}</code>` : ''}`,
+    e.dllPath ?? e.dll,
+  )}${cell(html`<span class="${binn ? 'good' : e.location === 'unknown' ? 'muted' : 'bad'}">${LOCATION_TEXT[e.location] ?? e.location}</span>`)}${cell(
+    html`${yesNo(e.registered)}${e.registeredAt ? html`<br><span class="small">${displayTime(e.registeredAt)}</span>` : ''}`,
+  )}${cell(signed(e))}${cell(hashes(e), undefined, 'hashes')}${cell(yara(e), e.file?.yara.length ?? 0)}${cell(use(e.loads), e.loads.first ?? '')}${cell(
+    use(e.executions),
+    e.executions.first ?? '',
+  )}${cell(html`${e.reasons.map((s) => html`<div>${s}</div>`)}`)}</tr>`;
+}
+
+export function renderEsps(r: AnalysisResult): SafeHtml {
+  const esps = stableSort(r.esps, (a, b) => (SUSPICION_RANK[a.suspicion] ?? 2) - (SUSPICION_RANK[b.suspicion] ?? 2) || compareStrings(a.dll, b.dll));
+  return html`<section id="esps">
+<h2>Extended stored procedures (${esps.length})</h2>
+<p class="hint">Every ESP DLL seen in the event logs, ERRORLOG, SQL exports or on disk. Microsoft's ESPs live in the instance's <code>Binn</code> folder and are signed.</p>
+${renderTable({
+  id: 'esp-table',
+  columns: [
+    { label: 'Assessment' },
+    { label: 'Procedure' },
+    { label: 'DLL' },
+    { label: 'Location' },
+    { label: 'Registered' },
+    { label: 'Signed' },
+    { label: 'Hashes' },
+    { label: 'YARA', type: 'num' },
+    { label: 'Loaded' },
+    { label: 'Executed' },
+    { label: 'Why' },
+  ],
+  rows: esps.map(espRow),
+  empty: 'No extended stored procedure was seen.',
+})}
+</section>`;
+}
+
+function loginRow(l: Login): SafeHtml {
+  const flagged = l.createdDuringIncident || l.isSysadmin;
+  return html`<tr${flagged ? html` class="flag"` : ''}>${cell(html`<code>${l.name}</code>`, l.name)}${cell(l.type)}${cell(
+    displayTime(l.createDate),
+    l.createDate ?? '',
+  )}${cell(displayTime(l.modifyDate), l.modifyDate ?? '')}${cell(yesNo(l.isDisabled))}${cell(
+    html`<span class="${l.isSysadmin ? 'bad' : 'neutral'}">${l.isSysadmin ? 'yes' : 'no'}</span>`,
+  )}${cell(html`<span class="${l.createdDuringIncident ? 'bad' : 'neutral'}">${l.createdDuringIncident ? 'yes' : 'no'}</span>`)}${cell(l.source)}</tr>`;
+}
+
+export function renderLogins(r: AnalysisResult): SafeHtml {
+  const logins = stableSort(
+    r.logins,
+    (a, b) =>
+      Number(b.createdDuringIncident) - Number(a.createdDuringIncident) ||
+      Number(b.isSysadmin) - Number(a.isSysadmin) ||
+      compareStrings(b.createDate, a.createDate),
+  );
+  const recent = logins.filter((l) => l.createdDuringIncident).length;
+  const admins = logins.filter((l) => l.isSysadmin).length;
+  return html`<section id="logins">
+<h2>Logins (${logins.length})</h2>
+<p class="hint">${recent} created during the incident window, ${admins} with sysadmin. Maggie creates a backdoor login once it has sysadmin: verify every recent or sysadmin login.</p>
+${renderTable({
+  id: 'login-table',
+  columns: [
+    { label: 'Login' },
+    { label: 'Type' },
+    { label: 'Created (UTC)' },
+    { label: 'Modified (UTC)' },
+    { label: 'Disabled' },
+    { label: 'Sysadmin' },
+    { label: 'Created during incident' },
+    { label: 'Source' },
+  ],
+  rows: logins.map(loginRow),
+  empty: 'No login information (no SQL export was given).',
+})}
+</section>`;
+}
