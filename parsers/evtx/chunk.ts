@@ -1,0 +1,199 @@
+import { ByteReader, FormatError, describeError, isFormatError } from '../common/index.js';
+import type { EventJson } from '../common/event.js';
+import { newChunkContext, parseFragment, type ChunkContext } from './binxml/parse.js';
+import { renderTreeJson } from './binxml/render-json.js';
+import { resolveRecord } from './binxml/resolve.js';
+import { hasChunkSignature, parseEvtxChunkHeader, type EvtxChunkHeader } from './chunk-header.js';
+import type { EvtxDiagnostic } from './diagnostics.js';
+import {
+  EVTX_CHUNK_HEADER_BYTES,
+  EVTX_CHUNK_SIZE_BYTES,
+  EVTX_MIN_RECORD_BYTES,
+  MAX_RECORDS_PER_CHUNK,
+  MAX_SLACK_CANDIDATES_PER_CHUNK,
+} from './limits.js';
+import { RECORD_HEADER, RECORD_SIGNATURE, isPlausibleRecord, parseEvtxRecordHeader } from './record-header.js';
+import type { EvtxRecord, RecordOutcome } from './record.js';
+import type { AnsiDecoder } from './binxml/model.js';
+
+export interface ChunkParseOptions {
+  chunkIndex: number;
+  /** Absolute file offset of the chunk. */
+  fileOffset: number;
+  /** Scan the slack after the last record for recoverable records. */
+  scanSlack: boolean;
+  /** Put recovered records into `outcomes` (else only count them). */
+  includeRecovered: boolean;
+  strict: boolean;
+  ansi: AnsiDecoder;
+}
+
+export interface EvtxChunkResult {
+  chunkIndex: number;
+  fileOffset: number;
+  /** Undefined when the chunk has no valid header (zero-filled, bad magic, truncated). */
+  header: EvtxChunkHeader | undefined;
+  diagnostics: EvtxDiagnostic[];
+  outcomes: RecordOutcome[];
+  /** Records recovered from slack (counted even when not included in outcomes). */
+  recovered: number;
+}
+
+const WINDOWS_1252 = new TextDecoder('windows-1252');
+
+function isAllZero(b: Uint8Array, from = 0, to = b.length): boolean {
+  for (let i = from; i < to; i++) if (b[i] !== 0) return false;
+  return true;
+}
+
+function toNumberId(v: bigint): number {
+  return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : -1;
+}
+
+/** Parses one record's BinXML into its event; throws FormatError. */
+function parseRecordBody(ctx: ChunkContext, r: ByteReader, off: number, size: number): { event: EventJson; tree: NonNullable<ReturnType<typeof resolveRecord>> } {
+  ctx.tokens = 0;
+  const body = r.fork(off + RECORD_HEADER.size);
+  const nodes = parseFragment(ctx, body, off + size - 4, 0);
+  const tree = resolveRecord(nodes, r.baseOffset + off);
+  if (!tree) {
+    throw new FormatError({ code: 'INVALID', format: 'evtx', offset: r.baseOffset + off, what: 'record.binxml', message: `evtx: record at offset ${r.baseOffset + off} holds no XML element` });
+  }
+  return { event: renderTreeJson(tree) as unknown as EventJson, tree };
+}
+
+function asFormatError(e: unknown, offset: number, what: string): FormatError {
+  if (isFormatError(e)) return e;
+  // A RangeError/TypeError here is a parser bug; still report it per record, never abort.
+  return new FormatError({ code: 'INVALID', format: 'evtx', offset, what, message: `evtx: internal error at offset ${offset} (${what}): ${describeError(e)}`, cause: e });
+}
+
+/**
+ * Parses one chunk (up to 64 KiB) into one outcome per record. Never throws for bad input:
+ * anomalies go to `diagnostics`, bad records become failed outcomes.
+ */
+export function parseEvtxChunk(bytes: Uint8Array, opts: ChunkParseOptions): EvtxChunkResult {
+  const { chunkIndex, fileOffset } = opts;
+  const res: EvtxChunkResult = { chunkIndex, fileOffset, header: undefined, diagnostics: [], outcomes: [], recovered: 0 };
+  const diag = (code: EvtxDiagnostic['code'], message: string, offset = fileOffset): void => {
+    res.diagnostics.push({ code, message, offset, chunkIndex });
+  };
+  const fail = (error: FormatError, offset: number, recordId?: bigint): void => {
+    const o: RecordOutcome = { ok: false, error, chunkIndex, offset };
+    if (recordId !== undefined && toNumberId(recordId) >= 0) o.recordId = toNumberId(recordId);
+    res.outcomes.push(o);
+  };
+  if (isAllZero(bytes)) {
+    diag('CHUNK_ZERO_FILLED', `chunk ${chunkIndex} is zero-filled`);
+    return res;
+  }
+  const r = new ByteReader(bytes, fileOffset, 'evtx');
+  const ctx = newChunkContext(r, opts.ansi);
+  if (bytes.length < EVTX_CHUNK_SIZE_BYTES) {
+    diag('CHUNK_TRUNCATED', `chunk ${chunkIndex} is truncated: ${bytes.length} of ${EVTX_CHUNK_SIZE_BYTES} bytes`);
+  }
+  let limit = bytes.length;
+  const start = EVTX_CHUNK_HEADER_BYTES;
+  if (!hasChunkSignature(bytes) || bytes.length < EVTX_CHUNK_HEADER_BYTES) {
+    diag('CHUNK_BAD_MAGIC', `chunk ${chunkIndex} has no valid chunk header; its records can only be recovered`);
+    // Recovery mode (pdf.js-style): names and templates are chunk-relative, so records in a
+    // chunk whose header was overwritten can still be read from the slack scan.
+    if (opts.scanSlack) recoverSlack(ctx, r, EVTX_CHUNK_HEADER_BYTES, res, opts);
+    return res;
+  }
+  const header = parseEvtxChunkHeader(bytes, fileOffset);
+  res.header = header;
+  if (!header.hasValidHeaderChecksum) {
+    diag('CHUNK_HEADER_CHECKSUM', `chunk ${chunkIndex} header checksum 0x${header.headerChecksum.toString(16)} != computed 0x${header.computedHeaderChecksum.toString(16)}`);
+  }
+  if (header.freeSpaceOffset < start || header.freeSpaceOffset > bytes.length) {
+    diag('CHUNK_FREE_SPACE_OFFSET', `chunk ${chunkIndex} free space offset 0x${header.freeSpaceOffset.toString(16)} out of range; reading up to the chunk end`, fileOffset + 0x30);
+  } else {
+    limit = header.freeSpaceOffset;
+    if (!header.hasValidEventRecordsChecksum) {
+      diag('CHUNK_DATA_CHECKSUM', `chunk ${chunkIndex} records checksum 0x${header.eventRecordsChecksum.toString(16)} != computed 0x${(header.computedEventRecordsChecksum ?? 0).toString(16)}`);
+    }
+  }
+  if (opts.strict && (!header.hasValidHeaderChecksum || (limit === header.freeSpaceOffset && !header.hasValidEventRecordsChecksum))) {
+    fail(new FormatError({ code: 'BAD_CHECKSUM', format: 'evtx', offset: fileOffset, what: 'chunk.checksum', message: `evtx: chunk ${chunkIndex} at offset ${fileOffset} fails its checksum (strict)` }), fileOffset);
+    return res;
+  }
+
+  let pos = start;
+  let count = 0;
+  while (pos + EVTX_MIN_RECORD_BYTES <= limit && count < MAX_RECORDS_PER_CHUNK) {
+    count++;
+    const sig = r.u32At(pos, 'record.signature');
+    if (sig !== RECORD_SIGNATURE) {
+      if (isAllZero(bytes, pos, limit)) break;
+      // Garbage where a record should start: report once, then resynchronise on the next
+      // plausible record (signature + matching size copy).
+      fail(new FormatError({ code: 'BAD_MAGIC', format: 'evtx', offset: fileOffset + pos, what: 'record.signature', message: `evtx: no record signature at offset ${fileOffset + pos} (chunk ${chunkIndex})` }), fileOffset + pos);
+      let next = pos + 1;
+      while (next + EVTX_MIN_RECORD_BYTES <= limit && !isPlausibleRecord(r, next, limit)) next++;
+      diag('RECORD_RESYNC', `chunk ${chunkIndex}: skipped ${next - pos} bytes of non-record data`, fileOffset + pos);
+      pos = next;
+      continue;
+    }
+    let size = 0;
+    let recordId: bigint | undefined;
+    try {
+      const h = parseEvtxRecordHeader(r, pos, limit);
+      size = h.size;
+      recordId = h.recordId;
+      const { event, tree } = parseRecordBody(ctx, r, pos, size);
+      const rec: EvtxRecord = { recordId: toNumberId(h.recordId), timestamp: h.timestamp, chunkIndex, offset: fileOffset + pos, recovered: false, event, tree };
+      res.outcomes.push({ ok: true, record: rec });
+    } catch (e) {
+      fail(asFormatError(e, fileOffset + pos, 'record'), fileOffset + pos, recordId);
+      if (size === 0) {
+        // The size itself is bad: resynchronise on the next plausible record.
+        let next = pos + 1;
+        while (next + EVTX_MIN_RECORD_BYTES <= limit && !isPlausibleRecord(r, next, limit)) next++;
+        pos = next;
+        continue;
+      }
+    }
+    pos += size;
+  }
+  if (opts.scanSlack && pos < bytes.length) recoverSlack(ctx, r, Math.max(pos, limit), res, opts);
+  return res;
+}
+
+/**
+ * Scans chunk slack (after the free-space offset) for whole records left behind by earlier
+ * writes (samples such as omerbenamram's `2-vss_0-...RdpCoreTS` carry hundreds).
+ */
+function recoverSlack(ctx: ChunkContext, r: ByteReader, from: number, res: EvtxChunkResult, opts: ChunkParseOptions): void {
+  const end = r.length;
+  let candidates = 0;
+  let p = from;
+  while (p + EVTX_MIN_RECORD_BYTES <= end && candidates < MAX_SLACK_CANDIDATES_PER_CHUNK) {
+    // Fast check of the signature bytes before anything else.
+    if (r.bytes[p] !== 0x2a || r.bytes[p + 1] !== 0x2a || r.bytes[p + 2] !== 0 || r.bytes[p + 3] !== 0 || !isPlausibleRecord(r, p, end)) {
+      p++;
+      continue;
+    }
+    candidates++;
+    try {
+      const h = parseEvtxRecordHeader(r, p, end);
+      const { event, tree } = parseRecordBody(ctx, r, p, h.size);
+      res.recovered++;
+      if (opts.includeRecovered) {
+        res.outcomes.push({ ok: true, record: { recordId: toNumberId(h.recordId), timestamp: h.timestamp, chunkIndex: opts.chunkIndex, offset: opts.fileOffset + p, recovered: true, event, tree } });
+      }
+      p += h.size;
+    } catch {
+      // A partly overwritten record: not recoverable, keep scanning.
+      p++;
+    }
+  }
+  if (res.recovered > 0) {
+    res.diagnostics.push({ code: 'SLACK_RECOVERED', message: `chunk ${opts.chunkIndex}: ${res.recovered} record(s) recovered from slack`, offset: opts.fileOffset + from, chunkIndex: opts.chunkIndex });
+  }
+}
+
+/** The default ANSI decoder (windows-1252); throws RangeError for an unknown label. */
+export function ansiDecoder(codepage?: string): AnsiDecoder {
+  return codepage === undefined ? WINDOWS_1252 : new TextDecoder(codepage);
+}
