@@ -88,7 +88,7 @@ export function templateAt(ctx: ChunkContext, off: number, depth: number): Templ
   }
   ctx.inProgress.add(off);
   try {
-    const nodes = parseFragment(ctx, r, start + dataSize, depth + 1);
+    const nodes = parseFragment(ctx, r, start + dataSize, depth + 1, true);
     const t: Template = { offset: off, guid, dataSize, nodes };
     ctx.templates.set(off, t);
     return t;
@@ -152,7 +152,7 @@ interface Frame {
  * Parses tokens from `r.pos` until end-of-stream or `end` (chunk-relative), returning the
  * top-level nodes (elements, template instances). Throws `FormatError`.
  */
-export function parseFragment(ctx: ChunkContext, r: ByteReader, end: number, depth: number): TNode[] {
+export function parseFragment(ctx: ChunkContext, r: ByteReader, end: number, depth: number, inTemplate = false): TNode[] {
   checkLimit('evtx', 'MAX_BINXML_DEPTH', depth, MAX_BINXML_DEPTH, r.absolute);
   const top: TNode[] = [];
   const stack: Frame[] = [];
@@ -179,7 +179,11 @@ export function parseFragment(ctx: ChunkContext, r: ByteReader, end: number, dep
         break;
       case TOKEN.openStartElement: {
         checkLimit('evtx', 'MAX_BINXML_DEPTH', depth + stack.length, MAX_BINXML_DEPTH, r.absolute);
-        r.skip(2, 'openStartElement.dependencyId');
+        // The 2-byte dependency identifier is written only inside template definitions;
+        // elements written inline (forwarded-event/WEC records, nested BinXML values such as
+        // CAPI2's) start directly with the data size (samples: mdecrevoisier ID1116-1117,
+        // omerbenamram MSExchange_Management_wec.evtx, CAPI2 EventID70).
+        if (inTemplate) r.skip(2, 'openStartElement.dependencyId');
         r.skip(4, 'openStartElement.dataSize');
         const name = readName(ctx, r, 'openStartElement.nameOffset');
         if (tok & TOKEN_MORE_FLAG) r.skip(4, 'openStartElement.attributeListSize');
