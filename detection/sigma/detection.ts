@@ -1,0 +1,71 @@
+import { compileCondition, parseCondition } from './condition.js';
+import { compileFieldItem } from './field-matcher.js';
+import type { Predicate } from './eval-context.js';
+import { RuleCompileError } from './types.js';
+import type { YNode } from './yaml-tree.js';
+
+/**
+ * Compiles a rule's `detection` block into one predicate for one field mapping.
+ * Selections: a map (all items must match), a list of maps (any map), a list of strings or
+ * one string (keywords: any). The condition (or list of conditions, OR-ed) is parsed once.
+ */
+export function compileDetection(node: YNode | undefined, mapField: (f: string) => string): Predicate {
+  if (node?.kind !== 'map') throw new RuleCompileError('invalid-rule', "missing or invalid 'detection' map", ['detection']);
+  const selections = new Map<string, YNode>();
+  let condNode: YNode | undefined;
+  for (const e of node.entries) {
+    if (e.key === 'condition') condNode = e.value;
+    else if (e.key === 'timeframe') throw new RuleCompileError('unsupported-feature', "'timeframe' (Sigma v1 aggregation); use a correlation rule", ['detection', 'timeframe']);
+    else selections.set(e.key, e.value);
+  }
+  if (!condNode) throw new RuleCompileError('invalid-rule', "missing 'detection.condition'", ['detection']);
+  const condTexts: string[] = [];
+  if (condNode.kind === 'scalar' && typeof condNode.value === 'string') condTexts.push(condNode.value);
+  else if (condNode.kind === 'seq' && condNode.items.every((i) => i.kind === 'scalar' && typeof i.value === 'string')) {
+    for (const i of condNode.items) if (i.kind === 'scalar') condTexts.push(String(i.value));
+  } else throw new RuleCompileError('condition', "'condition' must be a string or a list of strings", ['detection', 'condition']);
+  if (condTexts.length === 0) throw new RuleCompileError('condition', 'empty condition', ['detection', 'condition']);
+
+  const names = [...selections.keys()];
+  const asts = condTexts.map((t) => parseCondition(t, names));
+  const compiled = new Map<string, Predicate>();
+  const sel = (name: string): Predicate => {
+    let p = compiled.get(name);
+    if (!p) {
+      p = compileSelection(name, selections.get(name) as YNode, mapField);
+      compiled.set(name, p);
+    }
+    return p;
+  };
+  // Compile every selection (even unused ones) so their errors surface at load time.
+  for (const n of names) sel(n);
+  const preds = asts.map((a) => compileCondition(a, sel));
+  if (preds.length === 1) return preds[0] as Predicate;
+  return (ctx) => preds.some((p) => p(ctx));
+}
+
+function compileMap(node: YNode & { kind: 'map' }, mapField: (f: string) => string, at: (string | number)[]): Predicate {
+  if (node.entries.length === 0) throw new RuleCompileError('invalid-rule', 'empty selection map', at);
+  const items = node.entries.map((e) => compileFieldItem(e.key, e.value, mapField, [...at, e.key]));
+  if (items.length === 1) return items[0] as Predicate;
+  return (ctx) => {
+    for (const p of items) if (!p(ctx)) return false;
+    return true;
+  };
+}
+
+function compileSelection(name: string, node: YNode, mapField: (f: string) => string): Predicate {
+  const at = ['detection', name];
+  if (node.kind === 'map') return compileMap(node, mapField, at);
+  if (node.kind === 'scalar') {
+    if (node.value === null) throw new RuleCompileError('invalid-rule', `selection '${name}' is empty`, at);
+    return compileFieldItem('', node, mapField, at);
+  }
+  if (node.items.length === 0) throw new RuleCompileError('invalid-rule', `selection '${name}' is an empty list`, at);
+  if (node.items.every((i) => i.kind === 'map')) {
+    const ps = node.items.map((i, k) => compileMap(i as YNode & { kind: 'map' }, mapField, [...at, k]));
+    return (ctx) => ps.some((p) => p(ctx));
+  }
+  if (node.items.every((i) => i.kind === 'scalar')) return compileFieldItem('', node, mapField, at);
+  throw new RuleCompileError('invalid-rule', `selection '${name}' mixes maps and keywords`, at);
+}

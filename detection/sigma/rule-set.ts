@@ -1,0 +1,87 @@
+import type { EventJson } from '../../parsers/common/event.js';
+import type { CorrelationDef } from './correlation-def.js';
+import { EvalContext } from './eval-context.js';
+import type { CompiledAlternative, CompiledRule } from './rule.js';
+import type { EventView, RuleMeta, SigmaMatch } from './types.js';
+
+/** A correlation whose references are resolved to rule ids, in dependency order. */
+export interface ResolvedCorrelation extends CorrelationDef {
+  /** Referenced rule ids (detection or correlation), same order as `refs`. */
+  ruleIds: string[];
+  /** A correlation with `generate: false` refers to this one. */
+  suppressed: boolean;
+}
+
+interface Entry {
+  rule: CompiledRule;
+  alt: CompiledAlternative;
+}
+
+const ANY = '*';
+
+/**
+ * Loaded and compiled rules with a dispatch index (channel → EventID → alternatives), so
+ * an event is only tested against rules whose logsource can match it.
+ */
+export class RuleSet {
+  readonly rules: readonly CompiledRule[];
+  readonly correlations: readonly ResolvedCorrelation[];
+  private readonly index = new Map<string, Map<string, Entry[]>>();
+
+  constructor(rules: CompiledRule[], correlations: ResolvedCorrelation[]) {
+    this.rules = rules;
+    this.correlations = correlations;
+    for (const rule of rules) {
+      for (const alt of rule.alternatives) {
+        for (const ch of alt.channels ?? [ANY]) {
+          let byId = this.index.get(ch);
+          if (!byId) this.index.set(ch, (byId = new Map()));
+          for (const id of alt.eventIds ?? [ANY]) {
+            let list = byId.get(id);
+            if (!list) byId.set(id, (list = []));
+            list.push({ rule, alt });
+          }
+        }
+      }
+    }
+  }
+
+  get size(): number {
+    return this.rules.length + this.correlations.length;
+  }
+
+  /** Every rule's metadata (detection then correlation). */
+  metas(): RuleMeta[] {
+    return [...this.rules.map((r) => r.meta), ...this.correlations.map((c) => c.meta)];
+  }
+
+  /** Detection rules that match the event (each rule at most once). */
+  match(view: EventView): SigmaMatch[] {
+    const ctx = new EvalContext(view);
+    const ch = ctx.strings('Channel')?.lower[0] ?? '';
+    const id = ctx.strings('EventID')?.raw[0] ?? '';
+    const out: SigmaMatch[] = [];
+    let seen: Set<CompiledRule> | undefined;
+    const lists: (Entry[] | undefined)[] = [];
+    for (const c of ch === ANY ? [ANY] : [ch, ANY]) {
+      const byId = this.index.get(c);
+      if (!byId) continue;
+      lists.push(byId.get(id), byId.get(ANY));
+    }
+    for (const list of lists) {
+      if (!list) continue;
+      for (const { rule, alt } of list) {
+        if (seen?.has(rule)) continue;
+        if (!alt.pre(ctx) || !alt.detect(ctx)) continue;
+        (seen ??= new Set()).add(rule);
+        out.push({ kind: 'detection', rule: rule.meta, event: view.event as EventJson, reported: !rule.suppressed });
+      }
+    }
+    return out;
+  }
+}
+
+/** Runs every detection rule of `rules` over one event view. */
+export function matchEvent(rules: RuleSet, view: EventView): SigmaMatch[] {
+  return rules.match(view);
+}
