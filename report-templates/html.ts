@@ -155,10 +155,20 @@ export function isSafeUrl(url: string): boolean {
 
 /**
  * JSON for a `<script type="application/json">` data block: `<`, `>` and `&` as `\u003C`-style
- * escapes (no `</script>`, no `<!--`), and U+2028/U+2029 escaped.
+ * escapes (no `</script>`, no `<!--`), U+2028/U+2029 and every other hidden or bidi character
+ * escaped too (the file's text never carries a raw RTL override).
  */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => SCRIPT_ESCAPES[c] ?? c);
+  return JSON.stringify(value)
+    .replace(/[<>&\u2028\u2029]/g, (c) => SCRIPT_ESCAPES[c] ?? c)
+    .replace(HIDDEN_CHARS, (c) => [...c].map(unitEscape).join(''));
+}
+
+/** JSON `\uXXXX` escape of each UTF-16 code unit (hidden characters stay out of the file's text). */
+function unitEscape(c: string): string {
+  let out = '';
+  for (let i = 0; i < c.length; i++) out += `\\u${c.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0')}`;
+  return out;
 }
 
 const SCRIPT_ESCAPES: Record<string, string> = {

@@ -7,3 +7,9 @@ export { renderReport, renderPage, SIBLING_FILES, type RenderReportOptions } fro
 export { REPORT_TEMPLATE_FILES, type ReportTemplates } from './templates.js';
 export { html, raw, safeUrl, jsonForScript, escapeText, escapeAttr, revealHidden, SafeHtml } from './html.js';
 export { buildCsp, cspHash } from './csp.js';
+export { renderFleet, keyIndicators, type FleetEntry } from './fleet.js';
+export { renderFindingsCsv, FINDINGS_CSV_HEADER } from './exports/findings-csv.js';
+export { renderTimelineCsv, TIMELINE_CSV_HEADER } from './exports/timeline-csv.js';
+export { renderTimelineJsonl, toTimesketchTime } from './exports/timeline-jsonl.js';
+export { renderSummaryMd, mdText } from './exports/summary-md.js';
+export { csvCell, renderCsv } from './exports/csv.js';

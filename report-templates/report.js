@@ -7,7 +7,7 @@
 /* eslint-disable no-control-regex */
 (function () {
   'use strict';
-  var HIDDEN = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\uFFF9-\uFFFB]/g;
+  var HIDDEN = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\uFFF9-\uFFFB]|\uDB40[\uDC00-\uDC7F]/g;
   var SEVERITIES = ['critical', 'high', 'medium', 'low', 'informational'];
   var PAGE = 100;
 
@@ -26,9 +26,9 @@
     var m;
     while ((m = HIDDEN.exec(s)) !== null) {
       if (m.index > last) node.appendChild(document.createTextNode(s.slice(last, m.index)));
-      var hex = m[0].charCodeAt(0).toString(16).toUpperCase();
+      var hex = m[0].codePointAt(0).toString(16).toUpperCase();
       while (hex.length < 4) hex = '0' + hex;
-      var mark = el('span', 'cc', '\\u' + hex);
+      var mark = el('span', 'cc', hex.length > 4 ? '\\u{' + hex + '}' : '\\u' + hex);
       mark.title = 'hidden character U+' + hex;
       node.appendChild(mark);
       last = m.index + m[0].length;

@@ -1,0 +1,128 @@
+/**
+ * Writes the report and the exports for an `AnalysisResult` (the I/O half of STYLE §8's
+ * render → write): reads the template files through `cli/assets.ts` (source tree or SEA
+ * assets), calls the pure renderers of `report-templates/` and writes the files.
+ */
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import type { AnalysisResult } from '../detection/analysis-result.js';
+import {
+  REPORT_TEMPLATE_FILES,
+  renderFindingsCsv,
+  renderFleet,
+  renderReport,
+  renderSummaryMd,
+  renderTimelineCsv,
+  renderTimelineJsonl,
+  type ReportTemplates,
+} from '../report-templates/index.js';
+import { readAssetText } from './assets.js';
+
+/** File names written by `writeReportOutputs`, in `outDir`. */
+export const REPORT_FILES = {
+  report: 'report.html',
+  findingsCsv: 'findings.csv',
+  timelineCsv: 'timeline.csv',
+  timelineJsonl: 'timeline.jsonl',
+  summary: 'summary.md',
+  analysis: 'analysis.json',
+} as const;
+
+export const FLEET_FILE = 'fleet.html';
+
+let cached: ReportTemplates | undefined;
+
+/** The shipped template files (read once per process). */
+export function loadReportTemplates(): ReportTemplates {
+  cached ??= {
+    skeleton: readAssetText(REPORT_TEMPLATE_FILES.skeleton),
+    css: readAssetText(REPORT_TEMPLATE_FILES.css),
+    js: readAssetText(REPORT_TEMPLATE_FILES.js),
+  };
+  return cached;
+}
+
+export interface ReportOutputOptions {
+  /** Report time (UTC ISO-8601); defaults to now. Tests pass a fixed value. */
+  generatedAt?: string;
+  /** The bundle the result came from, when the caller knows it better than the result does. */
+  bundle?: { name: string; sha256: string };
+  /** Also write `analysis.json` (pretty-printed result); off by default (the analysis writes it). */
+  analysisJson?: boolean;
+  templates?: ReportTemplates;
+}
+
+/** Writes a file whole: to `name.partial` first, then renamed, so no half file keeps the real name. */
+async function writeWhole(path: string, text: string): Promise<void> {
+  const tmp = `${path}.partial`;
+  await writeFile(tmp, text, 'utf8');
+  await rename(tmp, path);
+}
+
+/**
+ * Renders and writes `report.html`, `findings.csv`, `timeline.csv`, `timeline.jsonl` and
+ * `summary.md` (and `analysis.json` on request) into `outDir` (created if missing).
+ * Returns the report's path and every file written, in that order.
+ */
+export async function writeReportOutputs(
+  result: AnalysisResult,
+  outDir: string,
+  opts: ReportOutputOptions = {},
+): Promise<{ report: string; files: string[] }> {
+  const templates = opts.templates ?? loadReportTemplates();
+  const generatedAt = opts.generatedAt ?? new Date().toISOString();
+  const renderOpts = opts.bundle ? { generatedAt, bundle: opts.bundle } : { generatedAt };
+  await mkdir(outDir, { recursive: true });
+  const outputs: [string, () => string][] = [
+    [REPORT_FILES.report, () => renderReport(result, templates, renderOpts)],
+    [REPORT_FILES.findingsCsv, () => renderFindingsCsv(result)],
+    [REPORT_FILES.timelineCsv, () => renderTimelineCsv(result)],
+    [REPORT_FILES.timelineJsonl, () => renderTimelineJsonl(result)],
+    [REPORT_FILES.summary, () => renderSummaryMd(result, renderOpts)],
+  ];
+  if (opts.analysisJson) outputs.push([REPORT_FILES.analysis, () => `${JSON.stringify(result, null, 2)}\n`]);
+  const files: string[] = [];
+  for (const [name, render] of outputs) {
+    const path = join(outDir, name);
+    await writeWhole(path, render());
+    files.push(path);
+  }
+  return { report: join(outDir, REPORT_FILES.report), files };
+}
+
+/**
+ * A folder name for one host's outputs in a multi-host run: the host name with anything but
+ * `[A-Za-z0-9._-]` replaced by `_` (attacker-controlled names never form paths or schemes),
+ * at most 64 characters, never `.`/`..`/empty; `suffix` disambiguates equal names.
+ */
+export function hostDirName(hostName: string, suffix?: string | number): string {
+  let name = hostName.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64);
+  if (/^\.*$/.test(name)) name = `host${name.length > 0 ? '_' : ''}`;
+  return suffix === undefined ? name : `${name}-${suffix}`;
+}
+
+/** A relative link from `fromDir` to `target`: POSIX separators, each segment percent-encoded. */
+export function relativeHref(fromDir: string, target: string): string {
+  const rel = relative(resolve(fromDir), resolve(target));
+  return rel
+    .split(sep)
+    .map((seg) => (seg === '..' ? seg : encodeURIComponent(seg)))
+    .join('/');
+}
+
+/**
+ * Writes `fleet.html` into `outDir`: one row per host with its verdict, key indicators and a
+ * relative link to its report. Returns the file's path.
+ */
+export async function writeFleet(
+  hosts: readonly { result: AnalysisResult; reportPath: string }[],
+  outDir: string,
+  opts: { generatedAt?: string; espyVersion: string; templates?: ReportTemplates },
+): Promise<string> {
+  const templates = opts.templates ?? loadReportTemplates();
+  await mkdir(outDir, { recursive: true });
+  const entries = hosts.map((h) => ({ result: h.result, reportHref: relativeHref(outDir, h.reportPath) }));
+  const path = join(outDir, FLEET_FILE);
+  await writeWhole(path, renderFleet(entries, templates, { generatedAt: opts.generatedAt ?? new Date().toISOString(), espyVersion: opts.espyVersion }));
+  return path;
+}
