@@ -1,0 +1,114 @@
+/**
+ * Reads an espy bundle, zipped or extracted, as untrusted input: the manifest through its
+ * schema, entries by name. Unsafe zip names (`../`, absolute) are refused and reported;
+ * nothing is written anywhere.
+ */
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { nodeFsView, type FsView } from './fs-view.js';
+import { parseManifest, type Manifest } from './manifest.js';
+import { openZip, type ZipEntryInfo, type ZipIndex } from './zip-reader.js';
+
+/** manifest.json larger than this is refused (a hostile bundle). */
+export const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
+
+export interface BundleEntry {
+  name: string;
+  size: number;
+  encrypted: boolean;
+}
+
+export interface BundleReader {
+  kind: 'zip' | 'folder';
+  path: string;
+  /** Undefined when manifest.json is missing or invalid (`manifestError` says why). */
+  manifest?: Manifest;
+  manifestError?: string;
+  /** Entries (files) by name, `/`-separated. */
+  entries: Map<string, BundleEntry>;
+  refused: { name: string; reason: string }[];
+  stream(name: string): Promise<Readable>;
+  readBytes(name: string, cap: number): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+async function folderEntries(view: FsView): Promise<Map<string, BundleEntry>> {
+  const out = new Map<string, BundleEntry>();
+  const stack: string[][] = [[]];
+  while (stack.length > 0) {
+    const dir = stack.pop() as string[];
+    const r = await view.readDir(dir);
+    if (!r.ok) continue;
+    for (const e of r.value) {
+      if (e.type === 'dir') {
+        if (dir.length < 64) stack.push([...dir, e.name]);
+      } else if (e.type === 'file') {
+        const st = await view.lstat([...dir, e.name]);
+        out.set([...dir, e.name].join('/'), { name: [...dir, e.name].join('/'), size: st.ok ? st.value.size : 0, encrypted: false });
+      }
+    }
+  }
+  return out;
+}
+
+export async function openBundle(path: string): Promise<BundleReader> {
+  const abs = resolve(path);
+  const st = await stat(abs);
+  let reader: BundleReader;
+  if (st.isDirectory()) {
+    const view = await nodeFsView(abs);
+    const entries = await folderEntries(view);
+    const open = async (name: string) => {
+      const r = await view.open(name.split('/'));
+      if (!r.ok) throw new Error(r.message);
+      return r.value;
+    };
+    reader = {
+      kind: 'folder',
+      path: abs,
+      entries,
+      refused: [],
+      stream: async (name) => (await open(name)).stream(),
+      async readBytes(name, cap) {
+        const f = await open(name);
+        try {
+          if (f.size > cap) throw new Error(`${name} is larger than ${cap} bytes`);
+          return await f.read(0, f.size);
+        } finally {
+          await f.close();
+        }
+      },
+      close: () => Promise.resolve(),
+    };
+  } else {
+    const zip: ZipIndex = await openZip(abs);
+    const byName = new Map<string, ZipEntryInfo>();
+    for (const e of zip.entries) if (!e.isDir) byName.set(e.name, e);
+    const get = (name: string): ZipEntryInfo => {
+      const e = byName.get(name);
+      if (!e) throw new Error(`no entry ${name} in the bundle`);
+      return e;
+    };
+    reader = {
+      kind: 'zip',
+      path: abs,
+      entries: new Map([...byName].map(([n, e]) => [n, { name: n, size: e.size, encrypted: e.encrypted }])),
+      refused: zip.refused,
+      stream: (name) => zip.openStream(get(name)),
+      readBytes: (name, cap) => zip.readBytes(get(name), cap),
+      close: () => Promise.resolve(zip.close()),
+    };
+  }
+  if (!reader.entries.has('manifest.json')) {
+    reader.manifestError = 'manifest.json is missing';
+  } else {
+    try {
+      const bytes = await reader.readBytes('manifest.json', MAX_MANIFEST_BYTES);
+      reader.manifest = parseManifest(new TextDecoder('utf-8').decode(bytes));
+    } catch (e) {
+      reader.manifestError = (e as Error).message;
+    }
+  }
+  return reader;
+}

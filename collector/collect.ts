@@ -1,0 +1,369 @@
+/**
+ * `collect`: source → plan → bundle (STYLE §8). Streams every planned file into the zip once,
+ * hashing on the way; adds SQL exports, sysinfo.json, collection.log, the caller's extra
+ * entries (analysis.json, the report) and manifest.json last; then renames the `.partial`
+ * zip and writes the `.sha256` sidecar. One unreadable file is a manifest row with its error;
+ * an interrupted run finishes a zip whose manifest says `incomplete` and keeps `.partial`.
+ */
+import { createReadStream } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join, relative, resolve } from 'node:path';
+import type { EvidenceArtefact, EvidenceSet } from '../detection/evidence.js';
+import type { EventReader, FileClassifier } from './classify.js';
+import { BundleWriter } from './bundle-writer.js';
+import { createCollectionLog, type LogLevel } from './collection-log.js';
+import type { FsView } from './fs-view.js';
+import { digestsOf, sha256Hex } from './hashing.js';
+import { channelFromLogFile, multiDriveView, type LiveHost } from './live-host.js';
+import { MANIFEST_FORMAT, MANIFEST_VERSION, type Manifest, type ManifestEntry, type ManifestFile } from './manifest.js';
+import { fsFileSource, listedEvidenceSet, openFromView, type ListedArtefact } from './memory-evidence.js';
+import { planCollection, type PlanItem } from './plan.js';
+import type { SourceLayout } from './source-layout.js';
+import { openSource } from './source.js';
+import type { SweepMode } from './targets/index.js';
+import { bufferFile } from './fs-memory.js';
+
+export interface ExtraEntry {
+  name: string;
+  data: Uint8Array | string;
+}
+
+export interface CollectOptions {
+  /** Folder or Velociraptor zip; undefined = the live host (`live` must be given). */
+  source?: string;
+  sqlExport?: string;
+  outDir: string;
+  sweep: SweepMode;
+  copyBinn: boolean;
+  noSql: boolean;
+  /** Files larger than this are listed with an error, not collected. */
+  maxFileSize: number;
+  password?: Buffer;
+  /** zlib level 0..9 (default 6). */
+  level?: number;
+  signal: AbortSignal;
+  now(): Date;
+  espyVersion: string;
+  /** Options recorded in the manifest (never a password). */
+  recordedOptions: Record<string, unknown>;
+  log?(level: LogLevel, msg: string): void;
+  progress?(phase: string, done: number, total: number): void;
+  /** The machine running espy. */
+  localHost: { hostname: string; platform: string; user?: string };
+  classify?: FileClassifier;
+  readEvents?: EventReader;
+  live?: LiveHost;
+  /** Runs after the files are in (analysis, report); its entries go into the bundle. */
+  afterCollect?(evidence: EvidenceSet): Promise<ExtraEntry[]>;
+}
+
+export interface CollectResult {
+  bundlePath: string;
+  sha256: string;
+  manifestSha256: string;
+  host: string;
+  incomplete: boolean;
+  incompleteReason?: string;
+  /** Files stored, bytes stored, rows with errors. */
+  files: number;
+  bytes: number;
+  errors: number;
+  manifest: Manifest;
+}
+
+/** Max size of a SQL export file taken from --sql-export. */
+export const MAX_SQL_EXPORT_BYTES = 256 * 1024 * 1024;
+const MAX_SQL_EXPORT_FILES = 1000;
+
+/** `20240102T030405Z` */
+export function utcStamp(d: Date): string {
+  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+/** A host name safe in a file name. */
+export function safeHostName(s: string): string {
+  const t = s.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 63);
+  return t || 'UNKNOWN';
+}
+
+async function listSqlExports(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (d: string, depth: number): Promise<void> => {
+    if (depth > 8 || out.length >= MAX_SQL_EXPORT_FILES) return;
+    const ents = await readdir(d, { withFileTypes: true });
+    ents.sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const e of ents) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) await walk(p, depth + 1);
+      else if (e.isFile() && out.length < MAX_SQL_EXPORT_FILES) out.push(p);
+    }
+  };
+  await walk(dir, 0);
+  return out;
+}
+
+interface Opened {
+  view: FsView;
+  layout: SourceLayout;
+  kind: Manifest['source']['kind'];
+  path: string;
+  close(): Promise<void>;
+}
+
+async function openInput(opts: CollectOptions): Promise<Opened> {
+  if (opts.source !== undefined) {
+    const s = await openSource(opts.source);
+    return { view: s.view, layout: s.layout, kind: s.layout.kind, path: s.path, close: s.close };
+  }
+  if (!opts.live) throw new Error('no --source given and no live host access on this platform: give --source DIR');
+  const drives = await opts.live.drives();
+  const letters = Object.keys(drives).sort();
+  return {
+    view: multiDriveView(drives),
+    layout: { kind: 'kape', drives: letters.map((d) => ({ drive: d, base: [d], encoded: false })), notes: [] },
+    kind: 'live',
+    path: letters.map((d) => `${d}:\\`).join(' '),
+    close: () => Promise.resolve(),
+  };
+}
+
+function row(it: PlanItem, extra: Partial<ManifestFile>): ManifestFile {
+  const r: ManifestFile = { originalPath: it.originalPath, kind: it.kind, target: it.target, method: 'copy', size: 0, reason: it.reason, ...extra };
+  if (it.classification) r.classification = { ...it.classification, kept: true };
+  return r;
+}
+
+export async function collect(opts: CollectOptions): Promise<CollectResult> {
+  const log = createCollectionLog(opts.now, opts.log);
+  const startedAt = opts.now();
+  const input = await openInput(opts);
+  const files: ManifestFile[] = [];
+  const entries: ManifestEntry[] = [];
+  const listed: ListedArtefact[] = [];
+  let incompleteReason: string | undefined;
+  let writer: BundleWriter | undefined;
+  try {
+    log.write('info', `espy ${opts.espyVersion} collect: source ${input.kind} ${input.path}`);
+    for (const n of input.layout.notes) log.write('warn', n);
+    const guessHost = opts.live?.hostname ?? basename(input.path);
+    writer = await BundleWriter.create({
+      outDir: opts.outDir,
+      name: `espy-${safeHostName(guessHost)}-${utcStamp(startedAt)}`,
+      ...(opts.password ? { password: opts.password } : {}),
+      ...(opts.level === undefined ? {} : { level: opts.level }),
+    });
+    log.write('info', `writing ${writer.partialPath}`);
+
+    const plan = await planCollection(input.view, input.layout, {
+      sweep: opts.sweep,
+      copyBinn: opts.copyBinn,
+      maxFileSize: opts.maxFileSize,
+      signal: opts.signal,
+      ...(opts.classify ? { classify: opts.classify } : {}),
+      ...(opts.readEvents ? { readEvents: opts.readEvents } : {}),
+      log: (l, m) => log.write(l, m),
+      ...(opts.progress ? { progress: opts.progress } : {}),
+    });
+    log.write('info', `plan: ${plan.items.length} files; ${plan.instances.length} SQL Server instance(s); sweep looked at ${plan.sweepSeen} files, ${plan.sweepPe} PE`);
+    const host = opts.live?.hostname ?? plan.hostNames[0] ?? guessHost;
+
+    // Phase two: the files.
+    let done = 0;
+    for (const it of plan.items) {
+      if (opts.signal.aborted) {
+        incompleteReason = 'interrupted';
+        break;
+      }
+      opts.progress?.('collecting files', done++, plan.items.length);
+      if (it.action === 'missing') {
+        files.push(row(it, { error: it.error ?? 'not present in the source' }));
+        continue;
+      }
+      const st = await input.view.lstat(it.fsPath);
+      const times = st.ok ? { created: st.value.created, modified: st.value.modified, accessed: st.value.accessed, changed: st.value.changed } : {};
+      const macb = Object.fromEntries(Object.entries(times).filter(([, v]) => v !== undefined)) as Partial<ManifestFile>;
+      if (st.ok && st.value.size > opts.maxFileSize) {
+        log.write('warn', `skipped ${it.originalPath}: ${st.value.size} bytes is over --max-file-size ${opts.maxFileSize}`);
+        files.push(row(it, { ...macb, size: st.value.size, error: `larger than --max-file-size (${opts.maxFileSize} bytes): not collected` }));
+        continue;
+      }
+      const opened = await input.view.open(it.fsPath);
+      let method: ManifestFile['method'] = it.action === 'hash' ? 'hash' : 'copy';
+      let file = opened.ok ? opened.value : undefined;
+      let exportPath: string | undefined;
+      if (!opened.ok && opts.live && it.kind === 'evtx' && ['EBUSY', 'EPERM', 'EACCES'].includes(opened.code)) {
+        log.write('info', `${it.originalPath} is locked (${opened.code}): exporting with wevtutil epl ${channelFromLogFile(it.segments[it.segments.length - 1] ?? '')}`);
+        const ex = await opts.live.exportEventLog(it.originalPath);
+        if (ex.ok && ex.file) {
+          exportPath = ex.file;
+          const size = (await stat(ex.file)).size;
+          const p = ex.file;
+          file = { size, stream: () => createReadStream(p, { highWaterMark: 1 << 20 }), read: async (o, n) => (await readFile(p)).subarray(o, o + n), close: () => Promise.resolve() };
+          method = 'export';
+        } else {
+          log.write('warn', `wevtutil export of ${it.originalPath} failed: ${ex.message}`);
+        }
+      }
+      if (!file) {
+        const msg = opened.ok ? 'unreadable' : opened.message;
+        log.write('warn', `cannot read ${it.originalPath}: ${msg}`);
+        files.push(row(it, { ...macb, size: st.ok ? st.value.size : 0, error: msg }));
+        continue;
+      }
+      try {
+        if (method === 'hash') {
+          const bytes = await file.read(0, file.size);
+          const d = digestsOf(bytes);
+          files.push(row(it, { ...macb, method: 'hash', size: d.size, sha256: d.sha256, sha1: d.sha1, md5: d.md5 }));
+          continue;
+        }
+        const mdate = st.ok && st.value.modified ? new Date(st.value.modified) : undefined;
+        const r = await writer.addStream(it.storedPath, file.stream(), mdate);
+        const f = row(it, { ...macb, method, storedPath: it.storedPath, size: r.size, sha256: r.sha256, sha1: r.sha1, md5: r.md5 });
+        if (r.readError) {
+          f.error = `read failed after ${r.size} bytes (stored bytes are partial): ${r.readError}`;
+          log.write('warn', `${it.originalPath}: ${f.error}`);
+        }
+        files.push(f);
+        const artefact: EvidenceArtefact = { originalPath: it.originalPath, storedPath: it.storedPath, kind: it.kind, size: r.size, sha256: r.sha256 };
+        if (macb.created) artefact.created = macb.created;
+        if (macb.modified) artefact.modified = macb.modified;
+        const ep = exportPath;
+        const fsPath = it.fsPath;
+        listed.push({ artefact, open: ep ? async () => fsFileSource(bufferFile(await readFile(ep))) : () => openFromView(input.view, fsPath) });
+      } finally {
+        await file.close().catch(() => undefined);
+      }
+    }
+
+    // SQL: exports given by the analyst, or the triage SQL run live.
+    if (!incompleteReason && opts.sqlExport) {
+      const dir = resolve(opts.sqlExport);
+      let paths: string[] = [];
+      try {
+        paths = await listSqlExports(dir);
+      } catch (e) {
+        log.write('error', `cannot read --sql-export ${opts.sqlExport}: ${(e as Error).message}`);
+        files.push({ originalPath: dir, kind: 'sql-export', method: 'export', size: 0, error: (e as Error).message });
+      }
+      for (const p of paths) {
+        const rel = relative(dir, p).split(/[\\/]/).join('/');
+        const stored = `sql/${rel}`;
+        const st = await stat(p).catch(() => undefined);
+        if (st && st.size > MAX_SQL_EXPORT_BYTES) {
+          files.push({ originalPath: p, kind: 'sql-export', method: 'export', size: st.size, error: `larger than ${MAX_SQL_EXPORT_BYTES} bytes: not collected` });
+          continue;
+        }
+        try {
+          const r = await writer.addStream(stored, createReadStream(p), st?.mtime);
+          const f: ManifestFile = { originalPath: p, storedPath: stored, kind: 'sql-export', method: 'export', size: r.size, sha256: r.sha256, sha1: r.sha1, md5: r.md5, reason: '--sql-export' };
+          if (st) f.modified = st.mtime.toISOString();
+          if (r.readError) f.error = `read failed: ${r.readError}`;
+          files.push(f);
+          listed.push({ artefact: { originalPath: p, storedPath: stored, kind: 'sql-export', size: r.size, sha256: r.sha256 }, open: async () => fsFileSource(bufferFile(await readFile(p))) });
+        } catch (e) {
+          if (writer.error) throw e;
+          files.push({ originalPath: p, kind: 'sql-export', method: 'export', size: 0, error: (e as Error).message });
+        }
+      }
+      log.write('info', `SQL exports: ${paths.length} file(s) from ${dir}`);
+    }
+    if (!incompleteReason && opts.live && !opts.noSql && !opts.sqlExport) {
+      const instances = await opts.live.sqlInstances().catch((e: Error) => {
+        log.write('warn', `listing SQL Server instances failed: ${e.message}`);
+        return [] as string[];
+      });
+      for (const inst of instances) {
+        for (const q of await opts.live.runTriageSql(inst)) {
+          if (!q.output) {
+            log.write('warn', `triage SQL on ${inst} failed: ${q.error ?? 'no output'}`);
+            files.push({ originalPath: q.command, kind: 'sql-export', method: 'query', size: 0, error: q.error ?? 'no output' });
+            continue;
+          }
+          const stored = `sql/${q.name}`;
+          const r = await writer.addBytes(stored, q.output);
+          files.push({ originalPath: q.command, storedPath: stored, kind: 'sql-export', method: 'query', size: r.size, sha256: r.sha256, sha1: r.sha1, md5: r.md5, reason: `triage SQL (${inst})` });
+          const out = q.output;
+          listed.push({ artefact: { originalPath: q.command, storedPath: stored, kind: 'sql-export', size: r.size, sha256: r.sha256 }, open: () => Promise.resolve(fsFileSource(bufferFile(out))) });
+        }
+      }
+    }
+
+    // sysinfo.json: the suspect host (live: the snapshot) and who collected.
+    const sysinfo: Record<string, unknown> = opts.live
+      ? { host: opts.live.hostname, snapshot: await opts.live.snapshot().catch((e: Error) => ({ error: e.message })), collectedBy: opts.localHost }
+      : {
+          host,
+          hostSource: plan.hostNames.length > 0 ? 'named by the evidence (event Computer / ERRORLOG server name)' : 'source folder name (the evidence names no host)',
+          hostNamesSeen: plan.hostNames,
+          sqlInstances: plan.instances,
+          collectedBy: opts.localHost,
+          note: 'image or collection source: collectedBy is the analyst machine, not the suspect host',
+        };
+    const sysText = `${JSON.stringify(sysinfo, null, 2)}\n`;
+    entries.push(await entry(writer, 'sysinfo.json', sysText));
+    listed.push({ artefact: { originalPath: 'sysinfo.json', storedPath: 'sysinfo.json', kind: 'sysinfo', size: Buffer.byteLength(sysText) }, open: () => Promise.resolve(fsFileSource(bufferFile(Buffer.from(sysText)))) });
+
+    const errors = files.filter((f) => f.error).length;
+    log.write('info', `collected ${files.filter((f) => f.storedPath).length} files; ${errors} with errors`);
+
+    if (!incompleteReason && opts.afterCollect) {
+      const evidence = listedEvidenceSet(opts.live ? 'live' : 'folder', input.path, listed, () => Promise.resolve(sysinfo));
+      try {
+        for (const x of await opts.afterCollect(evidence)) entries.push(await entry(writer, x.name, x.data));
+      } catch (e) {
+        if (writer.error) throw e;
+        log.write('error', `analysis failed: ${(e as Error).message}`);
+      }
+    }
+    if (opts.signal.aborted) incompleteReason ??= 'interrupted';
+    if (incompleteReason) log.write('warn', `bundle is INCOMPLETE: ${incompleteReason}`);
+    entries.unshift(await entry(writer, 'collection.log', log.text()));
+
+    const manifest: Manifest = {
+      format: MANIFEST_FORMAT,
+      formatVersion: MANIFEST_VERSION,
+      espyVersion: opts.espyVersion,
+      host,
+      source: { kind: input.kind, path: input.path },
+      collectedBy: opts.localHost,
+      startedAt: startedAt.toISOString(),
+      finishedAt: opts.now().toISOString(),
+      incomplete: incompleteReason !== undefined,
+      ...(incompleteReason ? { incompleteReason } : {}),
+      encrypted: Boolean(opts.password),
+      options: opts.recordedOptions,
+      files,
+      entries,
+    };
+    const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
+    await writer.addBytes('manifest.json', manifestText);
+    const finalName = `espy-${safeHostName(host)}-${utcStamp(startedAt)}.zip`;
+    const done2 = await writer.finish(finalName, incompleteReason !== undefined);
+    writer = undefined;
+    const stored = files.filter((f) => f.storedPath);
+    return {
+      bundlePath: done2.path,
+      sha256: done2.sha256,
+      manifestSha256: sha256Hex(manifestText),
+      host,
+      incomplete: incompleteReason !== undefined,
+      ...(incompleteReason ? { incompleteReason } : {}),
+      files: stored.length,
+      bytes: stored.reduce((n, f) => n + f.size, 0),
+      errors,
+      manifest,
+    };
+  } catch (e) {
+    if (writer) await writer.abort().catch(() => undefined);
+    throw e;
+  } finally {
+    await input.close();
+    await opts.live?.cleanup().catch(() => undefined);
+  }
+}
+
+async function entry(writer: BundleWriter, name: string, data: Uint8Array | string): Promise<ManifestEntry> {
+  const r = await writer.addBytes(name, data);
+  return { name, size: r.size, sha256: r.sha256 };
+}

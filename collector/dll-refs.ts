@@ -1,0 +1,101 @@
+/**
+ * Phase one of a collection: learn from the logs which DLL files to fetch. SQL Server names
+ * the DLL behind every extended stored procedure it loads (8128 "Using '%1' version '%2' to
+ * execute extended stored procedure '%3'", 33090 "Attempting to load library '%1'", 8131,
+ * 17750), Sysmon 7 names every image sqlservr.exe loads, and the SQL exports list `dll_name`.
+ * See ../shared/reference/mssql-artifacts.md.
+ */
+import { elementText, summarizeEvent, type EventJson, type JsonValue } from '../parsers/common/event.js';
+
+export interface DllRef {
+  /** As written: a full path (`C:\ProgramData\x.dll`) or a bare name (`xpstar.dll`). */
+  dll: string;
+  /** Where it was named: `Application.evtx 8128 #12`, `ERRORLOG line 40`, ... */
+  reason: string;
+}
+
+const ERRORLOG_PATTERNS: readonly RegExp[] = [
+  // 8128. Not "Using 'dbghelp.dll' version '4.0.5' to perform stack dump" (not an ESP load).
+  /Using '([^'\r\n]+)' version '[^'\r\n]*' to execute extended stored procedure/g,
+  /Attempting to load library '([^'\r\n]+)' into memory/g, // 33090
+  /Extended stored procedure DLL '([^'\r\n]+)' does not export/g, // 8131
+  /Could not load the DLL ([^,\r\n]+), or one of the DLLs it references/g, // 17750
+];
+
+/** Decodes an ERRORLOG: UTF-16LE with BOM on Windows, UTF-8 on Linux. */
+export function decodeTextLog(bytes: Uint8Array): string {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return new TextDecoder('utf-8').decode(bytes.subarray(3));
+  // BOM-less UTF-16LE: many NULs in odd positions.
+  let zeros = 0;
+  const n = Math.min(bytes.length, 512);
+  for (let i = 1; i < n; i += 2) if (bytes[i] === 0) zeros++;
+  if (n > 8 && zeros > n / 4) return new TextDecoder('utf-16le').decode(bytes);
+  return new TextDecoder('utf-8').decode(bytes);
+}
+
+function lineOf(text: string, index: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/** DLLs named by ERRORLOG lines. */
+export function dllRefsFromErrorlog(text: string, label: string): DllRef[] {
+  const out: DllRef[] = [];
+  for (const re of ERRORLOG_PATTERNS) {
+    for (const m of text.matchAll(re)) {
+      const dll = (m[1] ?? '').trim();
+      if (dll) out.push({ dll, reason: `${label} line ${lineOf(text, m.index)}` });
+    }
+  }
+  return out;
+}
+
+const SQL_EXPORT_DLL = /(?:[A-Za-z]:\\[^\r\n"'|,;\t<>]*?|[\w.$~-]+)\.dll\b/gi;
+
+/** DLL names and paths in a SQL export (sqlcmd text, CSV, JSON): any `*.dll` token. */
+export function dllRefsFromSqlExport(text: string, label: string): DllRef[] {
+  const out: DllRef[] = [];
+  for (const m of text.matchAll(SQL_EXPORT_DLL)) out.push({ dll: m[0].trim(), reason: `${label} line ${lineOf(text, m.index)}` });
+  return out;
+}
+
+function obj(v: JsonValue | undefined): Record<string, JsonValue> | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
+}
+
+/** First insertion string of a classic event (`EventData.Data` unnamed list). */
+function firstData(ev: EventJson): string | undefined {
+  const data = obj(ev.Event['EventData'])?.['Data'];
+  const t = elementText(data);
+  if (Array.isArray(t)) return t[0] === undefined || t[0] === null ? undefined : String(t[0]);
+  if (typeof t === 'string') return t;
+  if (Array.isArray(data)) {
+    const first = elementText(data[0]);
+    return typeof first === 'string' ? first : undefined;
+  }
+  return undefined;
+}
+
+const SQL_DLL_EVENTS = new Set([8128, 8131, 33090, 17750]);
+
+/** DLLs named by one event: SQL Server ESP events, Sysmon 7 loads into sqlservr.exe. */
+export function dllRefsFromEvent(ev: EventJson, label: string): DllRef[] {
+  const s = summarizeEvent(ev);
+  const where = `${label} ${s.eventId}${s.recordId === undefined ? '' : ` #${s.recordId}`}`;
+  if (SQL_DLL_EVENTS.has(s.eventId) && /^MSSQL/i.test(s.provider)) {
+    const d = firstData(ev);
+    if (!d) return [];
+    // 17750's %1 may hold the DLL followed by text; keep the `*.dll` part.
+    const m = /^(.*?\.dll)\b/i.exec(d.trim());
+    return [{ dll: m?.[1] ?? d.trim(), reason: where }];
+  }
+  if (s.eventId === 7 && /sysmon/i.test(s.provider)) {
+    const ed = obj(ev.Event['EventData']);
+    const image = String(elementText(ed?.['Image']) ?? '');
+    const loaded = elementText(ed?.['ImageLoaded']);
+    if (/\\sqlservr\.exe$/i.test(image) && typeof loaded === 'string' && loaded) return [{ dll: loaded, reason: where }];
+  }
+  return [];
+}

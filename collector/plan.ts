@@ -1,0 +1,288 @@
+/**
+ * Planning a collection (STYLE §8: plan, then do the I/O): walk the source against the
+ * targets, read the logs to learn which DLLs they name (phase one), resolve those names to
+ * files, and classify sweep candidates. `collect` streams the plan into a bundle; the folder
+ * `EvidenceSet` lists the same plan, so analysing a folder sees what collecting it would.
+ */
+import type { EvidenceKind } from '../detection/evidence.js';
+import { memorySource } from '../parsers/common/byte-source.js';
+import { summarizeEvent } from '../parsers/common/event.js';
+import { hasMzMagic, isKept, type Classification, type EventReader, type FileClassifier } from './classify.js';
+import { dllRefsFromErrorlog, dllRefsFromEvent, decodeTextLog, type DllRef } from './dll-refs.js';
+import type { FsView } from './fs-view.js';
+import type { DriveRoot, SourceLayout } from './source-layout.js';
+import { allTargets, instanceNameFromFolder, type SweepMode } from './targets/index.js';
+import { resolveSegments, walkDrive, type FoundFile } from './walk.js';
+import { formatWindowsPath, globMatch, parseWindowsPath, storedPathFor, windowsPathKey } from './win-path.js';
+
+/** Sweep candidates above this size are not read for classification (named DLLs still are). */
+export const MAX_SWEEP_FILE_BYTES = 64 * 1024 * 1024;
+/** Logs above this size are not parsed for DLL names (they are still collected). */
+export const MAX_LOG_PARSE_BYTES = 512 * 1024 * 1024;
+
+export type PlanAction = 'copy' | 'hash' | 'missing' | 'error';
+
+export interface PlanItem {
+  originalPath: string;
+  storedPath: string;
+  drive: string;
+  segments: string[];
+  fsPath: string[];
+  kind: EvidenceKind;
+  target: string;
+  action: PlanAction;
+  reason: string;
+  classification?: Classification;
+  error?: string;
+}
+
+export interface PlanOptions {
+  sweep: SweepMode;
+  copyBinn: boolean;
+  maxFileSize: number;
+  signal?: AbortSignal;
+  classify?: FileClassifier;
+  readEvents?: EventReader;
+  log(level: 'info' | 'warn' | 'debug', msg: string): void;
+  /** Progress of the phases (label, done, total). */
+  progress?(phase: string, done: number, total: number): void;
+}
+
+export interface CollectionPlan {
+  items: PlanItem[];
+  /** Host names the evidence itself gives (event `Computer`, ERRORLOG "Server name is"). */
+  hostNames: string[];
+  instances: { name: string; root: string }[];
+  sweepSeen: number;
+  sweepPe: number;
+}
+
+function toItem(f: FoundFile): PlanItem {
+  const action: PlanAction = f.target.action === 'copy' ? 'copy' : 'hash';
+  return {
+    originalPath: formatWindowsPath(f.drive, f.segments),
+    storedPath: storedPathFor(f.drive, f.segments),
+    drive: f.drive,
+    segments: f.segments,
+    fsPath: f.fsPath,
+    kind: f.target.kind,
+    target: f.target.name,
+    action,
+    reason: f.target.name,
+  };
+}
+
+async function readSmall(view: FsView, path: string[], cap: number): Promise<Uint8Array | string> {
+  const st = await view.lstat(path);
+  if (st.ok && st.value.size > cap) return `larger than ${cap} bytes`;
+  const o = await view.open(path);
+  if (!o.ok) return o.message;
+  try {
+    return await o.value.read(0, Math.min(o.value.size, cap));
+  } catch (e) {
+    return (e as Error).message;
+  } finally {
+    await o.value.close().catch(() => undefined);
+  }
+}
+
+async function head(view: FsView, path: string[]): Promise<Uint8Array | undefined> {
+  const o = await view.open(path);
+  if (!o.ok) return undefined;
+  try {
+    return await o.value.read(0, 2);
+  } catch {
+    return undefined;
+  } finally {
+    await o.value.close().catch(() => undefined);
+  }
+}
+
+async function instanceRoots(view: FsView, drive: DriveRoot): Promise<{ name: string; root: string; binn: string[] }[]> {
+  const out: { name: string; root: string; binn: string[] }[] = [];
+  const top = await view.readDir(drive.base);
+  if (!top.ok) return out;
+  for (const pf of top.value.filter((e) => e.type === 'dir' && globMatch('Program Files*', e.name))) {
+    const ms = await resolveSegments(view, drive, [pf.name, 'Microsoft SQL Server']);
+    if (!ms) continue;
+    const list = await view.readDir(ms);
+    if (!list.ok) continue;
+    for (const inst of list.value.filter((e) => e.type === 'dir' && globMatch('MSSQL*.*', e.name))) {
+      const name = instanceNameFromFolder(inst.name);
+      if (!name) continue;
+      const segs = [pf.name, 'Microsoft SQL Server', inst.name];
+      out.push({ name, root: formatWindowsPath(drive.drive, segs), binn: [...segs, 'MSSQL', 'Binn'] });
+    }
+  }
+  return out;
+}
+
+/** Builds the plan. Never throws for bad input: problems become item errors and log lines. */
+export async function planCollection(view: FsView, layout: SourceLayout, opts: PlanOptions): Promise<CollectionPlan> {
+  const targets = allTargets(opts.sweep);
+  const found: FoundFile[] = [];
+  for (const drive of layout.drives) {
+    for await (const f of walkDrive(view, drive, targets, {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onSkip: (s) => opts.log('warn', `skipped ${s.path}: ${s.reason}`),
+    })) {
+      found.push(f);
+      if (found.length % 500 === 0) opts.progress?.('scanning', found.length, 0);
+    }
+  }
+  const items: PlanItem[] = [];
+  const sweepCandidates: FoundFile[] = [];
+  for (const f of found) {
+    if (f.type === 'symlink' && f.target.action !== 'copy') {
+      opts.log('info', `skipped link ${formatWindowsPath(f.drive, f.segments)}: links are not followed by the sweep`);
+      continue;
+    }
+    if (f.target.action === 'classify') sweepCandidates.push(f);
+    else items.push(toItem(f));
+  }
+
+  // Phase one: which DLLs do the logs name? Which host do they describe?
+  const refs: DllRef[] = [];
+  const hostNames = new Set<string>();
+  const logs = items.filter((i) => i.kind === 'evtx' || i.kind === 'errorlog');
+  let done = 0;
+  for (const it of logs) {
+    if (opts.signal?.aborted) break;
+    opts.progress?.('reading logs', done++, logs.length);
+    const label = it.segments[it.segments.length - 1] ?? it.originalPath;
+    if (it.kind === 'errorlog') {
+      const bytes = await readSmall(view, it.fsPath, MAX_LOG_PARSE_BYTES);
+      if (typeof bytes === 'string') continue; // reported when collected
+      const text = decodeTextLog(bytes);
+      refs.push(...dllRefsFromErrorlog(text, it.originalPath));
+      const m = /Server name is '([^'\\\r\n]+)/.exec(text);
+      if (m?.[1]) hostNames.add(m[1]);
+      continue;
+    }
+    if (!opts.readEvents) continue;
+    const bytes = await readSmall(view, it.fsPath, MAX_LOG_PARSE_BYTES);
+    if (typeof bytes === 'string') continue;
+    try {
+      for await (const ev of opts.readEvents(memorySource(bytes))) {
+        const s = summarizeEvent(ev);
+        if (s.computer && /^(Application|System)\.evtx$/i.test(label)) hostNames.add(s.computer.split('.')[0] ?? s.computer);
+        refs.push(...dllRefsFromEvent(ev, label));
+      }
+    } catch (e) {
+      opts.log('warn', `reading events from ${it.originalPath} for DLL names failed: ${(e as Error).message}`);
+    }
+  }
+  if (!opts.readEvents && logs.some((l) => l.kind === 'evtx')) {
+    opts.log('warn', 'EVTX parser not available in this build: DLLs named only by event logs are not fetched');
+  }
+
+  // Resolve named DLLs: full paths directly; bare names against every instance's Binn.
+  const instances = (await Promise.all(layout.drives.map(async (d) => ({ d, roots: await instanceRoots(view, d) })))).flatMap(
+    ({ d, roots }) => roots.map((r) => ({ ...r, drive: d })),
+  );
+  const byKey = new Map(items.map((i) => [windowsPathKey(i.originalPath), i] as const));
+  const seenRef = new Set<string>();
+  for (const ref of refs) {
+    const w = parseWindowsPath(ref.dll);
+    const candidates: { drive: DriveRoot; segments: string[] }[] = [];
+    if (w) {
+      const d = layout.drives.find((x) => x.drive === w.drive);
+      if (d) candidates.push({ drive: d, segments: w.segments });
+    } else if (!/[\\/]/.test(ref.dll)) {
+      for (const inst of instances) candidates.push({ drive: inst.drive, segments: [...inst.binn, ref.dll] });
+    }
+    let resolved = false;
+    for (const c of candidates) {
+      const fsPath = await resolveSegments(view, c.drive, c.segments);
+      if (!fsPath) continue;
+      const original = formatWindowsPath(c.drive.drive, c.segments);
+      const key = windowsPathKey(original);
+      resolved = true;
+      if (seenRef.has(key)) break;
+      seenRef.add(key);
+      const existing = byKey.get(key);
+      const reason = `named by ${ref.reason}`;
+      if (existing) {
+        existing.action = 'copy';
+        existing.reason = `${existing.reason}; ${reason}`;
+      } else {
+        const it: PlanItem = {
+          originalPath: original,
+          storedPath: storedPathFor(c.drive.drive, c.segments),
+          drive: c.drive.drive,
+          segments: c.segments,
+          fsPath,
+          kind: 'dll',
+          target: 'DLL named by the logs',
+          action: 'copy',
+          reason,
+        };
+        items.push(it);
+        byKey.set(key, it);
+      }
+      break;
+    }
+    const missKey = `missing:${ref.dll.toLowerCase()}`;
+    if (!resolved && !seenRef.has(missKey)) {
+      seenRef.add(missKey);
+      opts.log('warn', `DLL named by ${ref.reason} is not in the source: ${ref.dll}`);
+      const origin = w ? formatWindowsPath(w.drive, w.segments) : ref.dll;
+      items.push({
+        originalPath: origin,
+        storedPath: '',
+        drive: w?.drive ?? '',
+        segments: w?.segments ?? [ref.dll],
+        fsPath: [],
+        kind: 'dll',
+        target: 'DLL named by the logs',
+        action: 'missing',
+        reason: `named by ${ref.reason}`,
+        error: 'not present in the source',
+      });
+    }
+  }
+  for (const it of items) if (it.target === 'SQL Server Binn DLL' && opts.copyBinn) it.action = 'copy';
+
+  // Sweep: PE files that classify as ESP or hit YARA.
+  let sweepPe = 0;
+  if (sweepCandidates.length > 0 && !opts.classify) {
+    opts.log('warn', `DLL sweep skipped (${sweepCandidates.length} candidate files): no ESP/YARA classifier in this build`);
+  } else if (opts.classify) {
+    done = 0;
+    for (const f of sweepCandidates) {
+      if (opts.signal?.aborted) break;
+      if (++done % 50 === 0) opts.progress?.('sweeping', done, sweepCandidates.length);
+      const original = formatWindowsPath(f.drive, f.segments);
+      if (byKey.has(windowsPathKey(original))) continue;
+      const h = await head(view, f.fsPath);
+      if (!h || !hasMzMagic(h)) continue;
+      sweepPe++;
+      const bytes = await readSmall(view, f.fsPath, Math.min(MAX_SWEEP_FILE_BYTES, opts.maxFileSize));
+      if (typeof bytes === 'string') {
+        opts.log('warn', `sweep: ${original} not classified: ${bytes}`);
+        continue;
+      }
+      let c: Classification;
+      try {
+        c = await opts.classify(bytes, original);
+      } catch (e) {
+        opts.log('warn', `sweep: classifying ${original} failed: ${(e as Error).message}`);
+        continue;
+      }
+      if (!isKept(c)) continue;
+      const it = toItem(f);
+      it.action = 'copy';
+      it.classification = c;
+      it.reason = `${f.target.name}: ${c.isEsp ? 'classified as ESP' : ''}${c.isEsp && c.yara.length ? ', ' : ''}${c.yara.length ? `YARA ${c.yara.join(', ')}` : ''}`;
+      items.push(it);
+      byKey.set(windowsPathKey(original), it);
+    }
+  }
+  return {
+    items,
+    hostNames: [...hostNames],
+    instances: instances.map((i) => ({ name: i.name, root: i.root })),
+    sweepSeen: sweepCandidates.length,
+    sweepPe,
+  };
+}

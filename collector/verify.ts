@@ -1,0 +1,101 @@
+/**
+ * `verify`: recompute every hash of a bundle against its manifest and the bundle's own
+ * SHA-256 against the `<bundle>.sha256` sidecar; list missing, extra and altered entries.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { openBundle } from './bundle-reader.js';
+import { HashTee } from './hashing.js';
+
+export interface VerifyProblem {
+  name: string;
+  problem: 'missing' | 'extra' | 'altered' | 'unreadable' | 'refused' | 'encrypted';
+  detail: string;
+}
+
+export interface VerifyReport {
+  bundle: string;
+  ok: boolean;
+  sidecar: 'ok' | 'mismatch' | 'missing' | 'not-applicable';
+  bundleSha256?: string;
+  sidecarSha256?: string;
+  manifestError?: string;
+  incomplete: boolean;
+  checked: number;
+  problems: VerifyProblem[];
+}
+
+async function fileSha256(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) h.update(chunk);
+  return h.digest('hex');
+}
+
+export async function verifyBundle(path: string, opts: { signal?: AbortSignal } = {}): Promise<VerifyReport> {
+  const b = await openBundle(path);
+  const report: VerifyReport = { bundle: b.path, ok: true, sidecar: 'not-applicable', incomplete: false, checked: 0, problems: [] };
+  try {
+    if (b.kind === 'zip') {
+      report.bundleSha256 = await fileSha256(b.path);
+      const side = await readFile(`${b.path}.sha256`, 'utf8').catch(() => undefined);
+      if (side === undefined) report.sidecar = 'missing';
+      else {
+        report.sidecarSha256 = (/^[0-9a-fA-F]{64}/.exec(side.trim())?.[0] ?? '').toLowerCase();
+        report.sidecar = report.sidecarSha256 === report.bundleSha256 ? 'ok' : 'mismatch';
+      }
+    }
+    for (const r of b.refused) report.problems.push({ name: r.name, problem: 'refused', detail: `unsafe entry name (${r.reason})` });
+    const m = b.manifest;
+    if (!m) {
+      report.manifestError = b.manifestError ?? 'no manifest';
+      report.ok = false;
+      return report;
+    }
+    report.incomplete = m.incomplete;
+    const expected = new Map<string, { size: number; sha256?: string | undefined; sha1?: string | undefined; md5?: string | undefined }>();
+    for (const f of m.files) if (f.storedPath) expected.set(f.storedPath, f);
+    for (const e of m.entries) expected.set(e.name, e);
+    for (const [name, want] of expected) {
+      if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error('interrupted');
+      const have = b.entries.get(name);
+      if (!have) {
+        report.problems.push({ name, problem: 'missing', detail: 'listed in the manifest, not in the bundle' });
+        continue;
+      }
+      if (have.encrypted) {
+        report.problems.push({ name, problem: 'encrypted', detail: 'AES-encrypted entry: content hash not recomputed' });
+        continue;
+      }
+      const tee = new HashTee();
+      try {
+        const s = await b.stream(name);
+        s.pipe(tee);
+        tee.resume();
+        await new Promise<void>((res, rej) => {
+          tee.on('end', res);
+          s.on('error', rej);
+          tee.on('error', rej);
+        });
+      } catch (e) {
+        report.problems.push({ name, problem: 'unreadable', detail: (e as Error).message });
+        continue;
+      }
+      const d = tee.digests();
+      report.checked++;
+      const diffs: string[] = [];
+      if (d.size !== want.size) diffs.push(`size ${d.size} != ${want.size}`);
+      if (want.sha256 && d.sha256 !== want.sha256) diffs.push(`sha256 ${d.sha256} != ${want.sha256}`);
+      if (want.sha1 && d.sha1 !== want.sha1) diffs.push('sha1 differs');
+      if (want.md5 && d.md5 !== want.md5) diffs.push('md5 differs');
+      if (diffs.length > 0) report.problems.push({ name, problem: 'altered', detail: diffs.join('; ') });
+    }
+    for (const name of b.entries.keys()) {
+      if (name !== 'manifest.json' && !expected.has(name)) report.problems.push({ name, problem: 'extra', detail: 'in the bundle, not in the manifest' });
+    }
+    report.ok = report.sidecar !== 'mismatch' && report.problems.every((p) => p.problem === 'encrypted');
+    return report;
+  } finally {
+    await b.close();
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Plain and AES-256 zip archives with archiver 8. archiver-zip-encrypted 2 is written for
+ * archiver 7's plugin API (`registerFormat`), which archiver 8 dropped; its plugin object has
+ * the same shape as archiver 8's own Zip plugin (append/finalize/on/pipe/unpipe), so we mount
+ * it the way archiver 8's `ZipArchive` mounts its Zip plugin.
+ */
+import { Archiver, ZipArchive } from 'archiver';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+interface ArchiverInternals {
+  _format: string;
+  _module: unknown;
+  _supportsDirectory: boolean;
+  _supportsSymlink: boolean;
+  _modulePipe(): void;
+}
+
+type ZipEncryptedCtor = new (opts: Record<string, unknown>) => unknown;
+
+class EncryptedZipArchive extends Archiver {
+  constructor(options: { password: Buffer; level: number }) {
+    super({});
+    const ZipEncrypted = require('archiver-zip-encrypted') as ZipEncryptedCtor;
+    const self = this as unknown as ArchiverInternals;
+    self._format = 'zip';
+    self._module = new ZipEncrypted({ zlib: { level: options.level }, encryptionMethod: 'aes256', password: options.password });
+    self._supportsDirectory = true;
+    self._supportsSymlink = false;
+    self._modulePipe();
+  }
+}
+
+/** A zip archive stream; AES-256 (WinZip AE-2) when a password is given. */
+export function createZipArchive(opts: { level: number; password?: Buffer }): Archiver {
+  if (opts.password && opts.password.length > 0) return new EncryptedZipArchive({ password: opts.password, level: opts.level });
+  return new ZipArchive({ zlib: { level: opts.level } });
+}

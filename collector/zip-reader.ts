@@ -1,0 +1,110 @@
+/**
+ * Reads zips that are untrusted input (bundles from elsewhere, Velociraptor collections)
+ * with yauzl. Entry names are decoded and checked here, not by yauzl, so that one hostile
+ * name (`../x`, `/etc/x`, `C:\x`) is refused and reported by name instead of failing the
+ * whole archive. Nothing is ever extracted to disk: entries are read as streams or bytes.
+ */
+import { Readable } from 'node:stream';
+import yauzl, { type Entry, type ZipFile } from 'yauzl';
+
+export interface ZipEntryInfo {
+  /** Checked, `/`-separated relative name. */
+  name: string;
+  size: number;
+  compressedSize: number;
+  modified: string;
+  encrypted: boolean;
+  isDir: boolean;
+  entry: Entry;
+}
+
+export interface ZipIndex {
+  path: string;
+  entries: ZipEntryInfo[];
+  /** Names refused because they could land outside an output folder, with the reason. */
+  refused: { name: string; reason: string }[];
+  openStream(e: ZipEntryInfo): Promise<Readable>;
+  readBytes(e: ZipEntryInfo, cap: number): Promise<Buffer>;
+  close(): void;
+}
+
+/** Zip bombs and hostile directories: bounded entry count. */
+export const MAX_ZIP_ENTRIES = 1_000_000;
+
+const utf8 = new TextDecoder('utf-8');
+const latin1 = new TextDecoder('latin1');
+
+/**
+ * Returns the reason a zip entry name is unsafe, or undefined when it is a plain relative
+ * path. Refused: absolute (`/x`, `\x`, `C:x`), any `..` segment, NUL, empty.
+ */
+export function unsafeEntryName(name: string): string | undefined {
+  if (name === '') return 'empty name';
+  if (name.includes('\0')) return 'NUL in name';
+  const n = name.replace(/\\/g, '/');
+  if (n.startsWith('/')) return 'absolute path';
+  if (/^[A-Za-z]:/.test(n)) return 'drive-qualified path';
+  if (n.split('/').some((s) => s === '..')) return 'parent-folder (..) segment';
+  return undefined;
+}
+
+export async function openZip(path: string): Promise<ZipIndex> {
+  const zip: ZipFile = await yauzl.openPromise(path, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: false });
+  const entries: ZipEntryInfo[] = [];
+  const refused: { name: string; reason: string }[] = [];
+  await new Promise<void>((resolve, reject) => {
+    zip.on('entry', (entry: Entry) => {
+      const raw = entry.fileName as unknown as Buffer;
+      // General purpose bit 11: UTF-8 names; otherwise CP437 (latin1 is close enough for ASCII paths).
+      const name = ((entry.generalPurposeBitFlag & 0x800) !== 0 ? utf8 : latin1).decode(raw);
+      const bad = unsafeEntryName(name);
+      if (bad) refused.push({ name, reason: bad });
+      else if (entries.length >= MAX_ZIP_ENTRIES) refused.push({ name, reason: `more than ${MAX_ZIP_ENTRIES} entries` });
+      else
+        entries.push({
+          name: name.replace(/\\/g, '/'),
+          size: entry.uncompressedSize,
+          compressedSize: entry.compressedSize,
+          modified: entry.getLastModDate().toISOString(),
+          encrypted: entry.isEncrypted(),
+          isDir: name.endsWith('/'),
+          entry,
+        });
+      zip.readEntry();
+    });
+    zip.on('end', () => resolve());
+    zip.on('error', reject);
+    zip.readEntry();
+  });
+  const openStream = (e: ZipEntryInfo): Promise<Readable> => {
+    if (e.encrypted) return Promise.reject(new Error(`entry is encrypted: ${e.name}`));
+    return zip.openReadStreamPromise(e.entry);
+  };
+  return {
+    path,
+    entries,
+    refused,
+    openStream,
+    async readBytes(e, cap) {
+      if (e.size > cap) throw new Error(`entry ${e.name} is larger than ${cap} bytes`);
+      const s = await openStream(e);
+      const parts: Buffer[] = [];
+      let n = 0;
+      for await (const chunk of s as AsyncIterable<Buffer>) {
+        n += chunk.length;
+        if (n > cap) {
+          s.destroy();
+          throw new Error(`entry ${e.name} inflates past ${cap} bytes`);
+        }
+        parts.push(chunk);
+      }
+      return Buffer.concat(parts, n);
+    },
+    close: () => zip.close(),
+  };
+}
+
+/** Wraps bytes as a one-shot stream. */
+export function bytesStream(b: Buffer): Readable {
+  return Readable.from([b]);
+}

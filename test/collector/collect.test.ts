@@ -1,0 +1,152 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Classification } from '../../collector/classify.js';
+import { collect, type CollectOptions } from '../../collector/collect.js';
+import { openZip } from '../../collector/zip-reader.js';
+import { parseManifest } from '../../collector/manifest.js';
+import { errorlogText, fakePe, testdir, utf16 } from './testdir.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()?.();
+});
+
+export function outDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'espy-out-'));
+  cleanups.push(() => rmSync(d, { recursive: true, force: true }));
+  return d;
+}
+
+export function baseOptions(source: string, out: string, over: Partial<CollectOptions> = {}): CollectOptions {
+  let t = Date.parse('2024-03-02T10:00:00Z');
+  return {
+    source,
+    outDir: out,
+    sweep: 'smart',
+    copyBinn: false,
+    noSql: true,
+    maxFileSize: 1 << 30,
+    signal: new AbortController().signal,
+    now: () => new Date((t += 1000)),
+    espyVersion: '0.0.0-test',
+    recordedOptions: {},
+    localHost: { hostname: 'ANALYST-PC', platform: 'linux' },
+    ...over,
+  };
+}
+
+/** Classifier stand-in: a DLL holding the text `opends60.dll` is an ESP (detection decides for real). */
+export const fakeClassify = (bytes: Uint8Array): Promise<Classification> => {
+  const isPe = bytes[0] === 0x4d && bytes[1] === 0x5a;
+  const isEsp = isPe && Buffer.from(bytes).includes('opends60.dll');
+  return Promise.resolve({ isPe, isEsp, reasons: isEsp ? ['imports opends60.dll'] : [], yara: [] });
+};
+
+const INST = 'MSSQL15.MSSQLSERVER';
+
+export function hostTree(): Parameters<typeof testdir>[0] {
+  return {
+    Windows: { System32: { winevt: { Logs: { 'Application.evtx': 'ElfFile\0app', 'Security.evtx': 'ElfFile\0sec', 'Unrelated.evtx': 'x' } } }, Temp: {} },
+    'Program Files': {
+      'Microsoft SQL Server': {
+        [INST]: {
+          MSSQL: {
+            Log: {
+              ERRORLOG: utf16(
+                errorlogText([
+                  "Server name is 'SQL01'. This is an informational message only.",
+                  "Attempting to load library 'C:\\ProgramData\\evil.dll' into memory. This is an informational message only.",
+                  "Using 'C:\\ProgramData\\evil.dll' version '1.0.0' to execute extended stored procedure 'maggie'.",
+                  "Using 'xpstar.dll' version '2019.150.2000' to execute extended stored procedure 'xp_instance_regread'.",
+                  "Using 'C:\\Missing\\gone.dll' version '1.0' to execute extended stored procedure 'gone'.",
+                ]),
+              ),
+              'ERRORLOG.1': utf16(errorlogText(['old'])),
+              'log_1.trc': 'trace',
+              'SQLAGENT.OUT': 'agent',
+            },
+            Binn: { 'xpstar.dll': fakePe('xpstar opends60.dll'), 'sqlservr.exe': fakePe('exe') },
+          },
+        },
+      },
+    },
+    ProgramData: { 'evil.dll': fakePe('evil opends60.dll'), 'benign.dll': fakePe('benign'), 'readme.txt': 'hi', Sub: { 'hidden.dat': fakePe('dropped opends60.dll') } },
+    Users: { bob: { 'notes.txt': 'n' } },
+  };
+}
+
+describe('collect from a drive-like folder', () => {
+  it('bundles the targets and the DLLs the logs name; every SHA-256 matches the manifest', async () => {
+    const t = testdir(hostTree());
+    cleanups.push(t.cleanup);
+    const out = outDir();
+    const r = await collect(baseOptions(t.dir, out, { classify: fakeClassify }));
+    expect(r.incomplete).toBe(false);
+    expect(r.host).toBe('SQL01');
+    expect(r.bundlePath).toMatch(/espy-SQL01-20240302T100001Z\.zip$/);
+    expect(readFileSync(`${r.bundlePath}.sha256`, 'utf8')).toBe(`${r.sha256}  ${r.bundlePath.split('/').pop()}\n`);
+    expect(createHash('sha256').update(readFileSync(r.bundlePath)).digest('hex')).toBe(r.sha256);
+
+    const zip = await openZip(r.bundlePath);
+    const names = zip.entries.map((e) => e.name);
+    const manifest = parseManifest((await zip.readBytes(zip.entries.find((e) => e.name === 'manifest.json')!, 1 << 24)).toString('utf8'));
+    for (const n of [
+      'files/C/Windows/System32/winevt/Logs/Application.evtx',
+      'files/C/Windows/System32/winevt/Logs/Security.evtx',
+      `files/C/Program Files/Microsoft SQL Server/${INST}/MSSQL/Log/ERRORLOG`,
+      `files/C/Program Files/Microsoft SQL Server/${INST}/MSSQL/Log/ERRORLOG.1`,
+      `files/C/Program Files/Microsoft SQL Server/${INST}/MSSQL/Log/log_1.trc`,
+      `files/C/Program Files/Microsoft SQL Server/${INST}/MSSQL/Log/SQLAGENT.OUT`,
+      'files/C/ProgramData/evil.dll',
+      'files/C/ProgramData/Sub/hidden.dat',
+      `files/C/Program Files/Microsoft SQL Server/${INST}/MSSQL/Binn/xpstar.dll`,
+      'collection.log',
+      'sysinfo.json',
+      'manifest.json',
+    ])
+      expect(names).toContain(n);
+    expect(names).not.toContain('files/C/Windows/System32/winevt/Logs/Unrelated.evtx');
+    expect(names).not.toContain('files/C/ProgramData/benign.dll');
+    expect(names).not.toContain('files/C/ProgramData/readme.txt');
+
+    // Every stored file: recomputed hashes equal the manifest's.
+    let checked = 0;
+    for (const f of manifest.files.filter((x) => x.storedPath)) {
+      const e = zip.entries.find((x) => x.name === f.storedPath)!;
+      const bytes = await zip.readBytes(e, 1 << 24);
+      expect(createHash('sha256').update(bytes).digest('hex'), f.storedPath).toBe(f.sha256);
+      expect(createHash('md5').update(bytes).digest('hex')).toBe(f.md5);
+      expect(bytes.length).toBe(f.size);
+      checked++;
+    }
+    expect(checked).toBeGreaterThanOrEqual(9);
+    for (const e of manifest.entries) {
+      const bytes = await zip.readBytes(zip.entries.find((x) => x.name === e.name)!, 1 << 24);
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(e.sha256);
+    }
+    zip.close();
+
+    const byPath = new Map(manifest.files.map((f) => [f.originalPath, f]));
+    expect(byPath.get('C:\\ProgramData\\evil.dll')?.reason).toContain('named by');
+    expect(byPath.get('C:\\ProgramData\\Sub\\hidden.dat')?.classification?.isEsp).toBe(true);
+    expect(byPath.get('C:\\Missing\\gone.dll')?.error).toBe('not present in the source');
+    const app = byPath.get('C:\\Windows\\System32\\winevt\\Logs\\Application.evtx');
+    expect(app?.method).toBe('copy');
+    expect(app?.modified).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(manifest.collectedBy.hostname).toBe('ANALYST-PC');
+    expect(manifest.host).toBe('SQL01');
+  });
+
+  it('hashes Binn DLLs without copying them unless --copy-binn', async () => {
+    const tree = hostTree();
+    const t = testdir(tree);
+    cleanups.push(t.cleanup);
+    const r = await collect(baseOptions(t.dir, outDir(), { classify: fakeClassify }));
+    const binn = r.manifest.files.filter((f) => f.target === 'SQL Server Binn DLL');
+    // xpstar.dll is named by ERRORLOG: copied; nothing else in Binn is a DLL.
+    expect(binn.map((f) => [f.originalPath.split('\\').pop(), f.method, Boolean(f.storedPath)])).toEqual([['xpstar.dll', 'copy', true]]);
+  });
+});

@@ -1,0 +1,36 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { MemoryTree } from '../../collector/fs-memory.js';
+
+/** Writes a tree literal into a fresh temp folder (changesets `testdir`). `{ link }` makes a symlink. */
+export function testdir(tree: MemoryTree): { dir: string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'espy-col-'));
+  const write = (base: string, t: MemoryTree): void => {
+    for (const [name, node] of Object.entries(t)) {
+      const p = join(base, name);
+      if (typeof node === 'string' || node instanceof Uint8Array) writeFileSync(p, node);
+      else if (typeof (node as { link?: unknown }).link === 'string') symlinkSync((node as { link: string }).link, p);
+      else {
+        mkdirSync(p, { recursive: true });
+        write(p, node as MemoryTree);
+      }
+    }
+  };
+  write(dir, tree);
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** UTF-16LE with BOM, as SQL Server writes ERRORLOG on Windows. */
+export function utf16(text: string): Uint8Array {
+  return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+}
+
+/** A minimal PE-looking file: `MZ` + filler (enough for the sniffing the collector does). */
+export function fakePe(marker: string): Uint8Array {
+  return Buffer.concat([Buffer.from('MZ'), Buffer.alloc(62), Buffer.from(marker)]);
+}
+
+export function errorlogText(lines: string[]): string {
+  return lines.map((l) => `2024-03-01 10:00:00.00 spid51      ${l}`).join('\r\n') + '\r\n';
+}
