@@ -91,8 +91,9 @@ function walkDescriptors(
     try {
       dll = readAsciiz(ctx.bytes, ctx.map.toOffset(d.toRva(d.nameRva), `${what}.Name`), `${what}.Name`);
     } catch {
-      anomaly(ctx.diagnostics, `${what}.Name`, start + i * size, `descriptor ${i}: DLL name unreadable; skipped`);
-      continue;
+      // A descriptor whose name does not resolve is past the real table's end (pefile stops too).
+      anomaly(ctx.diagnostics, `${what}.Name`, start + i * size, `descriptor ${i}: DLL name unreadable; table stops here`);
+      break;
     }
     let functions: PeImportFunction[] = [];
     const tables = [d.tableRva, d.altTableRva].filter((t) => t !== 0);
