@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { CliContext } from './context.js';
 import { ESPY_VERSION } from './version.js';
+import { evtxCommand } from './commands/evtx.js';
 
 /** A command module's export: builds its commander Command; `ctx()` is valid inside actions. */
 export type CommandFactory = (ctx: () => CliContext) => Command;
@@ -9,7 +10,7 @@ export type CommandFactory = (ctx: () => CliContext) => Command;
  * Registered commands. Each issue adds its command here once it works (issue #2: none is
  * registered before it works).
  */
-const COMMANDS: CommandFactory[] = [];
+const COMMANDS: CommandFactory[] = [evtxCommand];
 
 /** Builds the commander program with the global flags and every registered command. */
 export function buildProgram(ctx: () => CliContext): Command {

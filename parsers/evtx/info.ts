@@ -96,7 +96,8 @@ export async function readEvtxInfo(source: ByteSource, opts: Omit<EvtxReadOption
       }
       row.records++;
       const rec = o.record;
-      if (rec.timestamp) {
+      // A zero FILETIME (1601-01-01) says "not set", not a time: keep it out of the range.
+      if (rec.timestamp && !rec.timestamp.startsWith('1601-01-01T00:00:00.0000000')) {
         if (info.firstTimestamp === undefined || rec.timestamp < info.firstTimestamp) info.firstTimestamp = rec.timestamp;
         if (info.lastTimestamp === undefined || rec.timestamp > info.lastTimestamp) info.lastTimestamp = rec.timestamp;
       }

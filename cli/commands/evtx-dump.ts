@@ -1,0 +1,146 @@
+import { availableParallelism } from 'node:os';
+import type { Writable } from 'node:stream';
+import { EVTX_CHUNK_SIZE_BYTES, EVTX_FILE_HEADER_BLOCK_BYTES, scanEvtxFile, type EvtxDiagnostic } from '../../parsers/evtx/index.js';
+import type { Log } from '../context.js';
+import { openFileSource } from '../file-source.js';
+import { renderChunk, type DumpFormat, type RenderedChunk } from './evtx-render.js';
+import { ChunkWorkerPool, evtxWorkerEntry } from './evtx-worker.js';
+
+export interface DumpOptions {
+  files: string[];
+  format: DumpFormat;
+  threads: number;
+  includeRecovered: boolean;
+  codepage: string | undefined;
+  out: Writable;
+  log: Log;
+  signal: AbortSignal;
+}
+
+export interface DumpSummary {
+  files: number;
+  unreadable: number;
+  records: number;
+  failed: number;
+  recovered: number;
+}
+
+/** Buffers output and writes it in large blocks, honouring back-pressure. */
+class BlockWriter {
+  private parts: string[] = [];
+  private size = 0;
+  private readonly out: Writable;
+  private readonly blockChars: number;
+  constructor(out: Writable, blockChars = 1 << 20) {
+    this.out = out;
+    this.blockChars = blockChars;
+  }
+  async write(s: string): Promise<void> {
+    this.parts.push(s);
+    this.size += s.length;
+    if (this.size >= this.blockChars) await this.flush();
+  }
+  async flush(): Promise<void> {
+    if (this.size === 0) return;
+    const text = this.parts.join('');
+    this.parts = [];
+    this.size = 0;
+    if (!this.out.write(text)) await new Promise<void>((resolve) => this.out.once('drain', resolve));
+  }
+}
+
+/** A buffer that can be transferred to a worker without detaching someone else's memory. */
+function owned(b: Uint8Array): Uint8Array {
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : b.slice();
+}
+
+/** `espy evtx dump`: streams every record of every file to `out`, chunk order kept. */
+export async function dumpEvtx(o: DumpOptions): Promise<DumpSummary> {
+  const sum: DumpSummary = { files: 0, unreadable: 0, records: 0, failed: 0, recovered: 0 };
+  const w = new BlockWriter(o.out);
+  let threads = Math.max(1, o.threads);
+  let pool: ChunkWorkerPool | undefined;
+  if (threads > 1) {
+    const entry = evtxWorkerEntry();
+    if (entry) pool = new ChunkWorkerPool(threads, entry);
+    else {
+      o.log.warn('worker threads unavailable here (no worker entry file); dumping with one thread');
+      threads = 1;
+    }
+  }
+  let first = true;
+  if (o.format === 'json') await w.write('[');
+  if (o.format === 'xml') await w.write('<?xml version="1.0" encoding="utf-8"?>\n<Events>\n');
+  const emit = async (file: string, r: RenderedChunk): Promise<void> => {
+    sum.records += r.ok;
+    sum.failed += r.failed;
+    sum.recovered += r.recovered;
+    for (const d of r.diagnostics) logDiagnostic(o.log, file, d);
+    for (const f of r.failures) {
+      o.log.warn(`${file}: record${f.recordId === undefined ? '' : ' ' + f.recordId} at offset ${f.offset} (chunk ${f.chunkIndex}) failed: ${f.message}`);
+    }
+    for (const item of r.items) {
+      if (o.format === 'json') {
+        await w.write(first ? '\n' + item : ',\n' + item);
+      } else await w.write(item);
+      first = false;
+    }
+  };
+  try {
+    for (const file of o.files) {
+      if (o.signal.aborted) break;
+      sum.files++;
+      let src;
+      try {
+        src = await openFileSource(file);
+      } catch (e) {
+        sum.unreadable++;
+        o.log.error(`${file}: cannot open: ${e instanceof Error ? e.message : String(e)}`);
+        continue;
+      }
+      try {
+        const scan = await scanEvtxFile(src, (d) => logDiagnostic(o.log, file, d));
+        if (!scan.readable) {
+          sum.unreadable++;
+          continue;
+        }
+        const inflight: Promise<RenderedChunk>[] = [];
+        const maxInflight = threads * 3;
+        for (let i = 0; i < scan.chunkSlots; i++) {
+          if (o.signal.aborted) break;
+          const off = EVTX_FILE_HEADER_BLOCK_BYTES + i * EVTX_CHUNK_SIZE_BYTES;
+          const bytes = await src.read(off, Math.min(EVTX_CHUNK_SIZE_BYTES, scan.size - off));
+          const opts = { chunkIndex: i, fileOffset: off, format: o.format, includeRecovered: o.includeRecovered, codepage: o.codepage };
+          if (pool) {
+            inflight.push(pool.run(owned(bytes), opts));
+            if (inflight.length >= maxInflight) await emit(file, await (inflight.shift() as Promise<RenderedChunk>));
+          } else {
+            await emit(file, renderChunk(bytes, opts));
+          }
+        }
+        while (inflight.length > 0) await emit(file, await (inflight.shift() as Promise<RenderedChunk>));
+      } finally {
+        await src.close();
+      }
+    }
+    if (o.format === 'json') await w.write(first ? ']\n' : '\n]\n');
+    if (o.format === 'xml') await w.write('</Events>\n');
+    await w.flush();
+  } finally {
+    await pool?.close();
+  }
+  return sum;
+}
+
+/** Default thread count: the machine's cores. */
+export function defaultThreads(): number {
+  return availableParallelism();
+}
+
+const QUIET_DIAGNOSTICS = new Set(['FILE_DIRTY', 'FILE_FULL', 'CHUNK_ZERO_FILLED', 'SLACK_RECOVERED']);
+
+function logDiagnostic(log: Log, file: string, d: EvtxDiagnostic): void {
+  const msg = `${file}: ${d.code}: ${d.message}`;
+  if (QUIET_DIAGNOSTICS.has(d.code)) log.debug(msg);
+  else log.warn(msg);
+}

@@ -1,0 +1,127 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { renderChunk, type RenderChunkOptions, type RenderedChunk } from './evtx-render.js';
+
+/**
+ * Worker threads for `espy evtx dump --threads N`. Chunks are independent, so each worker
+ * parses and renders whole chunks: the main thread reads a chunk, transfers its buffer (no
+ * copy), and writes results in chunk order.
+ *
+ * Starting a worker: the worker runs THIS module's file (`new Worker(thisFile, { workerData:
+ * { [EVTX_WORKER_MARK]: true } })`); the `isMainThread` branch at the bottom starts the message
+ * loop. In a single-file CommonJS bundle (the SEA executable) "this file" is the bundle itself
+ * (`__filename`), so the bundle's entry must call `runEvtxWorkerIfMarked()` before running
+ * the CLI (it returns true inside an evtx worker). When no worker can start, dump falls back
+ * to one thread and says so.
+ */
+export const EVTX_WORKER_MARK = 'espyEvtxWorker';
+
+interface Job {
+  id: number;
+  buf: ArrayBuffer;
+  byteOffset: number;
+  byteLength: number;
+  opts: RenderChunkOptions;
+}
+
+function isMarkedWorker(): boolean {
+  return !isMainThread && typeof workerData === 'object' && workerData !== null && (workerData as Record<string, unknown>)[EVTX_WORKER_MARK] === true;
+}
+
+/** Starts the worker loop when running as an evtx worker; returns whether it did. */
+export function runEvtxWorkerIfMarked(): boolean {
+  if (!isMarkedWorker() || !parentPort) return false;
+  const port = parentPort;
+  port.on('message', (job: Job) => {
+    let result: RenderedChunk;
+    try {
+      result = renderChunk(new Uint8Array(job.buf, job.byteOffset, job.byteLength), job.opts);
+    } catch (e) {
+      port.postMessage({ id: job.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+      return;
+    }
+    port.postMessage({ id: job.id, result });
+  });
+  return true;
+}
+
+/** The file a worker must load: this module (ESM) or the bundle (CommonJS). */
+export function evtxWorkerEntry(): string | undefined {
+  let file: string | undefined;
+  if (typeof __filename === 'string' && __filename) file = __filename;
+  else {
+    try {
+      file = fileURLToPath(import.meta.url);
+    } catch {
+      file = undefined;
+    }
+  }
+  return file && existsSync(file) ? file : undefined;
+}
+
+/** A fixed pool of chunk workers; `run` resolves with the rendered chunk. */
+export class ChunkWorkerPool {
+  private readonly workers: Worker[] = [];
+  private readonly idle: Worker[] = [];
+  private readonly queue: { job: Job; resolve: (r: RenderedChunk) => void; reject: (e: Error) => void }[] = [];
+  private readonly pending = new Map<number, { resolve: (r: RenderedChunk) => void; reject: (e: Error) => void; worker: Worker }>();
+  private nextId = 0;
+  private failed: Error | undefined;
+
+  constructor(size: number, entry: string) {
+    for (let i = 0; i < size; i++) {
+      const w = new Worker(entry, { workerData: { [EVTX_WORKER_MARK]: true } });
+      w.on('message', (m: { id: number; result?: RenderedChunk; error?: string }) => {
+        const p = this.pending.get(m.id);
+        if (!p) return;
+        this.pending.delete(m.id);
+        if (m.result) p.resolve(m.result);
+        else p.reject(new Error(`evtx worker failed: ${m.error ?? 'unknown error'}`));
+        this.release(w);
+      });
+      w.on('error', (e) => this.fail(e));
+      w.on('exit', (code) => {
+        if (code !== 0) this.fail(new Error(`evtx worker exited with code ${code}`));
+      });
+      this.workers.push(w);
+      this.idle.push(w);
+    }
+  }
+
+  private fail(e: Error): void {
+    this.failed ??= e;
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+    for (const q of this.queue.splice(0)) q.reject(e);
+  }
+
+  private release(w: Worker): void {
+    const next = this.queue.shift();
+    if (next) this.dispatch(w, next.job, next.resolve, next.reject);
+    else this.idle.push(w);
+  }
+
+  private dispatch(w: Worker, job: Job, resolve: (r: RenderedChunk) => void, reject: (e: Error) => void): void {
+    this.pending.set(job.id, { resolve, reject, worker: w });
+    w.postMessage(job, [job.buf]);
+  }
+
+  /** Renders a chunk in a worker; `bytes` must own its buffer (it is transferred). */
+  run(bytes: Uint8Array, opts: RenderChunkOptions): Promise<RenderedChunk> {
+    if (this.failed) return Promise.reject(this.failed);
+    const job: Job = { id: this.nextId++, buf: bytes.buffer as ArrayBuffer, byteOffset: bytes.byteOffset, byteLength: bytes.byteLength, opts };
+    return new Promise((resolve, reject) => {
+      const w = this.idle.pop();
+      if (w) this.dispatch(w, job, resolve, reject);
+      else this.queue.push({ job, resolve, reject });
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+// Worker side: when this module is loaded as an evtx worker, serve chunks.
+runEvtxWorkerIfMarked();
