@@ -98,8 +98,10 @@ class JsonEventView implements EventView {
       const list = src === undefined ? [] : Array.isArray(src) ? (src as readonly FieldScalar[]) : [src as FieldScalar];
       for (const s of list) {
         if (typeof s !== 'string') continue;
-        const m = derived.pattern.exec(s);
-        if (m?.[1] !== undefined) return m[1];
+        for (const re of derived.patterns) {
+          const m = re.exec(s);
+          if (m?.[1] !== undefined) return m[1];
+        }
       }
       return undefined;
     }

@@ -42,8 +42,8 @@ export const SYSTEM_FIELDS: Readonly<Record<string, SystemField>> = {
 export interface DerivedField {
   /** Field whose values are searched. */
   from: string;
-  /** First capture group is the value. Applied to each value; first hit wins. */
-  pattern: RegExp;
+  /** First capture group is the value. Each pattern is tried on each value; first hit wins. */
+  patterns: readonly RegExp[];
   description: string;
 }
 
@@ -54,12 +54,14 @@ export interface DerivedField {
  * the ERRORLOG "Logon" lines) carry the client only inside an insertion string such as
  * `Reason: Password did not match ... [CLIENT: 203.0.113.45]` (localised servers write
  * e.g. `[CLIENTE: ...]`). The value is the text between the colon and the closing bracket,
- * trimmed: an IPv4/IPv6 address, or `<local machine>`/`<named pipe>`.
+ * trimmed: an IPv4/IPv6 address, or `<local machine>`/`<named pipe>`. SQL Server Audit
+ * records (33205, e.g. action_id LGIF/LGIS) carry it as `<address>10.23.23.9</address>`
+ * inside `additional_information`.
  */
 export const DERIVED_FIELDS: Readonly<Record<string, DerivedField>> = {
   ClientAddress: {
     from: 'Data',
-    pattern: /\[\s*(?:CLIENT|CLIENTE|KLIENT|CLIENTE\/CLIENT)\s*:\s*([^\]]+?)\s*\]/i,
-    description: 'client address inside a SQL Server login message: [CLIENT: <address>]',
+    patterns: [/\[\s*(?:CLIENT|CLIENTE|KLIENT)\s*:\s*([^\]]+?)\s*\]/i, /<address>\s*([^<]+?)\s*<\/address>/],
+    description: 'client address inside a SQL Server login message ([CLIENT: <address>]) or audit record (<address>)',
   },
 };
