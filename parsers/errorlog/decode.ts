@@ -52,6 +52,23 @@ export interface PhysicalLine {
   invalid: boolean;
   /** The line held NUL characters (removed). */
   hadNul: boolean;
+  /** UTF-16 line whose code units are pairs of printable ASCII bytes: 8-bit text in a UTF-16 file. */
+  looks8bit: boolean;
+}
+
+/** Share of code units made of two printable ASCII bytes above which a UTF-16 line is 8-bit text. */
+const EIGHT_BIT_SHARE = 0.9;
+
+function looksLike8BitText(text: string): boolean {
+  if (text.length < 8) return false;
+  let pairs = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const lo = c & 0xff;
+    const hi = c >> 8;
+    if (lo >= 0x20 && lo <= 0x7e && hi >= 0x20 && hi <= 0x7e) pairs++;
+  }
+  return pairs >= text.length * EIGHT_BIT_SHARE;
 }
 
 function isUtf16(enc: ErrorlogEncoding): boolean {
@@ -107,8 +124,9 @@ export function* readPhysicalLines(bytes: Uint8Array, enc: DetectedEncoding): Ge
     const invalid = text.includes('\uFFFD');
     const hadNul = text.includes('\u0000');
     if (hadNul) text = text.replaceAll('\u0000', '');
+    const looks8bit = wide && looksLike8BitText(text);
     lineNo++;
-    yield { lineNo, offset: pos, text, truncated, invalid, hadNul };
+    yield { lineNo, offset: pos, text, truncated, invalid, hadNul, looks8bit };
     // No-progress guard: `end` is at or after `pos`; the terminator is at least one unit.
     pos = lf < 0 ? bytes.length : Math.max(pos + unit, end + unit);
   }

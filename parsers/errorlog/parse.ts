@@ -83,6 +83,7 @@ function groupEntries(bytes: Uint8Array, out: Collector): { raw: RawEntry[]; lin
     lineCount = pl.lineNo;
     if (pl.truncated) out.diag('LINE_TOO_LONG', pl.lineNo, pl.offset, `line cut to its first characters (MAX_LINE_CHARS)`);
     if (pl.invalid) out.diag('INVALID_ENCODING', pl.lineNo, pl.offset, `byte sequence invalid in ${encoding.encoding} (replaced by U+FFFD)`);
+    if (pl.looks8bit) out.diag('ENCODING_MISMATCH', pl.lineNo, pl.offset, `8-bit (ASCII/UTF-8) text inside a ${encoding.encoding} file: line unreadable as decoded`);
     if (pl.hadNul) out.diag('NUL_CHARACTERS', pl.lineNo, pl.offset, 'NUL characters removed from the line');
     const head = parseHeadLine(pl.text);
     if (head) {

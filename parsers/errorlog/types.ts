@@ -69,6 +69,7 @@ export type ErrorlogDiagnosticCode =
   | 'NO_BOM_UTF16'
   | 'UTF16_BIG_ENDIAN'
   | 'INVALID_ENCODING'
+  | 'ENCODING_MISMATCH'
   | 'NUL_CHARACTERS'
   | 'LINE_TOO_LONG'
   | 'ENTRY_TOO_LONG'
