@@ -2,6 +2,8 @@ import { Command, Option } from 'commander';
 import type { CliContext } from './context.js';
 import { ESPY_VERSION } from './version.js';
 import { evtxCommand } from './commands/evtx.js';
+import { collectCommand } from './commands/collect.js';
+import { verifyCommand } from './commands/verify.js';
 
 /** A command module's export: builds its commander Command; `ctx()` is valid inside actions. */
 export type CommandFactory = (ctx: () => CliContext) => Command;
@@ -10,7 +12,7 @@ export type CommandFactory = (ctx: () => CliContext) => Command;
  * Registered commands. Each issue adds its command here once it works (issue #2: none is
  * registered before it works).
  */
-const COMMANDS: CommandFactory[] = [evtxCommand];
+const COMMANDS: CommandFactory[] = [evtxCommand, collectCommand, verifyCommand];
 
 /** Builds the commander program with the global flags and every registered command. */
 export function buildProgram(ctx: () => CliContext): Command {

@@ -291,9 +291,9 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
 
     // sysinfo.json: the suspect host (live: the snapshot) and who collected.
     const sysinfo: Record<string, unknown> = opts.live
-      ? { host: opts.live.hostname, snapshot: await opts.live.snapshot().catch((e: Error) => ({ error: e.message })), collectedBy: opts.localHost }
+      ? { hostname: opts.live.hostname, ...(await opts.live.snapshot().catch((e: Error) => ({ snapshotError: e.message }))), collectedBy: opts.localHost }
       : {
-          host,
+          hostname: host,
           hostSource: plan.hostNames.length > 0 ? 'named by the evidence (event Computer / ERRORLOG server name)' : 'source folder name (the evidence names no host)',
           hostNamesSeen: plan.hostNames,
           sqlInstances: plan.instances,

@@ -5,7 +5,6 @@
  * `EvidenceSet` lists the same plan, so analysing a folder sees what collecting it would.
  */
 import type { EvidenceKind } from '../detection/evidence.js';
-import { memorySource } from '../parsers/common/byte-source.js';
 import { summarizeEvent } from '../parsers/common/event.js';
 import { hasMzMagic, isKept, type Classification, type EventReader, type FileClassifier } from './classify.js';
 import { dllRefsFromErrorlog, dllRefsFromEvent, decodeTextLog, type DllRef } from './dll-refs.js';
@@ -160,16 +159,19 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
       continue;
     }
     if (!opts.readEvents) continue;
-    const bytes = await readSmall(view, it.fsPath, MAX_LOG_PARSE_BYTES);
-    if (typeof bytes === 'string') continue;
+    const opened = await view.open(it.fsPath);
+    if (!opened.ok) continue; // reported when collected
     try {
-      for await (const ev of opts.readEvents(memorySource(bytes))) {
+      const file = opened.value;
+      for await (const ev of opts.readEvents({ size: file.size, read: (o, n) => file.read(o, n) })) {
         const s = summarizeEvent(ev);
         if (s.computer && /^(Application|System)\.evtx$/i.test(label)) hostNames.add(s.computer.split('.')[0] ?? s.computer);
         refs.push(...dllRefsFromEvent(ev, label));
       }
     } catch (e) {
       opts.log('warn', `reading events from ${it.originalPath} for DLL names failed: ${(e as Error).message}`);
+    } finally {
+      await opened.value.close().catch(() => undefined);
     }
   }
   if (!opts.readEvents && logs.some((l) => l.kind === 'evtx')) {

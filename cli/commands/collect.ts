@@ -1,0 +1,270 @@
+import { Command, Option } from 'commander';
+import { hostname, userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import type { AnalysisResult, Finding } from '../../detection/analysis-result.js';
+import type { EvidenceSet } from '../../detection/evidence.js';
+import { BundleWriteError, collect, SourceError, type CollectResult, type ExtraEntry } from '../../collector/index.js';
+import { evtxEventReader } from '../../collector/wiring.js';
+import type { FileClassifier } from '../../collector/classify.js';
+import { createWindowsLiveHost } from '../../collector/live/windows.js';
+import { renderReport } from '../../report-templates/index.js';
+import type { CliContext } from '../context.js';
+import { EXIT, ExitError, UsageError } from '../exit-codes.js';
+import type { CommandFactory } from '../program.js';
+import { loadReportTemplates, writeReportOutputs } from '../report-output.js';
+
+/**
+ * `espy collect` (issue 7): collect → analyse → render → write. Analysis and the DLL
+ * classifier are passed in (`CollectPipeline`); when the build has no analysis yet the
+ * bundle is written without analysis.json and the output says so.
+ */
+
+export interface CollectPipeline {
+  analyse?(evidence: EvidenceSet, opts: { baseline?: string; signal: AbortSignal; command: string }): Promise<AnalysisResult>;
+  classify?: FileClassifier;
+}
+
+/** Wired by the lead when detection/analyze.ts and the ESP classifier land. */
+export const COLLECT_PIPELINE: CollectPipeline = {};
+
+const SIZE = /^(\d+(?:\.\d+)?)\s*([kmgt]?i?b?)?$/i;
+
+/** `10M`, `512k`, `2GiB`, `1000` → bytes. */
+export function parseSize(s: string): number | undefined {
+  const m = SIZE.exec(s.trim());
+  if (!m) return undefined;
+  const unit = (m[2] ?? '').toLowerCase()[0];
+  const mult = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : unit === 't' ? 1024 ** 4 : 1;
+  return Math.floor(Number(m[1]) * mult);
+}
+
+export const CollectArgs = z.object({
+  source: z.string().min(1).optional(),
+  sqlExport: z.string().min(1).optional(),
+  out: z.string().min(1),
+  baseline: z.string().min(1).optional(),
+  sweep: z.enum(['smart', 'full', 'none']),
+  passwordEnv: z.string().min(1).optional(),
+  passwordPrompt: z.boolean(),
+  copyBinn: z.boolean(),
+  noSql: z.boolean(),
+  maxFileSize: z.number().int().positive(),
+  level: z.number().int().min(0).max(9),
+});
+export type CollectArgs = z.infer<typeof CollectArgs>;
+
+interface RawCollect {
+  source?: string;
+  sqlExport?: string;
+  out?: string;
+  baseline?: string;
+  sweep?: string;
+  passwordEnv?: string;
+  password?: boolean;
+  copyBinn?: boolean;
+  sql?: boolean;
+  maxFileSize?: string;
+  compressionLevel?: string;
+}
+
+/** Pure flag parsing (tests call it). */
+export function parseCollectArgs(raw: RawCollect): CollectArgs {
+  const max = raw.maxFileSize === undefined ? 4 * 1024 ** 3 : parseSize(raw.maxFileSize);
+  if (max === undefined || max <= 0) throw new UsageError(`collect: --max-file-size must be a size like 500M or 2G, not ${JSON.stringify(raw.maxFileSize)}`);
+  const r = CollectArgs.safeParse({
+    ...(raw.source === undefined ? {} : { source: raw.source }),
+    ...(raw.sqlExport === undefined ? {} : { sqlExport: raw.sqlExport }),
+    out: raw.out ?? 'espy-out',
+    ...(raw.baseline === undefined ? {} : { baseline: raw.baseline }),
+    sweep: raw.sweep ?? 'smart',
+    ...(raw.passwordEnv === undefined ? {} : { passwordEnv: raw.passwordEnv }),
+    passwordPrompt: Boolean(raw.password),
+    copyBinn: Boolean(raw.copyBinn),
+    noSql: raw.sql === false,
+    maxFileSize: max,
+    level: raw.compressionLevel === undefined ? 6 : Number(raw.compressionLevel),
+  });
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new UsageError(`collect: invalid ${i?.path.join('.') || 'arguments'}: ${i?.message ?? ''}`);
+  }
+  if (r.data.passwordEnv && r.data.passwordPrompt) throw new UsageError('collect: give --password-env VAR or --password, not both');
+  return r.data;
+}
+
+/** Reads a password from the terminal without echo. */
+async function promptPassword(ctx: CliContext): Promise<Buffer> {
+  if (!ctx.isTTY || !process.stdin.isTTY) throw new UsageError('collect: --password needs a terminal; use --password-env VAR');
+  ctx.stderr.write('Bundle password: ');
+  const stdin = process.stdin;
+  stdin.setRawMode(true);
+  stdin.resume();
+  const chars: number[] = [];
+  try {
+    await new Promise<void>((res, rej) => {
+      const onData = (d: Buffer): void => {
+        for (const c of d) {
+          if (c === 0x0d || c === 0x0a) {
+            stdin.off('data', onData);
+            return res();
+          }
+          if (c === 0x03) {
+            stdin.off('data', onData);
+            return rej(new ExitError(EXIT.INTERRUPTED, 'interrupted'));
+          }
+          if (c === 0x7f || c === 0x08) chars.pop();
+          else chars.push(c);
+        }
+      };
+      stdin.on('data', onData);
+    });
+  } finally {
+    stdin.setRawMode(false);
+    stdin.pause();
+    ctx.stderr.write('\n');
+  }
+  if (chars.length === 0) throw new UsageError('collect: empty password');
+  return Buffer.from(chars);
+}
+
+function password(args: CollectArgs, ctx: CliContext): Promise<Buffer | undefined> {
+  if (args.passwordEnv) {
+    const v = ctx.env[args.passwordEnv];
+    if (!v) throw new UsageError(`collect: environment variable ${args.passwordEnv} is empty or not set`);
+    return Promise.resolve(Buffer.from(v, 'utf8'));
+  }
+  return args.passwordPrompt ? promptPassword(ctx) : Promise.resolve(undefined);
+}
+
+/** Runs the whole command: collect → analyse → render → write. */
+export async function runCollect(args: CollectArgs, ctx: CliContext, pipeline: CollectPipeline = COLLECT_PIPELINE): Promise<Record<string, unknown>> {
+  const pw = await password(args, ctx);
+  if (args.source === undefined && process.platform !== 'win32') {
+    throw new UsageError('collect: no --source given; live collection needs Windows (give --source DIR for an image or collection)');
+  }
+  const outDir = resolve(ctx.cwd, args.out);
+  const progress = ctx.newProgress();
+  let phase = '';
+  let analysis: AnalysisResult | undefined;
+  const command = ['espy', ...ctx.argv.slice(2)].join(' ');
+  const afterCollect = pipeline.analyse
+    ? async (evidence: EvidenceSet): Promise<ExtraEntry[]> => {
+        progress.stop();
+        ctx.log.info('analysing the collected evidence');
+        analysis = await pipeline.analyse?.(evidence, { ...(args.baseline ? { baseline: resolve(ctx.cwd, args.baseline) } : {}), signal: ctx.signal, command });
+        if (!analysis) return [];
+        const html = renderReport(analysis, loadReportTemplates(), { generatedAt: analysis.generatedAt });
+        return [
+          { name: 'analysis.json', data: `${JSON.stringify(analysis, null, 2)}\n` },
+          { name: 'report.html', data: html },
+        ];
+      }
+    : undefined;
+  let res: CollectResult;
+  try {
+    res = await collect({
+      ...(args.source === undefined ? {} : { source: resolve(ctx.cwd, args.source) }),
+      ...(args.sqlExport === undefined ? {} : { sqlExport: resolve(ctx.cwd, args.sqlExport) }),
+      outDir,
+      sweep: args.sweep,
+      copyBinn: args.copyBinn,
+      noSql: args.noSql,
+      maxFileSize: args.maxFileSize,
+      level: args.level,
+      ...(pw ? { password: pw } : {}),
+      signal: ctx.signal,
+      now: () => new Date(),
+      espyVersion: ctx.version,
+      recordedOptions: { ...args, passwordEnv: args.passwordEnv ? '(set)' : undefined, encrypted: Boolean(pw) },
+      log: (level, msg) => (level === 'warn' || level === 'error' ? ctx.log.warn(msg) : level === 'info' ? ctx.log.debug(msg) : ctx.log.debug(msg)),
+      progress: (p, done, total) => {
+        if (p !== phase) {
+          progress.stop();
+          progress.start(total, p);
+          phase = p;
+        }
+        progress.update(done);
+      },
+      localHost: { hostname: hostname(), platform: process.platform, ...safeUser() },
+      readEvents: evtxEventReader,
+      ...(pipeline.classify ? { classify: pipeline.classify } : {}),
+      ...(args.source === undefined ? { live: await createWindowsLiveHost({ noSql: args.noSql, env: ctx.env }) } : {}),
+      ...(afterCollect ? { afterCollect } : {}),
+    });
+  } catch (e) {
+    if (e instanceof SourceError) throw new UsageError(`collect: ${e.message}`);
+    if (e instanceof BundleWriteError) throw new ExitError(EXIT.INTERNAL, `collect: ${e.message} (no bundle was left behind)`);
+    throw e;
+  } finally {
+    progress.stop();
+  }
+  let report: string | undefined;
+  const finalAnalysis = analysis as AnalysisResult | undefined;
+  if (finalAnalysis && !res.incomplete) {
+    const dir = join(outDir, res.bundlePath.replace(/^.*[\\/]/, '').replace(/\.zip$/, ''));
+    report = (await writeReportOutputs(finalAnalysis, dir, { bundle: { name: res.bundlePath.replace(/^.*[\\/]/, ''), sha256: res.sha256 } })).report;
+  }
+  if (res.errors > 0) ctx.markPartial(`${res.errors} file(s) could not be collected (see the manifest)`);
+  const findings: Finding[] = finalAnalysis?.findings ?? [];
+  return {
+    bundle: res.bundlePath,
+    sha256: res.sha256,
+    sidecar: `${res.bundlePath}.sha256`,
+    manifestSha256: res.manifestSha256,
+    host: res.host,
+    incomplete: res.incomplete,
+    ...(res.incompleteReason ? { incompleteReason: res.incompleteReason } : {}),
+    files: res.files,
+    bytes: res.bytes,
+    errors: res.errors,
+    verdict: finalAnalysis?.verdict.verdict ?? null,
+    findings: findings.map((f) => ({ id: f.id, ruleId: f.ruleId, title: f.title, severity: f.severity, count: f.count })),
+    report: report ?? null,
+    analysis: finalAnalysis ? 'included' : pipeline.analyse ? 'failed (see collection.log)' : 'not available in this build: bundle written without analysis',
+  };
+}
+
+function safeUser(): { user?: string } {
+  try {
+    return { user: userInfo().username };
+  } catch {
+    return {};
+  }
+}
+
+function printHuman(ctx: CliContext, o: Record<string, unknown>): void {
+  const lines = [
+    `bundle:   ${String(o['bundle'])}${o['incomplete'] ? '  (INCOMPLETE: interrupted; the manifest says so)' : ''}`,
+    `sha256:   ${String(o['sha256'])}  (also in ${String(o['sidecar'])})`,
+    `manifest: sha256 ${String(o['manifestSha256'])}`,
+    `host:     ${String(o['host'])}`,
+    `files:    ${String(o['files'])} stored (${String(o['bytes'])} bytes), ${String(o['errors'])} with errors`,
+    o['verdict'] ? `verdict:  ${String(o['verdict'])} (${(o['findings'] as unknown[]).length} findings)` : `analysis: ${String(o['analysis'])}`,
+  ];
+  if (o['report']) lines.push(`report:   ${String(o['report'])}`);
+  ctx.stdout.write(`${lines.join('\n')}\n`);
+}
+
+export const collectCommand: CommandFactory = (ctx) =>
+  new Command('collect')
+    .description('collect the evidence of a host (live, or an image/KAPE/Velociraptor folder) into a verifiable bundle, then analyse it')
+    .option('--source <dir>', 'a mounted image, KAPE or Velociraptor collection (folder or .zip); default: this live Windows host')
+    .option('--sql-export <dir>', 'folder of SQL exports (sp_helpextendedproc, principals, ...) to include')
+    .option('--out <dir>', 'output folder for the bundle and the report', 'espy-out')
+    .option('--baseline <file>', 'known-good ESP inventory (espy baseline create)')
+    .addOption(new Option('--sweep <mode>', 'DLL sweep: smart (drop locations) or full (whole drives)').choices(['smart', 'full', 'none']).default('smart'))
+    .option('--password-env <var>', 'encrypt the bundle (AES-256) with the password in environment variable VAR')
+    .option('--password', 'encrypt the bundle (AES-256), asking for the password on the terminal')
+    .option('--copy-binn', 'also copy the DLLs of the SQL Server Binn folders (default: hashed and classified only)')
+    .option('--no-sql', 'live host: do not run the triage SQL with sqlcmd')
+    .option('--max-file-size <size>', 'skip (and list) files larger than this, e.g. 500M, 2G', '4G')
+    .addOption(new Option('--compression-level <n>', 'zip deflate level 0-9').default('6').hideHelp())
+    .action(async (raw: RawCollect) => {
+      const c = ctx();
+      const args = parseCollectArgs(raw);
+      const out = await runCollect(args, c);
+      if (c.json) c.stdout.write(`${JSON.stringify(out)}\n`);
+      else printHuman(c, out);
+      if (out['incomplete']) throw new ExitError(EXIT.INTERRUPTED, 'collection interrupted: the bundle is marked incomplete');
+    });

@@ -1,0 +1,36 @@
+import { Command } from 'commander';
+import { resolve } from 'node:path';
+import { verifyBundle, type VerifyReport } from '../../collector/index.js';
+import { EXIT, ExitError, UsageError } from '../exit-codes.js';
+import type { CommandFactory } from '../program.js';
+
+/** `espy verify BUNDLE` (issue 7): recompute every hash; exit 4 on any mismatch. */
+
+export function renderVerify(r: VerifyReport): string {
+  const out = [`bundle:  ${r.bundle}`];
+  if (r.bundleSha256) out.push(`sha256:  ${r.bundleSha256}  sidecar: ${r.sidecar}${r.sidecar === 'mismatch' ? ` (sidecar says ${r.sidecarSha256 ?? '?'})` : ''}`);
+  if (r.manifestError) out.push(`manifest: ${r.manifestError}`);
+  out.push(`checked: ${r.checked} entries`);
+  if (r.incomplete) out.push('note:    the manifest says this bundle is INCOMPLETE (interrupted collection)');
+  for (const p of r.problems) out.push(`${p.problem.toUpperCase().padEnd(10)} ${p.name}: ${p.detail}`);
+  out.push(r.ok ? 'OK: every hash matches' : 'FAILED: the bundle does not match its manifest/sidecar');
+  return `${out.join('\n')}\n`;
+}
+
+export const verifyCommand: CommandFactory = (ctx) =>
+  new Command('verify')
+    .description('check an evidence bundle: every hash against manifest.json and the bundle against its .sha256 sidecar')
+    .argument('<bundle>', 'espy bundle .zip (or an extracted bundle folder)')
+    .action(async (bundle: string) => {
+      const c = ctx();
+      let r: VerifyReport;
+      try {
+        r = await verifyBundle(resolve(c.cwd, bundle), { signal: c.signal });
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') throw new UsageError(`verify: no such bundle: ${bundle}`);
+        throw new ExitError(EXIT.CHECK_FAILED, `verify: cannot read ${bundle} as a bundle: ${(e as Error).message}`);
+      }
+      c.stdout.write(c.json ? `${JSON.stringify(r)}\n` : renderVerify(r));
+      if (!r.ok) throw new ExitError(EXIT.CHECK_FAILED);
+    });

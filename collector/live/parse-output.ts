@@ -1,0 +1,35 @@
+/** Pure parsers of Windows command output (tested with recorded outputs). */
+
+/**
+ * `reg.exe query "HKLM\SOFTWARE\Microsoft\Microsoft SQL Server\Instance Names\SQL"`:
+ * `    MSSQLSERVER    REG_SZ    MSSQL15.MSSQLSERVER` → `{ name: 'MSSQLSERVER', id: 'MSSQL15.MSSQLSERVER' }`.
+ */
+export function parseRegInstances(text: string): { name: string; id: string }[] {
+  const out: { name: string; id: string }[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s+(\S.*?)\s+REG_SZ\s+(\S.*?)\s*$/.exec(line);
+    if (m?.[1] && m[2]) out.push({ name: m[1], id: m[2] });
+  }
+  return out;
+}
+
+/** One drive letter per line (`C:`), as printed by `(Get-CimInstance Win32_LogicalDisk -Filter 'DriveType=3').DeviceID`. */
+export function parseDriveList(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*([A-Za-z]):\\?\s*$/.exec(line);
+    if (m?.[1] && !out.includes(m[1].toUpperCase())) out.push(m[1].toUpperCase());
+  }
+  return out;
+}
+
+/** sqlcmd server name for an instance on this host. */
+export function sqlServerName(instance: string): string {
+  return instance.toUpperCase() === 'MSSQLSERVER' ? '.' : `.\\${instance}`;
+}
+
+/** Console output of Windows tools is often UTF-16LE (reg.exe with /reg:), else the OEM codepage; ASCII paths survive both. */
+export function decodeConsole(b: Uint8Array): string {
+  if (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) return new TextDecoder('utf-16le').decode(b.subarray(2));
+  return new TextDecoder('utf-8').decode(b);
+}
