@@ -59,6 +59,7 @@ export async function openReport(
   browser: Browser,
   path: string,
   opts: BrowserContextOptions = {},
+  timeoutMs = 30_000,
 ): Promise<{ page: Page; problems: Problems; loadMs: number; close(): Promise<void> }> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, ...opts });
   const page = await context.newPage();
@@ -80,7 +81,7 @@ export async function openReport(
     content: "document.addEventListener('securitypolicyviolation', function (e) { window.__espyCsp(e.violatedDirective + ' ' + e.blockedURI); });",
   });
   const t0 = performance.now();
-  await page.goto(pathToFileURL(path).href, { waitUntil: 'load' });
+  await page.goto(pathToFileURL(path).href, { waitUntil: 'load', timeout: timeoutMs });
   const loadMs = performance.now() - t0;
   return { page, problems, loadMs, close: () => context.close() };
 }
