@@ -24,3 +24,5 @@ export {
   type SigmaMatch,
 } from './types.js';
 export { DERIVED_FIELDS, SYSTEM_FIELDS } from './mappings/fields.js';
+export { Hunter, type HuntEvent, type HuntRow, type HuntStats } from './hunt.js';
+export { mssqlMessageRenderer } from './mssql-message.js';
