@@ -44,6 +44,8 @@ export interface PhysicalLine {
   lineNo: number;
   /** Byte offset of the line's first byte in the file. */
   offset: number;
+  /** Bytes of the line without its terminator. */
+  byteLength: number;
   /** Decoded text without the line terminator (CR, LF). */
   text: string;
   /** The line was longer than MAX_LINE_CHARS and was cut. */
@@ -126,7 +128,7 @@ export function* readPhysicalLines(bytes: Uint8Array, enc: DetectedEncoding): Ge
     if (hadNul) text = text.replaceAll('\u0000', '');
     const looks8bit = wide && looksLike8BitText(text);
     lineNo++;
-    yield { lineNo, offset: pos, text, truncated, invalid, hadNul, looks8bit };
+    yield { lineNo, offset: pos, byteLength: lineBytes, text, truncated, invalid, hadNul, looks8bit };
     // No-progress guard: `end` is at or after `pos`; the terminator is at least one unit.
     pos = lf < 0 ? bytes.length : Math.max(pos + unit, end + unit);
   }

@@ -79,36 +79,48 @@ function groupEntries(bytes: Uint8Array, out: Collector): { raw: RawEntry[]; lin
   let lineCount = 0;
   let orphans = 0;
   let firstOrphan: { line: number; offset: number } | undefined;
-  for (const pl of readPhysicalLines(bytes, encoding)) {
-    lineCount = pl.lineNo;
-    if (pl.truncated) out.diag('LINE_TOO_LONG', pl.lineNo, pl.offset, `line cut to its first characters (MAX_LINE_CHARS)`);
-    if (pl.invalid) out.diag('INVALID_ENCODING', pl.lineNo, pl.offset, `byte sequence invalid in ${encoding.encoding} (replaced by U+FFFD)`);
-    if (pl.looks8bit) out.diag('ENCODING_MISMATCH', pl.lineNo, pl.offset, `8-bit (ASCII/UTF-8) text inside a ${encoding.encoding} file: line unreadable as decoded`);
-    if (pl.hadNul) out.diag('NUL_CHARACTERS', pl.lineNo, pl.offset, 'NUL characters removed from the line');
-    const head = parseHeadLine(pl.text);
+  const feed = (text: string, offset: number): void => {
+    const lineNo = ++lineCount;
+    const head = parseHeadLine(text);
     if (head) {
-      current = { line: pl.lineNo, offset: pl.offset, lineCount: 1, head, parts: [head.text], chars: head.text.length, capped: false };
+      current = { line: lineNo, offset, lineCount: 1, head, parts: [head.text], chars: head.text.length, capped: false };
       raw.push(current);
-      continue;
+      return;
     }
     if (!current) {
-      if (pl.text.trim() !== '') {
+      if (text.trim() !== '') {
         orphans++;
-        firstOrphan ??= { line: pl.lineNo, offset: pl.offset };
+        firstOrphan ??= { line: lineNo, offset };
       }
-      continue;
+      return;
     }
     current.lineCount++;
-    if (current.capped) continue;
+    if (current.capped) return;
     // Continuation line: keep leading whitespace (startup parameters are tab-indented).
-    const text = pl.text.trimEnd();
-    if (current.parts.length >= MAX_CONTINUATION_LINES + 1 || current.chars + text.length + 1 > MAX_ENTRY_CHARS) {
+    const cont = text.trimEnd();
+    if (current.parts.length >= MAX_CONTINUATION_LINES + 1 || current.chars + cont.length + 1 > MAX_ENTRY_CHARS) {
       current.capped = true;
-      out.diag('ENTRY_TOO_LONG', pl.lineNo, pl.offset, `entry at line ${current.line} cut: more than MAX_CONTINUATION_LINES/MAX_ENTRY_CHARS`);
+      out.diag('ENTRY_TOO_LONG', lineNo, offset, `entry at line ${current.line} cut: more than MAX_CONTINUATION_LINES/MAX_ENTRY_CHARS`);
+      return;
+    }
+    current.parts.push(cont);
+    current.chars += cont.length + 1;
+  };
+  for (const pl of readPhysicalLines(bytes, encoding)) {
+    const at = lineCount + 1;
+    if (pl.truncated) out.diag('LINE_TOO_LONG', at, pl.offset, `line cut to its first characters (MAX_LINE_CHARS)`);
+    if (pl.invalid) out.diag('INVALID_ENCODING', at, pl.offset, `byte sequence invalid in ${encoding.encoding} (replaced by U+FFFD)`);
+    if (pl.hadNul) out.diag('NUL_CHARACTERS', at, pl.offset, 'NUL characters removed from the line');
+    if (pl.looks8bit) {
+      // Recovery (hostile test "mixed encodings"): 8-bit text appended to a UTF-16 file
+      // would otherwise be glued to the previous entry as one garbage continuation line.
+      // Re-read those bytes as UTF-8 lines so they neither corrupt that entry nor vanish.
+      out.diag('ENCODING_MISMATCH', at, pl.offset, `8-bit (ASCII/UTF-8) text inside a ${encoding.encoding} file: re-read as UTF-8`);
+      const chunk = bytes.subarray(pl.offset, pl.offset + pl.byteLength);
+      for (const sub of readPhysicalLines(chunk, { encoding: 'utf-8', bomBytes: 0 })) feed(sub.text, pl.offset + sub.offset);
       continue;
     }
-    current.parts.push(text);
-    current.chars += text.length + 1;
+    feed(pl.text, pl.offset);
   }
   if (firstOrphan) {
     out.diag('ORPHAN_LINES', firstOrphan.line, firstOrphan.offset, `${orphans} line(s) before the first timestamped entry (file starts mid-entry?)`);
