@@ -53,6 +53,8 @@ export interface CollectOptions {
   classify?: FileClassifier;
   readEvents?: EventReader;
   live?: LiveHost;
+  /** Wraps the source's view (tests inject failures: EACCES cannot be produced as root). */
+  wrapView?(view: FsView): FsView;
   /** Runs after the files are in (analysis, report); its entries go into the bundle. */
   afterCollect?(evidence: EvidenceSet): Promise<ExtraEntry[]>;
 }
@@ -113,13 +115,13 @@ interface Opened {
 async function openInput(opts: CollectOptions): Promise<Opened> {
   if (opts.source !== undefined) {
     const s = await openSource(opts.source);
-    return { view: s.view, layout: s.layout, kind: s.layout.kind, path: s.path, close: s.close };
+    return { view: opts.wrapView ? opts.wrapView(s.view) : s.view, layout: s.layout, kind: s.layout.kind, path: s.path, close: s.close };
   }
   if (!opts.live) throw new Error('no --source given and no live host access on this platform: give --source DIR');
   const drives = await opts.live.drives();
   const letters = Object.keys(drives).sort();
   return {
-    view: multiDriveView(drives),
+    view: opts.wrapView ? opts.wrapView(multiDriveView(drives)) : multiDriveView(drives),
     layout: { kind: 'kape', drives: letters.map((d) => ({ drive: d, base: [d], encoded: false })), notes: [] },
     kind: 'live',
     path: letters.map((d) => `${d}:\\`).join(' '),
