@@ -1,0 +1,193 @@
+import { createHash } from 'node:crypto';
+import { FormatError, describeError } from '../../parsers/common/errors.js';
+import { parsePe, type PeInfo } from '../../parsers/pe/index.js';
+import type { LocationClass, Suspicion, YaraHit } from '../analysis-result.js';
+import type { CompiledYara } from '../yara/types.js';
+import type { KnownEspData } from './known-esps.js';
+import { baseName, classifyLocation } from './location.js';
+
+/** What the caller knows about the file besides its bytes. */
+export interface FileInput {
+  /** Original Windows path on the suspect host (`C:\ProgramData\x.dll`). */
+  path: string;
+  bytes: Uint8Array;
+  /** MACB times as ISO-8601 UTC, when the caller has them. */
+  times?: { created?: string; modified?: string; accessed?: string; changed?: string };
+}
+
+export interface ClassifyOptions {
+  yara?: CompiledYara;
+  knownEsps: KnownEspData;
+  /** YARA scan timeout per file (ms). */
+  yaraTimeoutMs?: number;
+  /** YARA matched-string cap per rule. */
+  yaraMaxMatches?: number;
+}
+
+export interface FileClassification {
+  path: string;
+  size: number;
+  md5: string;
+  sha1: string;
+  sha256: string;
+  times?: FileInput['times'];
+  isPe: boolean;
+  /** Why the file is not a PE, when it is not. */
+  notPeReason?: string;
+  is64?: boolean;
+  isDll?: boolean;
+  timeDateStamp?: string;
+  imphash?: string;
+  isEsp: boolean;
+  /** `imports opends60.dll`, `exports __GetXpVersion`. */
+  espReasons: string[];
+  /** Exported names (`#<ordinal>` for ordinal-only exports). */
+  exports: string[];
+  /** Exports that are ESP procedures (exports minus __GetXpVersion, DllMain...). */
+  procedures: string[];
+  /** `dll!function` (or `dll!#ordinal`), import table then delay-import table. */
+  imports: string[];
+  signed: boolean;
+  signer: string | null;
+  company: string | null;
+  version: { fileVersion: string | null; fileDescription: string | null; originalFilename: string | null; productName: string | null } | null;
+  location: LocationClass;
+  suspicion: Suspicion;
+  reasons: string[];
+  yara: YaraHit[];
+  diagnostics: string[];
+}
+
+const lower = (s: string): string => s.toLowerCase();
+
+function espEvidence(pe: PeInfo): string[] {
+  const reasons: string[] = [];
+  const all = [...pe.imports, ...pe.delayImports];
+  const ods = all.find((i) => lower(i.dll) === 'opends60.dll');
+  if (ods) reasons.push(`imports opends60.dll${pe.delayImports.includes(ods) ? ' (delay-load)' : ''}`);
+  if (pe.exports.some((e) => e.name === '__GetXpVersion')) reasons.push('exports __GetXpVersion');
+  return reasons;
+}
+
+const SUSPICION_ORDER: Suspicion[] = ['unknown', 'benign', 'suspicious', 'malicious'];
+const raise = (s: Suspicion): Suspicion => (s === 'malicious' || s === 'suspicious' ? 'malicious' : 'suspicious');
+
+/**
+ * Classifies one file: hashes, PE facts, ESP or not (imports opends60.dll or exports
+ * __GetXpVersion), location class, signer and company, and a reasoned suspicion:
+ * - an ESP DLL with no suspect trait (in an instance Binn, Microsoft-signed, Microsoft company,
+ *   known DLL name, only known procedures) is benign;
+ * - an ESP DLL with any suspect trait (outside Binn, unsigned or not Microsoft-signed, company
+ *   not Microsoft, unknown DLL name, procedure that no Microsoft ESP has, no __GetXpVersion)
+ *   is suspicious;
+ * - a YARA hit raises the level one step (benign/unknown → suspicious → malicious).
+ * The signature is read, not verified (no chain or digest check): reasons say so.
+ */
+export async function classifyFile(input: FileInput, opts: ClassifyOptions): Promise<FileClassification> {
+  const { bytes } = input;
+  const out: FileClassification = {
+    path: input.path,
+    size: bytes.byteLength,
+    md5: createHash('md5').update(bytes).digest('hex'),
+    sha1: createHash('sha1').update(bytes).digest('hex'),
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    ...(input.times ? { times: input.times } : {}),
+    isPe: false,
+    isEsp: false,
+    espReasons: [],
+    exports: [],
+    procedures: [],
+    imports: [],
+    signed: false,
+    signer: null,
+    company: null,
+    version: null,
+    location: classifyLocation(input.path),
+    suspicion: 'unknown',
+    reasons: [],
+    yara: [],
+    diagnostics: [],
+  };
+
+  let pe: PeInfo | undefined;
+  try {
+    pe = parsePe(bytes);
+  } catch (e) {
+    if (!(e instanceof FormatError)) throw e;
+    out.notPeReason = describeError(e);
+  }
+  if (pe) fillPe(out, pe, opts.knownEsps);
+  else out.reasons.push('not a PE file');
+
+  if (opts.yara) {
+    const res = await opts.yara.scan(bytes, { timeoutMs: opts.yaraTimeoutMs ?? 30_000, maxMatches: opts.yaraMaxMatches ?? 100 });
+    out.yara = res.hits;
+    for (const d of res.diagnostics) out.diagnostics.push(`yara: ${d}`);
+    if (res.hits.length) {
+      out.suspicion = raise(out.suspicion);
+      out.reasons.push(`YARA: ${res.hits.map((h) => h.rule).join(', ')}`);
+    }
+  }
+  return out;
+}
+
+function fillPe(out: FileClassification, pe: PeInfo, known: KnownEspData): void {
+  out.isPe = true;
+  out.is64 = pe.is64;
+  out.isDll = pe.isDll;
+  out.timeDateStamp = pe.timeDateStampIso;
+  out.imphash = pe.imphash;
+  out.exports = pe.exports.map((e) => e.name ?? `#${e.ordinal}`);
+  out.imports = [...pe.imports, ...pe.delayImports].flatMap((i) => i.functions.map((f) => `${i.dll}!${f.name ?? `#${f.ordinal ?? '?'}`}`));
+  out.signed = pe.signature.present;
+  out.signer = pe.signature.signerSubject;
+  out.company = pe.versionInfo?.companyName ?? null;
+  if (pe.versionInfo) {
+    const v = pe.versionInfo;
+    out.version = { fileVersion: v.fileVersionString ?? v.fileVersion, fileDescription: v.fileDescription, originalFilename: v.originalFilename, productName: v.productName };
+  }
+  for (const d of pe.diagnostics) out.diagnostics.push(`${d.code} ${d.what} @${d.offset}: ${d.message}`);
+
+  out.espReasons = espEvidence(pe);
+  out.isEsp = out.espReasons.length > 0;
+  const nonProc = new Set(known.nonProcedureExports.map(lower));
+  out.procedures = out.isEsp ? pe.exports.filter((e) => e.name !== null && !nonProc.has(lower(e.name))).map((e) => e.name as string) : [];
+  if (!out.isEsp) {
+    out.suspicion = 'benign';
+    out.reasons.push('not an ESP DLL (no opends60.dll import, no __GetXpVersion export)');
+    return;
+  }
+
+  const suspect: string[] = [];
+  const name = lower(baseName(out.path));
+  const knownDll = known.dlls.find((d) => d.dll === name);
+  const knownProcs = new Set(known.dlls.flatMap((d) => d.procedures).map(lower));
+  if (out.location === 'outside') suspect.push('ESP DLL outside the SQL Server folders');
+  else if (out.location === 'sql-server') suspect.push("ESP DLL under the SQL Server folders but not in an instance's MSSQL\\Binn");
+  else if (out.location === 'unknown') suspect.push('ESP DLL at an unknown location (no Windows path given)');
+  const isMsSigner = out.signer !== null && known.microsoftSigners.some((s) => lower(out.signer ?? '').includes(lower(s)));
+  if (!out.signed) suspect.push('not Authenticode-signed');
+  else if (out.signer === null) suspect.push('signature present but its signer could not be read');
+  else if (!isMsSigner) suspect.push(`signed by a non-Microsoft signer: ${out.signer}`);
+  if (!out.company || !known.microsoftCompanies.some((c) => lower(c) === lower(out.company ?? ''))) {
+    suspect.push(out.company ? `version-resource company is not Microsoft: ${out.company}` : 'no version-resource company');
+  }
+  if (!knownDll) suspect.push(`DLL name ${name} is not a known Microsoft ESP DLL`);
+  const unknownProcs = out.procedures.filter((p) => !knownProcs.has(lower(p)));
+  if (unknownProcs.length) suspect.push(`exports procedure(s) no Microsoft ESP has: ${unknownProcs.slice(0, 20).join(', ')}`);
+  if (!pe.exports.some((e) => e.name === '__GetXpVersion')) suspect.push('no __GetXpVersion export (SQL Server logs event 8131 when loading it)');
+
+  if (suspect.length === 0) {
+    out.suspicion = 'benign';
+    out.reasons.push(`Microsoft ESP DLL in Binn, signed by ${out.signer ?? '?'} (signature not verified)`);
+  } else {
+    out.suspicion = 'suspicious';
+    out.reasons.push(...suspect);
+    if (out.signed) out.reasons.push('note: the signature is read, not verified');
+  }
+}
+
+/** Most severe first (for sorting reports). */
+export function suspicionRank(s: Suspicion): number {
+  return SUSPICION_ORDER.length - 1 - SUSPICION_ORDER.indexOf(s);
+}
