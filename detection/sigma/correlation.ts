@@ -20,6 +20,8 @@ interface GroupState {
   hits: Hit[];
   /** Tumbling-window start (lt/lte/eq conditions). */
   windowStart: number;
+  /** After a gt/gte count fired: hits before this time continue the same burst and are absorbed. */
+  quietUntil: number;
 }
 
 /** Conditions that can only be decided when a window closes ("fewer than N"). */
@@ -40,7 +42,8 @@ function firstString(v: FieldScalar | readonly FieldScalar[] | undefined): strin
  *
  * Semantics, per correlation and group-by key:
  * - event_count / value_count with gt/gte conditions: sliding window of `timespan`; fires
- *   when the condition first holds, then the group starts afresh (one alert per burst).
+ *   when the condition first holds; further hits less than `timespan` apart continue the
+ *   same burst and do not fire again (one alert per burst).
  * - with lt/lte/eq: tumbling windows from the group's first hit, decided when a hit falls
  *   past the window or at flush (a group with no hits at all never fires).
  * - temporal: fires when the referenced rules (all, or the condition's count of distinct
@@ -121,7 +124,7 @@ export class CorrelationEngine {
           const oldest = groups.keys().next().value;
           if (oldest !== undefined) groups.delete(oldest);
         }
-        g = { hits: [], windowStart: hit.ts };
+        g = { hits: [], windowStart: hit.ts, quietUntil: -Infinity };
         groups.set(gk.key, g);
       }
       const fired = this.step(c, gk.key, gk.group, g, hit);
@@ -200,12 +203,19 @@ export class CorrelationEngine {
         g.hits.push(hit);
         return undefined;
       }
+      // One alert per burst: hits that keep coming within `timespan` of the previous one
+      // after an alert belong to the same burst.
+      if (hit.ts <= g.quietUntil) {
+        g.quietUntil = hit.ts + span;
+        return undefined;
+      }
       g.hits.push(hit);
       while (g.hits.length > 0 && hit.ts - (g.hits[0] as Hit).ts > span) g.hits.shift();
       const n = c.type === 'value_count' ? this.distinct(c, g.hits) : g.hits.reduce((a, h) => a + h.count, 0);
       if (!compare(c.condition?.ops ?? [], n)) return undefined;
       const m = this.makeMatch(c, group, g.hits, c.type === 'value_count' ? n : undefined);
       g.hits = [];
+      g.quietUntil = hit.ts + span;
       return m;
     }
     // temporal / temporal_ordered

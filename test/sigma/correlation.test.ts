@@ -148,3 +148,12 @@ level: high
     expect(noCond.errors[0]?.code).toBe('correlation');
   });
 });
+
+describe('one alert per burst', () => {
+  it('a long burst fires once; a new burst after a quiet timespan fires again', () => {
+    const long = Array.from({ length: 40 }, (_, i) => fail(i * 20, '203.0.113.45'));
+    expect(run(COUNT, long)).toHaveLength(1);
+    const again = [...long, ...[0, 1, 2, 3, 4].map((s) => fail(40 * 20 + 301 + s, '203.0.113.45'))];
+    expect(run(COUNT, again)).toHaveLength(2);
+  });
+});
