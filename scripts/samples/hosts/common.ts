@@ -9,7 +9,7 @@ import { renderErrorlog } from '../lib/errorlog.js';
 import { factsOf, type HostBuilder, type Proc } from '../lib/host-builder.js';
 import { errorlogPath, samplePath, serverName, type HostConfig } from '../lib/host-config.js';
 import * as sql from '../lib/sql-messages.js';
-import { esent, eventlog6013, placeholderFacts, hashesField, security4624, security4634, security4672, type Subject } from '../lib/win-events.js';
+import { esent, eventlog6013, scm7036, placeholderFacts, hashesField, security4624, security4634, security4672, type Subject } from '../lib/win-events.js';
 
 export const HOUR = 3_600_000;
 export const MIN = 60_000;
@@ -85,7 +85,7 @@ export function routineLogins(b: HostBuilder, bg: Background, fromMs: number, to
 }
 
 /** Windows noise: daily 6013, ESENT UAL attach/detach, logons and logoffs, scheduled task hosts. */
-export function windowsNoise(b: HostBuilder, fromMs: number, toMs: number, bootMs: number, admin: { user: string; sid: string; ip: string }): void {
+export function windowsNoise(b: HostBuilder, fromMs: number, toMs: number, boots: readonly number[], admin: { user: string; sid: string; ip: string }): void {
   const c = b.cfg;
   let logonId = 0x2a7f00n;
   for (let t = fromMs; t < toMs; t += b.int(50, 110) * MIN) {
@@ -116,8 +116,15 @@ export function windowsNoise(b: HostBuilder, fromMs: number, toMs: number, bootM
   const off = c.utcOffsetMinutes * MIN;
   for (let d = Math.floor((fromMs + off) / (24 * HOUR)) * 24 * HOUR - off + 12 * HOUR; d < toMs; d += 24 * HOUR) {
     if (d < fromMs) continue;
-    b.system.push(eventlog6013(b.evtxTime(d), Math.floor((d - bootMs) / 1000), c.timeZoneText));
+    const boot = boots.filter((x) => x <= d).at(-1);
+    if (boot === undefined) throw new Error('6013 before the first boot');
+    b.system.push(eventlog6013(b.evtxTime(d), Math.floor((d - boot) / 1000), c.timeZoneText));
     const pid = 1500 + b.int(0, 300) * 4;
+    const wmi = d - 8 * HOUR + b.int(0, 3600) * 1000;
+    if (wmi > fromMs) {
+      b.system.push(scm7036(b.evtxTime(wmi), 'Windows Modules Installer', 'TrustedInstaller', true));
+      b.system.push(scm7036(b.evtxTime(wmi + b.int(300, 900) * 1000), 'Windows Modules Installer', 'TrustedInstaller', false));
+    }
     b.app.push(esent(b.evtxTime(d + 15 * MIN), true, pid));
     b.app.push(esent(b.evtxTime(d + 15 * MIN + 1200), false, pid));
   }

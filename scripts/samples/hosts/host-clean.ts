@@ -49,7 +49,7 @@ export function buildHostClean(dlls: DllBytes): Map<string, Uint8Array> {
   const ps = winProc(b, T('sqlcmdRun'), 3816, 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', 'powershell.exe', SERVICES, dba, `${cfg.domain}\\${admin.user}`);
   winProc(b, T('sqlcmdRun') + 41_000, 4410, 'C:\\Program Files\\Microsoft SQL Server\\Client SDK\\ODBC\\130\\Tools\\Binn\\sqlcmd.exe', 'sqlcmd -E -S SQL03 -i C:\\Scripts\\index_maintenance.sql', ps, dba, `${cfg.domain}\\${admin.user}`);
 
-  windowsNoise(b, T('sqlStart') - 2 * MIN, T('collected'), T('boot'), admin);
+  windowsNoise(b, T('sqlStart') - 2 * MIN, T('collected'), [T('boot')], admin);
 
   const placed = new Map<string, Uint8Array>();
   placeBinn(cfg, dlls, placed);

@@ -151,7 +151,7 @@ export function buildHostMaggie(dlls: DllBytes): Map<string, Uint8Array> {
     hashes: hashesField(placeholderFacts('C:\\Windows\\System32\\ipconfig.exe')), parent: svc, subject: svcSubject, label: 'S-1-16-12288',
   });
 
-  windowsNoise(b, T('previousStart'), T('collected'), T('boot'), admin);
+  windowsNoise(b, T('previousStart'), T('collected'), [T('previousStart') - 95_000, T('boot')], admin);
 
   const placed = new Map<string, Uint8Array>();
   placeBinn(cfg, dlls, placed);

@@ -98,7 +98,7 @@ export function buildHostRenamed(dlls: DllBytes): Map<string, Uint8Array> {
   const cmd2 = winProc(b, T('domainAdmins'), 6120, 'C:\\Windows\\System32\\cmd.exe', 'cmd.exe /c net group "domain admins" /domain', svc, subj, svc.user);
   winProc(b, T('domainAdmins') + 25, 6164, 'C:\\Windows\\System32\\net.exe', 'net  group "domain admins" /domain', cmd2, subj, svc.user);
 
-  windowsNoise(b, T('sqlStart') - 2 * MIN, T('collected'), T('boot'), admin);
+  windowsNoise(b, T('sqlStart') - 2 * MIN, T('collected'), [T('boot')], admin);
 
   const placed = new Map<string, Uint8Array>();
   placeBinn(cfg, dlls, placed);
