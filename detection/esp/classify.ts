@@ -75,11 +75,12 @@ const raise = (s: Suspicion): Suspicion => (s === 'malicious' || s === 'suspicio
 /**
  * Classifies one file: hashes, PE facts, ESP or not (imports opends60.dll or exports
  * __GetXpVersion), location class, signer and company, and a reasoned suspicion:
- * - an ESP DLL with no suspect trait (in an instance Binn, Microsoft-signed, Microsoft company,
- *   known DLL name, only known procedures) is benign;
- * - an ESP DLL with any suspect trait (outside Binn, unsigned or not Microsoft-signed, company
- *   not Microsoft, unknown DLL name, procedure that no Microsoft ESP has, no __GetXpVersion)
- *   is suspicious;
+ * - strong traits (outside an instance Binn, DLL name or a procedure no Microsoft ESP has, no
+ *   __GetXpVersion) make an ESP DLL suspicious;
+ * - with only weak traits (unsigned or not Microsoft-signed, company not Microsoft) it is
+ *   'unknown': it has a Microsoft ESP's profile but nothing proves it is Microsoft's;
+ * - with neither (Binn, Microsoft signer and company, known name and procedures) it is benign;
+ * - a non-ESP PE is benign, a non-PE unknown;
  * - a YARA hit raises the level one step (benign/unknown → suspicious → malicious).
  * The signature is read, not verified (no chain or digest check): reasons say so.
  */
@@ -158,33 +159,40 @@ function fillPe(out: FileClassification, pe: PeInfo, known: KnownEspData): void 
     return;
   }
 
-  const suspect: string[] = [];
+  // Strong traits: where it lies and what it exports. Weak traits: who signed it, who made it.
+  const strong: string[] = [];
+  const weak: string[] = [];
   const name = lower(baseName(out.path));
   const knownDll = known.dlls.find((d) => d.dll === name);
   const knownProcs = new Set(known.dlls.flatMap((d) => d.procedures).map(lower));
-  if (out.location === 'outside') suspect.push('ESP DLL outside the SQL Server folders');
-  else if (out.location === 'sql-server') suspect.push("ESP DLL under the SQL Server folders but not in an instance's MSSQL\\Binn");
-  else if (out.location === 'unknown') suspect.push('ESP DLL at an unknown location (no Windows path given)');
-  const isMsSigner = out.signer !== null && known.microsoftSigners.some((s) => lower(out.signer ?? '').includes(lower(s)));
-  if (!out.signed) suspect.push('not Authenticode-signed');
-  else if (out.signer === null) suspect.push('signature present but its signer could not be read');
-  else if (!isMsSigner) suspect.push(`signed by a non-Microsoft signer: ${out.signer}`);
-  if (!out.company || !known.microsoftCompanies.some((c) => lower(c) === lower(out.company ?? ''))) {
-    suspect.push(out.company ? `version-resource company is not Microsoft: ${out.company}` : 'no version-resource company');
-  }
-  if (!knownDll) suspect.push(`DLL name ${name} is not a known Microsoft ESP DLL`);
+  if (out.location === 'outside') strong.push('ESP DLL outside the SQL Server folders');
+  else if (out.location === 'sql-server') strong.push("ESP DLL under the SQL Server folders but not in an instance's MSSQL\\Binn");
+  else if (out.location === 'unknown') strong.push('ESP DLL at an unknown location (no Windows path given)');
+  if (!knownDll) strong.push(`DLL name ${name} is not a known Microsoft ESP DLL`);
   const unknownProcs = out.procedures.filter((p) => !knownProcs.has(lower(p)));
-  if (unknownProcs.length) suspect.push(`exports procedure(s) no Microsoft ESP has: ${unknownProcs.slice(0, 20).join(', ')}`);
-  if (!pe.exports.some((e) => e.name === '__GetXpVersion')) suspect.push('no __GetXpVersion export (SQL Server logs event 8131 when loading it)');
-
-  if (suspect.length === 0) {
-    out.suspicion = 'benign';
-    out.reasons.push(`Microsoft ESP DLL in Binn, signed by ${out.signer ?? '?'} (signature not verified)`);
-  } else {
-    out.suspicion = 'suspicious';
-    out.reasons.push(...suspect);
-    if (out.signed) out.reasons.push('note: the signature is read, not verified');
+  if (unknownProcs.length) strong.push(`exports procedure(s) no Microsoft ESP has: ${unknownProcs.slice(0, 20).join(', ')}`);
+  if (!pe.exports.some((e) => e.name === '__GetXpVersion')) strong.push('no __GetXpVersion export (SQL Server logs event 8131 when loading it)');
+  const isMsSigner = out.signer !== null && known.microsoftSigners.some((s) => lower(out.signer ?? '').includes(lower(s)));
+  if (!out.signed) weak.push('not Authenticode-signed');
+  else if (out.signer === null) weak.push('signature present but its signer could not be read');
+  else if (!isMsSigner) weak.push(`signed by a non-Microsoft signer: ${out.signer}`);
+  if (!out.company || !known.microsoftCompanies.some((c) => lower(c) === lower(out.company ?? ''))) {
+    weak.push(out.company ? `version-resource company is not Microsoft: ${out.company}` : 'no version-resource company');
   }
+
+  if (strong.length) {
+    out.suspicion = 'suspicious';
+    out.reasons.push(...strong, ...weak);
+  } else if (weak.length) {
+    // Looks like a Microsoft ESP (Binn, known name, known procedures) but is not Microsoft-signed:
+    // a replaced or patched Binn DLL looks like this, and so do test stand-ins. Not benign, not proven.
+    out.suspicion = 'unknown';
+    out.reasons.push('ESP DLL in Binn with a Microsoft name and procedures, but:', ...weak, 'compare its hash with a known-good copy of this SQL Server build');
+  } else {
+    out.suspicion = 'benign';
+    out.reasons.push(`Microsoft ESP DLL in Binn, signed by ${out.signer ?? '?'}`);
+  }
+  if (out.signed) out.reasons.push('note: the signature is read, not verified (no digest or chain check)');
 }
 
 /** Most severe first (for sorting reports). */
