@@ -1,7 +1,7 @@
 import { LimitExceededError } from '../../common/index.js';
 import { MAX_BINXML_DEPTH, MAX_RESOLVED_NODES_PER_RECORD } from '../limits.js';
-import type { RElement, RNode, SubstValue, TNode, Value } from './model.js';
-import { VALUE_TYPE } from './tokens.js';
+import type { RElement, RNode, SubstValue, TElement, TNode, Value } from './model.js';
+import { VALUE_ARRAY_FLAG, VALUE_TYPE } from './tokens.js';
 
 /**
  * Template instantiation: replaces substitution slots with the instance's values, expands
@@ -26,13 +26,26 @@ function expand(nodes: TNode[], values: SubstValue[], out: RNode[], depth: numbe
         out.push(n);
         break;
       case 1: {
-        const el: RElement = { k: 1, name: n.name, attrs: [], children: [] };
-        for (const a of n.attrs) {
-          const v: RNode[] = [];
-          expand(a.value, values, v, depth + 1, budget, offset);
-          // Attribute values are text: elements cannot appear there (keep values only).
-          el.attrs.push({ name: a.name, value: v.filter((x): x is Value => x.k === 0) });
+        // An element whose only content is an array substitution is repeated once per item
+        // (Windows writes classic providers' insertion strings this way: <Data> per string;
+        // samples: 4renwald Application.evtx record 68556, evtxexport agrees).
+        const only = n.children.length === 1 ? n.children[0] : undefined;
+        const arr = only?.k === 2 ? values[only.index] : undefined;
+        // An empty array (size 0, or no items) gives no element at all, as evtxexport shows
+        // (sample: 4renwald Application.evtx record 68573).
+        if (only?.k === 2 && (only.type & VALUE_ARRAY_FLAG) !== 0 && (arr === undefined || (arr.k === 0 && (arr.v === null || (Array.isArray(arr.v) && arr.v.length === 0))))) {
+          break;
         }
+        if (arr !== undefined && arr.k === 0 && (arr.t & VALUE_ARRAY_FLAG) !== 0 && Array.isArray(arr.v) && arr.v.length > 0) {
+          for (const item of arr.v) {
+            const el: RElement = { k: 1, name: n.name, attrs: [], children: [{ k: 0, t: arr.t & ~VALUE_ARRAY_FLAG, v: item }] };
+            expandAttrs(n, values, el, depth, budget, offset);
+            out.push(el);
+          }
+          break;
+        }
+        const el: RElement = { k: 1, name: n.name, attrs: [], children: [] };
+        expandAttrs(n, values, el, depth, budget, offset);
         expand(n.children, values, el.children, depth + 1, budget, offset);
         out.push(el);
         break;
@@ -48,6 +61,15 @@ function expand(nodes: TNode[], values: SubstValue[], out: RNode[], depth: numbe
         expand(n.template.nodes, n.values, out, depth + 1, budget, offset);
         break;
     }
+  }
+}
+
+function expandAttrs(n: TElement, values: SubstValue[], el: RElement, depth: number, budget: Budget, offset: number): void {
+  for (const a of n.attrs) {
+    const v: RNode[] = [];
+    expand(a.value, values, v, depth + 1, budget, offset);
+    // Attribute values are text: elements cannot appear there (keep values only).
+    el.attrs.push({ name: a.name, value: v.filter((x): x is Value => x.k === 0) });
   }
 }
 
