@@ -83,3 +83,18 @@ export function listAssets(prefix: string): string[] {
   walk(base, 0);
   return out.sort();
 }
+
+/** Asset key of the executable's own bundled JavaScript (scripts/build-exe adds it). */
+export const SEA_BUNDLE_KEY = 'espy.cjs';
+
+/**
+ * Inside the executable: the source text of the single-file bundle, for worker threads. A SEA
+ * has no script file a worker could load by path (`__filename` is the executable itself, and
+ * `new Worker(process.execPath)` fails with a SyntaxError); start the worker with
+ * `new Worker(seaBundleSource(), { eval: true, workerData })` instead: the bundle's entry sees
+ * the workerData marker and runs the worker loop. Undefined when not running as a SEA.
+ */
+export function seaBundleSource(): string | undefined {
+  const s = sea();
+  return s ? (s.getAsset(SEA_BUNDLE_KEY, 'utf8') as string) : undefined;
+}
