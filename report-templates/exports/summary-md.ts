@@ -13,9 +13,17 @@ import { verdictInfo } from '../sections/header.js';
 /** Findings listed in the summary (the rest are counted). */
 export const SUMMARY_TOP_FINDINGS = 10;
 
-/** Escapes text for Markdown (inline and table cells). */
+/**
+ * Escapes text for Markdown (inline and table cells; CommonMark + GFM). Backslash-escapes the
+ * characters that can start markup anywhere: `\\` `` ` `` `*` `_` `[` `]` `<` `>` `|` `~` `&`
+ * (no HTML, link, image, emphasis, code span, table cell or entity can form; `(`/`!` are inert
+ * once `[`/`]` are escaped), and the first character when it could open a block inside a list
+ * item (`#`, `>`, `-`, `+`, `=`, `1.`). Hidden and bidi characters become `\uXXXX`; line breaks
+ * become spaces.
+ */
 export function mdText(s: string): string {
-  return revealHidden(s.replace(/\r\n|\r|\n/g, ' ')).replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`);
+  const flat = revealHidden(s.replace(/\r\n|\r|\n/g, ' ')).replace(/[\\`*_[\]<>|~&]/g, (c) => `\\${c}`);
+  return flat.replace(/^(\s*)([#>+=-]|\d+(?=[.)]))/, (_m, sp: string, lead: string) => (/^\d/.test(lead) ? `${sp}${lead}\\` : `${sp}\\${lead}`));
 }
 
 /** A hex digest or other token known to be `[0-9A-Za-z]` only, in a code span; anything else escaped text. */

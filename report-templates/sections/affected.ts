@@ -9,6 +9,14 @@ import { verdictInfo } from './header.js';
 
 export const KEY_EVIDENCE_MAX = 5;
 export const KEY_EVIDENCE_MIN = 3;
+/** Key-evidence excerpts are cut here (the full text is in the finding further down). */
+export const KEY_EXCERPT_MAX_CHARS = 240;
+
+/** `s` cut to `max` code points with an ellipsis (never splits a surrogate pair). */
+export function shorten(s: string, max: number): string {
+  const cps = [...s];
+  return cps.length <= max ? s : `${cps.slice(0, max - 1).join('')}…`;
+}
 
 export interface KeyEvidence {
   finding: Finding;
@@ -86,7 +94,7 @@ export function renderAffected(r: AnalysisResult): SafeHtml {
   const key = selectKeyEvidence(r.findings);
   const items = key.map(
     ({ finding, ref }) => html`<li class="key-item">${severityBadge(finding.severity)} <a href="#finding-${finding.id}">${finding.title}</a>
-<div class="excerpt"><code>${ref.excerpt}</code></div>
+<div class="excerpt"><code>${shorten(ref.excerpt, KEY_EXCERPT_MAX_CHARS)}</code></div>
 <div class="from">from ${renderWhere(ref)}</div></li>`,
   );
   const reasons = r.verdict.reasons.map((s) => html`<li>${s}</li>`);

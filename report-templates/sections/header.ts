@@ -57,7 +57,6 @@ export function renderHeader(r: AnalysisResult, opts: HeaderOptions): SafeHtml {
   const elapsed = elapsedMs(r.timings);
   return html`<header class="banner v-${v.cls}" id="top">
 <div class="verdict-line"><span class="verdict" id="verdict">${v.label}</span><span class="host-name">${r.host.name}</span></div>
-<p class="verdict-answer">${v.answer}</p>
 <dl class="facts">
 ${fact('Host', html`${r.host.name}${r.host.domain ? html` <span class="muted">(${r.host.domain})</span>` : ''}`)}
 ${fact('Operating system', r.host.os)}

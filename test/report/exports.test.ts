@@ -147,7 +147,7 @@ describe('summary.md', () => {
     expect(md).toMatch(/^# espy triage: SQL01: \*\*COMPROMISED\*\*/);
     expect(md).toContain(`\`${MAGGIE_SHA256}\``);
     expect(md).toContain(`\`${r.source.bundleSha256}\``);
-    expect(md).toContain('SQL01\\-20260320T085500Z\\.zip');
+    expect(md).toContain('Bundle: SQL01-20260320T085500Z.zip');
     expect(md).toContain('**CRITICAL** ESP executed from a DLL outside Binn');
     expect(md).toContain('sqlbackup');
     expect(md).toContain('Security event log: not in the evidence');
@@ -159,7 +159,14 @@ describe('summary.md', () => {
     expect(md.match(/(?<!\\)</g)).toBeNull();
     expect(md).not.toMatch(/[\u202E\u2028\u2029]/);
     expect(md).toContain('\\\\u202E');
-    expect(mdText('[x](javascript:alert(1)) | *b* <i>')).toBe('\\[x\\]\\(javascript\\:alert\\(1\\)\\) \\| \\*b\\* \\<i\\>');
+    expect(mdText('[x](javascript:alert(1)) | *b* <i> `c` ~d~ _e_ &amp; \\')).toBe(
+      '\\[x\\](javascript:alert(1)) \\| \\*b\\* \\<i\\> \\`c\\` \\~d\\~ \\_e\\_ \\&amp; \\\\',
+    );
+    expect(mdText('# h')).toBe('\\# h');
+    expect(mdText('> q')).toBe('\\> q');
+    expect(mdText('- l')).toBe('\\- l');
+    expect(mdText('12. n')).toBe('12\\. n');
+    expect(mdText('a - b. 1. c # d')).toBe('a - b. 1. c # d');
     expect(mdText('a\nb')).toBe('a b');
   });
 });

@@ -36,7 +36,7 @@ describe('writeReportOutputs', () => {
     const out = tmp();
     await writeReportOutputs(cleanResult(), out, { generatedAt: GENERATED_AT, bundle: { name: 'other.zip', sha256: 'f'.repeat(64) } });
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('f'.repeat(64));
-    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('other\\.zip');
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('Bundle: other.zip');
   });
 });
 
