@@ -14,10 +14,11 @@ import { BundleWriter } from './bundle-writer.js';
 import { createCollectionLog, type LogLevel } from './collection-log.js';
 import type { FsView } from './fs-view.js';
 import { digestsOf, sha256Hex } from './hashing.js';
+import { decodeTextLog } from './dll-refs.js';
+import { MAX_SWEEP_FILE_BYTES, planCollection, type PlanItem } from './plan.js';
 import { channelFromLogFile, multiDriveView, type LiveHost } from './live-host.js';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, type Manifest, type ManifestEntry, type ManifestFile } from './manifest.js';
 import { fsFileSource, listedEvidenceSet, openFromView, type ListedArtefact } from './memory-evidence.js';
-import { planCollection, type PlanItem } from './plan.js';
 import type { SourceLayout } from './source-layout.js';
 import { openSource } from './source.js';
 import type { SweepMode } from './targets/index.js';
@@ -75,6 +76,8 @@ export interface CollectResult {
 
 /** Max size of a SQL export file taken from --sql-export. */
 export const MAX_SQL_EXPORT_BYTES = 256 * 1024 * 1024;
+/** SQL exports larger than this are stored but not scanned for DLL names. */
+export const MAX_SQL_TEXT_BYTES = 16 * 1024 * 1024;
 const MAX_SQL_EXPORT_FILES = 1000;
 
 /** `20240102T030405Z` */
@@ -156,7 +159,27 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
     });
     log.write('info', `writing ${writer.partialPath}`);
 
+    // SQL exports are small: read them first for the DLL names they list.
+    const sqlDir = opts.sqlExport ? resolve(opts.sqlExport) : undefined;
+    let sqlPaths: string[] = [];
+    let sqlListError: string | undefined;
+    if (sqlDir) {
+      try {
+        sqlPaths = await listSqlExports(sqlDir);
+      } catch (e) {
+        sqlListError = (e as Error).message;
+      }
+    }
+    const sqlExports: { label: string; text: string }[] = [];
+    for (const p of sqlPaths) {
+      const st = await stat(p).catch(() => undefined);
+      if (!st || st.size > MAX_SQL_TEXT_BYTES) continue;
+      const text = await readFile(p).then((b) => decodeTextLog(b), () => undefined);
+      if (text !== undefined) sqlExports.push({ label: p, text });
+    }
+
     const plan = await planCollection(input.view, input.layout, {
+      sqlExports,
       sweep: opts.sweep,
       copyBinn: opts.copyBinn,
       maxFileSize: opts.maxFileSize,
@@ -213,15 +236,26 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
         continue;
       }
       try {
+        // DLLs (Binn, named by the logs) are classified too: the manifest says what each is.
+        let classification: ManifestFile['classification'];
+        if (it.kind === 'dll' && !it.classification && opts.classify && file.size <= MAX_SWEEP_FILE_BYTES) {
+          try {
+            const c = await opts.classify(await file.read(0, file.size), it.originalPath);
+            classification = { ...c, kept: method !== 'hash' };
+          } catch (e) {
+            log.write('warn', `classifying ${it.originalPath} failed: ${(e as Error).message}`);
+          }
+        }
+        const cls = classification ? { classification } : {};
         if (method === 'hash') {
           const bytes = await file.read(0, file.size);
           const d = digestsOf(bytes);
-          files.push(row(it, { ...macb, method: 'hash', size: d.size, sha256: d.sha256, sha1: d.sha1, md5: d.md5 }));
+          files.push(row(it, { ...macb, ...cls, method: 'hash', size: d.size, sha256: d.sha256, sha1: d.sha1, md5: d.md5 }));
           continue;
         }
         const mdate = st.ok && st.value.modified ? new Date(st.value.modified) : undefined;
         const r = await writer.addStream(it.storedPath, file.stream(), mdate);
-        const f = row(it, { ...macb, method, storedPath: it.storedPath, size: r.size, sha256: r.sha256, sha1: r.sha1, md5: r.md5 });
+        const f = row(it, { ...macb, ...cls, method, storedPath: it.storedPath, size: r.size, sha256: r.sha256, sha1: r.sha1, md5: r.md5 });
         if (r.readError) {
           f.error = `read failed after ${r.size} bytes (stored bytes are partial): ${r.readError}`;
           log.write('warn', `${it.originalPath}: ${f.error}`);
@@ -239,14 +273,12 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
     }
 
     // SQL: exports given by the analyst, or the triage SQL run live.
-    if (!incompleteReason && opts.sqlExport) {
-      const dir = resolve(opts.sqlExport);
-      let paths: string[] = [];
-      try {
-        paths = await listSqlExports(dir);
-      } catch (e) {
-        log.write('error', `cannot read --sql-export ${opts.sqlExport}: ${(e as Error).message}`);
-        files.push({ originalPath: dir, kind: 'sql-export', method: 'export', size: 0, error: (e as Error).message });
+    if (!incompleteReason && sqlDir) {
+      const dir = sqlDir;
+      const paths = sqlPaths;
+      if (sqlListError) {
+        log.write('error', `cannot read --sql-export ${dir}: ${sqlListError}`);
+        files.push({ originalPath: dir, kind: 'sql-export', method: 'export', size: 0, error: sqlListError });
       }
       for (const p of paths) {
         const rel = relative(dir, p).split(/[\\/]/).join('/');

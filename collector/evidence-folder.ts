@@ -10,6 +10,8 @@ import { memorySource } from '../parsers/common/byte-source.js';
 import type { EventReader, FileClassifier } from './classify.js';
 import { listedEvidenceSet, openFromView, type ListedArtefact } from './memory-evidence.js';
 import { planCollection } from './plan.js';
+import { MAX_SQL_TEXT_BYTES } from './collect.js';
+import { decodeTextLog } from './dll-refs.js';
 import { openSource } from './source.js';
 import type { SweepMode } from './targets/index.js';
 
@@ -45,7 +47,15 @@ async function sqlFiles(dir: string): Promise<string[]> {
 export async function openFolderEvidence(path: string, opts: FolderEvidenceOptions = {}): Promise<FolderEvidence> {
   const src = await openSource(path);
   const notes: string[] = [...src.layout.notes];
+  const sqlDir = opts.sqlExport ?? (src.layout.kind === 'drive-folder' || src.layout.kind === 'kape' ? join(src.path, 'sql') : undefined);
+  const sqlPaths = sqlDir && (await stat(sqlDir).catch(() => undefined))?.isDirectory() ? await sqlFiles(sqlDir) : [];
+  const sqlExports: { label: string; text: string }[] = [];
+  for (const p of sqlPaths) {
+    if ((await stat(p)).size > MAX_SQL_TEXT_BYTES) continue;
+    sqlExports.push({ label: p, text: decodeTextLog(await readFile(p)) });
+  }
   const plan = await planCollection(src.view, src.layout, {
+    sqlExports,
     sweep: opts.sweep ?? 'smart',
     copyBinn: false,
     maxFileSize: opts.maxFileSize ?? Number.MAX_SAFE_INTEGER,
@@ -67,9 +77,8 @@ export async function openFolderEvidence(path: string, opts: FolderEvidenceOptio
     const fsPath = it.fsPath;
     items.push({ artefact, open: () => openFromView(src.view, fsPath) });
   }
-  const sqlDir = opts.sqlExport ?? (src.layout.kind === 'drive-folder' || src.layout.kind === 'kape' ? join(src.path, 'sql') : undefined);
-  if (sqlDir && (await stat(sqlDir).catch(() => undefined))?.isDirectory()) {
-    for (const p of await sqlFiles(sqlDir)) {
+  if (sqlDir) {
+    for (const p of sqlPaths) {
       const size = (await stat(p)).size;
       items.push({
         artefact: { originalPath: p, storedPath: `sql/${relative(sqlDir, p).split(/[\\/]/).join('/')}`, kind: 'sql-export', size },

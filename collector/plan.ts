@@ -6,8 +6,9 @@
  */
 import type { EvidenceKind } from '../detection/evidence.js';
 import { summarizeEvent } from '../parsers/common/event.js';
+import { parseErrorlog } from '../parsers/errorlog/index.js';
 import { hasMzMagic, isKept, type Classification, type EventReader, type FileClassifier } from './classify.js';
-import { dllRefsFromErrorlog, dllRefsFromEvent, decodeTextLog, type DllRef } from './dll-refs.js';
+import { dllRefsFromErrorlog, dllRefsFromEvent, dllRefsFromSqlExport, decodeTextLog, type DllRef } from './dll-refs.js';
 import type { FsView } from './fs-view.js';
 import type { DriveRoot, SourceLayout } from './source-layout.js';
 import { allTargets, instanceNameFromFolder, type SweepMode } from './targets/index.js';
@@ -43,6 +44,8 @@ export interface PlanOptions {
   classify?: FileClassifier;
   readEvents?: EventReader;
   log(level: 'info' | 'warn' | 'debug', msg: string): void;
+  /** SQL exports already read (text), for the DLL names they list (`dll_name`). */
+  sqlExports?: readonly { label: string; text: string }[];
   /** Progress of the phases (label, done, total). */
   progress?(phase: string, done: number, total: number): void;
 }
@@ -152,6 +155,15 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
     if (it.kind === 'errorlog') {
       const bytes = await readSmall(view, it.fsPath, MAX_LOG_PARSE_BYTES);
       if (typeof bytes === 'string') continue; // reported when collected
+      // The ERRORLOG parser maps entries to the event model (8128/33090/... with their
+      // insertion strings); the line patterns also catch entries it does not infer.
+      try {
+        const parsed = parseErrorlog(bytes);
+        for (const e of parsed.entries) refs.push(...dllRefsFromEvent(e.event, `${it.originalPath} line ${e.line}`).map((r) => ({ ...r, reason: `${it.originalPath} line ${e.line}` })));
+        if (parsed.computer) hostNames.add(parsed.computer);
+      } catch (e) {
+        opts.log('warn', `parsing ${it.originalPath} failed: ${(e as Error).message}`);
+      }
       const text = decodeTextLog(bytes);
       refs.push(...dllRefsFromErrorlog(text, it.originalPath));
       const m = /Server name is '([^'\\\r\n]+)/.exec(text);
@@ -174,6 +186,8 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
       await opened.value.close().catch(() => undefined);
     }
   }
+  for (const x of opts.sqlExports ?? []) refs.push(...dllRefsFromSqlExport(x.text, x.label));
+  if (refs.length > 0) opts.log('info', `the evidence names ${new Set(refs.map((r) => r.dll.toLowerCase())).size} distinct DLL(s)`);
   if (!opts.readEvents && logs.some((l) => l.kind === 'evtx')) {
     opts.log('warn', 'EVTX parser not available in this build: DLLs named only by event logs are not fetched');
   }

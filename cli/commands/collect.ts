@@ -12,7 +12,9 @@ import { renderReport } from '../../report-templates/index.js';
 import type { CliContext } from '../context.js';
 import { EXIT, ExitError, UsageError } from '../exit-codes.js';
 import type { CommandFactory } from '../program.js';
+import { listAssets, readAssetText } from '../assets.js';
 import { loadReportTemplates, writeReportOutputs } from '../report-output.js';
+import { createSweepClassifier, type SweepClassifier } from '../../collector/sweep-classifier.js';
 
 /**
  * `espy collect` (issue 7): collect → analyse → render → write. Analysis and the DLL
@@ -162,7 +164,14 @@ export async function runCollect(args: CollectArgs, ctx: CliContext, pipeline: C
       }
     : undefined;
   let res: CollectResult;
+  let sweeper: SweepClassifier | undefined;
   try {
+    if (!pipeline.classify && args.sweep !== 'none') {
+      const rules = listAssets('rules/yara/').filter((k) => /\.(yar|yara)$/i.test(k));
+      sweeper = await createSweepClassifier(rules.map((name) => ({ name, text: readAssetText(name) })));
+      for (const e of sweeper.errors) ctx.log.warn(`YARA rule rejected: ${e}`);
+    }
+    const classify = pipeline.classify ?? sweeper?.classify;
     res = await collect({
       ...(args.source === undefined ? {} : { source: resolve(ctx.cwd, args.source) }),
       ...(args.sqlExport === undefined ? {} : { sqlExport: resolve(ctx.cwd, args.sqlExport) }),
@@ -188,7 +197,7 @@ export async function runCollect(args: CollectArgs, ctx: CliContext, pipeline: C
       },
       localHost: { hostname: hostname(), platform: process.platform, ...safeUser() },
       readEvents: evtxEventReader,
-      ...(pipeline.classify ? { classify: pipeline.classify } : {}),
+      ...(classify ? { classify } : {}),
       ...(args.source === undefined ? { live: await createWindowsLiveHost({ noSql: args.noSql, env: ctx.env }) } : {}),
       ...(afterCollect ? { afterCollect } : {}),
     });
@@ -198,6 +207,7 @@ export async function runCollect(args: CollectArgs, ctx: CliContext, pipeline: C
     throw e;
   } finally {
     progress.stop();
+    await sweeper?.close();
   }
   let report: string | undefined;
   const finalAnalysis = analysis as AnalysisResult | undefined;
