@@ -2,7 +2,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { verifyBundle } from '../../collector/index.js';
 import { parseManifest } from '../../collector/manifest.js';
 import { openZip } from '../../collector/zip-reader.js';
 import { EXIT } from '../../cli/exit-codes.js';
