@@ -1,0 +1,9 @@
+/** A result set as read from a file, before it is recognised and typed. */
+export interface RawTable {
+  format: 'sqlcmd' | 'csv' | 'tsv' | 'delimited' | 'json';
+  /** `ESPY:<kind>` label from the triage script's section marker. */
+  label?: string;
+  line: number;
+  columns: string[];
+  rows: { line: number; cells: (string | null)[] }[];
+}
