@@ -28,29 +28,49 @@ export function rankFindings(findings: readonly Finding[]): Finding[] {
   return stableSort(findings, (a, b) => severityRank(a.severity) - severityRank(b.severity) || b.count - a.count);
 }
 
+/** Identity of an evidence item: two findings often cite the same record or line. */
+function refKey(ref: EvidenceRef): string {
+  return [ref.artefact, ref.recordId ?? '', ref.line ?? '', ref.offset ?? '', ref.recordId === undefined && ref.line === undefined ? ref.excerpt : ''].join('\u0000');
+}
+
 /**
  * Up to five evidence items: the first piece of each finding, most severe first, then more
  * pieces from the top findings until at least three are shown (when there are that many).
- * Informational findings never carry a verdict, so they are left out.
+ * The same record/line is never shown twice (a finding whose first piece was already shown
+ * contributes its next one). Informational findings never carry a verdict, so they are left out.
  */
 export function selectKeyEvidence(findings: readonly Finding[]): KeyEvidence[] {
   const ranked = rankFindings(findings).filter((f) => severityRank(f.severity) < severityRank('informational'));
   const out: KeyEvidence[] = [];
-  for (const f of ranked) {
-    const ref = f.evidence[0];
-    if (ref) out.push({ finding: f, ref });
-    if (out.length >= KEY_EVIDENCE_MAX) return out;
-  }
-  for (let i = 1; out.length < KEY_EVIDENCE_MIN; i++) {
-    let added = false;
-    for (const f of ranked) {
+  const seen = new Set<string>();
+  const take = (f: Finding, from: number): number => {
+    for (let i = from; i < f.evidence.length; i++) {
       const ref = f.evidence[i];
       if (!ref) continue;
+      const key = refKey(ref);
+      if (seen.has(key)) continue;
+      seen.add(key);
       out.push({ finding: f, ref });
-      added = true;
+      return i;
+    }
+    return -1;
+  };
+  const next = new Map<Finding, number>();
+  for (const f of ranked) {
+    if (out.length >= KEY_EVIDENCE_MAX) return out;
+    next.set(f, take(f, 0) + 1);
+  }
+  let progress = true;
+  while (out.length < KEY_EVIDENCE_MIN && progress) {
+    progress = false;
+    for (const f of ranked) {
+      const from = next.get(f) ?? 0;
+      if (from <= 0) continue;
+      const at = take(f, from);
+      next.set(f, at + 1);
+      if (at >= 0) progress = true;
       if (out.length >= KEY_EVIDENCE_MIN) break;
     }
-    if (!added) break;
   }
   return out;
 }
@@ -89,6 +109,16 @@ export function remediationSteps(r: AnalysisResult): SafeHtml[] {
   ];
 }
 
+/** For a SUSPICIOUS verdict: confirm or rule out before remediating. */
+export function checkSteps(): SafeHtml[] {
+  return [
+    html`Review the key evidence and the findings below; if a backdoor ESP, an unknown sysadmin login or commands run by <code>sqlservr.exe</code> are confirmed, treat the host as compromised.`,
+    html`Compare the registered ESPs (<code>EXEC sp_helpextendedproc</code>) with your baseline; an ESP DLL outside the instance's <code>Binn</code> folder is suspect.`,
+    html`Check for backdoor logins: review <code>sys.server_principals</code> ordered by <code>create_date</code> and the sysadmin role members.`,
+    html`Keep TCP 1433 (and any SQL Server port) off the internet, and enforce strong SQL Server passwords.`,
+  ];
+}
+
 export function renderAffected(r: AnalysisResult): SafeHtml {
   const v = verdictInfo(r.verdict.verdict);
   const key = selectKeyEvidence(r.findings);
@@ -98,7 +128,7 @@ export function renderAffected(r: AnalysisResult): SafeHtml {
 <div class="from">from ${renderWhere(ref)}</div></li>`,
   );
   const reasons = r.verdict.reasons.map((s) => html`<li>${s}</li>`);
-  const showSteps = r.verdict.verdict !== 'NO_INDICATORS';
+  const verdict = r.verdict.verdict;
   return html`<section id="affected" class="affected v-${v.cls}">
 <h2>Is this host affected?</h2>
 <p class="answer"><strong>${v.answer}</strong></p>
@@ -108,6 +138,12 @@ ${
     ? html`<h3>Key evidence</h3><ol class="key-evidence">${items}</ol>`
     : html`<p class="muted">No finding carries evidence.</p>`
 }
-${showSteps ? html`<h3>What to do now</h3><ol class="steps">${remediationSteps(r).map((s) => html`<li>${s}</li>`)}</ol>` : ''}
+${
+  verdict === 'COMPROMISED'
+    ? html`<h3>What to do now</h3><ol class="steps">${remediationSteps(r).map((s) => html`<li>${s}</li>`)}</ol>`
+    : verdict === 'SUSPICIOUS'
+      ? html`<h3>What to check next</h3><ol class="steps">${checkSteps().map((s) => html`<li>${s}</li>`)}</ol>`
+      : ''
+}
 </section>`;
 }

@@ -86,12 +86,34 @@ describe('renderReport', () => {
     expect([...pos].sort((a, b) => a - b)).toEqual(pos);
   });
 
+  it('never shows the same record twice as key evidence', () => {
+    const r = maggieResult();
+    const shared = r.findings[2]!.evidence[0]!;
+    r.findings[0]!.evidence = [shared];
+    r.findings[1]!.evidence = [shared, { ...shared, line: 999 }];
+    const key = selectKeyEvidence(r.findings);
+    const where = key.map((k) => `${k.ref.artefact}|${k.ref.line ?? ''}|${k.ref.recordId ?? ''}`);
+    expect(new Set(where).size).toBe(where.length);
+    expect(key[0]?.finding.id).toBe('F001');
+    expect(key[1]).toMatchObject({ finding: { id: 'F002' }, ref: { line: 999 } });
+  });
+
+  it('tells a SUSPICIOUS reader what to check, not how to clean up', () => {
+    const r = maggieResult();
+    r.verdict = { verdict: 'SUSPICIOUS', reasons: ['high: burst'] };
+    const doc = render(r);
+    expect(doc).toContain('What to check next');
+    expect(doc).not.toContain('What to do now');
+    expect(doc).toContain('class="banner v-suspicious"');
+  });
+
   it('says what a clean verdict means, without remediation steps', () => {
     const doc = render(cleanResult());
     expect(doc).toContain('NO INDICATORS FOUND');
     expect(doc).toContain('class="banner v-clean"');
     expect(doc).toContain('not proof that the host is clean');
     expect(doc).not.toContain('What to do now');
+    expect(doc).not.toContain('What to check next');
   });
 
   it('keeps XSS payloads inert in every field', () => {
