@@ -5,6 +5,7 @@ import { evtxCommand } from './commands/evtx.js';
 import { collectCommand } from './commands/collect.js';
 import { verifyCommand } from './commands/verify.js';
 import { huntCommand } from './commands/hunt.js';
+import { scanCommand } from './commands/scan.js';
 
 /** A command module's export: builds its commander Command; `ctx()` is valid inside actions. */
 export type CommandFactory = (ctx: () => CliContext) => Command;
@@ -13,7 +14,7 @@ export type CommandFactory = (ctx: () => CliContext) => Command;
  * Registered commands. Each issue adds its command here once it works (issue #2: none is
  * registered before it works).
  */
-const COMMANDS: CommandFactory[] = [evtxCommand, collectCommand, verifyCommand, huntCommand];
+const COMMANDS: CommandFactory[] = [evtxCommand, collectCommand, verifyCommand, huntCommand, scanCommand];
 
 /** Builds the commander program with the global flags and every registered command. */
 export function buildProgram(ctx: () => CliContext): Command {
