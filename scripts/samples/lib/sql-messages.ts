@@ -81,7 +81,7 @@ export function priorityBase(): SqlMessage {
   return {
     number: 17162, severity: 10, source: 'Server',
     lines: ['SQL Server is starting at normal priority base (=7). This is an informational message only. No user action is required.'],
-    app: { strings: ['7'], ...INFO },
+    app: { strings: ['normal', '7'], ...INFO },
   };
 }
 
