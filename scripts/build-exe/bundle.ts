@@ -1,4 +1,4 @@
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { join } from 'node:path';
 
 /**
@@ -14,6 +14,20 @@ import { join } from 'node:path';
 const IMPORT_META_SHIM =
   'var __espyImportMetaUrl = require("node:url").pathToFileURL(__filename).href;\n' +
   'var __espyImportMetaDirname = require("node:path").dirname(__filename);';
+
+/** Repo-relative path of the SEA-aware `node:worker_threads` (see that file). */
+export const WORKER_THREADS_SHIM = 'scripts/build-exe/sea-worker-threads.ts';
+
+/** Routes every `node:worker_threads` import except the shim's own to the shim. */
+function seaWorkerThreads(repoRoot: string): Plugin {
+  const shim = join(repoRoot, ...WORKER_THREADS_SHIM.split('/'));
+  return {
+    name: 'espy-sea-worker-threads',
+    setup(b) {
+      b.onResolve({ filter: /^(node:)?worker_threads$/ }, (args) => (args.importer === shim ? undefined : { path: shim }));
+    },
+  };
+}
 
 export const DEFAULT_ENTRY = 'scripts/build-exe/entry.ts';
 
@@ -47,6 +61,7 @@ export async function bundleCli(repoRoot: string, entry = DEFAULT_ENTRY): Promis
       'import.meta.filename': '__filename',
     },
     banner: { js: IMPORT_META_SHIM },
+    plugins: [seaWorkerThreads(repoRoot)],
   });
   const out = result.outputFiles.find((f) => f.path.endsWith('espy.cjs'));
   if (!out) throw new Error('esbuild produced no espy.cjs');

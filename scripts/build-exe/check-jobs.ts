@@ -16,9 +16,9 @@ export interface JobContext {
   tmp: string;
 }
 
-/** A small set of corpus EVTX files: one clean, one with known damage. */
+/** Corpus EVTX files: a 1 MiB multi-chunk log (1601 records) and one with known damage. */
 const EVTX_FILES = [
-  'evtx/williballenthin_python-evtx/tests/data/issue_38.evtx',
+  'evtx/williballenthin_python-evtx/tests/data/system.evtx',
   'evtx/williballenthin_python-evtx/tests/data/dns_log_malformed.evtx',
 ];
 
