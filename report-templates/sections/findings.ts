@@ -8,6 +8,16 @@ import { rankFindings, renderWhere, severityBadge } from './affected.js';
 /** Evidence rows shown per finding; the rest are counted (all are in findings.csv / analysis.json). */
 export const EVIDENCE_ROWS_PER_FINDING = 25;
 
+/**
+ * Text whose `backtick spans` (as the analysis writes commands in next steps) become
+ * `<code>`; every part is escaped. Unbalanced backticks leave the text as it is.
+ */
+export function withCode(text: string): SafeHtml {
+  const parts = text.split('`');
+  if (parts.length < 3 || parts.length % 2 === 0) return html`${text}`;
+  return html`${parts.map((p, i) => (i % 2 === 1 ? html`<code>${p}</code>` : p))}`;
+}
+
 function renderAttack(ids: readonly string[]): SafeHtml {
   if (ids.length === 0) return html`<span class="muted">none</span>`;
   return html`${ids.map((raw, i) => {
@@ -22,7 +32,7 @@ function renderAttack(ids: readonly string[]): SafeHtml {
 function renderFinding(f: Finding): SafeHtml {
   const shown = f.evidence.slice(0, EVIDENCE_ROWS_PER_FINDING);
   const rows = shown.map(
-    (ref) => html`<tr>${cell(displayTime(ref.timestamp), ref.timestamp ?? '')}${cell(html`<code>${ref.excerpt}</code>`, undefined, 'excerpt')}${cell(renderWhere(ref))}</tr>`,
+    (ref) => html`<tr>${cell(displayTime(ref.timestamp), ref.timestamp ?? '', 'c-time')}${cell(html`<code>${ref.excerpt}</code>`, undefined, 'excerpt')}${cell(renderWhere(ref))}</tr>`,
   );
   const more = f.evidence.length > shown.length ? f.evidence.length - shown.length : 0;
   const unlisted = f.count > f.evidence.length ? f.count - f.evidence.length : 0;
@@ -36,7 +46,7 @@ ${f.firstSeen ? html`<div><dt>First seen</dt><dd>${displayTime(f.firstSeen)}</dd
 ${f.lastSeen ? html`<div><dt>Last seen</dt><dd>${displayTime(f.lastSeen)}</dd></div>` : ''}
 <div><dt>ATT&amp;CK</dt><dd>${renderAttack(f.attack)}</dd></div>
 </dl>
-<p class="explanation">${f.explanation}</p>
+<p class="explanation">${withCode(f.explanation)}</p>
 <details class="evidence"${shown.length <= 10 ? html` open` : ''}><summary>Evidence (${f.evidence.length} item${f.evidence.length === 1 ? '' : 's'})</summary>
 ${renderTable({
   id: `ev-${f.id}`,
@@ -48,7 +58,7 @@ ${renderTable({
 ${more > 0 ? html`<p class="muted">${more} more evidence item${more === 1 ? '' : 's'} in findings.csv and analysis.json.</p>` : ''}
 ${unlisted > 0 ? html`<p class="muted">${unlisted} further match${unlisted === 1 ? '' : 'es'} counted but not listed.</p>` : ''}
 </details>
-${f.nextSteps.length > 0 ? html`<h4>Next steps</h4><ul class="next-steps">${f.nextSteps.map((s) => html`<li>${s}</li>`)}</ul>` : ''}
+${f.nextSteps.length > 0 ? html`<h4>Next steps</h4><ul class="next-steps">${f.nextSteps.map((s) => html`<li>${withCode(s)}</li>`)}</ul>` : ''}
 </article>`;
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { renderReport } from '../../report-templates/index.js';
 import { selectKeyEvidence } from '../../report-templates/sections/affected.js';
+import { withCode } from '../../report-templates/sections/findings.js';
 import { TIMELINE_HTML_ROWS, type TimelineData } from '../../report-templates/sections/timeline.js';
 import { bigResult, cleanResult, generateTimeline, maggieResult, MAGGIE_SHA256, XSS_PAYLOADS, xssResult } from './fixtures.js';
 import { GENERATED_AT, TEMPLATES } from './templates.js';
@@ -84,6 +85,11 @@ describe('renderReport', () => {
     // Findings ordered by severity.
     const pos = ['finding-F001', 'finding-F003', 'finding-F005', 'finding-F006'].map((id) => doc.indexOf(`id="${id}"`));
     expect([...pos].sort((a, b) => a - b)).toEqual(pos);
+  });
+
+  it('renders `backtick` spans of next steps as code, escaped', () => {
+    expect(withCode('run `EXEC sp_dropextendedproc \'<x>\'` now').value).toBe('run <code>EXEC sp_dropextendedproc &#39;&lt;x&gt;&#39;</code> now');
+    expect(withCode('odd ` backtick <b>').value).toBe('odd ` backtick &lt;b&gt;');
   });
 
   it('never shows the same record twice as key evidence', () => {
