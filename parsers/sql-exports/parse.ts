@@ -139,7 +139,8 @@ export function parseSqlExport(fileName: string, bytes: Uint8Array): SqlExportPa
     return out.finish();
   }
   const trimmed = text.trimStart();
-  if (trimmed.startsWith('[') || trimmed.startsWith('{')) {
+  // JSON: an object, or an array of objects/arrays (`[name],[dll]` is a bracketed CSV header).
+  if (/^(?:\{|\[\s*[[{\]])/.test(trimmed)) {
     const lead = text.length - trimmed.length;
     const firstLine = text.slice(0, lead).split('\n').length;
     const j = parseJsonExport(trimmed, firstLine);
