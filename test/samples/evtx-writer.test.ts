@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memorySource } from '../../parsers/common/byte-source.js';
 import { readEvtxRecords } from '../../parsers/evtx/index.js';
+import { nameHash } from '../../scripts/samples/evtx-writer/binxml.js';
 import { v, writeEvtx, type EventSpec } from '../../scripts/samples/evtx-writer/index.js';
 import { ORACLES, requireOracle, runOracle, runPython } from '../support/oracles.js';
 import { requireCorpus, SAMPLES } from '../support/paths.js';
@@ -72,6 +73,37 @@ describe('EVTX writer', () => {
     // free space offset of the first chunk: near full
     const free = new DataView(bytes.buffer, bytes.byteOffset).getUint32(4096 + 0x30, true);
     expect(free).toBeGreaterThan(65536 - 1200);
+  });
+
+  it('links every name into the chunk string table bucket of its hash, and every template into the template table', () => {
+    const bytes = writeEvtx({ channel: 'Application', computer: 'T.example', events: events(30) });
+    const dv = new DataView(bytes.buffer, bytes.byteOffset + 4096, 65536);
+    const chunk = bytes.subarray(4096, 4096 + 65536);
+    const names: string[] = [];
+    for (let b = 0; b < 64; b++) {
+      const seen = new Set<number>();
+      for (let o = dv.getUint32(0x80 + 4 * b, true); o !== 0; o = dv.getUint32(o, true)) {
+        expect(seen.has(o)).toBe(false);
+        seen.add(o);
+        const hash = dv.getUint16(o + 4, true);
+        const name = Buffer.from(chunk.subarray(o + 8, o + 8 + 2 * dv.getUint16(o + 6, true))).toString('utf16le');
+        expect(nameHash(name)).toBe(hash);
+        expect(hash % 64).toBe(b);
+        names.push(name);
+      }
+    }
+    expect(names).toEqual(expect.arrayContaining(['Event', 'System', 'Provider', 'EventID', 'Qualifiers', 'EventData', 'Data', 'Binary', 'Name', 'Guid']));
+    expect(new Set(names).size).toBe(names.length);
+    let templates = 0;
+    for (let b = 0; b < 32; b++) {
+      for (let o = dv.getUint32(0x180 + 4 * b, true); o !== 0; o = dv.getUint32(o, true)) {
+        // the definition follows its first template instance: token 0x0C and a pointer to itself
+        expect(chunk[o - 10]).toBe(0x0c);
+        expect(dv.getUint32(o - 4, true)).toBe(o);
+        templates++;
+      }
+    }
+    expect(templates).toBe(4); // classic System, manifest System, classic EventData, one named EventData
   });
 
   it('is deterministic', () => {
