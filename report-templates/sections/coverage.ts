@@ -6,6 +6,9 @@ import { cell, renderTable, yesNo } from '../table.js';
 
 /** Collection-log lines shown in the report; the full log is in the bundle. */
 export const COLLECTION_LOG_MAX_LINES = 2000;
+/** Unreadable artefacts listed in "What was NOT checked" / in the error table; the rest are counted. */
+export const GAP_ERRORS_MAX = 50;
+export const ERROR_ROWS_MAX = 1000;
 
 function coverageRow(c: CoverageEntry): SafeHtml {
   return html`<tr${c.present ? '' : html` class="flag"`}>${cell(c.source)}${cell(yesNo(c.present, true))}${cell(
@@ -25,7 +28,8 @@ export function gapLines(r: AnalysisResult): SafeHtml[] {
     else if (c.failed > 0) out.push(html`<strong>${c.source}</strong>: ${c.failed} record${c.failed === 1 ? '' : 's'} could not be parsed${c.recovered > 0 ? html` (${c.recovered} recovered)` : ''}.`);
     if (c.present) for (const n of c.notes) out.push(html`<strong>${c.source}</strong>: ${n}`);
   }
-  for (const e of r.errors) out.push(html`<strong>Unreadable</strong>: <code>${e.artefact}</code>: ${e.message}`);
+  for (const e of r.errors.slice(0, GAP_ERRORS_MAX)) out.push(html`<strong>Unreadable</strong>: <code>${e.artefact}</code>: ${e.message}`);
+  if (r.errors.length > GAP_ERRORS_MAX) out.push(html`<strong>Unreadable</strong>: ${r.errors.length - GAP_ERRORS_MAX} more artefacts (see "Collection log and manifest").`);
   const rej = r.ruleLoad.sigmaRejected.length + r.ruleLoad.yaraErrors.length;
   if (rej > 0) out.push(html`<strong>Rules</strong>: ${rej} rule file${rej === 1 ? ' was' : 's were'} rejected and did not run (see below).`);
   if (r.collection?.manifest.incomplete) out.push(html`<strong>Collection</strong>: the bundle manifest says the collection is incomplete.`);
@@ -94,9 +98,9 @@ ${
     ? html`<h3>Artefacts that could not be read (${r.errors.length})</h3>${renderTable({
         id: 'error-table',
         columns: [{ label: 'Artefact' }, { label: 'Error' }],
-        rows: r.errors.map((e) => html`<tr>${cell(html`<code>${e.artefact}</code>`, e.artefact)}${cell(e.message)}</tr>`),
+        rows: r.errors.slice(0, ERROR_ROWS_MAX).map((e) => html`<tr>${cell(html`<code>${e.artefact}</code>`, e.artefact)}${cell(e.message)}</tr>`),
         empty: '',
-      })}`
+      })}${r.errors.length > ERROR_ROWS_MAX ? html`<p class="muted">${r.errors.length - ERROR_ROWS_MAX} more in analysis.json.</p>` : ''}`
     : ''
 }
 ${

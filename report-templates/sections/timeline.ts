@@ -105,6 +105,7 @@ ${
         row,
       )}</tbody></table></div>`
 }
+${sorted.length > 0 ? html`<p class="print-only">Printed: the timeline rows shown on screen. All ${sorted.length} events are in <code>timeline.csv</code> and <code>timeline.jsonl</code>.</p>` : ''}
 ${
   sorted.length > shown.length
     ? html`<p class="nojs-note" id="tl-truncated">Showing the first ${shown.length} of ${sorted.length} events. With JavaScript on, this table pages through all of them; every event is also in <code>timeline.csv</code> and <code>timeline.jsonl</code>.</p>`
