@@ -6,6 +6,7 @@ import { collectCommand } from './commands/collect.js';
 import { verifyCommand } from './commands/verify.js';
 import { huntCommand } from './commands/hunt.js';
 import { scanCommand } from './commands/scan.js';
+import { sqlScriptCommand } from './commands/sql-script.js';
 
 /** A command module's export: builds its commander Command; `ctx()` is valid inside actions. */
 export type CommandFactory = (ctx: () => CliContext) => Command;
@@ -14,7 +15,7 @@ export type CommandFactory = (ctx: () => CliContext) => Command;
  * Registered commands. Each issue adds its command here once it works (issue #2: none is
  * registered before it works).
  */
-const COMMANDS: CommandFactory[] = [evtxCommand, collectCommand, verifyCommand, huntCommand, scanCommand];
+const COMMANDS: CommandFactory[] = [evtxCommand, collectCommand, verifyCommand, huntCommand, scanCommand, sqlScriptCommand];
 
 /** Builds the commander program with the global flags and every registered command. */
 export function buildProgram(ctx: () => CliContext): Command {
