@@ -13,9 +13,10 @@ import { channelFromLogFile, type LiveExport, type LiveHost, type SqlQueryOutput
 import { baseName } from '../win-path.js';
 import { decodeConsole, parseDriveList, parseRegInstances, sqlServerName } from './parse-output.js';
 import { execRunner, type CommandRunner } from './runner.js';
+import { SQLCMD_SEPARATOR, TRIAGE_SQL, TRIAGE_SQL_VERSION } from '../sql/triage-sql.js';
 import { buildSnapshot, systeminformationSource, type SysinfoSource } from './sysinfo.js';
 
-/** One triage script (the SQL text comes from collector/sql/, written by the SQL helper). */
+/** One triage script; by default espy's own (collector/sql/triage-sql.ts). */
 export interface TriageScript {
   name: string;
   sql: string;
@@ -31,6 +32,8 @@ export interface WindowsLiveOptions {
   /** Drive letter → folder (tests map drives to temp folders). */
   driveRoot?(letter: string): string;
 }
+
+export const DEFAULT_TRIAGE_SCRIPTS: readonly TriageScript[] = [{ name: 'espy-sql', sql: TRIAGE_SQL }];
 
 const INSTANCE_KEY = 'HKLM\\SOFTWARE\\Microsoft\\Microsoft SQL Server\\Instance Names\\SQL';
 
@@ -68,14 +71,15 @@ export async function createWindowsLiveHost(opts: WindowsLiveOptions = {}): Prom
     },
     async runTriageSql(instance): Promise<SqlQueryOutput[]> {
       if (opts.noSql) return [];
-      const scripts = opts.scripts ?? [];
+      const scripts = opts.scripts ?? DEFAULT_TRIAGE_SCRIPTS;
       const out: SqlQueryOutput[] = [];
       const server = sqlServerName(instance);
       for (const s of scripts) {
         const file = join(temp, `${s.name}.sql`);
         await writeFile(file, s.sql, 'utf8');
-        const args = ['-E', '-S', server, '-i', file, '-s', '|', '-W', '-w', '65535', '-b'];
-        const command = `sqlcmd ${args.slice(0, 4).join(' ')} ${s.name}.sql -s "|" -W -w 65535 -b`;
+        // The output contract of collector/sql/triage-sql.ts: `|` separator, trimmed cells, UTF-8.
+        const args = ['-E', '-S', server, '-i', file, '-s', SQLCMD_SEPARATOR, '-W', '-f', 'o:65001'];
+        const command = `sqlcmd -E -S ${server} -i ${s.name}.sql -s "${SQLCMD_SEPARATOR}" -W -f o:65001 (triage SQL v${TRIAGE_SQL_VERSION})`;
         const name = `${instance}/${s.name}.txt`;
         const r = await run('sqlcmd.exe', args);
         if (r.code !== 0 && r.stdout.length === 0) out.push({ instance, name, command, error: `sqlcmd exited ${r.code}: ${r.stderr.trim()}` });

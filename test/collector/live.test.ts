@@ -10,6 +10,7 @@ import { buildSnapshot, type RawSysinfo } from '../../collector/live/sysinfo.js'
 import { createWindowsLiveHost } from '../../collector/live/windows.js';
 import { channelFromLogFile } from '../../collector/live-host.js';
 import { openZip } from '../../collector/zip-reader.js';
+import { TRIAGE_SQL } from '../../collector/sql/triage-sql.js';
 import { baseOptions, hostTree } from './fixtures.js';
 import { testdir } from './testdir.js';
 
@@ -118,6 +119,21 @@ describe('live Windows host (recorded command outputs; CI has no Windows)', () =
     expect((sys['collectedBy'] as { hostname: string }).hostname).toBe('ANALYST-PC');
     expect(JSON.stringify(calls)).not.toMatch(/password/i);
     expect(readFileSync(`${r.bundlePath}.sha256`, 'utf8')).toContain(r.sha256);
+  });
+
+  it("runs espy's own triage SQL by default, with its sqlcmd output contract and Windows authentication", async () => {
+    const seen: { args: string[]; script: string }[] = [];
+    const runner: CommandRunner = (cmd, args) => {
+      if (cmd === 'sqlcmd.exe') seen.push({ args: [...args], script: readFileSync(args[args.indexOf('-i') + 1] as string, 'utf8') });
+      return Promise.resolve({ code: 0, stdout: Buffer.from('ESPY:end\r\n'), stderr: '' });
+    };
+    const live = await createWindowsLiveHost({ runner, sysinfo: () => Promise.resolve(RAW) });
+    const out = await live.runTriageSql('SQLEXPRESS');
+    await live.cleanup();
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.script).toBe(TRIAGE_SQL);
+    expect(seen[0]?.args).toEqual(['-E', '-S', '.\\SQLEXPRESS', '-i', expect.stringMatching(/espy-sql\.sql$/), '-s', '|', '-W', '-f', 'o:65001']);
+    expect(out.map((o) => o.name)).toEqual(['SQLEXPRESS/espy-sql.txt']);
   });
 
   it('for an image source the analyst machine is "collected by", never the suspect host', async () => {
