@@ -26,7 +26,7 @@ export interface Provider {
 
 /** Classic insertion strings plus the binary blob (SQL Server: error number, severity, …). */
 export interface ClassicData { kind: 'classic'; strings: readonly string[]; binary?: Uint8Array }
-/** Named data fields in manifest order. */
+/** Data fields in manifest order (name '' = unnamed <Data>). */
 export interface NamedData { kind: 'named'; fields: ReadonlyArray<readonly [string, TypedValue]>; binary?: Uint8Array }
 
 export interface EventSpec {
@@ -105,7 +105,8 @@ function classicData(d: ClassicData): Instance {
 }
 
 function namedData(d: NamedData): Instance {
-  const children: TNode[] = d.fields.map(([name, val], i) => el('Data', { Name: text(name) }, sub(i, val.type)));
+  // An empty name writes <Data> without a Name attribute (manifest events such as Security-SPP 16384).
+  const children: TNode[] = d.fields.map(([name, val], i) => el('Data', name === '' ? {} : { Name: text(name) }, sub(i, val.type)));
   const values: SubValue[] = d.fields.map(([, val]) => val);
   if (d.binary) {
     children.push(el('Binary', {}, opt(d.fields.length, 'binary')));

@@ -9,7 +9,7 @@ import { renderErrorlog } from '../lib/errorlog.js';
 import { factsOf, type HostBuilder, type Proc } from '../lib/host-builder.js';
 import { errorlogPath, samplePath, serverName, type HostConfig } from '../lib/host-config.js';
 import * as sql from '../lib/sql-messages.js';
-import { esent, eventlog6013, scm7036, placeholderFacts, hashesField, security4624, security4634, security4672, type Subject } from '../lib/win-events.js';
+import { esent, eventlog6013, scm7036, spp16384, placeholderFacts, hashesField, security4624, security4634, security4672, type Subject } from '../lib/win-events.js';
 
 export const HOUR = 3_600_000;
 export const MIN = 60_000;
@@ -126,6 +126,8 @@ export function windowsNoise(b: HostBuilder, fromMs: number, toMs: number, boots
       b.system.push(scm7036(b.evtxTime(wmi + b.int(300, 900) * 1000), 'Windows Modules Installer', 'TrustedInstaller', false));
     }
     b.app.push(esent(b.evtxTime(d + 15 * MIN), true, pid));
+    const spp = d - 5 * HOUR + b.int(0, 1800) * 1000;
+    if (spp > fromMs) b.app.push(spp16384(b.evtxTime(spp), `${new Date(spp + 24 * HOUR + b.int(0, 3600) * 1000).toISOString().slice(0, 19)}Z`));
     b.app.push(esent(b.evtxTime(d + 15 * MIN + 1200), false, pid));
   }
 }

@@ -11,6 +11,15 @@ export const SECURITY: Provider = { name: 'Microsoft-Windows-Security-Auditing',
 export const SCM: Provider = { name: 'Service Control Manager', guid: '{555908d1-a6d7-4695-8e1e-26931d2012f4}', eventSourceName: 'Service Control Manager' };
 export const EVENTLOG: Provider = { name: 'EventLog' };
 export const ESENT: Provider = { name: 'ESENT' };
+export const SPP: Provider = { name: 'Microsoft-Windows-Security-SPP', guid: '{E23B33B0-C8C9-472C-A5F9-F2BDFEA0F156}', eventSourceName: 'Software Protection Platform Service' };
+
+/** Security-SPP 16384 "Successfully scheduled Software Protection service for re-start at %1. Reason: %2." (unnamed Data). */
+export function spp16384(time: string, restartIso: string): EventSpec {
+  return {
+    provider: SPP, eventId: 16384, qualifiers: 16384, level: 4, task: 0, keywords: 0x0080000000000000n, time,
+    data: { kind: 'named', fields: [['', v.str(restartIso)], ['', v.str('RulesEngine')]] },
+  };
+}
 
 /** Windows service SID: S-1-5-80 + the SHA-1 of the upper-case service name (UTF-16LE). */
 export function serviceSid(service: string): string {
