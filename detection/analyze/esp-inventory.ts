@@ -221,13 +221,16 @@ export function buildEspInventory(input: InventoryInput): EspEntry[] {
       a.dllPath = normalizeWinPath(inBinn[0].path);
     }
   }
-  // Merge bare-name entries into a path entry of the same DLL name when exactly one exists.
+  // Merge bare-name entries into the path entry of the same DLL: the one at the path they
+  // resolved to, else the only path entry with that file name.
   for (const a of [...accs.values()]) {
-    if (!a.key.startsWith('name:') || a.dllPath) continue;
+    if (!a.key.startsWith('name:')) continue;
     const base = a.key.slice(5);
-    const withPath = [...accs.values()].filter((b) => b !== a && b.dllPath && winBasename(b.dllPath).toLowerCase() === base);
-    if (withPath.length !== 1 || !withPath[0]) continue;
-    mergeInto(withPath[0], a);
+    const exact = a.dllPath ? accs.get(a.dllPath.toLowerCase()) : undefined;
+    const same = [...accs.values()].filter((b) => !b.key.startsWith('name:') && winBasename(b.dll).toLowerCase() === base);
+    const target = exact ?? (same.length === 1 && !a.dllPath ? same[0] : undefined);
+    if (!target || target === a) continue;
+    mergeInto(target, a);
     accs.delete(a.key);
   }
 
@@ -300,9 +303,24 @@ function toEntry(a: Acc, input: InventoryInput): EspEntry {
       reasons.push(`ESP DLL ${where}`);
     }
   }
+  // A Microsoft ESP name in Binn exporting only Microsoft procedures, with no YARA hit, whose
+  // only suspect traits are the signature or version resource: not raised on those alone
+  // (a replaced Binn DLL is caught by YARA, the baseline's hashes, or this note's low finding).
+  const weakBinnFile =
+    a.file !== undefined &&
+    a.file.file.present &&
+    !msSigned &&
+    (a.file.suspicion === 'unknown' || (a.file.suspicion === 'suspicious' && a.file.reasons.every((r) => /sign|company|verified/i.test(r)))) &&
+    location === 'binn' &&
+    knownDll &&
+    unknownProcs.length === 0 &&
+    yara.length === 0;
   if (a.file?.suspicion === 'malicious') {
     malicious = true;
     reasons.push(...a.file.reasons.filter((r) => !reasons.includes(r)));
+  } else if (weakBinnFile) {
+    const why = a.file?.reasons.filter((r) => !reasons.includes(r)) ?? [];
+    reasons.push(...(why.length > 0 ? why : ['Microsoft ESP DLL name in Binn, not Microsoft-signed: compare its hash with a known-good server']));
   } else if (a.file?.suspicion === 'suspicious') {
     suspicious = true;
     for (const r of a.file.reasons) if (!reasons.includes(r)) reasons.push(r);
@@ -336,7 +354,7 @@ function toEntry(a: Acc, input: InventoryInput): EspEntry {
   let suspicion: Suspicion;
   if (malicious) suspicion = 'malicious';
   else if (suspicious) suspicion = 'suspicious';
-  else if (knownDll && (location === 'binn' || location === 'unknown')) {
+  else if (knownDll && (location === 'binn' || location === 'unknown') && !weakBinnFile) {
     suspicion = 'benign';
     reasons.push(`Microsoft ESP DLL${location === 'binn' ? ' in Binn' : ''}${msSigned ? ', Microsoft-signed' : ''}`);
   } else suspicion = 'unknown';

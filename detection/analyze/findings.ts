@@ -75,6 +75,10 @@ function espEventsFor(entry: EspEntry, events: readonly SourcedEvent[]): Sourced
 export function findingsFromEsps(esps: readonly EspEntry[], events: readonly SourcedEvent[], sql: SqlFacts | undefined): Draft[] {
   const out: Draft[] = [];
   for (const e of esps) {
+    if (e.suspicion === 'unknown' && e.location === 'binn' && e.file?.present && !e.file.signed) {
+      out.push(unsignedBinnFinding(e));
+      continue;
+    }
     if (e.suspicion !== 'malicious' && e.suspicion !== 'suspicious') continue;
     const refs: EvidenceRef[] = [];
     if (e.file?.present && e.file.path) {
@@ -122,6 +126,24 @@ export function findingsFromEsps(esps: readonly EspEntry[], events: readonly Sou
     });
   }
   return out;
+}
+
+/** A Microsoft ESP name in Binn that is not Microsoft-signed: worth a hash check, not an alarm. */
+function unsignedBinnFinding(e: EspEntry): Draft {
+  const path = e.file?.path ?? e.dll;
+  const ref: EvidenceRef = { artefact: path, kind: 'pe', excerpt: excerpt(`${winBasename(path)} sha256 ${e.file?.sha256 ?? '?'}; not signed; company ${e.file?.company ?? 'none'}`) };
+  if (e.file?.storedPath) ref.storedPath = e.file.storedPath;
+  return {
+    ruleId: 'espy.esp.binn-unsigned',
+    title: `ESP DLL in Binn is not Microsoft-signed: ${winBasename(path)}`,
+    severity: 'low',
+    attack: ['T1505.001'],
+    source: 'esp',
+    explanation: `${e.reasons.join('; ')}. Microsoft's ESP DLLs are signed; an unsigned one in Binn may be a replaced file, or a build espy cannot check the signature of.`,
+    nextSteps: ['Compare the SHA-256 with the same file on a known-good server of the same build, or create a baseline (`espy baseline create`) from one.'],
+    evidence: [ref],
+    count: 1,
+  };
 }
 
 /** YARA hits on swept files that are not ESPs in the inventory (dropped tools, renamed copies). */

@@ -65,7 +65,7 @@ export function buildTimeline(input: {
   }
   const out = [...rows.values()];
   for (const e of input.esps) {
-    if (e.suspicion === 'benign') continue;
+    if (e.suspicion !== 'malicious' && e.suspicion !== 'suspicious') continue;
     const sev: Severity = e.suspicion === 'malicious' ? 'critical' : 'medium';
     if (e.file?.present && e.file.path) {
       for (const [label, t] of [
@@ -85,6 +85,7 @@ export function buildTimeline(input: {
     }
     if (e.registeredAt) {
       const utc = input.sql?.utcOffsetMinutes !== undefined ? sqlLocalToUtc(e.registeredAt, input.sql.utcOffsetMinutes) : undefined;
+      const row = input.sql?.esps?.find((r) => e.procedures.includes(r.name) && r.createDate === e.registeredAt);
       if (utc) {
         out.push({
           timestamp: utc,
@@ -93,7 +94,13 @@ export function buildTimeline(input: {
           message: `ESP ${e.procedures.join(', ')} registered → ${e.dll}`,
           severity: sev,
           ruleIds: [],
-          ref: { artefact: input.sql?.files[0] ?? 'SQL export', kind: 'sql-export', timestamp: utc, excerpt: `registered ${e.registeredAt} (server time)` },
+          ref: {
+            artefact: row?.file ?? 'SQL export',
+            kind: 'sql-export',
+            timestamp: utc,
+            excerpt: `registered ${e.registeredAt} (server time)`,
+            ...(row?.line !== undefined ? { line: row.line } : {}),
+          },
         });
       }
     }

@@ -1,0 +1,254 @@
+import type { EventJson } from '../../parsers/common/event.js';
+import { summarizeEvent } from '../../parsers/common/event.js';
+import { readEvtxRecords } from '../../parsers/evtx/index.js';
+import { parseErrorlog } from '../../parsers/errorlog/index.js';
+import { renderMssqlMessage } from '../../parsers/errorlog/messages.js';
+import { CorrelationEngine, createEventView, type CorrelationMatch, type RuleSet, type SigmaMatch } from '../sigma/index.js';
+import type { EvidenceArtefact, EvidenceSet } from '../evidence.js';
+import type { Severity } from '../analysis-result.js';
+import { espEventDll } from './esp-inventory.js';
+import { insertionStrings } from './event-fields.js';
+import type { ArtefactStats, RuleHit, SourcedEvent } from './inputs.js';
+import { describeEvent } from './message.js';
+import { winBasename } from './windows-paths.js';
+
+/** Per-artefact parse errors kept verbatim; the rest are counted. */
+export const MAX_ERRORS_PER_ARTEFACT = 20;
+
+const mssqlMessage = (eventId: number, data: string[]): string | undefined => renderMssqlMessage(eventId, data);
+
+/** The `Message` field for Sigma: SQL Server's template where known. */
+function messageOf(ev: EventJson): string | undefined {
+  const s = summarizeEvent(ev);
+  if (!/^(MSSQLSERVER|MSSQL\$)/i.test(s.provider)) return undefined;
+  return describeEvent(ev, s.provider, s.eventId, mssqlMessage);
+}
+
+export interface EventScanResult {
+  events: SourcedEvent[];
+  hits: RuleHit[];
+  stats: ArtefactStats[];
+  errors: { artefact: string; message: string }[];
+  /** Computer names seen, with counts (host name when nothing better is known). */
+  computers: Map<string, number>;
+  /** ERRORLOG banners: server name, UTC adjustment, product version per artefact. */
+  banners: { artefact: string; serverName?: string; utcAdjustmentMinutes?: number; productVersion?: string; provider: string }[];
+  /** MSSQL providers seen (`MSSQLSERVER`, `MSSQL$NAME`). */
+  providers: Set<string>;
+}
+
+export interface EventScanOptions {
+  rules: RuleSet;
+  signal?: AbortSignal;
+  onArtefact?: (artefact: EvidenceArtefact, index: number, total: number) => void;
+  /** SQL export's UTC offset, for ERRORLOGs without a banner line. */
+  utcOffsetMinutes?: number;
+}
+
+const LEVEL_TO_SEVERITY: Record<string, Severity> = {
+  critical: 'critical',
+  high: 'high',
+  medium: 'medium',
+  low: 'low',
+  informational: 'informational',
+};
+
+function hitOf(m: { rule: SigmaMatch['rule'] }, ev: SourcedEvent, related?: SourcedEvent[]): RuleHit {
+  const h: RuleHit = {
+    ruleId: m.rule.id,
+    title: m.rule.title,
+    level: LEVEL_TO_SEVERITY[m.rule.level] ?? 'medium',
+    tags: m.rule.tags,
+    description: m.rule.description ?? '',
+    falsepositives: m.rule.falsepositives,
+    event: ev,
+  };
+  if (related) h.related = related;
+  return h;
+}
+
+/** `MSSQL14.MSSQLSERVER` → `MSSQLSERVER`; `MSSQL13.REPORTING` → `MSSQL$REPORTING`. */
+export function providerFromPath(originalPath: string): string | undefined {
+  const m = /\\MSSQL\d+\.([^\\]+)\\/i.exec(originalPath);
+  if (!m?.[1]) return undefined;
+  return m[1].toUpperCase() === 'MSSQLSERVER' ? 'MSSQLSERVER' : `MSSQL$${m[1]}`;
+}
+
+function newStats(a: EvidenceArtefact, label: string): ArtefactStats {
+  return { artefact: a.originalPath, kind: a.kind === 'errorlog' ? 'errorlog' : 'evtx', label, records: 0, failed: 0, recovered: 0, notes: [], eventIds: new Set() };
+}
+
+function observe(st: ArtefactStats, ts: string, eventId: number): void {
+  st.records++;
+  st.eventIds.add(eventId);
+  if (ts && (st.first === undefined || ts < st.first)) st.first = ts;
+  if (ts && (st.last === undefined || ts > st.last)) st.last = ts;
+}
+
+/**
+ * Streams every EVTX and ERRORLOG artefact once: each event is matched against the Sigma
+ * rules; only events that matched or that speak about ESP DLLs are kept. Correlations run
+ * afterwards over the kept hits in time order.
+ */
+export async function scanEvents(evidence: EvidenceSet, artefacts: readonly EvidenceArtefact[], opts: EventScanOptions): Promise<EventScanResult> {
+  const out: EventScanResult = { events: [], hits: [], stats: [], errors: [], computers: new Map(), banners: [], providers: new Set() };
+  const forCorrelation: { ev: SourcedEvent; matches: SigmaMatch[] }[] = [];
+  const correlation = new CorrelationEngine(opts.rules, { message: messageOf });
+  const logs = artefacts.filter((a) => a.kind === 'evtx' || a.kind === 'errorlog');
+
+  const consider = (ev: SourcedEvent, st: ArtefactStats): void => {
+    observe(st, ev.summary.timestamp, ev.summary.eventId);
+    if (ev.summary.computer) out.computers.set(ev.summary.computer, (out.computers.get(ev.summary.computer) ?? 0) + 1);
+    if (/^(MSSQLSERVER|MSSQL\$[^$]+)$/i.test(ev.summary.provider)) out.providers.add(ev.summary.provider);
+    const view = createEventView(ev.event, { message: messageOf });
+    const matches = opts.rules.match(view);
+    const esp = espEventDll(ev) !== undefined;
+    if (matches.length === 0 && !esp) return;
+    ev.message = describeEvent(ev.event, ev.summary.provider, ev.summary.eventId, mssqlMessage);
+    out.events.push(ev);
+    for (const m of matches) if (m.reported) out.hits.push(hitOf(m, ev));
+    if (matches.some((m) => correlation.wants(m.rule.id))) forCorrelation.push({ ev, matches });
+  };
+
+  for (const [i, a] of logs.entries()) {
+    if (opts.signal?.aborted) break;
+    opts.onArtefact?.(a, i, logs.length);
+    let source: Awaited<ReturnType<EvidenceSet['open']>> | undefined;
+    try {
+      source = await evidence.open(a);
+      if (a.kind === 'evtx') await scanEvtx(a, source, out, consider, opts.signal);
+      else await scanErrorlog(a, source, out, consider, opts.utcOffsetMinutes);
+    } catch (e) {
+      out.errors.push({ artefact: a.originalPath, message: `could not read: ${e instanceof Error ? e.message : String(e)}` });
+    } finally {
+      await source?.close?.();
+    }
+  }
+
+  // Correlations: feed the kept hits in time order, each real event once (see dedupeAcrossSources).
+  forCorrelation.sort((x, y) => x.ev.summary.timestamp.localeCompare(y.ev.summary.timestamp));
+  dedupeAcrossSources(forCorrelation);
+  const byEvent = new Map<EventJson, SourcedEvent>(forCorrelation.map((f) => [f.ev.event, f.ev]));
+  const corr: CorrelationMatch[] = [];
+  for (const f of forCorrelation) corr.push(...correlation.push(f.ev.event, f.matches));
+  corr.push(...correlation.flush());
+  for (const c of corr) {
+    const related = c.events.map((e) => byEvent.get(e)).filter((e): e is SourcedEvent => e !== undefined);
+    const last = related[related.length - 1];
+    if (!last) continue;
+    out.hits.push(hitOf(c, last, related));
+  }
+  return out;
+}
+
+/** How far apart (ms) the event-log copy and the ERRORLOG copy of one SQL Server event may be. */
+export const CROSS_SOURCE_WINDOW_MS = 2_000;
+
+/**
+ * SQL Server writes most messages both to the Application log and to its ERRORLOG: the same
+ * failed login is then two events. Counting both would double every correlation count (a
+ * user's three typos would look like six), so an ERRORLOG entry with the same provider,
+ * EventID and insertion strings as an event-log event within CROSS_SOURCE_WINDOW_MS is
+ * dropped from the correlation input (in place; input sorted by time).
+ */
+export function dedupeAcrossSources(items: { ev: SourcedEvent }[]): void {
+  const key = (ev: SourcedEvent): string =>
+    `${ev.summary.provider.toLowerCase()}|${ev.summary.eventId}|${insertionStrings(ev.event).map((x) => x.trim()).join('\u0000')}`;
+  const evtxTimes = new Map<string, number[]>();
+  for (const { ev } of items) {
+    if (ev.kind !== 'evtx') continue;
+    const k = key(ev);
+    const list = evtxTimes.get(k);
+    const t = Date.parse(ev.summary.timestamp);
+    if (list) list.push(t);
+    else evtxTimes.set(k, [t]);
+  }
+  let w = 0;
+  for (const item of items) {
+    const { ev } = item;
+    if (ev.kind === 'errorlog') {
+      const t = Date.parse(ev.summary.timestamp);
+      const twin = evtxTimes.get(key(ev))?.some((x) => Math.abs(x - t) <= CROSS_SOURCE_WINDOW_MS);
+      if (twin) continue;
+    }
+    items[w++] = item;
+  }
+  items.length = w;
+}
+
+type Consider = (ev: SourcedEvent, st: ArtefactStats) => void;
+
+async function scanEvtx(a: EvidenceArtefact, source: Awaited<ReturnType<EvidenceSet['open']>>, out: EventScanResult, consider: Consider, signal?: AbortSignal): Promise<void> {
+  let channel = '';
+  const st = newStats(a, winBasename(a.originalPath).replace(/\.evtx$/i, '').replace(/%4/g, '/'));
+  let errors = 0;
+  for await (const o of readEvtxRecords(source, { includeRecovered: true, onDiagnostic: (d) => st.notes.length < 5 && st.notes.push(`${d.code}: ${d.message}`) })) {
+    if (signal?.aborted) break;
+    if (!o.ok) {
+      st.failed++;
+      if (errors++ < MAX_ERRORS_PER_ARTEFACT) out.errors.push({ artefact: a.originalPath, message: `chunk ${o.chunkIndex} offset ${o.offset}: ${o.error.message}` });
+      continue;
+    }
+    const r = o.record;
+    const summary = summarizeEvent(r.event);
+    if (!summary.timestamp) summary.timestamp = r.timestamp;
+    if (!channel && summary.channel) channel = summary.channel;
+    if (r.recovered) st.recovered++;
+    const ev: SourcedEvent = {
+      event: r.event,
+      summary,
+      origin: { kind: 'evtx', recordId: r.recordId, offset: r.offset, ...(r.recovered ? { recovered: true } : {}) },
+      artefact: a.originalPath,
+      kind: 'evtx',
+      message: '',
+    };
+    if (a.storedPath) ev.storedPath = a.storedPath;
+    consider(ev, st);
+  }
+  if (errors > MAX_ERRORS_PER_ARTEFACT) out.errors.push({ artefact: a.originalPath, message: `${errors - MAX_ERRORS_PER_ARTEFACT} more unreadable records` });
+  if (channel) st.label = channel;
+  out.stats.push(st);
+}
+
+/** ERRORLOGs are text: read whole (they are capped at a few MB by SQL Server's rotation). */
+export const MAX_ERRORLOG_BYTES = 512 * 1024 * 1024;
+
+async function scanErrorlog(a: EvidenceArtefact, source: Awaited<ReturnType<EvidenceSet['open']>>, out: EventScanResult, consider: Consider, utcOffsetMinutes: number | undefined): Promise<void> {
+  if (source.size > MAX_ERRORLOG_BYTES) {
+    out.errors.push({ artefact: a.originalPath, message: `ERRORLOG larger than ${MAX_ERRORLOG_BYTES} bytes: not read` });
+    return;
+  }
+  const bytes = await source.read(0, source.size);
+  const provider = providerFromPath(a.originalPath);
+  const parsed = parseErrorlog(bytes, {
+    ...(provider ? { provider } : {}),
+    ...(utcOffsetMinutes !== undefined ? { utcOffsetMinutes } : {}),
+  });
+  const st = newStats(a, `ERRORLOG (${parsed.provider})`);
+  st.kind = 'errorlog';
+  for (const d of parsed.diagnostics.slice(0, 5)) st.notes.push(`line ${d.line}: ${d.message}`);
+  for (const e of parsed.errors.slice(0, MAX_ERRORS_PER_ARTEFACT)) out.errors.push({ artefact: a.originalPath, message: `line ${e.line}: ${e.message}` });
+  st.failed = parsed.errors.length;
+  const banner: EventScanResult['banners'][number] = { artefact: a.originalPath, provider: parsed.provider };
+  if (parsed.banner.serverName) banner.serverName = parsed.banner.serverName;
+  if (parsed.banner.utcAdjustmentMinutes !== undefined) banner.utcAdjustmentMinutes = parsed.banner.utcAdjustmentMinutes;
+  if (parsed.banner.productVersion) banner.productVersion = parsed.banner.productVersion;
+  out.banners.push(banner);
+  out.providers.add(parsed.provider);
+  for (const entry of parsed.entries) {
+    const summary = summarizeEvent(entry.event);
+    const ev: SourcedEvent = {
+      event: entry.event,
+      summary,
+      origin: entry.origin,
+      artefact: a.originalPath,
+      kind: 'errorlog',
+      localTime: entry.localTime,
+      message: entry.text,
+    };
+    if (a.storedPath) ev.storedPath = a.storedPath;
+    consider(ev, st);
+    if (ev.message !== entry.text && out.events[out.events.length - 1] === ev) ev.message = entry.text.replace(/\s+/g, ' ');
+  }
+  out.stats.push(st);
+}
