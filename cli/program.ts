@@ -6,6 +6,8 @@ import { collectCommand } from './commands/collect.js';
 import { verifyCommand } from './commands/verify.js';
 import { huntCommand } from './commands/hunt.js';
 import { scanCommand } from './commands/scan.js';
+import { analyzeCommand } from './commands/analyze.js';
+import { baselineCommand } from './commands/baseline.js';
 import { sqlScriptCommand } from './commands/sql-script.js';
 
 /** A command module's export: builds its commander Command; `ctx()` is valid inside actions. */
@@ -15,7 +17,7 @@ export type CommandFactory = (ctx: () => CliContext) => Command;
  * Registered commands. Each issue adds its command here once it works (issue #2: none is
  * registered before it works).
  */
-const COMMANDS: CommandFactory[] = [evtxCommand, collectCommand, verifyCommand, huntCommand, scanCommand, sqlScriptCommand];
+const COMMANDS: CommandFactory[] = [evtxCommand, collectCommand, verifyCommand, huntCommand, analyzeCommand, baselineCommand, scanCommand, sqlScriptCommand];
 
 /** Builds the commander program with the global flags and every registered command. */
 export function buildProgram(ctx: () => CliContext): Command {
