@@ -8,7 +8,7 @@
  * line that follows → convert local time to UTC → infer the EventID (infer.ts) → event.
  */
 import { detectEncoding, readPhysicalLines } from './decode.js';
-import { parseHeadLine, localToUtcIso, parseUtcAdjustment, type HeadLine } from './entry-line.js';
+import { parseHeadLine, localToUtcIso, parseUtcAdjustment, type HeadLine, type LocalTime } from './entry-line.js';
 import { DEFAULT_INSTANCE, hostOf, instanceOf, providerOf, readBannerFact } from './banner.js';
 import { inferMssqlEvent, inferMssqlEventAs, parseErrorLine } from './infer.js';
 import { toEvent } from './to-event.js';
@@ -30,8 +30,11 @@ interface RawEntry {
   offset: number;
   lineCount: number;
   head: HeadLine;
-  parts: string[];
+  /** Continuation lines (most entries have none: no array then). */
+  parts?: string[];
   chars: number;
+  /** The joined text, computed once. */
+  text?: string;
   capped: boolean;
 }
 
@@ -83,7 +86,7 @@ function groupEntries(bytes: Uint8Array, out: Collector): { raw: RawEntry[]; lin
     const lineNo = ++lineCount;
     const head = parseHeadLine(text);
     if (head) {
-      current = { line: lineNo, offset, lineCount: 1, head, parts: [head.text], chars: head.text.length, capped: false };
+      current = { line: lineNo, offset, lineCount: 1, head, chars: head.text.length, capped: false };
       raw.push(current);
       return;
     }
@@ -98,12 +101,12 @@ function groupEntries(bytes: Uint8Array, out: Collector): { raw: RawEntry[]; lin
     if (current.capped) return;
     // Continuation line: keep leading whitespace (startup parameters are tab-indented).
     const cont = text.trimEnd();
-    if (current.parts.length >= MAX_CONTINUATION_LINES + 1 || current.chars + cont.length + 1 > MAX_ENTRY_CHARS) {
+    if ((current.parts?.length ?? 0) >= MAX_CONTINUATION_LINES || current.chars + cont.length + 1 > MAX_ENTRY_CHARS) {
       current.capped = true;
       out.diag('ENTRY_TOO_LONG', lineNo, offset, `entry at line ${current.line} cut: more than MAX_CONTINUATION_LINES/MAX_ENTRY_CHARS`);
       return;
     }
-    current.parts.push(cont);
+    (current.parts ??= []).push(cont);
     current.chars += cont.length + 1;
   };
   for (const pl of readPhysicalLines(bytes, encoding)) {
@@ -129,7 +132,8 @@ function groupEntries(bytes: Uint8Array, out: Collector): { raw: RawEntry[]; lin
 }
 
 function entryText(r: RawEntry): string {
-  return r.parts.join('\n').trimEnd();
+  r.text ??= r.parts ? `${r.head.text}\n${r.parts.join('\n')}`.trimEnd() : r.head.text;
+  return r.text;
 }
 
 interface BannerRead {
@@ -185,6 +189,22 @@ function agentIdentity(raw: RawEntry[]): { provider?: string; computer?: string 
     if (c && !out.computer) out.computer = c[1] ?? '';
   }
   return out;
+}
+
+/** localToUtcIso with a one-entry cache: consecutive entries mostly share their second. */
+function utcConverter(): (t: LocalTime, minutes: number) => { iso: string; ms: number } | undefined {
+  let key = '';
+  let base: { iso: string; ms: number } | undefined;
+  return (t, minutes) => {
+    const k = `${t.text.slice(0, 19)} ${minutes}`;
+    if (k !== key) {
+      key = k;
+      const iso = localToUtcIso({ ...t, millis: 0 }, minutes);
+      base = iso === undefined ? undefined : { iso: iso.slice(0, 19), ms: Date.parse(iso) };
+    }
+    if (!base) return undefined;
+    return { iso: `${base.iso}.${String(t.millis).padStart(3, '0')}0000Z`, ms: base.ms + t.millis };
+  };
 }
 
 /** Parses an ERRORLOG. `bytes` is the whole file. */
@@ -245,6 +265,7 @@ export function parseErrorlog(bytes: Uint8Array, opts: ErrorlogParseOptions = {}
   }
 
   const entries: ErrorlogEntry[] = [];
+  const toUtc = utcConverter();
   let adjIdx = 0;
   let prevMs: number | undefined;
   for (let i = 0; i < raw.length; i++) {
@@ -273,12 +294,12 @@ export function parseErrorlog(bytes: Uint8Array, opts: ErrorlogParseOptions = {}
         }
       }
     }
-    const utcTime = localToUtcIso(r.head.time, minutes);
-    if (utcTime === undefined) {
+    const utc = toUtc(r.head.time, minutes);
+    if (utc === undefined) {
       out.error('BAD_TIMESTAMP', r.line, r.offset, `impossible timestamp '${r.head.time.text}'; entry skipped`);
       continue;
     }
-    const ms = Date.parse(utcTime);
+    const { iso: utcTime, ms } = utc;
     if (prevMs !== undefined && prevMs - ms > BACKWARDS_JUMP_REPORT_MS) {
       out.diag('TIME_NOT_MONOTONIC', r.line, r.offset, `time goes back ${Math.round((prevMs - ms) / 60_000)} minutes from the previous entry`);
     }
