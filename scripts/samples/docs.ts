@@ -18,7 +18,8 @@ function describe(path: string): [string, string] {
   if (/^ERRORLOG(\.\d+)?$/.test(name)) return ['SQL Server error log, UTF-16LE with BOM, CRLF, server local time', 'rendered by scripts/samples/lib/errorlog.ts from the host story'];
   if (name.endsWith('.csv')) return ['SQL export (CSV with header, one result set)', 'rendered by scripts/samples/hosts/common.ts (sqlExports) from the host story'];
   if (name.endsWith('.dll')) {
-    const src = DLL_SOURCES[name] ?? `benign.c (out/${name.replace('.dll', '')}[-2016].dll)`;
+    const build = path.includes('/MSSQL13.') ? name.replace('.dll', '-2016.dll') : name;
+    const src = DLL_SOURCES[name] ?? `benign.c (out/${build})`;
     return [name in DLL_SOURCES ? 'inert sample ESP DLL (the backdoor stand-in)' : 'inert stand-in for a SQL Server Binn ESP DLL', `built from scripts/samples/dlls/src/${src} by scripts/samples/dlls/build.sh (mingw-w64), copied by the generator`];
   }
   return ['generated file', 'scripts/samples/generate.ts'];
@@ -87,7 +88,7 @@ SQL Server auditing failed and successful logins. Times in UTC:
 | ${mt.ipconfig} | \`ipconfig /all\` with parent sqlservr.exe | Sysmon 1, Security 4688 |
 | ${mt.collected} | collection (end of all logs) | |
 
-The backdoor DLL is \`${M.dllPath}\` (the DLL name DCSO's report shows for Maggie's ESP); it exports
+The backdoor DLL is \`${M.dllPath}\` (the name of the malicious ESP DLL in DCSO's "Tracking down Maggie" example); it exports
 \`maggie\` and \`__GetXpVersion\` and imports \`srv_*\` functions from \`opends60.dll\`.
 
 ## host-clean: benign (SQL03.corp.example.com)
