@@ -27,6 +27,8 @@ export const SQLCMD_SEPARATOR = '|';
 export const SQLCMD_COMMAND_LINE = 'sqlcmd -E -S <server\\instance> -i espy-triage.sql -s "|" -W -f o:65001 -o espy-sql.txt';
 
 /** Percent-encodes a text expression for one-line, separator-safe sqlcmd output. */
+// SERVERPROPERTY returns sql_variant: it is cast to nvarchar(4000) first (a sql_variant never
+// holds a (max) type, and the cast to nvarchar(max) is avoided).
 function esc(expr: string): string {
   return (
     `CAST(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(CAST(${expr} AS nvarchar(max)), N'%', N'%25'), N'|', N'%7C'), ` +
@@ -39,10 +41,10 @@ const iso = (col: string): string => `CONVERT(varchar(23), ${col}, 126)`;
 const SECTION_SQL: Record<SqlExportKind, string> = {
   run_info: `SELECT '${TRIAGE_SQL_VERSION}' AS espy_script_version, ${iso('SYSUTCDATETIME()')} AS run_at_utc, ${esc('SUSER_SNAME()')} AS run_as_login;`,
   server_info: [
-    `SELECT ${esc("SERVERPROPERTY('ServerName')")} AS server_name,`,
+    `SELECT ${esc("CAST(SERVERPROPERTY('ServerName') AS nvarchar(4000))")} AS server_name,`,
     `       CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128)) AS product_version,`,
-    `       ${esc("SERVERPROPERTY('Edition')")} AS edition,`,
-    `       ${esc("SERVERPROPERTY('ErrorLogFileName')")} AS errorlog_path,`,
+    `       ${esc("CAST(SERVERPROPERTY('Edition') AS nvarchar(4000))")} AS edition,`,
+    `       ${esc("CAST(SERVERPROPERTY('ErrorLogFileName') AS nvarchar(4000))")} AS errorlog_path,`,
     `       DATEPART(TZOFFSET, SYSDATETIMEOFFSET()) AS utc_offset_minutes;`,
   ].join('\n'),
   extended_procedures: [
