@@ -3,7 +3,9 @@
  * memory (the same pure function the script writes out) twice, compare bytes with each other
  * and with every file under samples/, and check no stale file lingers there.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildSamples } from '../../scripts/samples/build-samples.js';
@@ -32,6 +34,19 @@ describe('npm run samples', () => {
     expect(committed).toEqual([...a.keys()].sort());
     for (const [p, bytes] of a) {
       expect(Buffer.from(bytes).equals(readFileSync(join(SAMPLES, p))), `${p} differs from a fresh generation: run npm run samples`).toBe(true);
+    }
+  });
+
+  it('the script itself (tsx scripts/samples/generate.ts --out <temp>) writes the committed bytes', () => {
+    const out = mkdtempSync(join(tmpdir(), 'espy-samples-'));
+    try {
+      execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(REPO_ROOT, 'scripts', 'samples', 'generate.ts'), '--out', out], { stdio: 'pipe', timeout: 120_000 });
+      const written = walk(out).map((p) => relative(out, p).split('\\').join('/')).sort();
+      const committed = walk(SAMPLES).map((p) => relative(SAMPLES, p).split('\\').join('/')).sort();
+      expect(written).toEqual(committed);
+      for (const f of written) expect(readFileSync(join(out, f)).equals(readFileSync(join(SAMPLES, f))), f).toBe(true);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
     }
   });
 
