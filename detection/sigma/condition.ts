@@ -143,11 +143,19 @@ export function compileCondition<C>(node: ConditionNode, sel: (name: string) => 
     }
     case 'and': {
       const as = node.args.map((x) => compileCondition(x, sel));
-      return (c) => as.every((f) => f(c));
+      const n = as.length;
+      return (c) => {
+        for (let i = 0; i < n; i++) if (!(as[i] as (ctx: C) => boolean)(c)) return false;
+        return true;
+      };
     }
     case 'or': {
       const as = node.args.map((x) => compileCondition(x, sel));
-      return (c) => as.some((f) => f(c));
+      const n = as.length;
+      return (c) => {
+        for (let i = 0; i < n; i++) if ((as[i] as (ctx: C) => boolean)(c)) return true;
+        return false;
+      };
     }
     case 'of': {
       const fs = node.names.map(sel);

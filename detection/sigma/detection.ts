@@ -1,5 +1,5 @@
 import { compileCondition, parseCondition } from './condition.js';
-import { compileFieldItem } from './field-matcher.js';
+import { compileFieldItem, fieldItemCost } from './field-matcher.js';
 import type { Predicate } from './eval-context.js';
 import { RuleCompileError } from './types.js';
 import type { YNode } from './yaml-tree.js';
@@ -46,10 +46,15 @@ export function compileDetection(node: YNode | undefined, mapField: (f: string) 
 
 function compileMap(node: YNode & { kind: 'map' }, mapField: (f: string) => string, at: (string | number)[]): Predicate {
   if (node.entries.length === 0) throw new RuleCompileError('invalid-rule', 'empty selection map', at);
-  const items = node.entries.map((e) => compileFieldItem(e.key, e.value, mapField, [...at, e.key]));
+  // AND is order-free: test cheap items (EventID, endswith) before long contains lists.
+  const items = node.entries
+    .map((e) => ({ p: compileFieldItem(e.key, e.value, mapField, [...at, e.key]), cost: fieldItemCost(e.key, e.value) }))
+    .sort((a, b) => a.cost - b.cost)
+    .map((x) => x.p);
   if (items.length === 1) return items[0] as Predicate;
+  const n = items.length;
   return (ctx) => {
-    for (const p of items) if (!p(ctx)) return false;
+    for (let i = 0; i < n; i++) if (!(items[i] as Predicate)(ctx)) return false;
     return true;
   };
 }
@@ -64,7 +69,11 @@ function compileSelection(name: string, node: YNode, mapField: (f: string) => st
   if (node.items.length === 0) throw new RuleCompileError('invalid-rule', `selection '${name}' is an empty list`, at);
   if (node.items.every((i) => i.kind === 'map')) {
     const ps = node.items.map((i, k) => compileMap(i as YNode & { kind: 'map' }, mapField, [...at, k]));
-    return (ctx) => ps.some((p) => p(ctx));
+    const n = ps.length;
+    return (ctx) => {
+      for (let i = 0; i < n; i++) if ((ps[i] as Predicate)(ctx)) return true;
+      return false;
+    };
   }
   if (node.items.every((i) => i.kind === 'scalar')) return compileFieldItem('', node, mapField, at);
   throw new RuleCompileError('invalid-rule', `selection '${name}' mixes maps and keywords`, at);
