@@ -11,8 +11,10 @@ export const MAX_EVIDENCE_PER_FINDING = 10;
 
 type Draft = Omit<Finding, 'id'>;
 
+/** First and last time of the logged evidence; file-system times only when there is nothing else. */
 function timeRange(refs: readonly EvidenceRef[]): { firstSeen?: string; lastSeen?: string } {
-  const ts = refs.map((r) => r.timestamp).filter((t): t is string => Boolean(t)).sort();
+  const logged = refs.filter((r) => r.kind !== 'pe' && r.timestamp);
+  const ts = (logged.length > 0 ? logged : refs).map((r) => r.timestamp).filter((t): t is string => Boolean(t)).sort();
   const out: { firstSeen?: string; lastSeen?: string } = {};
   if (ts[0]) out.firstSeen = ts[0];
   const last = ts[ts.length - 1];
