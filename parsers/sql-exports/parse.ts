@@ -103,10 +103,15 @@ function readSqlcmd(lines: string[], out: Out): void {
   }
 }
 
+/** PowerShell 5.1 `Export-Csv` starts with `#TYPE System.Data.DataRow` above the header. */
+const PS_TYPE_LINE = /^#TYPE [^\r\n]*(?:\r\n|\n|\r)/;
+
 function readDelimited(text: string, out: Out): void {
-  const firstLine = splitLines(text).find((l) => l.trim() !== '') ?? '';
+  const typeLine = PS_TYPE_LINE.exec(text);
+  const body = typeLine ? text.slice(typeLine[0].length) : text;
+  const firstLine = splitLines(body).find((l) => l.trim() !== '') ?? '';
   const sep = detectSeparator(firstLine);
-  const records = parseDelimited(text, sep);
+  const records = parseDelimited(body, sep).map((r) => (typeLine ? { ...r, line: r.line + 1 } : r));
   const header = records[0];
   if (!header) return;
   const format = sep === ',' ? 'csv' : sep === '\t' ? 'tsv' : 'delimited';

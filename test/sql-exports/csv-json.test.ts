@@ -68,6 +68,17 @@ describe('variants', () => {
     expect(setsOfKind(p.sets, 'server_principals')[0]?.rows[0]).toMatchObject({ name: 'sa', typeDesc: 'SQL_LOGIN', isDisabled: false });
   });
 
+  it('PowerShell Export-Csv of Invoke-Sqlcmd rows (#TYPE line, quoted values, DataRow extra columns)', () => {
+    const csv = '#TYPE System.Data.DataRow\r\n"name","dll_name","create_date","modify_date","is_ms_shipped","RowError","RowState","Table","ItemArray","HasErrors"\r\n"maggie","C:\\ProgramData\\maggie.dll","3/2/2024 10:17:58 AM","3/2/2024 10:17:58 AM","False","","Unchanged","","System.Object[]","False"\r\n';
+    const r = parseSqlExport('esp.csv', enc(csv));
+    expect(r.errors).toEqual([]);
+    const [s] = setsOfKind(r.sets, 'extended_procedures');
+    expect(s?.line).toBe(2);
+    expect(s?.rowLines).toEqual([3]);
+    expect(s?.rows[0]).toMatchObject({ name: 'maggie', dllName: 'C:\\ProgramData\\maggie.dll', isMsShipped: false, createDate: '3/2/2024 10:17:58 AM' });
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['EXTRA_COLUMNS', 'CELL_TYPE', 'CELL_TYPE']);
+  });
+
   it('NULL cells become null; non-typed values are diagnostics, not failures', () => {
     const r = parseSqlExport('n.csv', enc('name,value,value_in_use\nx,NULL,abc\n'));
     expect(setsOfKind(r.sets, 'configurations')[0]?.rows[0]).toEqual({ name: 'x', value: null, valueInUse: null });
