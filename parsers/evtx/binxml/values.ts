@@ -1,4 +1,4 @@
-import { FormatError, filetimeToIso, type ByteReader } from '../../common/index.js';
+import { FormatError, type ByteReader } from '../../common/index.js';
 import type { AnsiDecoder, Scalar, Value } from './model.js';
 import { FIXED_VALUE_SIZE, VALUE_ARRAY_FLAG, VALUE_TYPE } from './tokens.js';
 
@@ -32,14 +32,24 @@ export function hexUpper(b: Uint8Array): string {
 
 /** UTF-16LE text cut at the first NUL unit (as evtx_dump does for string values). */
 export function decodeUtf16z(b: Uint8Array): string {
-  let n = b.length >> 1;
-  for (let i = 0; i < n; i++) {
-    if (b[2 * i] === 0 && b[2 * i + 1] === 0) {
-      n = i;
-      break;
-    }
-  }
-  return UTF16.decode(b.subarray(0, n * 2));
+  const s = UTF16.decode(b.length & 1 ? b.subarray(0, b.length - 1) : b);
+  const z = s.indexOf('\u0000');
+  return z < 0 ? s : s.slice(0, z);
+}
+
+const EPOCH_DIFF_MS = 11_644_473_600_000;
+
+/**
+ * FILETIME from its two 32-bit halves → ISO-8601 UTC with 7 fractional digits, without
+ * BigInt (hot path): ticks = hi·2^32 + lo = hi·429496·10^4 + (hi·7296 + lo).
+ */
+export function filetimeHalvesToIso(lo: number, hi: number): string | undefined {
+  const low = hi * 7296 + lo; // < 2^45: exact
+  const ms = hi * 429496 + Math.floor(low / 10000) - EPOCH_DIFF_MS;
+  const rem = low % 10000;
+  if (Math.abs(ms) > 8.64e15) return undefined;
+  const iso = new Date(ms).toISOString();
+  return iso.slice(0, -1) + String(rem).padStart(4, '0') + 'Z';
 }
 
 function int64(v: bigint): number | bigint {
@@ -118,7 +128,7 @@ function decodeFixed(r: ByteReader, o: number, type: number): Scalar {
     case VALUE_TYPE.guid:
       return decodeGuid(r.bytes, o);
     case VALUE_TYPE.filetime:
-      return filetimeToIso(dv.getBigUint64(o, true)) ?? hex(dv.getBigUint64(o, true));
+      return filetimeHalvesToIso(dv.getUint32(o, true), dv.getUint32(o + 4, true)) ?? hex(dv.getBigUint64(o, true));
     case VALUE_TYPE.systemtime:
       return decodeSystemtime(dv, o) ?? hexUpper(r.bytes.subarray(o, o + 16));
     case VALUE_TYPE.hexInt32:

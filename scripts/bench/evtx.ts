@@ -1,0 +1,111 @@
+/**
+ * `npm run bench:evtx` (issue 3): builds a 256 MiB EVTX file of real chunks with
+ * ../shared/tools/make-big-evtx.py (cached in os.tmpdir()), then, in one run, alternating
+ * rounds, times:
+ *   espy evtx dump --format jsonl --threads 1, espy ... --threads <cores>,
+ *   evtxexport -f xml (libevtx), python-evtx (evtx_dump.py) on an 8 MiB slice,
+ * and prints MB/s, records/s, peak RSS and the ratios. Output goes to /dev/null.
+ * Env: ESPY_BENCH_MIB (default 256), ESPY_BENCH_ROUNDS (default 2).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const SHARED = resolve(ROOT, '..', 'shared');
+const MAKE = join(SHARED, 'tools', 'make-big-evtx.py');
+const MIB = Number(process.env.ESPY_BENCH_MIB ?? 256);
+const ROUNDS = Number(process.env.ESPY_BENCH_ROUNDS ?? 2);
+const CORES = availableParallelism();
+
+function sh(cmd: string, args: string[]): void {
+  const r = spawnSync(cmd, args, { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status})`);
+}
+
+function ensureFile(mib: number): string {
+  const out = join(tmpdir(), `espy-bench-${mib}mib.evtx`);
+  if (!existsSync(out) || statSync(out).size < mib * 1024 * 1024 * 0.9) {
+    console.log(`building ${out} (${mib} MiB of real chunks) ...`);
+    sh('/usr/bin/python3', [MAKE, out, String(mib), join(SHARED, 'corpus', 'evtx')]);
+  }
+  return out;
+}
+
+interface Run {
+  wallS: number;
+  cpuS: number;
+  rssMiB: number;
+  records: number;
+}
+
+/** Runs under GNU time: wall, user+sys CPU and max RSS of the child. */
+function timed(cmd: string, args: string[], countRecords: (stderr: string, stdout: string) => number, stdoutToNull = true): Run {
+  const fmt = '@@TIME %e %U %S %M';
+  const r = spawnSync('/usr/bin/time', ['-f', fmt, cmd, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    stdio: ['ignore', stdoutToNull ? 'ignore' : 'pipe', 'pipe'],
+  });
+  const line = /@@TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr ?? '');
+  if (!line) throw new Error(`${cmd} failed: ${(r.stderr ?? '').slice(-500)}`);
+  return {
+    wallS: Number(line[1]),
+    cpuS: Number(line[2]) + Number(line[3]),
+    rssMiB: Number(line[4]) / 1024,
+    records: countRecords(r.stderr ?? '', r.stdout ?? ''),
+  };
+}
+
+const espyRecords = (err: string): number => Number(/evtx dump: (\d+) record/.exec(err)?.[1] ?? 0);
+
+function main(): void {
+  console.log('building espy (tsc) ...');
+  spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  const big = ensureFile(MIB);
+  const slice = ensureFile(8);
+  const bigMB = statSync(big).size / 1e6;
+  const sliceMB = statSync(slice).size / 1e6;
+  const espy = join(ROOT, 'bin', 'espy.js');
+  const evtxRecordsFromXml = (): number => 0;
+  const tools: { name: string; mb: number; run: () => Run }[] = [
+    { name: 'espy dump jsonl, 1 thread', mb: bigMB, run: () => timed(process.execPath, [espy, 'evtx', 'dump', '--format', 'jsonl', '--threads', '1', big], espyRecords) },
+    { name: `espy dump jsonl, ${CORES} threads`, mb: bigMB, run: () => timed(process.execPath, [espy, 'evtx', 'dump', '--format', 'jsonl', '--threads', String(CORES), big], espyRecords) },
+    { name: 'evtxexport -f xml', mb: bigMB, run: () => timed('/usr/bin/evtxexport', ['-f', 'xml', big], evtxRecordsFromXml) },
+    { name: 'python-evtx (8 MiB slice)', mb: sliceMB, run: () => timed('/usr/bin/python3', ['/usr/bin/evtx_dump.py', slice], evtxRecordsFromXml) },
+  ];
+  const best = new Map<string, Run>();
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const t of tools) {
+      const r = t.run();
+      console.log(`round ${round}: ${t.name}: ${r.wallS.toFixed(2)} s wall, ${r.cpuS.toFixed(2)} s CPU, ${r.rssMiB.toFixed(0)} MiB peak RSS`);
+      const prev = best.get(t.name);
+      if (!prev || r.wallS < prev.wallS) best.set(t.name, { ...r, records: r.records || prev?.records || 0 });
+    }
+  }
+  const records = best.get(tools[0]!.name)?.records ?? 0;
+  console.log(`\nfile: ${MIB} MiB (${bigMB.toFixed(1)} MB), ${records} records; machine: ${CORES} cores; best of ${ROUNDS} rounds`);
+  console.log('tool                              MB/s(wall)  MB/s(CPU)  records/s(wall)  peak RSS');
+  const rate = new Map<string, { wall: number; cpu: number }>();
+  for (const t of tools) {
+    const r = best.get(t.name)!;
+    const wall = t.mb / r.wallS;
+    const cpu = t.mb / Math.max(r.cpuS, 1e-3);
+    rate.set(t.name, { wall, cpu });
+    const recS = t.mb === bigMB && records ? (records / r.wallS).toFixed(0) : '-';
+    console.log(`${t.name.padEnd(34)}${wall.toFixed(1).padStart(10)}${cpu.toFixed(1).padStart(11)}${recS.padStart(17)}${(r.rssMiB.toFixed(0) + ' MiB').padStart(10)}`);
+  }
+  const one = rate.get(tools[0]!.name)!;
+  const all = rate.get(tools[1]!.name)!;
+  const ee = rate.get(tools[2]!.name)!;
+  const py = rate.get(tools[3]!.name)!;
+  console.log('\nratios (wall; CPU in brackets):');
+  console.log(`  espy 1 thread / evtxexport : ${(one.wall / ee.wall).toFixed(2)}x (${(one.cpu / ee.cpu).toFixed(2)}x)   target >= 5x`);
+  console.log(`  espy ${CORES} threads / 1 thread: ${(all.wall / one.wall).toFixed(2)}x   target >= 1.7x on 2 cores`);
+  console.log(`  espy 1 thread / python-evtx: ${(one.wall / py.wall).toFixed(1)}x (${(one.cpu / py.cpu).toFixed(1)}x)`);
+  const rss = Math.max(best.get(tools[0]!.name)!.rssMiB, best.get(tools[1]!.name)!.rssMiB);
+  console.log(`  espy peak RSS: ${rss.toFixed(0)} MiB   target <= 200 MiB`);
+}
+
+main();
