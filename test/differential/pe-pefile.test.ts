@@ -1,9 +1,11 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePe, type PeInfo } from '../../parsers/pe/index.js';
 import { requireOracle, runPython } from '../support/oracles.js';
 import { REPO_ROOT, SAMPLES } from '../support/paths.js';
+import { buildPe } from '../pe/build-pe.js';
 
 /**
  * Differential test against Debian's python3-pefile (2023.2.7): exports, imports, delay
@@ -34,6 +36,13 @@ function peFiles(): string[] {
   // ESPY_DIFF_PE_DIRS (colon-separated) adds more folders of real PE files for a local run.
   const extra = (process.env.ESPY_DIFF_PE_DIRS ?? '').split(':').filter(Boolean);
   for (const d of [...MINGW_DIRS, ...OPTIONAL_DIRS, ...extra]) walk(d, 0, out);
+  // Synthetic PE32 and PE32+ (no 32-bit DLL ships in the Debian packages CI installs).
+  const tmp = mkdtempSync(join(tmpdir(), 'espy-pe-diff-'));
+  for (const is64 of [false, true]) {
+    const p = join(tmp, `synthetic-pe${is64 ? '64' : '32'}.dll`);
+    writeFileSync(p, buildPe({ is64, dllName: 'synth.dll', exports: [{ name: '__GetXpVersion', ordinal: 1 }, { name: 'xp_synth', ordinal: 3 }, { name: null, ordinal: 4 }], imports: [{ dll: 'opends60.dll', functions: [{ name: 'srv_rpcparams' }] }, { dll: 'oleaut32.dll', functions: [{ ordinal: 2 }, { ordinal: 9999 }] }, { dll: 'WS2_32.dll', functions: [{ ordinal: 23 }] }] }));
+    out.push(p);
+  }
   // 12-posix and 12-win32 hold byte-identical copies of most DLLs: keep one of each name per tree.
   return out.filter((p) => !p.includes('-posix/'));
 }
