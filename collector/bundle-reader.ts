@@ -52,7 +52,7 @@ async function folderEntries(view: FsView): Promise<Map<string, BundleEntry>> {
   return out;
 }
 
-export async function openBundle(path: string): Promise<BundleReader> {
+export async function openBundle(path: string, opts: { password?: Buffer } = {}): Promise<BundleReader> {
   const abs = resolve(path);
   const st = await stat(abs);
   let reader: BundleReader;
@@ -82,7 +82,7 @@ export async function openBundle(path: string): Promise<BundleReader> {
       close: () => Promise.resolve(),
     };
   } else {
-    const zip: ZipIndex = await openZip(abs);
+    const zip: ZipIndex = await openZip(abs, opts);
     const byName = new Map<string, ZipEntryInfo>();
     for (const e of zip.entries) if (!e.isDir) byName.set(e.name, e);
     const get = (name: string): ZipEntryInfo => {

@@ -66,8 +66,8 @@ function artefactsOf(b: BundleReader): EvidenceArtefact[] {
   return out;
 }
 
-export async function openBundleEvidence(path: string): Promise<BundleEvidence> {
-  const b = await openBundle(path);
+export async function openBundleEvidence(path: string, opts: { password?: Buffer } = {}): Promise<BundleEvidence> {
+  const b = await openBundle(path, opts);
   const items: ListedArtefact[] = artefactsOf(b).map((artefact) => ({
     artefact,
     open: async () => memorySource(await b.readBytes(artefact.storedPath as string, MAX_ARTEFACT_BYTES)),

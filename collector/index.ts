@@ -15,7 +15,10 @@ export { BundleWriteError } from './bundle-writer.js';
 export { SourceError } from './source.js';
 export type { Classification, FileClassifier, EventReader } from './classify.js';
 
-export type OpenEvidenceOptions = FolderEvidenceOptions;
+export type OpenEvidenceOptions = FolderEvidenceOptions & {
+  /** Password of an AES-encrypted espy bundle. */
+  password?: Buffer;
+};
 
 /**
  * Opens what the user gave to `analyze`: an espy bundle `.zip`, an extracted bundle folder
@@ -28,7 +31,7 @@ export async function openEvidence(path: string, opts: OpenEvidenceOptions = {})
     const hasManifest = await stat(join(path, 'manifest.json')).then((s) => s.isFile(), () => false);
     return hasManifest ? openBundleEvidence(path) : openFolderEvidence(path, opts);
   }
-  const b = await openBundleEvidence(path);
+  const b = await openBundleEvidence(path, opts.password ? { password: opts.password } : {});
   if (b.manifest || (await b.list()).length > 0) return b;
   // A zip without an espy manifest: a Velociraptor offline collection.
   await b.close();

@@ -4,8 +4,10 @@
  * name (`../x`, `/etc/x`, `C:\x`) is refused and reported by name instead of failing the
  * whole archive. Nothing is ever extracted to disk: entries are read as streams or bytes.
  */
-import { Readable } from 'node:stream';
+import { PassThrough, pipeline, Readable } from 'node:stream';
+import { createInflateRaw } from 'node:zlib';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import { AesDecryptStream, parseAesExtra } from './zip-aes.js';
 
 export interface ZipEntryInfo {
   /** Checked, `/`-separated relative name. */
@@ -48,7 +50,12 @@ export function unsafeEntryName(name: string): string | undefined {
   return undefined;
 }
 
-export async function openZip(path: string): Promise<ZipIndex> {
+export interface OpenZipOptions {
+  /** Password of an AES-encrypted zip (espy's `--password` bundles). */
+  password?: Buffer;
+}
+
+export async function openZip(path: string, opts: OpenZipOptions = {}): Promise<ZipIndex> {
   const zip: ZipFile = await yauzl.openPromise(path, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: false });
   const entries: ZipEntryInfo[] = [];
   const refused: { name: string; reason: string }[] = [];
@@ -76,9 +83,21 @@ export async function openZip(path: string): Promise<ZipIndex> {
     zip.on('error', reject);
     zip.readEntry();
   });
-  const openStream = (e: ZipEntryInfo): Promise<Readable> => {
-    if (e.encrypted) return Promise.reject(new Error(`entry is encrypted: ${e.name}`));
-    return zip.openReadStreamPromise(e.entry);
+  const openStream = async (e: ZipEntryInfo): Promise<Readable> => {
+    if (!e.encrypted) return zip.openReadStreamPromise(e.entry);
+    const aes = parseAesExtra(e.entry.extraFields);
+    if (!aes) throw new Error(`entry is encrypted with a method espy cannot read (not WinZip AES): ${e.name}`);
+    if (!opts.password) throw new Error(`entry is encrypted (give the bundle password): ${e.name}`);
+    if (aes.actualMethod !== 0 && aes.actualMethod !== 8) throw new Error(`unsupported compression method ${aes.actualMethod}: ${e.name}`);
+    const raw = await zip.openReadStreamPromise(e.entry, { decodeFileData: false });
+    const out = new PassThrough({ highWaterMark: 1 << 20 });
+    const dec = new AesDecryptStream(opts.password, aes);
+    const done = (err: Error | null): void => {
+      if (err) out.destroy(err);
+    };
+    if (aes.actualMethod === 8) pipeline(raw, dec, createInflateRaw(), out, done);
+    else pipeline(raw, dec, out, done);
+    return out;
   };
   return {
     path,

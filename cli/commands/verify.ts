@@ -21,11 +21,18 @@ export const verifyCommand: CommandFactory = (ctx) =>
   new Command('verify')
     .description('check an evidence bundle: every hash against manifest.json and the bundle against its .sha256 sidecar')
     .argument('<bundle>', 'espy bundle .zip (or an extracted bundle folder)')
-    .action(async (bundle: string) => {
+    .option('--password-env <var>', 'password of an encrypted bundle, from environment variable VAR')
+    .action(async (bundle: string, opts: { passwordEnv?: string }) => {
       const c = ctx();
+      let password: Buffer | undefined;
+      if (opts.passwordEnv !== undefined) {
+        const v = c.env[opts.passwordEnv];
+        if (!v) throw new UsageError(`verify: environment variable ${opts.passwordEnv} is empty or not set`);
+        password = Buffer.from(v, 'utf8');
+      }
       let r: VerifyReport;
       try {
-        r = await verifyBundle(resolve(c.cwd, bundle), { signal: c.signal });
+        r = await verifyBundle(resolve(c.cwd, bundle), { signal: c.signal, ...(password ? { password } : {}) });
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') throw new UsageError(`verify: no such bundle: ${bundle}`);

@@ -6,7 +6,8 @@ import { BundleWriteError } from '../../collector/bundle-writer.js';
 import { collect } from '../../collector/collect.js';
 import type { FsView } from '../../collector/fs-view.js';
 import { parseManifest } from '../../collector/manifest.js';
-import { verifyBundle } from '../../collector/index.js';
+import { openBundleEvidence, verifyBundle } from '../../collector/index.js';
+import { runCli } from '../support/cli.js';
 import { openZip } from '../../collector/zip-reader.js';
 import { baseOptions, fakeClassify, hostTree } from './fixtures.js';
 import { testdir } from './testdir.js';
@@ -114,5 +115,21 @@ describe('collection failures', () => {
     expect(v.sidecar).toBe('ok');
     expect(v.problems.every((p) => p.problem === 'encrypted')).toBe(true);
     expect(existsSync(`${r.bundlePath}.sha256`)).toBe(true);
+
+    // With the password, every entry decrypts (HMAC checked) to bytes whose hashes equal the manifest's.
+    const ok = await verifyBundle(r.bundlePath, { password: Buffer.from(secret) });
+    expect(ok.problems).toEqual([]);
+    expect(ok.ok).toBe(true);
+    expect(ok.checked).toBe(r.manifest.files.filter((f) => f.storedPath).length + r.manifest.entries.length);
+    const bad = await verifyBundle(r.bundlePath, { password: Buffer.from('wrong') });
+    expect(bad.ok).toBe(false);
+    expect(bad.manifestError).toMatch(/wrong password/);
+    const ev = await openBundleEvidence(r.bundlePath, { password: Buffer.from(secret) });
+    const app = (await ev.list()).find((a) => a.originalPath.endsWith('Application.evtx'))!;
+    const src = await ev.open(app);
+    expect(Buffer.from(await src.read(0, src.size)).toString('latin1')).toBe('ElfFile\0app');
+    await ev.close();
+    const cli = await runCli(['verify', '--password-env', 'ESPY_PW', r.bundlePath], { env: { ESPY_PW: secret } });
+    expect(cli.code).toBe(0);
   });
 });
