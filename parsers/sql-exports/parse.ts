@@ -10,7 +10,7 @@ import { looksLikeSqlcmd, parseSqlcmd } from './sqlcmd.js';
 import { parseJsonExport } from './json.js';
 import { SQL_EXPORT_KINDS, SQL_EXPORT_SPECS, recogniseColumns, normaliseColumn, type SqlExportKind } from './kinds.js';
 import { buildRow } from './rows.js';
-import { MAX_DIAGNOSTICS, MAX_ROWS_PER_SET } from './limits.js';
+import { MAX_CELL_CHARS, MAX_COLUMNS, MAX_DIAGNOSTICS, MAX_ROWS_PER_SET } from './limits.js';
 import type { RawTable } from './table.js';
 import type { SqlExportDiagnosticCode, SqlExportError, SqlExportParseResult, SqlExportSet } from './types.js';
 
@@ -85,6 +85,8 @@ function readSqlcmd(lines: string[], out: Out): void {
     out.diag(n.kind === 'espy-warning' ? 'ESPY_WARNING' : 'SQL_MESSAGE', n.line, n.label ? `${n.label}: ${n.text}` : n.text);
   }
   for (const b of p.badRows) out.error('BAD_ROW', b.line, b.message);
+  for (const l of p.cutRows) out.diag('TRUNCATED_VALUE', l, `cell longer than MAX_CELL_CHARS (${MAX_CELL_CHARS}) cut`);
+  if (p.droppedRows > 0) out.error('LIMIT_EXCEEDED', 0, `${p.droppedRows} rows past MAX_ROWS_PER_SET (${MAX_ROWS_PER_SET}) dropped`);
   if (p.isEspyScript && !p.sawEnd) out.diag('INCOMPLETE_OUTPUT', lines.length, "espy triage output without its final 'ESPY:end' marker: the script did not run to its end (sections after the last one are missing)");
   for (const t of p.tables) {
     if (t.columns.length === 1 && FOR_JSON_COLUMN.test(t.columns[0] ?? '')) {
@@ -116,6 +118,10 @@ function readDelimited(text: string, out: Out): void {
   if (!header) return;
   const format = sep === ',' ? 'csv' : sep === '\t' ? 'tsv' : 'delimited';
   const table: RawTable = { format, line: header.line, columns: header.cells.map((c) => c.trim()), rows: [] };
+  if (header.cells.length > MAX_COLUMNS) {
+    out.error('LIMIT_EXCEEDED', header.line, `header has ${header.cells.length} columns (MAX_COLUMNS = ${MAX_COLUMNS})`);
+    return;
+  }
   if (header.cells.length === 1 && !recogniseColumns(table.columns)) {
     out.error('NOT_AN_EXPORT', header.line, `no header row with separated column names ('${firstLine.slice(0, 60)}')`);
     return;

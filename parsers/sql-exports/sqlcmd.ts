@@ -18,7 +18,7 @@
  * when the output carries espy's markers.
  */
 import type { RawTable } from './table.js';
-import { MAX_COLUMNS, MAX_ROWS_PER_SET } from './limits.js';
+import { MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS_PER_SET } from './limits.js';
 
 export const ESPY_SECTION_COLUMN = 'espy_section';
 const MSG_LINE = /^Msg \d+, Level \d+, State \d+(?:, (?:Server|Procedure|Line) .*)?$/;
@@ -42,6 +42,10 @@ export interface SqlcmdParse {
   isEspyScript: boolean;
   /** The `ESPY:end` marker was seen (the script ran to its end). */
   sawEnd: boolean;
+  /** Lines of rows with a cell cut at MAX_CELL_CHARS. */
+  cutRows: number[];
+  /** Rows dropped past MAX_ROWS_PER_SET. */
+  droppedRows: number;
 }
 
 interface Layout {
@@ -112,6 +116,8 @@ export function parseSqlcmd(lines: readonly string[]): SqlcmdParse {
   const isEspyScript = lines.some((l, k) => l.trim() === ESPY_SECTION_COLUMN && dashLayout(lines[k + 1]) !== undefined);
   let label: string | undefined;
   let sawEnd = false;
+  const cutRows: number[] = [];
+  let droppedRows = 0;
   let i = 0;
   while (i < lines.length) {
     const start = i;
@@ -131,7 +137,11 @@ export function parseSqlcmd(lines: readonly string[]): SqlcmdParse {
         if (cells.length !== columns.length) {
           badRows.push({ line: i + 1, message: `row has ${cells.length} cells, the header ${columns.length}` });
         } else if (table.rows.length < MAX_ROWS_PER_SET) {
-          table.rows.push({ line: i + 1, cells: cells.map((c) => (c === 'NULL' ? null : isEspyScript ? decodeEspyCell(c) : c)) });
+          if (cells.some((c) => c.length > MAX_CELL_CHARS)) cutRows.push(i + 1);
+          const kept = cells.map((c) => (c.length > MAX_CELL_CHARS ? c.slice(0, MAX_CELL_CHARS) : c));
+          table.rows.push({ line: i + 1, cells: kept.map((c) => (c === 'NULL' ? null : isEspyScript ? decodeEspyCell(c) : c)) });
+        } else {
+          droppedRows++;
         }
         i++;
       }
@@ -163,5 +173,5 @@ export function parseSqlcmd(lines: readonly string[]): SqlcmdParse {
     }
     i = Math.max(i + 1, start + 1);
   }
-  return { tables, notes, badRows, isEspyScript, sawEnd };
+  return { tables, notes, badRows, isEspyScript, sawEnd, cutRows, droppedRows };
 }

@@ -162,6 +162,18 @@ describe('anything else', () => {
     expect(r.diagnostics.map((d) => d.code)).toEqual(['ENCODING']);
   });
 
+  it('caps: huge cells are cut with a diagnostic, absurd headers are errors', () => {
+    const big = 'x'.repeat(2 * 1024 * 1024);
+    const csv = parseSqlExport('big.csv', enc(`name,dll\n${big},a.dll\n`));
+    expect(setsOfKind(csv.sets, 'extended_procedures')[0]?.rows[0]?.name.length).toBe(1024 * 1024);
+    expect(csv.diagnostics.map((d) => d.code)).toEqual(['TRUNCATED_VALUE']);
+    const sq = parseSqlExport('big.txt', enc(`name|dll\n----|---\n${big}|a.dll\n`));
+    expect(setsOfKind(sq.sets, 'extended_procedures')[0]?.rows[0]?.name.length).toBe(1024 * 1024);
+    expect(sq.diagnostics.map((d) => d.code)).toEqual(['TRUNCATED_VALUE']);
+    const wide = parseSqlExport('wide.csv', enc(`${Array.from({ length: 5000 }, (_, k) => `c${k}`).join(',')}\n`));
+    expect(wide.errors.map((e) => e.code)).toEqual(['LIMIT_EXCEEDED']);
+  });
+
   it('never throws on arbitrary bytes or text', () => {
     fc.assert(
       fc.property(fc.oneof(fc.uint8Array({ maxLength: 2048 }), fc.string({ maxLength: 2048 }).map(enc)), (bytes) => {
