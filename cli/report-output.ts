@@ -60,6 +60,26 @@ async function writeWhole(path: string, text: string): Promise<void> {
 }
 
 /**
+ * Renders every output in memory, in file order: `report.html`, `findings.csv`,
+ * `timeline.csv`, `timeline.jsonl`, `summary.md` (and `analysis.json` on request). For
+ * callers that store them elsewhere than a folder (e.g. inside an evidence bundle).
+ */
+export function renderReportOutputs(result: AnalysisResult, opts: ReportOutputOptions = {}): { name: string; text: string }[] {
+  const templates = opts.templates ?? loadReportTemplates();
+  const generatedAt = opts.generatedAt ?? new Date().toISOString();
+  const renderOpts = opts.bundle ? { generatedAt, bundle: opts.bundle } : { generatedAt };
+  const out: { name: string; text: string }[] = [
+    { name: REPORT_FILES.report, text: renderReport(result, templates, renderOpts) },
+    { name: REPORT_FILES.findingsCsv, text: renderFindingsCsv(result) },
+    { name: REPORT_FILES.timelineCsv, text: renderTimelineCsv(result) },
+    { name: REPORT_FILES.timelineJsonl, text: renderTimelineJsonl(result) },
+    { name: REPORT_FILES.summary, text: renderSummaryMd(result, renderOpts) },
+  ];
+  if (opts.analysisJson) out.push({ name: REPORT_FILES.analysis, text: `${JSON.stringify(result, null, 2)}\n` });
+  return out;
+}
+
+/**
  * Renders and writes `report.html`, `findings.csv`, `timeline.csv`, `timeline.jsonl` and
  * `summary.md` (and `analysis.json` on request) into `outDir` (created if missing).
  * Returns the report's path and every file written, in that order.
@@ -69,22 +89,12 @@ export async function writeReportOutputs(
   outDir: string,
   opts: ReportOutputOptions = {},
 ): Promise<{ report: string; files: string[] }> {
-  const templates = opts.templates ?? loadReportTemplates();
-  const generatedAt = opts.generatedAt ?? new Date().toISOString();
-  const renderOpts = opts.bundle ? { generatedAt, bundle: opts.bundle } : { generatedAt };
+  const outputs = renderReportOutputs(result, opts);
   await mkdir(outDir, { recursive: true });
-  const outputs: [string, () => string][] = [
-    [REPORT_FILES.report, () => renderReport(result, templates, renderOpts)],
-    [REPORT_FILES.findingsCsv, () => renderFindingsCsv(result)],
-    [REPORT_FILES.timelineCsv, () => renderTimelineCsv(result)],
-    [REPORT_FILES.timelineJsonl, () => renderTimelineJsonl(result)],
-    [REPORT_FILES.summary, () => renderSummaryMd(result, renderOpts)],
-  ];
-  if (opts.analysisJson) outputs.push([REPORT_FILES.analysis, () => `${JSON.stringify(result, null, 2)}\n`]);
   const files: string[] = [];
-  for (const [name, render] of outputs) {
+  for (const { name, text } of outputs) {
     const path = join(outDir, name);
-    await writeWhole(path, render());
+    await writeWhole(path, text);
     files.push(path);
   }
   return { report: join(outDir, REPORT_FILES.report), files };

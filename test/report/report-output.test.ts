@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hostDirName, relativeHref, writeFleet, writeReportOutputs } from '../../cli/report-output.js';
+import { hostDirName, relativeHref, renderReportOutputs, writeFleet, writeReportOutputs } from '../../cli/report-output.js';
 import { renderFleet } from '../../report-templates/fleet.js';
 import { cleanResult, maggieResult, xssResult } from './fixtures.js';
 import { GENERATED_AT, TEMPLATES } from './templates.js';
@@ -30,6 +30,15 @@ describe('writeReportOutputs', () => {
     // Same input, same bytes.
     const again = await writeReportOutputs(r, join(tmp(), 'again'), { generatedAt: GENERATED_AT });
     expect(readFileSync(again.report, 'utf8')).toBe(readFileSync(res.report, 'utf8'));
+  });
+
+  it('renders the same outputs in memory (for storing inside a bundle)', async () => {
+    const r = maggieResult();
+    const mem = renderReportOutputs(r, { generatedAt: GENERATED_AT });
+    expect(mem.map((o) => o.name)).toEqual(['report.html', 'findings.csv', 'timeline.csv', 'timeline.jsonl', 'summary.md']);
+    const out = tmp();
+    await writeReportOutputs(r, out, { generatedAt: GENERATED_AT });
+    for (const o of mem) expect(readFileSync(join(out, o.name), 'utf8')).toBe(o.text);
   });
 
   it('prefers the bundle given by the caller', async () => {
