@@ -79,3 +79,25 @@ describe('espy scan (end to end, in process)', () => {
     expect(row?.diagnostics.join()).toMatch(/max-size/);
   });
 });
+
+describe('espy scan --yara DIR', () => {
+  it('loads every .yar/.yara under a folder and names each hit by its file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'espy-scan-rules-'));
+    try {
+      mkdirSync(join(dir, 'sub'));
+      writeFileSync(join(dir, 'a.yar'), 'rule user_mz { condition: uint16(0) == 0x5A4D }\n');
+      writeFileSync(join(dir, 'sub', 'b.yara'), 'rule user_srv { strings: $s = "srv_rpcparams" condition: $s }\n');
+      writeFileSync(join(dir, 'notes.txt'), 'rule not_loaded { condition: true }\n');
+      const r = await runCli(['scan', join(PE_FIXTURES, 'xp_fixture.dll'), '--no-builtin-rules', '--yara', dir, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const [row] = rows(r.stdout);
+      expect(row?.yara.map((h) => [h.rule, h.source.split(/[\\/]/).pop()])).toEqual([
+        ['user_mz', 'a.yar'],
+        ['user_srv', 'b.yara'],
+      ]);
+      expect(row?.suspicion).toBe('malicious'); // suspicious ESP outside Binn, raised by YARA hits
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

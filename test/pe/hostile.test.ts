@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FormatError } from '../../parsers/common/index.js';
 import { ImageDirectoryEntry, RvaMapper, parsePe, type PeInfo } from '../../parsers/pe/index.js';
+import { buildPe } from './build-pe.js';
 import { fixture } from './fixtures.js';
 
 /** Parses and asserts the STYLE §19 contract: a PeInfo or a FormatError, nothing else. */
@@ -121,7 +122,9 @@ describe('PE hostile input: crafted tables', () => {
 });
 
 describe('PE hostile input: property-based mutations (fast-check)', () => {
-  const seeds = [signed, fixture('plain.dll')];
+  // Real mingw DLLs plus a synthetic PE32 (32-bit thunks, ordinal imports) as mutation seeds.
+  const pe32 = buildPe({ is64: false, dllName: 's.dll', exports: [{ name: 'a', ordinal: 1 }, { name: null, ordinal: 3 }], imports: [{ dll: 'opends60.dll', functions: [{ name: 'srv_rpcparams' }, { ordinal: 7 }] }] });
+  const seeds = [signed, fixture('plain.dll'), pe32];
   const BUDGET_MS = 2000;
   it('flip / zero / splice / absurd u32 mutations: only FormatError, within the time budget', () => {
     const mutation = fc.oneof(
