@@ -8,7 +8,7 @@ export { RuleSet, matchEvent, type ResolvedCorrelation } from './rule-set.js';
 export { createEventView, type EventViewOptions, type MessageRenderer } from './event-view.js';
 export { CorrelationEngine } from './correlation.js';
 export { checkSelect } from './check-select.js';
-export { summarizeLoad, type LoadReport } from './load-report.js';
+export { summarizeLoad, toRuleLoadFields, type LoadReport } from './load-report.js';
 export type { CompiledRule } from './rule.js';
 export {
   RULE_ERROR_CODES,

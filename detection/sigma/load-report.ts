@@ -29,3 +29,11 @@ export function summarizeLoad(r: LoadResult): LoadReport {
     errors: r.errors,
   };
 }
+
+/** The Sigma half of `AnalysisResult.ruleLoad` (detection/analysis-result.ts). */
+export function toRuleLoadFields(report: LoadReport): { sigmaLoaded: number; sigmaRejected: { path: string; line?: number; reason: string }[] } {
+  return {
+    sigmaLoaded: report.loaded,
+    sigmaRejected: report.errors.map((e) => ({ path: e.path, line: e.line, reason: `${e.code}: ${e.reason}` })),
+  };
+}
