@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assert, Skip, type CheckRun } from './checks.js';
+import { CORPUS } from '../../test/support/paths.js';
+import { assert, commandsInHelp, runProgram, Skip, type CheckRun } from './checks.js';
 
 /**
  * Optional: the Windows executable under Debian's wine64 (`apt-get install -y wine64`), with
@@ -27,8 +28,11 @@ function wineRun(wine: string, args: string[], env: NodeJS.ProcessEnv, outDir: s
   }
 }
 
-export async function checkWine(run: CheckRun, c: { exe: string; tmp: string; version: string }): Promise<void> {
-  await run.check('optional: Windows exe under wine64 (win10) prints --version and --help', () => {
+/** A multi-chunk corpus log (1601 records) for `evtx dump` under wine. */
+const EVTX_FILE = 'evtx/williballenthin_python-evtx/tests/data/system.evtx';
+
+export async function checkWine(run: CheckRun, c: { exe: string; linuxExe: string; tmp: string; version: string }): Promise<void> {
+  await run.check('optional: Windows exe under wine64 (win10): --version, --help, evtx dump with 2 workers = Linux exe', () => {
     const wine = WINE_CANDIDATES.find((p) => existsSync(p));
     if (!wine) throw new Skip('wine64 not installed (optional: apt-get install -y wine64)');
     const prefix = join(c.tmp, 'wineprefix');
@@ -48,6 +52,16 @@ export async function checkWine(run: CheckRun, c: { exe: string; tmp: string; ve
     assert(v.stdout.trim() === c.version, `--version under wine printed ${JSON.stringify(v.stdout.slice(0, 200))}`);
     const h = wineRun(wine, [c.exe, '--help'], env, c.tmp, 'help', 300_000);
     assert(h.status === 0 && h.stdout.includes('Usage: espy'), `--help under wine: exit ${h.status}: ${h.stderr.slice(0, 800)}`);
-    return `${wine}: ${v.stdout.trim()}`;
+    const facts = [`${wine}: --version ${v.stdout.trim()}, --help ok`];
+    const commands = commandsInHelp(h.stdout);
+    const evtx = join(CORPUS, EVTX_FILE);
+    if (commands.has('evtx') && existsSync(evtx)) {
+      const w = wineRun(wine, [c.exe, 'evtx', 'dump', '--threads', '2', evtx], env, c.tmp, 'evtx', 300_000);
+      const l = runProgram(c.linuxExe, ['evtx', 'dump', '--threads', '1', evtx], { cwd: c.tmp });
+      assert(w.status === 0 && l.status === 0, `evtx dump: wine exit ${w.status}, linux exit ${l.status}: ${w.stderr.slice(0, 800)}`);
+      assert(w.stdout === l.stdout, 'evtx dump output under wine differs from the Linux executable');
+      facts.push(`evtx dump --threads 2: ${w.stdout.split('\n').filter(Boolean).length} records identical to Linux`);
+    } else facts.push('evtx dump not run (no evtx command or corpus file)');
+    return facts.join('; ');
   });
 }

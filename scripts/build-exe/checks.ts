@@ -80,7 +80,7 @@ export function commandsInHelp(help: string): Set<string> {
   if (at === -1) return out;
   for (const line of lines.slice(at + 1)) {
     if (line.trim() === '') break;
-    const m = /^ {2}([a-z][\w-]*)/.exec(line);
+    const m = /^ {2}([a-z][\w-]*)(?: \[| <| {2,}|$)/.exec(line);
     if (m?.[1]) out.add(m[1]);
   }
   return out;

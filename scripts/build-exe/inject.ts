@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -17,14 +17,24 @@ function postjectCli(): string {
   return join(dirname(req.resolve('postject')), 'cli.js');
 }
 
-function postject(target: string, blobPath: string): void {
-  const r = spawnSync(
-    process.execPath,
-    [postjectCli(), target, SEA_RESOURCE_NAME, blobPath, '--sentinel-fuse', SEA_SENTINEL_FUSE],
-    { encoding: 'utf8', maxBuffer: 64 << 20 },
-  );
-  if (r.error) throw new Error(`postject: ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`postject failed (${r.status}):\n${r.stdout}${r.stderr}`);
+/** Runs postject in a child process (asynchronous: both targets inject in parallel). */
+function postject(target: string, blobPath: string): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [postjectCli(), target, SEA_RESOURCE_NAME, blobPath, '--sentinel-fuse', SEA_SENTINEL_FUSE], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const keep = (d: Buffer): void => {
+      if (output.length < 1 << 20) output += d.toString('utf8');
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.on('error', (e) => reject(new Error(`postject: ${e.message}`)));
+    child.on('close', (code, signal) => {
+      if (code === 0) resolvePromise();
+      else reject(new Error(`postject failed (${code ?? signal}) on ${target}:\n${output}`));
+    });
+  });
 }
 
 /** Counts occurrences of `needle` (ASCII) in `bytes`. */
@@ -47,12 +57,12 @@ function finish(partial: string, outPath: string, mode: number): void {
   renameSync(partial, outPath);
 }
 
-export function makeLinuxExe(baseNode: string, blobPath: string, outPath: string): void {
+export async function makeLinuxExe(baseNode: string, blobPath: string, outPath: string): Promise<void> {
   const partial = `${outPath}.partial`;
   rmSync(partial, { force: true });
   copyFileSync(baseNode, partial);
   chmodSync(partial, 0o755);
-  postject(partial, blobPath);
+  await postject(partial, blobPath);
   checkFuse(readFileSync(partial), outPath);
   finish(partial, outPath, 0o755);
 }
@@ -66,12 +76,12 @@ export interface WinExeFacts {
  * node.exe → strip the Authenticode signature (an injected file would carry a signature
  * that no longer matches) → inject → recompute the PE checksum → check the resource and fuse.
  */
-export function makeWindowsExe(baseExe: string, blobPath: string, outPath: string): WinExeFacts {
+export async function makeWindowsExe(baseExe: string, blobPath: string, outPath: string): Promise<WinExeFacts> {
   const partial = `${outPath}.partial`;
   rmSync(partial, { force: true });
   const { image, removedBytes } = stripAuthenticode(new Uint8Array(readFileSync(baseExe)));
   writeFileSync(partial, image);
-  postject(partial, blobPath);
+  await postject(partial, blobPath);
   const injected = new Uint8Array(readFileSync(partial));
   const layout = readPeLayout(injected);
   if (!layout.isPe32Plus) throw new Error(`${outPath}: not PE32+ after injection`);

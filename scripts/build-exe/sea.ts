@@ -27,7 +27,8 @@ export function seaConfig(assets: readonly [string, string][]): Record<string, u
     useSnapshot: false,
     useCodeCache: false,
     // NODE_OPTIONS (and any other execArgv extension) is ignored: on a compromised host it
-    // must not be able to inject code into the collector. Node 22.20+ / 24.6+.
+    // must not be able to inject code into the collector (nodejs/node#59560; present in the
+    // pinned 22.23.3, and test:exe proves it with NODE_OPTIONS=--require/--import).
     execArgvExtension: 'none',
     assets: Object.fromEntries([...assets].sort(byKey)),
   };
