@@ -76,8 +76,17 @@ export function dashLayout(raw: string | undefined): Layout | undefined {
   return { sep, count: parts.length };
 }
 
-function splitRow(line: string, layout: Layout): string[] {
+/**
+ * Fixed-width rows have a space just before every column start. Output of `-W` without `-s`
+ * (space-separated, trimmed) does not, and cannot be split safely: such a row is refused.
+ */
+function fitsSpans(line: string, spans: readonly [number, number][]): boolean {
+  return spans.every(([start]) => start === 0 || start > line.length || line[start - 1] === ' ');
+}
+
+function splitRow(line: string, layout: Layout): string[] | undefined {
   if (layout.spans) {
+    if (!fitsSpans(line, layout.spans)) return undefined;
     // Fixed width: each column from its start to the next column's start; the last takes the rest.
     return layout.spans.map(([start], k) => {
       const next = layout.spans?.[k + 1]?.[0] ?? line.length + 1;
@@ -124,7 +133,7 @@ export function parseSqlcmd(lines: readonly string[]): SqlcmdParse {
     const l = lines[i] ?? '';
     const lay = dashLayout(lines[i + 1]);
     if (l.trim() !== '' && lay && headerFits(l, lay) && lay.count <= MAX_COLUMNS) {
-      const columns = splitRow(l, lay);
+      const columns = splitRow(l, lay) ?? l.trim().split(/\s+/);
       const table: RawTable = { format: 'sqlcmd', line: i + 1, columns, rows: [] };
       i += 2;
       while (i < lines.length) {
@@ -134,7 +143,9 @@ export function parseSqlcmd(lines: readonly string[]): SqlcmdParse {
         const nextLay = dashLayout(lines[i + 1]);
         if (nextLay && headerFits(row, nextLay)) break;
         const cells = splitRow(row, lay);
-        if (cells.length !== columns.length) {
+        if (cells === undefined) {
+          badRows.push({ line: i + 1, message: 'row does not line up with the fixed-width columns (sqlcmd -W without -s cannot be split; use -s "|")' });
+        } else if (cells.length !== columns.length) {
           badRows.push({ line: i + 1, message: `row has ${cells.length} cells, the header ${columns.length}` });
         } else if (table.rows.length < MAX_ROWS_PER_SET) {
           if (cells.some((c) => c.length > MAX_CELL_CHARS)) cutRows.push(i + 1);

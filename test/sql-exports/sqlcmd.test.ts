@@ -91,6 +91,15 @@ describe('plain sqlcmd output', () => {
     ]);
   });
 
+  it('sqlcmd -W without -s (space-separated, trimmed) is refused row by row, never split loosely', () => {
+    const text = 'name dll\n---- ---\nmaggie C:\\ProgramData\\maggie.dll\nxp_a b.dll\n';
+    const w = parseSqlExport('w.txt', new TextEncoder().encode(text));
+    expect(w.errors.map((e) => [e.code, e.line])).toEqual([['BAD_ROW', 3]]);
+    expect(w.errors[0]?.message).toMatch(/use -s/);
+    // A row that happens to line up with the columns is read exactly.
+    expect(setsOfKind(w.sets, 'extended_procedures')[0]?.rows.map((x) => [x.name, x.dllName])).toEqual([['xp_a', 'b.dll']]);
+  });
+
   it('a bad row and an unknown set are errors naming the file and the line', () => {
     expect(r.errors.map((e) => [e.code, e.line])).toEqual([
       ['BAD_ROW', 11],
