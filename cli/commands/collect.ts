@@ -12,24 +12,19 @@ import { renderReport } from '../../report-templates/index.js';
 import type { CliContext } from '../context.js';
 import { EXIT, ExitError, UsageError } from '../exit-codes.js';
 import type { CommandFactory } from '../program.js';
-import { listAssets, readAssetText } from '../assets.js';
 import { loadReportTemplates, writeReportOutputs } from '../report-output.js';
 import { makeCollectPipeline } from '../collect-pipeline.js';
-import { createSweepClassifier, type SweepClassifier } from '../../collector/sweep-classifier.js';
 
 /**
  * `espy collect` (issue 7): collect → analyse → render → write. Analysis and the DLL
- * classifier are passed in (`CollectPipeline`); when the build has no analysis yet the
- * bundle is written without analysis.json and the output says so.
+ * classifier are passed in (`CollectPipeline`, built by cli/collect-pipeline.ts); without
+ * them the bundle is written without analysis.json and the output says so.
  */
 
 export interface CollectPipeline {
   analyse?(evidence: EvidenceSet, opts: { baseline?: string; signal: AbortSignal; command: string }): Promise<AnalysisResult>;
   classify?: FileClassifier;
 }
-
-/** Wired by the lead when detection/analyze.ts and the ESP classifier land. */
-export const COLLECT_PIPELINE: CollectPipeline = {};
 
 /**
  * Deflate level of the bundle: 1 by default. On a live production server CPU time matters more
@@ -147,7 +142,7 @@ function password(args: CollectArgs, ctx: CliContext): Promise<Buffer | undefine
 }
 
 /** Runs the whole command: collect → analyse → render → write. */
-export async function runCollect(args: CollectArgs, ctx: CliContext, pipeline: CollectPipeline = COLLECT_PIPELINE): Promise<Record<string, unknown>> {
+export async function runCollect(args: CollectArgs, ctx: CliContext, pipeline: CollectPipeline): Promise<Record<string, unknown>> {
   const pw = await password(args, ctx);
   if (args.source === undefined && process.platform !== 'win32') {
     throw new UsageError('collect: no --source given; live collection needs Windows (give --source DIR for an image or collection)');
@@ -171,14 +166,8 @@ export async function runCollect(args: CollectArgs, ctx: CliContext, pipeline: C
       }
     : undefined;
   let res: CollectResult;
-  let sweeper: SweepClassifier | undefined;
   try {
-    if (!pipeline.classify && args.sweep !== 'none') {
-      const rules = listAssets('rules/yara/').filter((k) => /\.(yar|yara)$/i.test(k));
-      sweeper = await createSweepClassifier(rules.map((name) => ({ name, text: readAssetText(name) })));
-      for (const e of sweeper.errors) ctx.log.warn(`YARA rule rejected: ${e}`);
-    }
-    const classify = pipeline.classify ?? sweeper?.classify;
+    const classify = pipeline.classify;
     res = await collect({
       ...(args.source === undefined ? {} : { source: resolve(ctx.cwd, args.source) }),
       ...(args.sqlExport === undefined ? {} : { sqlExport: resolve(ctx.cwd, args.sqlExport) }),
@@ -214,13 +203,12 @@ export async function runCollect(args: CollectArgs, ctx: CliContext, pipeline: C
     throw e;
   } finally {
     progress.stop();
-    await sweeper?.close();
   }
   let report: string | undefined;
   const finalAnalysis = analysis as AnalysisResult | undefined;
   if (finalAnalysis && !res.incomplete) {
     const dir = join(outDir, res.bundlePath.replace(/^.*[\\/]/, '').replace(/\.zip$/, ''));
-    report = (await writeReportOutputs(finalAnalysis, dir, { bundle: { name: res.bundlePath.replace(/^.*[\\/]/, ''), sha256: res.sha256 } })).report;
+    report = (await writeReportOutputs(finalAnalysis, dir, { bundle: { name: res.bundlePath.replace(/^.*[\\/]/, ''), sha256: res.sha256 }, analysisJson: true })).report;
   }
   if (res.errors > 0) ctx.markPartial(`${res.errors} file(s) could not be collected (see the manifest)`);
   const findings: Finding[] = finalAnalysis?.findings ?? [];
