@@ -22,15 +22,13 @@ export async function run(argv: readonly string[], proc: ProcessLike): Promise<E
   process.once('SIGINT', onSigint);
   let ctx: CliContext | undefined;
   let close: (() => Promise<void>) | undefined;
-  const program = buildProgram(() => {
-    if (!ctx) throw new Error('context used before the command started');
-    return ctx;
-  });
-  program.exitOverride();
-  program.configureOutput({
-    writeOut: (s) => proc.stdout.write(s),
-    writeErr: (s) => proc.stderr.write(s),
-  });
+  const program = buildProgram(
+    () => {
+      if (!ctx) throw new Error('context used before the command started');
+      return ctx;
+    },
+    { writeOut: (s) => proc.stdout.write(s), writeErr: (s) => proc.stderr.write(s) },
+  );
   program.hook('preAction', (thisCommand) => {
     const opts = thisCommand.opts<GlobalOptions>();
     const made = createContext(proc, opts, abort.signal, ESPY_VERSION);

@@ -17,13 +17,13 @@ export type CommandFactory = (ctx: () => CliContext) => Command;
  * Registered commands. Each issue adds its command here once it works (issue #2: none is
  * registered before it works).
  */
-const COMMANDS: CommandFactory[] = [evtxCommand, collectCommand, verifyCommand, huntCommand, analyzeCommand, baselineCommand, scanCommand, sqlScriptCommand];
+const COMMANDS: CommandFactory[] = [collectCommand, analyzeCommand, verifyCommand, huntCommand, scanCommand, evtxCommand, baselineCommand, sqlScriptCommand];
 
 /** Builds the commander program with the global flags and every registered command. */
-export function buildProgram(ctx: () => CliContext): Command {
+export function buildProgram(ctx: () => CliContext, output?: { writeOut(s: string): void; writeErr(s: string): void }): Command {
   const program = new Command('espy')
     .description(
-      'Incident-response triage for Microsoft SQL Server hosts suspected of an Extended Stored\n' +
+      'Incident-response triage for Microsoft SQL Server hosts suspected of an Extended Stored ' +
         'Procedure (ESP) backdoor such as Maggie: collect, parse, detect, report.',
     )
     .version(ESPY_VERSION, '-V, --version', 'print the espy version')
@@ -38,6 +38,20 @@ export function buildProgram(ctx: () => CliContext): Command {
       '\nExit codes: 0 success, 1 internal error, 2 usage error, 3 finished but some inputs\n' +
         'could not be read, 4 check failed (verify found a mismatch), 130 interrupted.',
     );
-  for (const make of COMMANDS) program.addCommand(make(ctx));
+  // Set before the commands are built and added: commander copies these settings into a
+  // subcommand only when it is created from or added to a configured parent, so every
+  // command throws (→ exit 2 from run()) instead of exiting the process itself.
+  program.exitOverride();
+  if (output) program.configureOutput(output);
+  const configure = (cmd: Command, depth: number): void => {
+    cmd.exitOverride();
+    if (output) cmd.configureOutput(output);
+    if (depth < 4) for (const sub of cmd.commands) configure(sub, depth + 1);
+  };
+  for (const make of COMMANDS) {
+    const cmd = make(ctx);
+    configure(cmd, 0);
+    program.addCommand(cmd);
+  }
   return program;
 }

@@ -1,5 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../cli/exit-codes.js';
@@ -31,6 +31,18 @@ describe('espy CLI: global behaviour', () => {
     expect((await runCli(['--no-such-flag'])).code).toBe(EXIT.USAGE);
   });
 
+  it('a bad flag on any command or subcommand is a usage error (exit 2), never a process exit', async () => {
+    const top = await runCli(['--help']);
+    const names = [...top.stdout.matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1] ?? '').filter((n) => n !== 'help');
+    expect(names.length).toBeGreaterThan(3);
+    for (const name of names) {
+      const r = await runCli([name, '--no-such-flag-xyz']);
+      expect(r.code, name).toBe(EXIT.USAGE);
+    }
+    expect((await runCli(['evtx', 'dump', '--no-such-flag-xyz', 'x.evtx'])).code).toBe(EXIT.USAGE);
+    expect((await runCli(['baseline', 'create', '--no-such-flag-xyz'])).code).toBe(EXIT.USAGE);
+  });
+
   it('every registered command has --help', async () => {
     const r = await runCli(['--help']);
     const names = [...r.stdout.matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1] ?? '').filter((n) => n !== 'help');
@@ -41,8 +53,8 @@ describe('espy CLI: global behaviour', () => {
     }
   });
 
-  it('bin/espy.js runs from the checkout (after the build)', () => {
-    execFileSync('npm', ['run', 'build', '--silent'], { cwd: REPO_ROOT, stdio: 'ignore' });
+  it('bin/espy.js runs from the checkout (npm ci runs the build through prepare)', () => {
+    expect(existsSync(join(REPO_ROOT, 'build', 'cli', 'main.js')), 'build/ missing: run npm ci or npm run build').toBe(true);
     const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'espy.js'), '--version'], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(r.stdout.trim()).toBe(ESPY_VERSION);
