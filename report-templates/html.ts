@@ -66,15 +66,13 @@ export function escapeHtml(s: string): string {
 
 /**
  * Escapes text for an HTML text node: entities, plus a visible marker element for each hidden
- * character (`<span class="cc" title="hidden character U+202E">\u202E</span>`).
+ * character (`<span class=cc>\u202E</span>`). The marker holds no quote character, so even
+ * if a template mistakenly put it in an attribute value it could not end that value.
  */
 export function escapeText(s: string): string {
   const e = escapeHtml(s);
   if (!hasHidden(e)) return e;
-  return e.replace(HIDDEN_CHARS, (ch) => {
-    const esc = codePointEscape(ch);
-    return `<span class="cc" title="hidden character ${esc.slice(2).replace(/[{}]/g, '')}">${esc}</span>`;
-  });
+  return e.replace(HIDDEN_CHARS, (ch) => `<span class=cc>${codePointEscape(ch)}</span>`);
 }
 
 /** Escapes a value for a double-quoted attribute: entities, hidden characters as `\uXXXX` text. */

@@ -52,7 +52,7 @@ function fill(s: string): AnalysisResult {
   return r;
 }
 
-const MARKER = /<span class="cc" title="[^"]*">[^<]*<\/span>/g;
+const MARKER = /<span class=cc>[^<]*<\/span>/g;
 const ID_ATTRS = /\s(?:id|href|data-v)="[^"]*"/g;
 
 /** Bare `<code>` tags are what `backtick spans` in explanations and next steps become (by design). */
