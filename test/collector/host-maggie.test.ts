@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -67,5 +67,16 @@ describe('espy collect on samples/host-maggie', () => {
     const v = await runCli(['verify', o.bundle]);
     expect(v.code).toBe(EXIT.OK);
     expect(v.stdout).toContain('OK: every hash matches');
+
+    // The analysis inside the bundle says COMPROMISED, and `espy analyze` on the bundle finds the same.
+    const c = o as unknown as { verdict: string; findings: { ruleId: string; title: string; count: number }[]; report: string };
+    expect(c.verdict).toBe('COMPROMISED');
+    expect(existsSync(c.report)).toBe(true);
+    const a = await runCli(['--json', 'analyze', o.bundle, '--out', join(out, 'analyze')]);
+    expect(a.stderr).not.toMatch(/internal error/);
+    const ao = JSON.parse(a.stdout) as { verdict: string; findings: { ruleId: string; title: string; count: number }[] };
+    expect(ao.verdict).toBe('COMPROMISED');
+    const key = (f: { ruleId: string; title: string; count: number }): string => `${f.ruleId} | ${f.title} | ${f.count}`;
+    expect(ao.findings.map(key).sort()).toEqual(c.findings.map(key).sort());
   });
 });
