@@ -82,8 +82,12 @@ export function inferMssqlEventAs(eventId: number, text: string): string[] | und
   return undefined;
 }
 
-/** `Error: 18456, Severity: 14, State: 8.` (Spanish: `gravedad`, `estado`). */
-const ERROR_LINE = /^Error: (\d{1,6}), (?:Severity|gravedad): (\d{1,3}), (?:State|estado): (\d{1,4})\.$/;
+/**
+ * `Error: 18456, Severity: 14, State: 8.` Localised servers keep `Error:` and translate the two
+ * labels (Spanish corpus: `gravedad`, `estado`); the three-number layout is SQL Server's own,
+ * so any one- or two-word label is accepted (`Schweregrad`, `Status`, `Gravità`, ...).
+ */
+const ERROR_LINE = /^Error: (\d{1,6}), [^\d\s,:.]{2,20}(?: [^\d\s,:.]{2,20})?: (\d{1,3}), [^\d\s,:.]{2,20}(?: [^\d\s,:.]{2,20})?: (\d{1,4})\.$/u;
 
 export function parseErrorLine(text: string): { number: number; severity: number; state: number } | undefined {
   const m = ERROR_LINE.exec(text);

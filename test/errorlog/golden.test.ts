@@ -142,6 +142,21 @@ describe('golden events', () => {
     expect(es.entries.at(-1)).toMatchObject({ eventId: 15457, data: ['xp_cmdshell', '0', '1'] });
   });
 
+  it('Error: lines of other languages keep their number, severity and state (message not inferred)', () => {
+    const de = parseErrorlog(
+      utf16Errorlog([
+        ...banner(),
+        line(T, 'Logon', 'Error: 18456, Schweregrad: 14, Status: 8.'),
+        line(T, 'Logon', "Fehler bei der Anmeldung für den Benutzer 'sa'. [CLIENT: 10.0.0.9]"),
+        line(T, 'Logon', 'Error: 18456, Severity: 14, State: 8 and more.'),
+      ]),
+    );
+    const [e, odd] = de.entries.slice(-2);
+    expect(e).toMatchObject({ eventId: 18456, error: { number: 18456, severity: 14, state: 8 }, data: ["Fehler bei der Anmeldung für den Benutzer 'sa'. [CLIENT: 10.0.0.9]"] });
+    expect(odd).toMatchObject({ eventId: 0 });
+    expect(odd?.error).toBeUndefined();
+  });
+
   it('default instance and positive UTC adjustment', () => {
     const d = parseErrorlog(utf16Errorlog([...banner('2024-01-01 00:30:00.00', 'MSSQLSERVER', 'SRV', '5:30')]));
     expect(d.provider).toBe('MSSQLSERVER');
