@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
@@ -55,6 +55,17 @@ export interface ScanSummary {
   bySuspicion: Record<string, number>;
   skipped: number;
   ruleErrors: number;
+}
+
+/** MACB times of the file as this machine sees it (a mounted image keeps the host's times). */
+async function fileTimes(file: string): Promise<{ created?: string; modified: string; accessed: string; changed: string }> {
+  const st = await lstat(file);
+  return {
+    ...(st.birthtimeMs > 0 ? { created: st.birthtime.toISOString() } : {}),
+    modified: st.mtime.toISOString(),
+    accessed: st.atime.toISOString(),
+    changed: st.ctime.toISOString(),
+  };
 }
 
 async function classifyLarge(file: string, path: string, size: number): Promise<FileClassification> {
@@ -114,7 +125,7 @@ export async function runScan(args: ScanArgs, ctx: CliContext, emit: (row: ScanR
         const size = st.size;
         await st.close();
         if (size > args.maxSize) row = await classifyLarge(file, path, size);
-        else row = await classifyFile({ path, bytes: new Uint8Array(await readFile(file)) }, { knownEsps: KNOWN_ESPS, ...(yara ? { yara } : {}), yaraTimeoutMs: args.timeoutMs });
+        else row = await classifyFile({ path, bytes: new Uint8Array(await readFile(file)), times: await fileTimes(file) }, { knownEsps: KNOWN_ESPS, ...(yara ? { yara } : {}), yaraTimeoutMs: args.timeoutMs });
       } catch (e) {
         ctx.log.warn(`cannot read ${file}: ${(e as Error).message}`);
         ctx.markPartial(`unreadable: ${file}`);

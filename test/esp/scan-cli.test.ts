@@ -33,6 +33,7 @@ describe('espy scan (end to end, in process)', () => {
     expect(maggie).toMatchObject({ isPe: true, isEsp: true, location: 'outside', suspicion: 'malicious', signed: false });
     expect(maggie?.yara.map((h) => h.rule)).toEqual(expect.arrayContaining(['maggie_backdoor', 'espy_maggie_esp_backdoor']));
     expect(maggie?.yara.find((h) => h.rule === 'maggie_backdoor')?.source).toMatch(/published-rules\/maggie_dcso\.yar$/);
+    expect(maggie?.times?.modified).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(byPath.get('C:\\Windows\\Temp\\dbmaint64.dll')).toMatchObject({ isEsp: true, location: 'outside', suspicion: 'suspicious', yara: [] });
     const binn = out.filter((x) => x.isPe && x.location === 'binn');
     expect(binn.length).toBe(6);
