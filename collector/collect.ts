@@ -254,7 +254,16 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
           continue;
         }
         const mdate = st.ok && st.value.modified ? new Date(st.value.modified) : undefined;
-        const r = await writer.addStream(it.storedPath, file.stream(), mdate);
+        // Ctrl-C during a long file ends its entry at once (the row says so; the bundle is marked incomplete).
+        const stream = file.stream();
+        const onAbort = (): void => void stream.destroy(new Error('interrupted'));
+        opts.signal.addEventListener('abort', onAbort, { once: true });
+        let r;
+        try {
+          r = await writer.addStream(it.storedPath, stream, mdate);
+        } finally {
+          opts.signal.removeEventListener('abort', onAbort);
+        }
         const f = row(it, { ...macb, ...cls, method, storedPath: it.storedPath, size: r.size, sha256: r.sha256, sha1: r.sha1, md5: r.md5 });
         if (r.readError) {
           f.error = `read failed after ${r.size} bytes (stored bytes are partial): ${r.readError}`;

@@ -176,6 +176,7 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
     try {
       const file = opened.value;
       for await (const ev of opts.readEvents({ size: file.size, read: (o, n) => file.read(o, n) })) {
+        if (opts.signal?.aborted) break;
         const s = summarizeEvent(ev);
         if (s.computer && /^(Application|System)\.evtx$/i.test(label)) hostNames.add(s.computer.split('.')[0] ?? s.computer);
         refs.push(...dllRefsFromEvent(ev, label));

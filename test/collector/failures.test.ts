@@ -61,6 +61,31 @@ describe('collection failures', () => {
     expect(v.incomplete).toBe(true);
   });
 
+  it('Ctrl-C during a file that never ends: the entry is cut at once, the row says interrupted', async () => {
+    const { Readable } = await import('node:stream');
+    const ac = new AbortController();
+    const wrap = (v: FsView): FsView => ({
+      ...v,
+      open: async (p) => {
+        const r = await v.open(p);
+        if (!r.ok || !p.join('/').endsWith('Security.evtx')) return r;
+        // A file that keeps producing bytes (a growing log on a live host); abort once it is streaming.
+        let n = 0;
+        const endless = new Readable({
+          read() {
+            if (++n === 3) ac.abort(new Error('SIGINT'));
+            setTimeout(() => this.push(Buffer.alloc(4096, 1)), 1);
+          },
+        });
+        return { ok: true, value: { ...r.value, stream: () => endless } };
+      },
+    });
+    const r = await collect(baseOptions(tree(), tmp('espy-out-'), { signal: ac.signal, wrapView: wrap }));
+    expect(r.incomplete).toBe(true);
+    const sec = r.manifest.files.find((f) => f.originalPath.endsWith('Security.evtx'));
+    expect(sec?.error).toMatch(/read failed after \d+ bytes.*interrupted/);
+  });
+
   it('--max-file-size: a larger file is listed with the reason, not read', async () => {
     const r = await collect(baseOptions(tree(), tmp('espy-out-'), { maxFileSize: 11 }));
     const big = r.manifest.files.find((f) => f.originalPath.endsWith('ERRORLOG'));
