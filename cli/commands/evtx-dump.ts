@@ -4,7 +4,7 @@ import { EVTX_CHUNK_SIZE_BYTES, EVTX_FILE_HEADER_BLOCK_BYTES, scanEvtxFile, type
 import type { Log } from '../context.js';
 import { openFileSource } from '../file-source.js';
 import { renderChunk, type DumpFormat, type RenderedChunk } from './evtx-render.js';
-import { ChunkWorkerPool, evtxWorkerEntry } from './evtx-worker.js';
+import { ChunkWorkerPool, evtxWorkerSource } from './evtx-worker.js';
 
 export interface DumpOptions {
   files: string[];
@@ -61,10 +61,10 @@ export async function dumpEvtx(o: DumpOptions): Promise<DumpSummary> {
   let threads = Math.max(1, o.threads);
   let pool: ChunkWorkerPool | undefined;
   if (threads > 1) {
-    const entry = evtxWorkerEntry();
-    if (entry) pool = new ChunkWorkerPool(threads, entry);
+    const source = evtxWorkerSource();
+    if (source) pool = new ChunkWorkerPool(threads, source);
     else {
-      o.log.warn('worker threads unavailable here (no worker entry file); dumping with one thread');
+      o.log.warn('worker threads unavailable here (no worker entry file or SEA asset evtx-worker.cjs); dumping with one thread');
       threads = 1;
     }
   }
@@ -112,7 +112,9 @@ export async function dumpEvtx(o: DumpOptions): Promise<DumpSummary> {
           const bytes = await src.read(off, Math.min(EVTX_CHUNK_SIZE_BYTES, scan.size - off));
           const opts = { chunkIndex: i, fileOffset: off, format: o.format, includeRecovered: o.includeRecovered, codepage: o.codepage };
           if (pool) {
-            inflight.push(pool.run(owned(bytes), opts));
+            const job = pool.run(owned(bytes), opts);
+            job.catch(() => {}); // awaited in order below; avoid an unhandled rejection meanwhile
+            inflight.push(job);
             if (inflight.length >= maxInflight) await emit(file, await (inflight.shift() as Promise<RenderedChunk>));
           } else {
             await emit(file, renderChunk(bytes, opts));

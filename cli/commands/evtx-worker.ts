@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { renderChunk, type RenderChunkOptions, type RenderedChunk } from './evtx-render.js';
@@ -12,8 +13,10 @@ import { renderChunk, type RenderChunkOptions, type RenderedChunk } from './evtx
  * { [EVTX_WORKER_MARK]: true } })`); the `isMainThread` branch at the bottom starts the message
  * loop. In a single-file CommonJS bundle (the SEA executable) "this file" is the bundle itself
  * (`__filename`), so the bundle's entry must call `runEvtxWorkerIfMarked()` before running
- * the CLI (it returns true inside an evtx worker). When no worker can start, dump falls back
- * to one thread and says so.
+ * the CLI (it returns true inside an evtx worker). A SEA executable's `__filename` is the
+ * binary, so there the build embeds this module's CommonJS bundle as the SEA asset
+ * `evtx-worker.cjs` and workers are started from that string (`eval: true`). When no worker
+ * source exists, dump falls back to one thread and says so.
  */
 export const EVTX_WORKER_MARK = 'espyEvtxWorker';
 
@@ -46,8 +49,31 @@ export function runEvtxWorkerIfMarked(): boolean {
   return true;
 }
 
-/** The file a worker must load: this module (ESM) or the bundle (CommonJS). */
-export function evtxWorkerEntry(): string | undefined {
+/** Asset name under which a SEA executable may embed the CommonJS bundle of this module. */
+export const EVTX_WORKER_SEA_ASSET = 'evtx-worker.cjs';
+
+/** How to start a worker: a JS file to load, or code to eval (SEA asset); undefined: none. */
+export type EvtxWorkerSource = { file: string } | { code: string };
+
+function seaWorkerCode(): string | undefined {
+  try {
+    const req = createRequire(process.execPath);
+    const sea = req('node:sea') as { isSea(): boolean; getAsset(key: string, encoding: string): string };
+    if (!sea.isSea()) return undefined;
+    return sea.getAsset(EVTX_WORKER_SEA_ASSET, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where a worker comes from: this module's file (ESM build, `node bin/espy.js`), the
+ * CommonJS bundle (`__filename`), or, inside a SEA executable (whose `__filename` is the
+ * binary, not JavaScript), the embedded asset `evtx-worker.cjs` evaluated from a string.
+ */
+export function evtxWorkerSource(): EvtxWorkerSource | undefined {
+  const code = seaWorkerCode();
+  if (code) return { code };
   let file: string | undefined;
   if (typeof __filename === 'string' && __filename) file = __filename;
   else {
@@ -57,7 +83,9 @@ export function evtxWorkerEntry(): string | undefined {
       file = undefined;
     }
   }
-  return file && existsSync(file) ? file : undefined;
+  // Only a JavaScript file can be a worker entry: not the SEA binary itself, and not a .ts
+  // source run through tsx/vitest (workers do not inherit their loaders on Node 20).
+  return file && /\.(c|m)?js$/.test(file) && existsSync(file) ? { file } : undefined;
 }
 
 /** A fixed pool of chunk workers; `run` resolves with the rendered chunk. */
@@ -69,9 +97,13 @@ export class ChunkWorkerPool {
   private nextId = 0;
   private failed: Error | undefined;
 
-  constructor(size: number, entry: string) {
+  constructor(size: number, source: EvtxWorkerSource) {
     for (let i = 0; i < size; i++) {
-      const w = new Worker(entry, { workerData: { [EVTX_WORKER_MARK]: true } });
+      const workerData = { [EVTX_WORKER_MARK]: true };
+      // A small old generation per worker keeps peak RSS bounded (target ≤ 200 MB in all);
+      // a worker only ever holds one 64 KiB chunk and its rendered text.
+      const resourceLimits = { maxOldGenerationSizeMb: 48 };
+      const w = 'code' in source ? new Worker(source.code, { eval: true, workerData, resourceLimits }) : new Worker(source.file, { workerData, resourceLimits });
       w.on('message', (m: { id: number; result?: RenderedChunk; error?: string }) => {
         const p = this.pending.get(m.id);
         if (!p) return;
