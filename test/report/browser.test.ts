@@ -122,9 +122,16 @@ describe.skipIf(!HAVE_CHROMIUM)('report in chromium', () => {
   });
 
   it('renders the print view and a PDF', async () => {
-    const { page, problems, close } = await openReport(browser, paths.maggie);
+    const r = maggieResult();
+    const f = r.findings[2]!;
+    f.evidence = Array.from({ length: 15 }, (_, i) => ({ ...f.evidence[0]!, line: 500 + i }));
+    const path = files.write('print.html', renderReport(r, TEMPLATES, { generatedAt: GENERATED_AT }));
+    const { page, problems, close } = await openReport(browser, path);
     try {
+      const lastRow = page.locator(`#ev-${f.id} tbody tr`).last();
+      expect(await lastRow.isVisible()).toBe(false); // more than 10 items: collapsed on screen
       await page.emulateMedia({ media: 'print' });
+      expect(await lastRow.isVisible()).toBe(true); // printed in full
       expect(await page.locator('nav.toc').isVisible()).toBe(false);
       expect(await page.locator('#verdict').isVisible()).toBe(true);
       const pdf = await page.pdf({ format: 'A4', printBackground: true });
