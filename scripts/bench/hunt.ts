@@ -22,6 +22,8 @@ interface PhaseResult {
   phase: string;
   events: number;
   seconds: number;
+  /** CPU seconds (user + system) of the measured phase: steadier than wall time on a shared machine. */
+  cpuSeconds: number;
   loadSeconds?: number;
   rulesLoaded?: number;
   rulesRejected?: number;
@@ -43,10 +45,16 @@ function evtxFiles(): string[] {
   return out;
 }
 
+function cpuSince(c: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(c);
+  return (d.user + d.system) / 1e6;
+}
+
 async function parseOnly(): Promise<PhaseResult> {
   const { readEvtxRecords } = await import('../../parsers/evtx/index.js');
   const { openFileSource } = await import('../../cli/file-source.js');
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   let events = 0;
   for (const f of evtxFiles()) {
     const src = await openFileSource(f);
@@ -56,7 +64,7 @@ async function parseOnly(): Promise<PhaseResult> {
       await src.close();
     }
   }
-  return { phase: 'parse-only', events, seconds: (performance.now() - t0) / 1000, maxRssMiB: process.resourceUsage().maxRSS / 1024 };
+  return { phase: 'parse-only', events, seconds: (performance.now() - t0) / 1000, cpuSeconds: cpuSince(c0), maxRssMiB: process.resourceUsage().maxRSS / 1024 };
 }
 
 async function huntPhase(phase: 'hunt-sigmahq' | 'hunt-pack'): Promise<PhaseResult> {
@@ -72,6 +80,7 @@ async function huntPhase(phase: 'hunt-sigmahq' | 'hunt-pack'): Promise<PhaseResu
   const loadSeconds = (performance.now() - t0) / 1000;
   const hunter = new Hunter(loaded.rules);
   const t1 = performance.now();
+  const c1 = process.cpuUsage();
   for (const f of evtxFiles()) {
     const src = await openFileSource(f);
     try {
@@ -85,6 +94,7 @@ async function huntPhase(phase: 'hunt-sigmahq' | 'hunt-pack'): Promise<PhaseResu
     phase,
     events: hunter.stats.events,
     seconds: (performance.now() - t1) / 1000,
+    cpuSeconds: cpuSince(c1),
     loadSeconds,
     rulesLoaded: loaded.rules.size,
     rulesRejected: loaded.errors.length,
@@ -111,11 +121,12 @@ async function main(): Promise<void> {
   const results = ['parse-only', 'hunt-pack', 'hunt-sigmahq'].map(runChild);
   const base = results[0] as PhaseResult;
   console.log(`corpus: ${EVTX_DIR} (${evtxFiles().length} files)`);
-  console.log('phase          events   seconds  events/s  vs parse  peak RSS  rules (loaded/rejected)  load s  detections  correlations');
+  console.log('phase          events   seconds  events/s  vs parse   cpu s  events/cpu-s  cpu vs parse  peak RSS  rules (loaded/rejected)  load s  detections  correlations');
   for (const r of results) {
     const eps = r.events / r.seconds;
     console.log(
-      `${r.phase.padEnd(13)} ${String(r.events).padStart(7)} ${r.seconds.toFixed(2).padStart(9)} ${eps.toFixed(0).padStart(9)} ${(r.seconds / base.seconds).toFixed(2).padStart(8)}x ${r.maxRssMiB.toFixed(0).padStart(6)} MiB` +
+      `${r.phase.padEnd(13)} ${String(r.events).padStart(7)} ${r.seconds.toFixed(2).padStart(9)} ${eps.toFixed(0).padStart(9)} ${(r.seconds / base.seconds).toFixed(2).padStart(8)}x` +
+        ` ${r.cpuSeconds.toFixed(2).padStart(7)} ${(r.events / r.cpuSeconds).toFixed(0).padStart(13)} ${(r.cpuSeconds / base.cpuSeconds).toFixed(2).padStart(12)}x ${r.maxRssMiB.toFixed(0).padStart(6)} MiB` +
         `  ${r.rulesLoaded === undefined ? '-'.padStart(23) : `${r.rulesLoaded}/${r.rulesRejected}`.padStart(23)}  ${r.loadSeconds === undefined ? '     -' : r.loadSeconds.toFixed(2).padStart(6)}  ${String(r.detections ?? '-').padStart(10)}  ${String(r.correlations ?? '-').padStart(12)}`,
     );
   }
