@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { planAssets } from './assets.js';
 import { bundleCli } from './bundle.js';
 import { nodeBinary, sha256Hex } from './cache.js';
-import { NODE_VERSION, OUTPUT_NAMES, type TargetName } from './config.js';
+import { NODE_VERSION, OUTPUT_NAMES, WORKER_BUNDLES, type TargetName } from './config.js';
 import { makeLinuxExe, makeWindowsExe } from './inject.js';
 import { BLOB_NAME, makeSeaBlob } from './sea.js';
 
@@ -76,13 +76,21 @@ export async function buildExecutables(opts: BuildOptions): Promise<BuildReport>
 
   opts.log('bundling cli/main.ts with esbuild (CommonJS, node22)');
   const bundle = await bundleCli(opts.repoRoot, opts.entry);
-  const assets = planAssets(opts.repoRoot, bundle.inputs);
+  const workers = await Promise.all(WORKER_BUNDLES.map(async (w) => ({ key: w.assetKey, result: await bundleCli(opts.repoRoot, w.entry) })));
+  const allInputs = [...new Set([...bundle.inputs, ...workers.flatMap((w) => w.result.inputs)])].sort();
+  const assets = planAssets(opts.repoRoot, allInputs);
   opts.log(`${bundle.code.byteLength} bytes of JavaScript, ${assets.files.length} assets`);
 
   const work = mkdtempSync(join(tmpdir(), 'espy-exe-'));
   try {
     opts.log(`making the SEA blob with the pinned Linux node (${elapsed(started)})`);
-    const blob = makeSeaBlob(linuxNode, work, bundle.code, assets);
+    const blob = makeSeaBlob(
+      linuxNode,
+      work,
+      bundle.code,
+      assets,
+      workers.map((w) => ({ key: w.key, bytes: w.result.code })),
+    );
     const blobPath = join(work, BLOB_NAME);
     let removedSignatureBytes = 0;
     opts.log(`injecting into ${opts.targets.join(' and ')} node ${NODE_VERSION}, in parallel (${elapsed(started)})`);
@@ -99,10 +107,10 @@ export async function buildExecutables(opts: BuildOptions): Promise<BuildReport>
       nodeVersion: NODE_VERSION,
       bundleBytes: bundle.code.byteLength,
       bundleSha256: sha256Hex(bundle.code),
-      inputsSha256: inputsDigest(opts.repoRoot, bundle.inputs, assets.files),
+      inputsSha256: inputsDigest(opts.repoRoot, allInputs, assets.files),
       blobBytes: blob.byteLength,
       assetKeys: assets.files.map(([k]) => k),
-      warnings: bundle.warnings,
+      warnings: [...bundle.warnings, ...workers.flatMap((w) => w.result.warnings.map((x) => `${w.key}: ${x}`))],
       outputs,
       removedSignatureBytes,
       seconds: (performance.now() - started) / 1000,

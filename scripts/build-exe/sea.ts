@@ -35,17 +35,30 @@ export function seaConfig(assets: readonly [string, string][]): Record<string, u
 }
 
 /**
- * Writes the bundle, the asset index and sea-config.json into `workDir` and runs the pinned
+ * Writes the bundle, the asset index, generated assets (worker bundles) and sea-config.json
+ * into `workDir` and runs the pinned
  * node there; returns the blob (also left at `workDir/BLOB_NAME`). `main` and `output` are
  * relative to workDir so that no temp folder name lands in the blob (reproducibility).
  */
-export function makeSeaBlob(linuxNode: string, workDir: string, bundle: Uint8Array, assets: AssetPlan): Uint8Array {
+export function makeSeaBlob(
+  linuxNode: string,
+  workDir: string,
+  bundle: Uint8Array,
+  assets: AssetPlan,
+  generated: readonly { key: string; bytes: Uint8Array }[],
+): Uint8Array {
   const mainPath = join(workDir, MAIN_NAME);
   const indexPath = join(workDir, ASSET_INDEX_KEY);
   const configPath = join(workDir, 'sea-config.json');
   writeFileSync(mainPath, bundle);
   writeFileSync(indexPath, assets.index);
   const all: [string, string][] = [...assets.files, [ASSET_INDEX_KEY, indexPath], [SEA_BUNDLE_KEY, mainPath]];
+  for (const g of generated) {
+    if (all.some(([k]) => k === g.key)) throw new Error(`generated asset ${g.key} collides with another asset`);
+    const path = join(workDir, `generated-${all.length}.bin`);
+    writeFileSync(path, g.bytes);
+    all.push([g.key, path]);
+  }
   writeFileSync(configPath, `${JSON.stringify(seaConfig(all), null, 2)}\n`);
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C' };
   const r = spawnSync(linuxNode, ['--experimental-sea-config', configPath], { cwd: workDir, env, encoding: 'utf8' });
