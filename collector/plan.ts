@@ -20,6 +20,9 @@ export const MAX_SWEEP_FILE_BYTES = 64 * 1024 * 1024;
 /** Logs above this size are not parsed for DLL names (they are still collected). */
 export const MAX_LOG_PARSE_BYTES = 512 * 1024 * 1024;
 
+/** Event logs read in phase one for DLL names. */
+export const DLL_NAMING_LOGS = /^(Application|Microsoft-Windows-Sysmon%4Operational)\.evtx$/i;
+
 export type PlanAction = 'copy' | 'hash' | 'missing' | 'error';
 
 export interface PlanItem {
@@ -170,7 +173,9 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
       if (m?.[1]) hostNames.add(m[1]);
       continue;
     }
-    if (!opts.readEvents) continue;
+    // Only these channels name ESP DLLs (8128/33090/8131/17750 in Application, 7 in Sysmon);
+    // parsing Security (often GBs) here would only slow the collection down.
+    if (!opts.readEvents || !DLL_NAMING_LOGS.test(label)) continue;
     const opened = await view.open(it.fsPath);
     if (!opened.ok) continue; // reported when collected
     try {
@@ -178,7 +183,7 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
       for await (const ev of opts.readEvents({ size: file.size, read: (o, n) => file.read(o, n) })) {
         if (opts.signal?.aborted) break;
         const s = summarizeEvent(ev);
-        if (s.computer && /^(Application|System)\.evtx$/i.test(label)) hostNames.add(s.computer.split('.')[0] ?? s.computer);
+        if (s.computer && /^Application\.evtx$/i.test(label)) hostNames.add(s.computer.split('.')[0] ?? s.computer);
         refs.push(...dllRefsFromEvent(ev, label));
       }
     } catch (e) {

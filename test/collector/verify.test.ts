@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,6 +71,23 @@ describe('verify', () => {
     expect(cli.stdout).toContain('ALTERED');
     const ok = await runCli(['verify', b]);
     expect(ok.code).toBe(EXIT.OK);
+  });
+
+  it('an extracted bundle folder verifies and opens as a bundle; a changed file in it is altered', async () => {
+    const b = await freshBundle();
+    const folder = tmp('espy-extracted-');
+    execFileSync('unzip', ['-q', b, '-d', folder]);
+    const r = await verifyBundle(folder);
+    expect(r.sidecar).toBe('not-applicable');
+    expect(r.problems).toEqual([]);
+    expect(r.ok).toBe(true);
+    const ev = await openEvidence(folder);
+    expect(ev.kind).toBe('bundle');
+    expect((await ev.list()).some((a) => a.originalPath === 'C:\\ProgramData\\evil.dll')).toBe(true);
+    await ev.close();
+    writeFileSync(join(folder, 'files', 'C', 'ProgramData', 'evil.dll'), 'MZ changed');
+    const bad = await verifyBundle(folder);
+    expect(bad.problems.map((p) => [p.name, p.problem])).toEqual([['files/C/ProgramData/evil.dll', 'altered']]);
   });
 
   it('lists missing and extra entries', async () => {
