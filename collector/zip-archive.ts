@@ -5,9 +5,8 @@
  * it the way archiver 8's `ZipArchive` mounts its Zip plugin.
  */
 import { Archiver, ZipArchive } from 'archiver';
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
+// A static import (not createRequire) so that the executable's bundler includes it.
+import ZipEncrypted from 'archiver-zip-encrypted';
 
 interface ArchiverInternals {
   _format: string;
@@ -17,12 +16,9 @@ interface ArchiverInternals {
   _modulePipe(): void;
 }
 
-type ZipEncryptedCtor = new (opts: Record<string, unknown>) => unknown;
-
 class EncryptedZipArchive extends Archiver {
   constructor(options: { password: Buffer; level: number }) {
     super({});
-    const ZipEncrypted = require('archiver-zip-encrypted') as ZipEncryptedCtor;
     const self = this as unknown as ArchiverInternals;
     self._format = 'zip';
     self._module = new ZipEncrypted({ zlib: { level: options.level }, encryptionMethod: 'aes256', password: options.password });
@@ -32,7 +28,7 @@ class EncryptedZipArchive extends Archiver {
   }
 }
 
-/** A zip archive stream; AES-256 (WinZip AE-2) when a password is given. */
+/** A zip archive stream; AES-256 (WinZip AE-1: CRC kept) when a password is given. */
 export function createZipArchive(opts: { level: number; password?: Buffer }): Archiver {
   if (opts.password && opts.password.length > 0) return new EncryptedZipArchive({ password: opts.password, level: opts.level });
   return new ZipArchive({ zlib: { level: opts.level } });
