@@ -1,4 +1,4 @@
-import { compileCondition, parseCondition } from './condition.js';
+import { compileCondition, parseCondition, type ConditionNode } from './condition.js';
 import { compileFieldItem, fieldItemCost } from './field-matcher.js';
 import type { Predicate } from './eval-context.js';
 import { RuleCompileError } from './types.js';
@@ -77,4 +77,77 @@ function compileSelection(name: string, node: YNode, mapField: (f: string) => st
   }
   if (node.items.every((i) => i.kind === 'scalar')) return compileFieldItem('', node, mapField, at);
   throw new RuleCompileError('invalid-rule', `selection '${name}' mixes maps and keywords`, at);
+}
+
+/** The EventIDs a selection requires (plain `EventID` key, digit values), or undefined (any). */
+function selectionEventIds(node: YNode | undefined): Set<string> | undefined {
+  if (!node) return undefined;
+  const ofMap = (m: YNode): Set<string> | undefined => {
+    if (m.kind !== 'map') return undefined;
+    const e = m.entries.find((x) => x.key === 'EventID');
+    if (!e) return undefined;
+    const vals = e.value.kind === 'scalar' ? [e.value] : e.value.kind === 'seq' ? e.value.items : [];
+    const out = new Set<string>();
+    for (const v of vals) {
+      if (v.kind !== 'scalar' || typeof v.value !== 'string' || !/^\d+$/.test(v.value)) return undefined;
+      out.add(String(Number(v.value)));
+    }
+    return out.size ? out : undefined;
+  };
+  if (node.kind === 'map') return ofMap(node);
+  if (node.kind === 'seq' && node.items.length && node.items.every((i) => i.kind === 'map')) {
+    const u = new Set<string>();
+    for (const i of node.items) {
+      const s = ofMap(i);
+      if (!s) return undefined;
+      for (const x of s) u.add(x);
+    }
+    return u;
+  }
+  return undefined;
+}
+
+function astEventIds(ast: ConditionNode, sel: (n: string) => Set<string> | undefined): Set<string> | undefined {
+  const union = (sets: (Set<string> | undefined)[]): Set<string> | undefined => {
+    const u = new Set<string>();
+    for (const s of sets) {
+      if (!s) return undefined;
+      for (const x of s) u.add(x);
+    }
+    return u;
+  };
+  const intersect = (sets: (Set<string> | undefined)[]): Set<string> | undefined => {
+    let acc: Set<string> | undefined;
+    for (const s of sets) if (s) acc = acc ? new Set([...acc].filter((x) => s.has(x))) : new Set(s);
+    return acc;
+  };
+  switch (ast.op) {
+    case 'id':
+      return sel(ast.name);
+    case 'not':
+      return undefined;
+    case 'and':
+      return intersect(ast.args.map((a) => astEventIds(a, sel)));
+    case 'or':
+      return union(ast.args.map((a) => astEventIds(a, sel)));
+    case 'of':
+      return ast.count === 'all' ? intersect(ast.names.map(sel)) : union(ast.names.map(sel));
+  }
+}
+
+/**
+ * The EventIDs an event must have for the detection to match at all, derived from the
+ * condition (an AND with an `EventID` selection, or an OR whose every branch has one);
+ * undefined when it cannot be known. Used only to index rules; matching still tests EventID.
+ */
+export function detectionEventIds(node: YNode | undefined): Set<string> | undefined {
+  if (node?.kind !== 'map') return undefined;
+  const cond = node.entries.find((e) => e.key === 'condition')?.value;
+  if (cond?.kind !== 'scalar' || typeof cond.value !== 'string') return undefined;
+  const sels = new Map(node.entries.filter((e) => e.key !== 'condition').map((e) => [e.key, e.value]));
+  try {
+    return astEventIds(parseCondition(cond.value, [...sels.keys()]), (n) => selectionEventIds(sels.get(n)));
+  } catch {
+    return undefined; // compileDetection reports the error
+  }
 }

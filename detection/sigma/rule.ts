@@ -1,4 +1,4 @@
-import { compileDetection } from './detection.js';
+import { compileDetection, detectionEventIds } from './detection.js';
 import type { EvalContext, Predicate } from './eval-context.js';
 import { resolveLogsource, type Logsource } from './logsource.js';
 import { RuleCompileError, SIGMA_LEVELS, type RuleMeta, type SigmaLevel } from './types.js';
@@ -75,6 +75,7 @@ export function compileRule(root: YNode, meta: RuleMeta): CompiledRule {
   const alts = resolveLogsource(ls);
   const detectionNode = entry(root, 'detection')?.value;
   const alternatives: CompiledAlternative[] = [];
+  const detIds = detectionEventIds(detectionNode);
   // Alternatives with the same field mapping share one compiled detection.
   const byMap = new Map<string, Predicate>();
   for (const alt of alts) {
@@ -87,7 +88,9 @@ export function compileRule(root: YNode, meta: RuleMeta): CompiledRule {
     }
     const conds = Object.entries(alt.conditions).map(([f, vs]) => equalsAny(f, vs));
     const channels = alt.channels;
-    const eventIds = alt.conditions['EventID']?.map(String);
+    // Index by EventID: the logsource's and the detection's requirements, intersected.
+    const lsIds = alt.conditions['EventID']?.map((x) => String(Number(x)));
+    const eventIds = lsIds && detIds ? lsIds.filter((x) => detIds.has(x)) : (lsIds ?? (detIds ? [...detIds] : undefined));
     const chanSet = channels ? new Set(channels) : undefined;
     const pre: Predicate = (ctx) => {
       if (chanSet) {
