@@ -1,6 +1,7 @@
 import type { EspEntry, EspUse, LocationClass, Suspicion } from '../analysis-result.js';
 import { insertionStrings, namedField } from './event-fields.js';
 import type { DllFacts, SourcedEvent, SqlEspRow } from './inputs.js';
+import { errorlogTwins } from './twins.js';
 import { hasDirectory, locationOf, normalizeWinPath, winBasename } from './windows-paths.js';
 
 /** Known Microsoft ESP DLL and procedure names (data from detection/esp). */
@@ -45,8 +46,9 @@ class Use {
   first: string | undefined;
   last: string | undefined;
   sources = new Set<string>();
-  add(ts: string, source: string): void {
-    this.count++;
+  /** `counted` false: a second source's copy of an event already counted (ERRORLOG twin). */
+  add(ts: string, source: string, counted = true): void {
+    if (counted) this.count++;
     if (ts && (this.first === undefined || ts < this.first)) this.first = ts;
     if (ts && (this.last === undefined || ts > this.last)) this.last = ts;
     this.sources.add(source);
@@ -59,9 +61,9 @@ class Use {
   }
 }
 
+/** `Application.evtx 8128`, `ERRORLOG 33090`. */
 function sourceLabel(ev: SourcedEvent): string {
-  const file = winBasename(ev.artefact);
-  return ev.kind === 'errorlog' ? `${file} ${ev.summary.eventId}` : `${file} ${ev.summary.eventId}`;
+  return `${winBasename(ev.artefact)} ${ev.summary.eventId}`;
 }
 
 /** The DLL named by an ESP-related event, and the procedure where the event has one. */
@@ -160,6 +162,7 @@ export function buildEspInventory(input: InventoryInput): EspEntry[] {
     a.procedures.add(r.name);
     a.sql = r;
   }
+  const twins = errorlogTwins(input.events);
   for (const ev of input.events) {
     const named = espEventDll(ev);
     if (!named) continue;
@@ -170,16 +173,17 @@ export function buildEspInventory(input: InventoryInput): EspEntry[] {
     const a = get(named.dll);
     if (named.procedure && eventId !== ESP_EVENT_IDS.FUNCTION_MISSING) a.procedures.add(named.procedure);
     const label = isSysmon ? 'Sysmon 7' : sourceLabel(ev);
+    const counted = !twins.has(ev);
     if (isSysmon) {
       a.sysmonLoads++;
       a.loads.add(ts, label);
     } else if (eventId === ESP_EVENT_IDS.EXECUTE) {
-      a.executions.add(ts, label);
+      a.executions.add(ts, label, counted);
     } else if (eventId === ESP_EVENT_IDS.LOAD_ATTEMPT) {
-      a.loads.add(ts, label);
+      a.loads.add(ts, label, counted);
     } else if (eventId === ESP_EVENT_IDS.NO_GETXPVERSION) {
       a.noGetXpVersion.push(ev);
-      a.loads.add(ts, label);
+      a.loads.add(ts, label, counted);
     } else if (eventId === ESP_EVENT_IDS.LOAD_FAILED) {
       a.loadFailures.push(ev);
     } else if (eventId === ESP_EVENT_IDS.FUNCTION_MISSING) {

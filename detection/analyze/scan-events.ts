@@ -7,7 +7,7 @@ import { CorrelationEngine, createEventView, type CorrelationMatch, type RuleSet
 import type { EvidenceArtefact, EvidenceSet } from '../evidence.js';
 import type { Severity } from '../analysis-result.js';
 import { espEventDll } from './esp-inventory.js';
-import { insertionStrings } from './event-fields.js';
+import { errorlogTwins } from './twins.js';
 import type { ArtefactStats, RuleHit, SourcedEvent } from './inputs.js';
 import { describeEvent } from './message.js';
 import { winBasename } from './windows-paths.js';
@@ -125,9 +125,12 @@ export async function scanEvents(evidence: EvidenceSet, artefacts: readonly Evid
     }
   }
 
-  // Correlations: feed the kept hits in time order, each real event once (see dedupeAcrossSources).
+  // Correlations: feed the kept hits in time order, each real event once (see errorlogTwins).
   forCorrelation.sort((x, y) => x.ev.summary.timestamp.localeCompare(y.ev.summary.timestamp));
-  dedupeAcrossSources(forCorrelation);
+  const twins = errorlogTwins(forCorrelation.map((f) => f.ev));
+  const once = forCorrelation.filter((f) => !twins.has(f.ev));
+  forCorrelation.length = 0;
+  forCorrelation.push(...once);
   const byEvent = new Map<EventJson, SourcedEvent>(forCorrelation.map((f) => [f.ev.event, f.ev]));
   const corr: CorrelationMatch[] = [];
   for (const f of forCorrelation) corr.push(...correlation.push(f.ev.event, f.matches));
@@ -139,41 +142,6 @@ export async function scanEvents(evidence: EvidenceSet, artefacts: readonly Evid
     out.hits.push(hitOf(c, last, related));
   }
   return out;
-}
-
-/** How far apart (ms) the event-log copy and the ERRORLOG copy of one SQL Server event may be. */
-export const CROSS_SOURCE_WINDOW_MS = 2_000;
-
-/**
- * SQL Server writes most messages both to the Application log and to its ERRORLOG: the same
- * failed login is then two events. Counting both would double every correlation count (a
- * user's three typos would look like six), so an ERRORLOG entry with the same provider,
- * EventID and insertion strings as an event-log event within CROSS_SOURCE_WINDOW_MS is
- * dropped from the correlation input (in place; input sorted by time).
- */
-export function dedupeAcrossSources(items: { ev: SourcedEvent }[]): void {
-  const key = (ev: SourcedEvent): string =>
-    `${ev.summary.provider.toLowerCase()}|${ev.summary.eventId}|${insertionStrings(ev.event).map((x) => x.trim()).join('\u0000')}`;
-  const evtxTimes = new Map<string, number[]>();
-  for (const { ev } of items) {
-    if (ev.kind !== 'evtx') continue;
-    const k = key(ev);
-    const list = evtxTimes.get(k);
-    const t = Date.parse(ev.summary.timestamp);
-    if (list) list.push(t);
-    else evtxTimes.set(k, [t]);
-  }
-  let w = 0;
-  for (const item of items) {
-    const { ev } = item;
-    if (ev.kind === 'errorlog') {
-      const t = Date.parse(ev.summary.timestamp);
-      const twin = evtxTimes.get(key(ev))?.some((x) => Math.abs(x - t) <= CROSS_SOURCE_WINDOW_MS);
-      if (twin) continue;
-    }
-    items[w++] = item;
-  }
-  items.length = w;
 }
 
 type Consider = (ev: SourcedEvent, st: ArtefactStats) => void;
