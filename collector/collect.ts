@@ -21,7 +21,8 @@ import { MANIFEST_FORMAT, MANIFEST_VERSION, type Manifest, type ManifestEntry, t
 import { fsFileSource, listedEvidenceSet, openFromView, type ListedArtefact } from './memory-evidence.js';
 import type { SourceLayout } from './source-layout.js';
 import { openSource } from './source.js';
-import type { SweepMode } from './targets/index.js';
+import { instanceTargets, type SweepMode, type Target } from './targets/index.js';
+import { parseWindowsPath } from './win-path.js';
 import { bufferFile } from './fs-memory.js';
 
 export interface ExtraEntry {
@@ -178,7 +179,27 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
       if (text !== undefined) sqlExports.push({ label: p, text });
     }
 
+    // Live host: instance folders from the registry (an instance outside Program Files).
+    const extraTargets: Target[] = [];
+    if (opts.live?.sqlInstanceDirs) {
+      const dirs = await opts.live.sqlInstanceDirs().catch((e: Error) => {
+        log.write('warn', `reading SQL Server folders from the registry failed: ${e.message}`);
+        return [];
+      });
+      for (const d of dirs) {
+        const rel = (p?: string): string | undefined => {
+          const w = p ? parseWindowsPath(p) : undefined;
+          return w ? w.segments.join('\\') : undefined;
+        };
+        const logDir = rel(d.logDir);
+        const binnDir = rel(d.binnDir);
+        extraTargets.push(...instanceTargets(d.instance, { ...(logDir ? { logDir } : {}), ...(binnDir ? { binnDir } : {}) }));
+        log.write('info', `SQL Server instance ${d.instance} (registry): log ${d.logDir ?? '?'}, Binn ${d.binnDir ?? '?'}`);
+      }
+    }
+
     const plan = await planCollection(input.view, input.layout, {
+      extraTargets,
       sqlExports,
       sweep: opts.sweep,
       copyBinn: opts.copyBinn,

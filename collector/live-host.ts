@@ -29,6 +29,8 @@ export interface LiveHost {
   exportEventLog(originalPath: string): Promise<LiveExport>;
   /** Instance names from the registry (`reg.exe query`), e.g. `MSSQLSERVER`, `SQLEXPRESS`. */
   sqlInstances(): Promise<string[]>;
+  /** Each instance's ERRORLOG and Binn folders from the registry (full Windows paths), when known. */
+  sqlInstanceDirs?(): Promise<{ instance: string; logDir?: string; binnDir?: string }[]>;
   /** Runs espy's triage SQL against one instance (sqlcmd -E). */
   runTriageSql(instance: string): Promise<SqlQueryOutput[]>;
   /** The systeminformation snapshot with flags (sysinfo.json). */

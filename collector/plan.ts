@@ -11,7 +11,7 @@ import { hasMzMagic, isKept, type Classification, type EventReader, type FileCla
 import { dllRefsFromErrorlog, dllRefsFromEvent, dllRefsFromSqlExport, decodeTextLog, type DllRef } from './dll-refs.js';
 import type { FsView } from './fs-view.js';
 import type { DriveRoot, SourceLayout } from './source-layout.js';
-import { allTargets, instanceNameFromFolder, type SweepMode } from './targets/index.js';
+import { allTargets, instanceNameFromFolder, type SweepMode, type Target } from './targets/index.js';
 import { resolveSegments, walkDrive, type FoundFile } from './walk.js';
 import { formatWindowsPath, globMatch, parseWindowsPath, storedPathFor, windowsPathKey } from './win-path.js';
 
@@ -40,6 +40,8 @@ export interface PlanItem {
 }
 
 export interface PlanOptions {
+  /** Targets known only at run time (a live host's SQL Server folders from the registry). */
+  extraTargets?: readonly Target[];
   sweep: SweepMode;
   copyBinn: boolean;
   maxFileSize: number;
@@ -124,7 +126,7 @@ async function instanceRoots(view: FsView, drive: DriveRoot): Promise<{ name: st
 
 /** Builds the plan. Never throws for bad input: problems become item errors and log lines. */
 export async function planCollection(view: FsView, layout: SourceLayout, opts: PlanOptions): Promise<CollectionPlan> {
-  const targets = allTargets(opts.sweep);
+  const targets = [...(opts.extraTargets ?? []), ...allTargets(opts.sweep)];
   const found: FoundFile[] = [];
   for (const drive of layout.drives) {
     for await (const f of walkDrive(view, drive, targets, {

@@ -33,3 +33,25 @@ export function decodeConsole(b: Uint8Array): string {
   if (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) return new TextDecoder('utf-16le').decode(b.subarray(2));
   return new TextDecoder('utf-8').decode(b);
 }
+
+/** A `reg.exe query` value line: `    NAME    REG_SZ    DATA` → [NAME, DATA]. */
+export function parseRegValues(text: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s+(\S.*?)\s+REG_(?:SZ|EXPAND_SZ)\s+(.*?)\s*$/.exec(line);
+    if (m?.[1] !== undefined && m[2] !== undefined) out.push([m[1], m[2]]);
+  }
+  return out;
+}
+
+/** The ERRORLOG folder from the startup parameters (`SQLArgN` = `-eD:\SQL\Log\ERRORLOG`). */
+export function errorlogDirFromParams(values: readonly [string, string][]): string | undefined {
+  for (const [name, data] of values) {
+    if (/^SQLArg\d+$/i.test(name) && /^-e/i.test(data)) {
+      const p = data.slice(2);
+      const i = p.lastIndexOf('\\');
+      return i > 0 ? p.slice(0, i) : undefined;
+    }
+  }
+  return undefined;
+}

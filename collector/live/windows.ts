@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { nodeFsView, type FsView } from '../fs-view.js';
 import { channelFromLogFile, type LiveExport, type LiveHost, type SqlQueryOutput } from '../live-host.js';
 import { baseName } from '../win-path.js';
-import { decodeConsole, parseDriveList, parseRegInstances, sqlServerName } from './parse-output.js';
+import { decodeConsole, errorlogDirFromParams, parseDriveList, parseRegInstances, parseRegValues, sqlServerName } from './parse-output.js';
 import { execRunner, type CommandRunner } from './runner.js';
 import { SQLCMD_SEPARATOR, TRIAGE_SQL, TRIAGE_SQL_VERSION } from '../sql/triage-sql.js';
 import { buildSnapshot, systeminformationSource, type SysinfoSource } from './sysinfo.js';
@@ -68,6 +68,20 @@ export async function createWindowsLiveHost(opts: WindowsLiveOptions = {}): Prom
       const r = await run('reg.exe', ['query', INSTANCE_KEY]);
       if (r.code !== 0) return [];
       return parseRegInstances(decodeConsole(r.stdout)).map((i) => i.name);
+    },
+    async sqlInstanceDirs() {
+      const r = await run('reg.exe', ['query', INSTANCE_KEY]);
+      if (r.code !== 0) return [];
+      const out: { instance: string; logDir?: string; binnDir?: string }[] = [];
+      for (const { name, id } of parseRegInstances(decodeConsole(r.stdout))) {
+        const base = `HKLM\\SOFTWARE\\Microsoft\\Microsoft SQL Server\\${id}`;
+        const params = await run('reg.exe', ['query', `${base}\\MSSQLServer\\Parameters`]);
+        const setup = await run('reg.exe', ['query', `${base}\\Setup`, '/v', 'SQLBinRoot']);
+        const logDir = params.code === 0 ? errorlogDirFromParams(parseRegValues(decodeConsole(params.stdout))) : undefined;
+        const binnDir = setup.code === 0 ? parseRegValues(decodeConsole(setup.stdout)).find(([k]) => k === 'SQLBinRoot')?.[1] : undefined;
+        out.push({ instance: name, ...(logDir ? { logDir } : {}), ...(binnDir ? { binnDir } : {}) });
+      }
+      return out;
     },
     async runTriageSql(instance): Promise<SqlQueryOutput[]> {
       if (opts.noSql) return [];

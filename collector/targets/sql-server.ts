@@ -23,3 +23,19 @@ export function instanceNameFromFolder(folder: string): string | undefined {
   const m = /^MSSQL\d+\.(.+)$/i.exec(folder);
   return m?.[1];
 }
+
+/**
+ * Targets for one instance whose folders are known exactly (live host: the registry's
+ * `-e<ERRORLOG path>` startup parameter and `SQLBinRoot`), e.g. an instance installed outside
+ * Program Files. `logDir`/`binnDir` are folders below the drive root, backslash-separated.
+ */
+export function instanceTargets(instance: string, dirs: { logDir?: string; binnDir?: string }): Target[] {
+  const out: Target[] = [];
+  // Folder names are matched as globs: neutralise `*`/`?` (not valid in Windows names anyway).
+  const lit = (p: string): string => p.replace(/[*?]/g, '_');
+  if (dirs.logDir) {
+    for (const t of SQL_SERVER_TARGETS) out.push({ ...t, name: `${t.name} (${instance}, registry)`, path: lit(dirs.logDir) });
+  }
+  if (dirs.binnDir) out.push({ ...(BINN_TARGETS[0] as Target), name: `SQL Server Binn DLL (${instance}, registry)`, path: lit(dirs.binnDir) });
+  return out;
+}

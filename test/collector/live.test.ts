@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collect } from '../../collector/collect.js';
 import { withFaults } from '../../collector/fs-memory.js';
-import { parseDriveList, parseRegInstances, sqlServerName } from '../../collector/live/parse-output.js';
+import { errorlogDirFromParams, parseDriveList, parseRegInstances, parseRegValues, sqlServerName } from '../../collector/live/parse-output.js';
 import type { CommandRunner } from '../../collector/live/runner.js';
 import { buildSnapshot, type RawSysinfo } from '../../collector/live/sysinfo.js';
 import { createWindowsLiveHost } from '../../collector/live/windows.js';
@@ -21,6 +21,8 @@ afterEach(() => {
 
 // Recorded on Windows Server 2019 with SQL Server 2019 (default + named instance).
 const REG_OUTPUT = '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Microsoft SQL Server\\Instance Names\\SQL\r\n    MSSQLSERVER    REG_SZ    MSSQL15.MSSQLSERVER\r\n    SQLEXPRESS    REG_SZ    MSSQL15.SQLEXPRESS\r\n\r\n';
+const REG_PARAMS = '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Microsoft SQL Server\\MSSQL15.MSSQLSERVER\\MSSQLServer\\Parameters\r\n    SQLArg0    REG_SZ    -dC:\\SQLData\\DATA\\master.mdf\r\n    SQLArg1    REG_SZ    -eC:\\SQLData\\Log\\ERRORLOG\r\n    SQLArg2    REG_SZ    -lC:\\SQLData\\DATA\\mastlog.ldf\r\n\r\n';
+const REG_SETUP = '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Microsoft SQL Server\\MSSQL15.MSSQLSERVER\\Setup\r\n    SQLBinRoot    REG_SZ    C:\\SQLData\\Binn\r\n\r\n';
 const SQLCMD_OUTPUT = 'name|dll\r\n----|---\r\nmaggie|C:\\ProgramData\\maggie.dll\r\nxp_instance_regread|xpstar.dll\r\n\r\n(2 rows affected)\r\n';
 
 const RAW: RawSysinfo = {
@@ -49,6 +51,8 @@ describe('live Windows host (recorded command outputs; CI has no Windows)', () =
     ]);
     expect(parseDriveList('C:\r\nD:\r\n\r\n')).toEqual(['C', 'D']);
     expect(sqlServerName('MSSQLSERVER')).toBe('.');
+    expect(errorlogDirFromParams(parseRegValues(REG_PARAMS))).toBe('C:\\SQLData\\Log');
+    expect(parseRegValues(REG_SETUP)).toEqual([['SQLBinRoot', 'C:\\SQLData\\Binn']]);
     expect(sqlServerName('SQLEXPRESS')).toBe('.\\SQLEXPRESS');
     expect(channelFromLogFile('Microsoft-Windows-Sysmon%4Operational.evtx')).toBe('Microsoft-Windows-Sysmon/Operational');
   });
@@ -64,7 +68,7 @@ describe('live Windows host (recorded command outputs; CI has no Windows)', () =
   });
 
   it('a locked event log falls back to wevtutil epl (method export); triage SQL per instance (method query)', async () => {
-    const t = testdir(hostTree());
+    const t = testdir({ ...hostTree(), SQLData: { Log: { ERRORLOG: 'moved errorlog', 'log_3.trc': 'trace' }, Binn: { 'xpother.dll': 'MZ' }, DATA: { 'master.mdf': 'db' } } });
     cleanups.push(t.cleanup);
     const out = mkdtempSync(join(tmpdir(), 'espy-out-'));
     cleanups.push(() => rmSync(out, { recursive: true, force: true }));
@@ -72,6 +76,11 @@ describe('live Windows host (recorded command outputs; CI has no Windows)', () =
     const runner: CommandRunner = (cmd, args) => {
       calls.push([cmd, ...args]);
       if (cmd === 'powershell.exe') return Promise.resolve({ code: 0, stdout: Buffer.from('C:\r\n'), stderr: '' });
+      if (cmd === 'reg.exe' && String(args[1]).endsWith('\\Parameters')) {
+        const data = String(args[1]).includes('SQLEXPRESS') ? REG_PARAMS.replace('-eC:\\SQLData', '-eC:\\Nowhere') : REG_PARAMS;
+        return Promise.resolve({ code: 0, stdout: Buffer.from(data), stderr: '' });
+      }
+      if (cmd === 'reg.exe' && String(args[1]).endsWith('\\Setup')) return Promise.resolve({ code: 0, stdout: Buffer.from(REG_SETUP), stderr: '' });
       if (cmd === 'reg.exe') return Promise.resolve({ code: 0, stdout: Buffer.from(REG_OUTPUT), stderr: '' });
       if (cmd === 'wevtutil.exe') {
         writeFileSync(args[2] as string, 'ElfFile\0exported');
@@ -104,6 +113,13 @@ describe('live Windows host (recorded command outputs; CI has no Windows)', () =
     expect(app?.method).toBe('export');
     expect(app?.size).toBe('ElfFile\0exported'.length);
     expect(calls).toContainEqual(['wevtutil.exe', 'epl', 'Application', expect.stringMatching(/export-\d+\.evtx$/), '/ow:true']);
+    // An instance outside Program Files, found through the registry (-e startup parameter, SQLBinRoot).
+    const moved = r.manifest.files.filter((f) => f.originalPath.startsWith('C:\\SQLData\\'));
+    expect(moved.map((f) => [f.originalPath, f.method, f.storedPath !== undefined])).toEqual([
+      ['C:\\SQLData\\Binn\\xpother.dll', 'hash', false],
+      ['C:\\SQLData\\Log\\ERRORLOG', 'copy', true],
+      ['C:\\SQLData\\Log\\log_3.trc', 'copy', true],
+    ]);
     const q = r.manifest.files.filter((f) => f.method === 'query');
     expect(q.map((f) => [f.storedPath, Boolean(f.error)])).toEqual([
       ['sql/MSSQLSERVER/esps.txt', false],
