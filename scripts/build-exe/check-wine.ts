@@ -45,23 +45,33 @@ export async function checkWine(run: CheckRun, c: { exe: string; linuxExe: strin
       WINEDLLOVERRIDES: 'mscoree,mshtml=',
       DISPLAY: '',
     };
-    const setup = wineRun(wine, ['winecfg', '/v', 'win10'], env, c.tmp, 'winecfg', 300_000);
-    assert(setup.status === 0, `winecfg /v win10 failed (${setup.status}): ${setup.stderr.slice(0, 500)}`);
-    const v = wineRun(wine, [c.exe, '--version'], env, c.tmp, 'version', 300_000);
-    assert(v.status === 0, `--version under wine: exit ${v.status}: ${v.stderr.slice(0, 800)}`);
-    assert(v.stdout.trim() === c.version, `--version under wine printed ${JSON.stringify(v.stdout.slice(0, 200))}`);
-    const h = wineRun(wine, [c.exe, '--help'], env, c.tmp, 'help', 300_000);
-    assert(h.status === 0 && h.stdout.includes('Usage: espy'), `--help under wine: exit ${h.status}: ${h.stderr.slice(0, 800)}`);
-    const facts = [`${wine}: --version ${v.stdout.trim()}, --help ok`];
-    const commands = commandsInHelp(h.stdout);
-    const evtx = join(CORPUS, EVTX_FILE);
-    if (commands.has('evtx') && existsSync(evtx)) {
-      const w = wineRun(wine, [c.exe, 'evtx', 'dump', '--threads', '2', evtx], env, c.tmp, 'evtx', 300_000);
-      const l = runProgram(c.linuxExe, ['evtx', 'dump', '--threads', '1', evtx], { cwd: c.tmp });
-      assert(w.status === 0 && l.status === 0, `evtx dump: wine exit ${w.status}, linux exit ${l.status}: ${w.stderr.slice(0, 800)}`);
-      assert(w.stdout === l.stdout, 'evtx dump output under wine differs from the Linux executable');
-      facts.push(`evtx dump --threads 2: ${w.stdout.split('\n').filter(Boolean).length} records identical to Linux`);
-    } else facts.push('evtx dump not run (no evtx command or corpus file)');
-    return facts.join('; ');
+    try {
+      return runUnderWine(wine, env, c);
+    } finally {
+      // wineserver outlives the last wine process and keeps writing into the prefix.
+      spawnSync('wineserver', ['-k'], { env, stdio: 'ignore', timeout: 30_000 });
+      spawnSync('wineserver', ['-w'], { env, stdio: 'ignore', timeout: 30_000 });
+    }
   });
+}
+
+function runUnderWine(wine: string, env: NodeJS.ProcessEnv, c: { exe: string; linuxExe: string; tmp: string; version: string }): string {
+  const setup = wineRun(wine, ['winecfg', '/v', 'win10'], env, c.tmp, 'winecfg', 300_000);
+  assert(setup.status === 0, `winecfg /v win10 failed (${setup.status}): ${setup.stderr.slice(0, 500)}`);
+  const v = wineRun(wine, [c.exe, '--version'], env, c.tmp, 'version', 300_000);
+  assert(v.status === 0, `--version under wine: exit ${v.status}: ${v.stderr.slice(0, 800)}`);
+  assert(v.stdout.trim() === c.version, `--version under wine printed ${JSON.stringify(v.stdout.slice(0, 200))}`);
+  const h = wineRun(wine, [c.exe, '--help'], env, c.tmp, 'help', 300_000);
+  assert(h.status === 0 && h.stdout.includes('Usage: espy'), `--help under wine: exit ${h.status}: ${h.stderr.slice(0, 800)}`);
+  const facts = [`${wine}: --version ${v.stdout.trim()}, --help ok`];
+  const commands = commandsInHelp(h.stdout);
+  const evtx = join(CORPUS, EVTX_FILE);
+  if (commands.has('evtx') && existsSync(evtx)) {
+    const w = wineRun(wine, [c.exe, 'evtx', 'dump', '--threads', '2', evtx], env, c.tmp, 'evtx', 300_000);
+    const l = runProgram(c.linuxExe, ['evtx', 'dump', '--threads', '1', evtx], { cwd: c.tmp });
+    assert(w.status === 0 && l.status === 0, `evtx dump: wine exit ${w.status}, linux exit ${l.status}: ${w.stderr.slice(0, 800)}`);
+    assert(w.stdout === l.stdout, 'evtx dump output under wine differs from the Linux executable');
+    facts.push(`evtx dump --threads 2: ${w.stdout.split('\n').filter(Boolean).length} records identical to Linux`);
+  } else facts.push('evtx dump not run (no evtx command or corpus file)');
+  return facts.join('; ');
 }

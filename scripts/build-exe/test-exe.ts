@@ -10,6 +10,7 @@ import { checkLinuxExe } from './check-linux.js';
 import { checkWindowsExe } from './check-windows.js';
 import { checkWine } from './check-wine.js';
 import { nodeBinary } from './cache.js';
+import { snapshotTree } from './snapshot.js';
 import { assert, CheckRun } from './checks.js';
 import { buildExecutables, defaultCacheDir, type BuildReport } from './executables.js';
 
@@ -29,6 +30,7 @@ async function main(): Promise<number> {
     await run.check('cli/version.ts matches package.json', () => {
       assert(ESPY_VERSION === pkg.version, `ESPY_VERSION ${ESPY_VERSION} vs package.json ${pkg.version}`);
     });
+    const snapshot = snapshotTree(REPO_ROOT, join(tmp, 'tree'));
     let first: BuildReport | undefined;
     await run.check('npm run build:exe writes both executables', async () => {
       first = await buildExecutables({ repoRoot: REPO_ROOT, outDir: join(REPO_ROOT, 'dist'), cacheDir, targets: ['linux', 'win'], log });
@@ -37,18 +39,28 @@ async function main(): Promise<number> {
     const linux = first?.outputs.find((o) => o.target === 'linux');
     const win = first?.outputs.find((o) => o.target === 'win');
     if (first && linux && win) {
-      // Right after the first build: the shorter the gap, the less likely an edit to the
-      // tree in between (CI's tree is static; a shared working tree is not).
+      // Reproducibility. A frozen copy of the inputs is taken before the first build; when the
+      // working tree did not change meanwhile, the copy's build must equal dist/ byte for byte
+      // (also showing the checkout's location does not matter); otherwise (others editing the
+      // tree) the copy is built twice and the two builds must be equal.
       const built = first;
       await run.check('a second build gives byte-identical executables', async () => {
-        const again = await buildExecutables({ repoRoot: REPO_ROOT, outDir: join(tmp, 'second'), cacheDir, targets: ['linux', 'win'], log });
-        assert(again.inputsSha256 === built.inputsSha256, 'the source tree changed between the two builds (another edit?): rerun');
-        assert(again.bundleSha256 === built.bundleSha256, `bundle differs: ${again.bundleSha256} vs ${built.bundleSha256}`);
-        for (const o of built.outputs) {
+        const build = (out: string): Promise<BuildReport> =>
+          buildExecutables({ repoRoot: snapshot, outDir: join(tmp, out), cacheDir, targets: ['linux', 'win'], log });
+        const again = await build('second');
+        let reference = built;
+        let how = 'dist/ and a build of a copy of the tree in another folder';
+        if (again.inputsSha256 !== built.inputsSha256) {
+          reference = await build('third');
+          how = 'the working tree changed during the test: two builds of the frozen copy';
+        }
+        assert(again.inputsSha256 === reference.inputsSha256, 'inputs differ between builds of the same frozen copy');
+        assert(again.bundleSha256 === reference.bundleSha256, `bundle differs: ${again.bundleSha256} vs ${reference.bundleSha256}`);
+        for (const o of reference.outputs) {
           const b = again.outputs.find((x) => x.target === o.target);
           assert(b?.sha256 === o.sha256, `${o.target}: ${b?.sha256} vs ${o.sha256}`);
         }
-        return built.outputs.map((o) => `${o.target} sha256 ${o.sha256}`).join('; ');
+        return `${how}: ${reference.outputs.map((o) => `${o.target} sha256 ${o.sha256}`).join('; ')}`;
       });
       await checkLinuxExe(run, { exe: linux.path, plainNode: nodeBinary('linux', cacheDir, log), tmp, version: pkg.version });
       await checkWindowsExe(run, win.path);
@@ -63,7 +75,11 @@ async function main(): Promise<number> {
       );
     }
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    try {
+      rmSync(tmp, { recursive: true, force: true, maxRetries: 5, retryDelay: 500 });
+    } catch (e) {
+      process.stderr.write(`test:exe: could not remove ${tmp}: ${e instanceof Error ? e.message : String(e)}\n`);
+    }
   }
   process.stdout.write(`\n${run.summary()}\n`);
   return run.count('fail') === 0 ? 0 : 1;
