@@ -1,5 +1,5 @@
 import type { EspEntry, EspUse, LocationClass, Suspicion } from '../analysis-result.js';
-import { insertionStrings, namedField } from './event-fields.js';
+import { insertionStrings, namedField } from '../../parsers/common/event-data.js';
 import type { DllFacts, SourcedEvent, SqlEspRow } from './inputs.js';
 import { errorlogTwins } from './twins.js';
 import { hasDirectory, locationOf, normalizeWinPath, winBasename } from './windows-paths.js';

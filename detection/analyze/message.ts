@@ -1,5 +1,5 @@
 import { elementText, type EventJson, type JsonValue } from '../../parsers/common/event.js';
-import { eventData, insertionStrings } from './event-fields.js';
+import { eventData, insertionStrings } from '../../parsers/common/event-data.js';
 
 /** Renders SQL Server messages from insertion strings (the ERRORLOG parser's table). */
 export type MssqlMessageRenderer = (eventId: number, data: string[]) => string | undefined;

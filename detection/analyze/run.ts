@@ -1,6 +1,6 @@
 import type { AnalysisResult, SqlInstance } from '../analysis-result.js';
 import type { EvidenceSet } from '../evidence.js';
-import { loadRules, type RuleFile } from '../sigma/index.js';
+import { loadRules, summarizeLoad, toRuleLoadFields, type RuleFile } from '../sigma/index.js';
 import { assembleResult } from './assemble.js';
 import { gatherDlls, namedDlls, type DllClassifier } from './dlls.js';
 import type { KnownEsps } from './esp-inventory.js';
@@ -152,8 +152,7 @@ export async function analyze(evidence: EvidenceSet, opts: AnalyzeOptions): Prom
     ...(opts.command ? { command: opts.command } : {}),
     source,
     ruleLoad: {
-      sigmaLoaded: loaded.rules.size,
-      sigmaRejected: loaded.errors.map((e) => ({ path: e.path, line: e.line, reason: `${e.code}: ${e.reason}` })),
+      ...toRuleLoadFields(summarizeLoad(loaded)),
       yaraRules: opts.yaraRuleCount ?? 0,
       yaraErrors: opts.yaraErrors ?? [],
     },

@@ -3,7 +3,7 @@ import { summarizeEvent } from '../../parsers/common/event.js';
 import { readEvtxRecords } from '../../parsers/evtx/index.js';
 import { parseErrorlog } from '../../parsers/errorlog/index.js';
 import { renderMssqlMessage } from '../../parsers/errorlog/messages.js';
-import { CorrelationEngine, createEventView, type CorrelationMatch, type RuleSet, type SigmaMatch } from '../sigma/index.js';
+import { CorrelationEngine, createEventView, mssqlMessageRenderer, type CorrelationMatch, type RuleSet, type SigmaMatch } from '../sigma/index.js';
 import type { EvidenceArtefact, EvidenceSet } from '../evidence.js';
 import type { Severity } from '../analysis-result.js';
 import { espEventDll } from './esp-inventory.js';
@@ -16,13 +16,6 @@ import { winBasename } from './windows-paths.js';
 export const MAX_ERRORS_PER_ARTEFACT = 20;
 
 const mssqlMessage = (eventId: number, data: string[]): string | undefined => renderMssqlMessage(eventId, data);
-
-/** The `Message` field for Sigma: SQL Server's template where known. */
-function messageOf(ev: EventJson): string | undefined {
-  const s = summarizeEvent(ev);
-  if (!/^(MSSQLSERVER|MSSQL\$)/i.test(s.provider)) return undefined;
-  return describeEvent(ev, s.provider, s.eventId, mssqlMessage);
-}
 
 export interface EventScanResult {
   events: SourcedEvent[];
@@ -93,14 +86,14 @@ function observe(st: ArtefactStats, ts: string, eventId: number): void {
 export async function scanEvents(evidence: EvidenceSet, artefacts: readonly EvidenceArtefact[], opts: EventScanOptions): Promise<EventScanResult> {
   const out: EventScanResult = { events: [], hits: [], stats: [], errors: [], computers: new Map(), banners: [], providers: new Set() };
   const forCorrelation: { ev: SourcedEvent; matches: SigmaMatch[] }[] = [];
-  const correlation = new CorrelationEngine(opts.rules, { message: messageOf });
+  const correlation = new CorrelationEngine(opts.rules, { message: mssqlMessageRenderer });
   const logs = artefacts.filter((a) => a.kind === 'evtx' || a.kind === 'errorlog');
 
   const consider = (ev: SourcedEvent, st: ArtefactStats): void => {
     observe(st, ev.summary.timestamp, ev.summary.eventId);
     if (ev.summary.computer) out.computers.set(ev.summary.computer, (out.computers.get(ev.summary.computer) ?? 0) + 1);
     if (/^(MSSQLSERVER|MSSQL\$[^$]+)$/i.test(ev.summary.provider)) out.providers.add(ev.summary.provider);
-    const view = createEventView(ev.event, { message: messageOf });
+    const view = createEventView(ev.event, { message: mssqlMessageRenderer });
     const matches = opts.rules.match(view);
     const esp = espEventDll(ev) !== undefined;
     if (matches.length === 0 && !esp) return;

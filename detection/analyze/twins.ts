@@ -1,4 +1,4 @@
-import { insertionStrings } from './event-fields.js';
+import { insertionStrings } from '../../parsers/common/event-data.js';
 import type { SourcedEvent } from './inputs.js';
 
 /** How far apart (ms) the event-log copy and the ERRORLOG copy of one SQL Server event may be. */

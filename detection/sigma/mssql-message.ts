@@ -1,17 +1,9 @@
-import { elementText, summarizeEvent, type EventJson, type JsonValue } from '../../parsers/common/event.js';
+import { summarizeEvent } from '../../parsers/common/event.js';
+import { insertionStrings } from '../../parsers/common/event-data.js';
 import { renderMssqlMessage } from '../../parsers/errorlog/index.js';
 import type { MessageRenderer } from './event-view.js';
 
 const MSSQL_PROVIDER = /^MSSQL(?:SERVER|\$)/i;
-
-function dataStrings(ev: EventJson): string[] {
-  const ed = ev.Event['EventData'];
-  if (ed === null || typeof ed !== 'object' || Array.isArray(ed)) return [];
-  const d = elementText((ed as { [k: string]: JsonValue })['Data']);
-  if (typeof d === 'string') return [d];
-  if (Array.isArray(d)) return d.map((x) => (x === null || typeof x === 'object' ? '' : String(x)));
-  return [];
-}
 
 /**
  * `Message` for SQL Server events (provider MSSQLSERVER / MSSQL$<instance>): the message
@@ -23,5 +15,5 @@ function dataStrings(ev: EventJson): string[] {
 export const mssqlMessageRenderer: MessageRenderer = (ev) => {
   const s = summarizeEvent(ev);
   if (!MSSQL_PROVIDER.test(s.provider)) return undefined;
-  return renderMssqlMessage(s.eventId, dataStrings(ev));
+  return renderMssqlMessage(s.eventId, insertionStrings(ev));
 };

@@ -1,8 +1,8 @@
-import { elementText, type EventJson, type JsonValue } from '../../parsers/common/event.js';
+import { elementText, type EventJson, type JsonValue } from './event.js';
 
 /**
- * Reading EventData out of the evtx_dump shape, for the analysis heuristics (Sigma rules use
- * their own EventView). Classic providers (MSSQLSERVER) carry unnamed insertion strings in
+ * Reading EventData out of the evtx_dump shape (analysis heuristics, SQL Server messages;
+ * Sigma rules read through their own EventView). Classic providers (MSSQLSERVER) carry unnamed insertion strings in
  * one of three real forms:
  *  - `Data: {"#text": ["a", "b"]}` (several <Data> elements, evtx_dump's usual rendering),
  *  - `Data: "a"` (one <Data> element),
