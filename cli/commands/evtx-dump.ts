@@ -31,7 +31,7 @@ class BlockWriter {
   private size = 0;
   private readonly out: Writable;
   private readonly blockChars: number;
-  constructor(out: Writable, blockChars = 1 << 20) {
+  constructor(out: Writable, blockChars = 1 << 18) {
     this.out = out;
     this.blockChars = blockChars;
   }
@@ -105,7 +105,7 @@ export async function dumpEvtx(o: DumpOptions): Promise<DumpSummary> {
           continue;
         }
         const inflight: Promise<RenderedChunk>[] = [];
-        const maxInflight = threads * 3;
+        const maxInflight = threads * 2;
         for (let i = 0; i < scan.chunkSlots; i++) {
           if (o.signal.aborted) break;
           const off = EVTX_FILE_HEADER_BLOCK_BYTES + i * EVTX_CHUNK_SIZE_BYTES;

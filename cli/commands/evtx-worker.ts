@@ -102,7 +102,7 @@ export class ChunkWorkerPool {
       const workerData = { [EVTX_WORKER_MARK]: true };
       // A small old generation per worker keeps peak RSS bounded (target ≤ 200 MB in all);
       // a worker only ever holds one 64 KiB chunk and its rendered text.
-      const resourceLimits = { maxOldGenerationSizeMb: 48 };
+      const resourceLimits = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 16 };
       const w = 'code' in source ? new Worker(source.code, { eval: true, workerData, resourceLimits }) : new Worker(source.file, { workerData, resourceLimits });
       w.on('message', (m: { id: number; result?: RenderedChunk; error?: string }) => {
         const p = this.pending.get(m.id);
