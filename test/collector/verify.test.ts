@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -133,5 +133,15 @@ describe('crafted bundles with ../ and absolute entry names', () => {
     );
     expect(readdirSync(root).sort()).toEqual(before);
     expect(readdirSync(work)).toEqual(['evil.zip']);
+    // espy analyze on it writes only into its --out folder.
+    const a = await runCli(['--json', 'analyze', zipPath, '--out', join(work, 'out')]);
+    expect(a.stderr).not.toMatch(/internal error/);
+    expect(readdirSync(root).sort()).toEqual(before);
+    expect(readdirSync(work).sort()).toEqual(['evil.zip', 'out']);
+    for (const name of ['escaped.txt', 'escaped2.txt', 'up.txt']) {
+      expect(existsSync(join(root, name))).toBe(false);
+      expect(existsSync(join(work, name))).toBe(false);
+    }
+    expect(existsSync('/tmp/abs.txt')).toBe(false);
   });
 });
