@@ -19,7 +19,7 @@ afterEach(() => {
   while (cleanups.length) cleanups.pop()?.();
 });
 
-// Recorded on Windows Server 2019 with SQL Server 2019 (default + named instance).
+// Hand-written in the formats reg.exe and sqlcmd print (not captured on a real host: CI has no Windows).
 const REG_OUTPUT = '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Microsoft SQL Server\\Instance Names\\SQL\r\n    MSSQLSERVER    REG_SZ    MSSQL15.MSSQLSERVER\r\n    SQLEXPRESS    REG_SZ    MSSQL15.SQLEXPRESS\r\n\r\n';
 const REG_PARAMS = '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Microsoft SQL Server\\MSSQL15.MSSQLSERVER\\MSSQLServer\\Parameters\r\n    SQLArg0    REG_SZ    -dC:\\SQLData\\DATA\\master.mdf\r\n    SQLArg1    REG_SZ    -eC:\\SQLData\\Log\\ERRORLOG\r\n    SQLArg2    REG_SZ    -lC:\\SQLData\\DATA\\mastlog.ldf\r\n\r\n';
 const REG_SETUP = '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Microsoft SQL Server\\MSSQL15.MSSQLSERVER\\Setup\r\n    SQLBinRoot    REG_SZ    C:\\SQLData\\Binn\r\n\r\n';
