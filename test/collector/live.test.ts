@@ -43,7 +43,7 @@ const RAW: RawSysinfo = {
   users: [{ user: 'Administrator', tty: 'rdp-tcp#0', date: '2024-03-02', time: '09:00', ip: '10.0.0.9' }],
 };
 
-describe('live Windows host (recorded command outputs; CI has no Windows)', () => {
+describe('live Windows host (replayed command outputs; CI has no Windows)', () => {
   it('parses reg.exe and drive listings', () => {
     expect(parseRegInstances(REG_OUTPUT)).toEqual([
       { name: 'MSSQLSERVER', id: 'MSSQL15.MSSQLSERVER' },
@@ -57,7 +57,7 @@ describe('live Windows host (recorded command outputs; CI has no Windows)', () =
     expect(channelFromLogFile('Microsoft-Windows-Sysmon%4Operational.evtx')).toBe('Microsoft-Windows-Sysmon/Operational');
   });
 
-  it('snapshot flags 1433 on all interfaces and children of sqlservr.exe, keeps sqlservr connections', () => {
+  it('snapshot (hand-made systeminformation data) flags 1433 on all interfaces and children of sqlservr.exe, keeps sqlservr connections', () => {
     const s = buildSnapshot(RAW, { userDomain: 'CORP' });
     expect(s['hostname']).toBe('SQL01');
     expect(s['domain']).toBe('CORP');
