@@ -5,7 +5,8 @@
  * 17750), Sysmon 7 names every image sqlservr.exe loads, and the SQL exports list `dll_name`.
  * See ../shared/reference/mssql-artifacts.md.
  */
-import { elementText, summarizeEvent, type EventJson, type JsonValue } from '../parsers/common/event.js';
+import { espEventDll } from '../detection/esp/events.js';
+import { summarizeEvent, type EventJson } from '../parsers/common/event.js';
 
 export interface DllRef {
   /** As written: a full path (`C:\ProgramData\x.dll`) or a bare name (`xpstar.dll`). */
@@ -61,41 +62,10 @@ export function dllRefsFromSqlExport(text: string, label: string): DllRef[] {
   return out;
 }
 
-function obj(v: JsonValue | undefined): Record<string, JsonValue> | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
-}
-
-/** First insertion string of a classic event (`EventData.Data` unnamed list). */
-function firstData(ev: EventJson): string | undefined {
-  const data = obj(ev.Event['EventData'])?.['Data'];
-  const t = elementText(data);
-  if (Array.isArray(t)) return t[0] === undefined || t[0] === null ? undefined : String(t[0]);
-  if (typeof t === 'string') return t;
-  if (Array.isArray(data)) {
-    const first = elementText(data[0]);
-    return typeof first === 'string' ? first : undefined;
-  }
-  return undefined;
-}
-
-const SQL_DLL_EVENTS = new Set([8128, 8131, 33090, 17750]);
-
 /** DLLs named by one event: SQL Server ESP events, Sysmon 7 loads into sqlservr.exe. */
 export function dllRefsFromEvent(ev: EventJson, label: string): DllRef[] {
   const s = summarizeEvent(ev);
-  const where = `${label} ${s.eventId}${s.recordId === undefined ? '' : ` #${s.recordId}`}`;
-  if (SQL_DLL_EVENTS.has(s.eventId) && /^MSSQL/i.test(s.provider)) {
-    const d = firstData(ev);
-    if (!d) return [];
-    // 17750's %1 may hold the DLL followed by text; keep the `*.dll` part.
-    const m = /^(.*?\.dll)\b/i.exec(d.trim());
-    return [{ dll: m?.[1] ?? d.trim(), reason: where }];
-  }
-  if (s.eventId === 7 && /sysmon/i.test(s.provider)) {
-    const ed = obj(ev.Event['EventData']);
-    const image = String(elementText(ed?.['Image']) ?? '');
-    const loaded = elementText(ed?.['ImageLoaded']);
-    if (/\\sqlservr\.exe$/i.test(image) && typeof loaded === 'string' && loaded) return [{ dll: loaded, reason: where }];
-  }
-  return [];
+  const named = espEventDll(ev, s);
+  if (!named) return [];
+  return [{ dll: named.dll, reason: `${label} ${s.eventId}${s.recordId === undefined ? '' : ` #${s.recordId}`}` }];
 }

@@ -1,6 +1,6 @@
 import type { EspFile } from '../analysis-result.js';
 import type { EvidenceArtefact, EvidenceSet } from '../evidence.js';
-import { espEventDll } from './esp-inventory.js';
+import { espEventDll } from '../esp/events.js';
 import type { DllFacts, SourcedEvent, SqlEspRow } from './inputs.js';
 import { hasDirectory, locationOf, normalizeWinPath, winBasename } from './windows-paths.js';
 
@@ -24,7 +24,7 @@ interface Named {
 export function namedDlls(events: readonly SourcedEvent[], sqlEsps: readonly SqlEspRow[] | undefined): Named[] {
   const out = new Map<string, Named>();
   for (const ev of events) {
-    const n = espEventDll(ev);
+    const n = espEventDll(ev.event, ev.summary);
     if (!n) continue;
     const key = normalizeWinPath(n.dll).toLowerCase();
     if (!out.has(key)) out.set(key, { path: n.dll, namedBy: ev, text: `${winBasename(ev.artefact)} ${ev.summary.eventId}` });

@@ -1,5 +1,5 @@
+import { ESP_EVENT_IDS, espEventDll, isMssqlProvider } from '../esp/events.js';
 import type { EspEntry, EspUse, LocationClass, Suspicion } from '../analysis-result.js';
-import { insertionStrings, namedField } from '../../parsers/common/event-data.js';
 import type { DllFacts, SourcedEvent, SqlEspRow } from './inputs.js';
 import { errorlogTwins } from './twins.js';
 import { hasDirectory, locationOf, normalizeWinPath, winBasename } from './windows-paths.js';
@@ -10,21 +10,7 @@ export interface KnownEsps {
   procedures: ReadonlySet<string>;
 }
 
-/** SQL Server event IDs that speak about ESP DLLs (mssql-artifacts.md). */
-export const ESP_EVENT_IDS = {
-  EXECUTE: 8128,
-  NO_GETXPVERSION: 8131,
-  LOAD_ATTEMPT: 33090,
-  LOAD_FAILED: 17750,
-  FUNCTION_MISSING: 17751,
-} as const;
-
 const SYSTEM_DLL_DIRS = /^[a-z]:\\windows\\(system32|syswow64|winsxs|microsoft\.net|assembly|servicing)\\/i;
-const SQLSERVR = /\\sqlservr\.exe$/i;
-
-export function isMssqlProvider(provider: string): boolean {
-  return /^(MSSQLSERVER|MSSQL\$[^$]+)$/i.test(provider);
-}
 
 interface Acc {
   key: string;
@@ -64,45 +50,6 @@ class Use {
 /** `Application.evtx 8128`, `ERRORLOG 33090`. */
 function sourceLabel(ev: SourcedEvent): string {
   return `${winBasename(ev.artefact)} ${ev.summary.eventId}`;
-}
-
-/** The DLL named by an ESP-related event, and the procedure where the event has one. */
-export function espEventDll(ev: SourcedEvent): { dll: string; procedure?: string; version?: string } | undefined {
-  const { eventId, provider } = ev.summary;
-  if (provider.toLowerCase().includes('sysmon') || ev.summary.channel.toLowerCase().includes('sysmon')) {
-    if (eventId !== 7) return undefined;
-    const image = namedField(ev.event, 'Image') ?? '';
-    const loaded = namedField(ev.event, 'ImageLoaded') ?? '';
-    if (!SQLSERVR.test(image) || !loaded) return undefined;
-    return { dll: loaded };
-  }
-  if (!isMssqlProvider(provider)) return undefined;
-  const s = insertionStrings(ev.event);
-  switch (eventId) {
-    case ESP_EVENT_IDS.EXECUTE: {
-      const dll = s[0]?.trim();
-      if (!dll) return undefined;
-      const out: { dll: string; procedure?: string; version?: string } = { dll };
-      if (s[2]?.trim()) out.procedure = s[2].trim();
-      if (s[1]?.trim()) out.version = s[1].trim();
-      return out;
-    }
-    case ESP_EVENT_IDS.NO_GETXPVERSION:
-    case ESP_EVENT_IDS.LOAD_ATTEMPT:
-    case ESP_EVENT_IDS.LOAD_FAILED: {
-      const dll = s[0]?.trim();
-      return dll ? { dll } : undefined;
-    }
-    case ESP_EVENT_IDS.FUNCTION_MISSING: {
-      const dll = s[1]?.trim();
-      if (!dll) return undefined;
-      const out: { dll: string; procedure?: string } = { dll };
-      if (s[0]?.trim()) out.procedure = s[0].trim();
-      return out;
-    }
-    default:
-      return undefined;
-  }
 }
 
 /** Sysmon 7 loads into sqlservr.exe are kept only when they can be ESPs (not system DLLs, not Binn runtime). */
@@ -164,7 +111,7 @@ export function buildEspInventory(input: InventoryInput): EspEntry[] {
   }
   const twins = errorlogTwins(input.events);
   for (const ev of input.events) {
-    const named = espEventDll(ev);
+    const named = espEventDll(ev.event, ev.summary);
     if (!named) continue;
     const { eventId } = ev.summary;
     const ts = ev.summary.timestamp;

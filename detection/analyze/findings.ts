@@ -1,6 +1,6 @@
 import type { EspEntry, EvidenceRef, Finding, Login, Severity } from '../analysis-result.js';
 import { SEVERITIES } from '../analysis-result.js';
-import { espEventDll } from './esp-inventory.js';
+import { espEventDll } from '../esp/events.js';
 import { excerpt, refOf } from './evidence-ref.js';
 import type { DllFacts, RuleHit, SourcedEvent, SqlFacts } from './inputs.js';
 import { attackIds, nextStepsFor } from './next-steps.js';
@@ -65,7 +65,7 @@ function espEventsFor(entry: EspEntry, events: readonly SourcedEvent[]): Sourced
   const base = winBasename(entry.dll).toLowerCase();
   return events
     .filter((ev) => {
-      const named = espEventDll(ev);
+      const named = espEventDll(ev.event, ev.summary);
       if (!named) return false;
       const n = normalizeWinPath(named.dll).toLowerCase();
       return n === path || (!/\\/.test(n) && n === base);

@@ -6,7 +6,7 @@ import { renderMssqlMessage } from '../../parsers/errorlog/messages.js';
 import { CorrelationEngine, createEventView, mssqlMessageRenderer, type CorrelationMatch, type RuleSet, type SigmaMatch } from '../sigma/index.js';
 import type { EvidenceArtefact, EvidenceSet } from '../evidence.js';
 import type { Severity } from '../analysis-result.js';
-import { espEventDll } from './esp-inventory.js';
+import { espEventDll } from '../esp/events.js';
 import { errorlogTwins } from './twins.js';
 import type { ArtefactStats, RuleHit, SourcedEvent } from './inputs.js';
 import { describeEvent } from './message.js';
@@ -95,7 +95,7 @@ export async function scanEvents(evidence: EvidenceSet, artefacts: readonly Evid
     if (/^(MSSQLSERVER|MSSQL\$[^$]+)$/i.test(ev.summary.provider)) out.providers.add(ev.summary.provider);
     const view = createEventView(ev.event, { message: mssqlMessageRenderer });
     const matches = opts.rules.match(view);
-    const esp = espEventDll(ev) !== undefined;
+    const esp = espEventDll(ev.event, ev.summary) !== undefined;
     if (matches.length === 0 && !esp) return;
     ev.message = describeEvent(ev.event, ev.summary.provider, ev.summary.eventId, mssqlMessage);
     out.events.push(ev);

@@ -1,6 +1,6 @@
 import type { EspEntry, Login, Severity, TimelineEntry } from '../analysis-result.js';
 import { SEVERITIES } from '../analysis-result.js';
-import { espEventDll } from './esp-inventory.js';
+import { espEventDll } from '../esp/events.js';
 import { excerpt, refOf } from './evidence-ref.js';
 import type { RuleHit, SourcedEvent, SqlFacts } from './inputs.js';
 import { sqlLocalToUtc } from './sql-time.js';
@@ -59,7 +59,7 @@ export function buildTimeline(input: {
     espSeverity.set(winBasename(e.dll).toLowerCase(), sev);
   }
   for (const ev of input.events) {
-    const named = espEventDll(ev);
+    const named = espEventDll(ev.event, ev.summary);
     if (!named) continue;
     addEvent(ev, undefined, espSeverity.get(winBasename(named.dll).toLowerCase()));
   }
