@@ -25,6 +25,7 @@ export const AnalyzeArgs = z.object({
   yara: z.array(z.string().min(1)),
   sweep: z.enum(['smart', 'full', 'none']),
   noDefaultRules: z.boolean(),
+  passwordEnv: z.string().min(1).optional(),
 });
 export type AnalyzeArgs = z.infer<typeof AnalyzeArgs>;
 
@@ -36,6 +37,7 @@ interface RawAnalyze {
   yara?: string[];
   sweep?: string;
   defaultRules?: boolean;
+  passwordEnv?: string;
 }
 
 /** Pure flag parsing (tests call it). */
@@ -49,6 +51,7 @@ export function parseAnalyzeArgs(sources: string[], raw: RawAnalyze): AnalyzeArg
     yara: raw.yara ?? [],
     sweep: raw.sweep ?? 'smart',
     noDefaultRules: raw.defaultRules === false,
+    ...(raw.passwordEnv === undefined ? {} : { passwordEnv: raw.passwordEnv }),
   });
   if (!r.success) {
     const i = r.error.issues[0];
@@ -106,6 +109,12 @@ export async function runAnalyzeResults(args: AnalyzeArgs, ctx: CliContext): Pro
     ...(args.baseline ? { baseline: resolve(ctx.cwd, args.baseline) } : {}),
     noDefaultRules: args.noDefaultRules,
   });
+  let password: Buffer | undefined;
+  if (args.passwordEnv) {
+    const v = ctx.env[args.passwordEnv];
+    if (!v) throw new UsageError(`analyze: environment variable ${args.passwordEnv} is empty or not set`);
+    password = Buffer.from(v, 'utf8');
+  }
   const results: AnalysisResult[] = [];
   const progress = ctx.newProgress();
   try {
@@ -118,6 +127,7 @@ export async function runAnalyzeResults(args: AnalyzeArgs, ctx: CliContext): Pro
         classify: sweepClassifier(setup.yara),
         readEvents: evtxEventReader,
         signal: ctx.signal,
+        ...(password ? { password } : {}),
       });
       try {
         const bundle = evidence.kind === 'bundle' ? (evidence as unknown as BundleEvidence) : undefined;
@@ -128,22 +138,24 @@ export async function runAnalyzeResults(args: AnalyzeArgs, ctx: CliContext): Pro
           source.bundleSha256 = sidecar?.trim().split(/\s+/)[0] ?? (await sha256File(src));
         }
         let phase = '';
-        results.push(
-          await analyze(evidence, {
-            ...setup.options,
-            generatedAt: new Date().toISOString(),
-            source,
-            ...(bundle?.manifestSummary ? { collection: { log: (await bundle.collectionLog()).slice(0, 5000), manifest: bundle.manifestSummary } } : {}),
-            onProgress: (p, done, total, label) => {
-              if (p !== phase) {
-                progress.stop();
-                progress.start(total, `${p} (${i + 1}/${sources.length})`);
-                phase = p;
-              }
-              progress.update(done, label.length > 40 ? `…${label.slice(-39)}` : label);
-            },
-          }),
-        );
+        const result = await analyze(evidence, {
+          ...setup.options,
+          generatedAt: new Date().toISOString(),
+          source,
+          ...(bundle?.manifestSummary ? { collection: { log: (await bundle.collectionLog()).slice(0, 5000), manifest: bundle.manifestSummary } } : {}),
+          onProgress: (p, done, total, label) => {
+            if (p !== phase) {
+              progress.stop();
+              progress.start(total, `${p} (${i + 1}/${sources.length})`);
+              phase = p;
+            }
+            progress.update(done, label.length > 40 ? `…${label.slice(-39)}` : label);
+          },
+        });
+        if (!password && result.errors.some((e) => /encrypted \(give the bundle password\)/.test(e.message))) {
+          throw new UsageError(`analyze: ${src} is an encrypted bundle: give its password with --password-env VAR`);
+        }
+        results.push(result);
       } finally {
         progress.stop();
         await evidence.close();
@@ -224,6 +236,7 @@ export const analyzeCommand: CommandFactory = (ctx) =>
     .option('--yara <path>', 'extra YARA rule file or folder (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--no-default-rules', "use only the --sigma rules, not espy's pack")
     .option('--sweep <mode>', 'folder sources: DLL sweep smart|full|none (as collect would)', 'smart')
+    .option('--password-env <var>', 'password of encrypted (AES-256) bundles, from environment variable VAR')
     .action(async (sources: string[], raw: RawAnalyze) => {
       const c = ctx();
       const out = await runAnalyze(parseAnalyzeArgs(sources, raw), c);

@@ -41,6 +41,10 @@ export function assembleResult(inputs: AnalysisInputs, meta: AssembleMeta): Anal
   const window = incidentWindow(findings);
   const coverage = buildCoverage(inputs.stats, inputs.sql, inputs.dlls);
   const verdict = decideVerdict(findings, esps, coverage);
+  if (verdict.verdict === 'NO_INDICATORS' && inputs.errors.length > 0) {
+    const unread = new Set(inputs.errors.map((e) => e.artefact));
+    verdict.reasons.push(`not checked: ${unread.size} artefact(s) could not be read in full (listed under errors)`);
+  }
   const timeline = buildTimeline({ hits: inputs.hits, events: inputs.events, esps, logins, sql: inputs.sql });
 
   const host: AnalysisResult['host'] = { name: inputs.hostName, sqlInstances: inputs.sqlInstances };

@@ -71,3 +71,19 @@ describe('espy analyze on the sample hosts (issue 6)', () => {
     expect(result.coverage.every((c) => c.present)).toBe(true);
   });
 });
+
+describe('espy analyze on an encrypted bundle', () => {
+  it('refuses without the password (exit 2) instead of reporting an empty host; reads it with --password-env', async () => {
+    const dir = join(out, 'enc');
+    const env = { ESPY_TEST_PW: 'correct horse' };
+    const c = await runCli(['--json', 'collect', '--source', join(SAMPLES, 'host-clean'), '--out', dir, '--password-env', 'ESPY_TEST_PW'], { env });
+    expect(c.code).toBe(0);
+    const bundle = (JSON.parse(c.stdout) as { bundle: string }).bundle;
+    const without = await runCli(['analyze', bundle, '--out', join(dir, 'a1')]);
+    expect(without.code).toBe(2);
+    expect(without.stderr).toMatch(/encrypted bundle/);
+    const withPw = await runCli(['--json', 'analyze', bundle, '--out', join(dir, 'a2'), '--password-env', 'ESPY_TEST_PW'], { env });
+    expect(withPw.code).toBe(0);
+    expect((JSON.parse(withPw.stdout) as { verdict: string }).verdict).toBe('NO_INDICATORS');
+  });
+});
