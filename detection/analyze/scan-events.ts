@@ -67,6 +67,11 @@ export function providerFromPath(originalPath: string): string | undefined {
   return m[1].toUpperCase() === 'MSSQLSERVER' ? 'MSSQLSERVER' : `MSSQL$${m[1]}`;
 }
 
+/** `Microsoft-Windows-Sysmon%4Operational.evtx` → `Microsoft-Windows-Sysmon/Operational` until the channel is read. */
+function evtxLabel(a: EvidenceArtefact): string {
+  return winBasename(a.originalPath).replace(/\.evtx$/i, '').replace(/%4/g, '/');
+}
+
 function newStats(a: EvidenceArtefact, label: string): ArtefactStats {
   return { artefact: a.originalPath, kind: a.kind === 'errorlog' ? 'errorlog' : 'evtx', label, records: 0, failed: 0, recovered: 0, notes: [], eventIds: new Set() };
 }
@@ -112,7 +117,15 @@ export async function scanEvents(evidence: EvidenceSet, artefacts: readonly Evid
       if (a.kind === 'evtx') await scanEvtx(a, source, out, consider, opts.signal);
       else await scanErrorlog(a, source, out, consider, opts.utcOffsetMinutes);
     } catch (e) {
-      out.errors.push({ artefact: a.originalPath, message: `could not read: ${e instanceof Error ? e.message : String(e)}` });
+      const message = `could not read: ${e instanceof Error ? e.message : String(e)}`;
+      out.errors.push({ artefact: a.originalPath, message });
+      // The source exists but was not read: coverage must say so, not "not found".
+      if (!out.stats.some((st) => st.artefact === a.originalPath)) {
+        const st = newStats(a, a.kind === 'evtx' ? evtxLabel(a) : 'ERRORLOG');
+        st.failed = 1;
+        st.notes.push(message);
+        out.stats.push(st);
+      }
     } finally {
       await source?.close?.();
     }
@@ -141,7 +154,7 @@ type Consider = (ev: SourcedEvent, st: ArtefactStats) => void;
 
 async function scanEvtx(a: EvidenceArtefact, source: Awaited<ReturnType<EvidenceSet['open']>>, out: EventScanResult, consider: Consider, signal?: AbortSignal): Promise<void> {
   let channel = '';
-  const st = newStats(a, winBasename(a.originalPath).replace(/\.evtx$/i, '').replace(/%4/g, '/'));
+  const st = newStats(a, evtxLabel(a));
   let errors = 0;
   for await (const o of readEvtxRecords(source, { includeRecovered: true, onDiagnostic: (d) => st.notes.length < 5 && st.notes.push(`${d.code}: ${d.message}`) })) {
     if (signal?.aborted) break;
