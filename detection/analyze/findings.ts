@@ -88,11 +88,11 @@ export function findingsFromEsps(esps: readonly EspEntry[], events: readonly Sou
         artefact: e.file.path,
         kind: 'pe',
         excerpt: excerpt(
-          `${winBasename(e.file.path)} sha256 ${e.file.sha256 ?? '?'}; ${e.file.signed ? `signed by ${e.file.signer ?? '?'}` : 'not signed'}; exports ${(e.file.exports ?? []).join(', ') || 'none'}${e.file.yara.length ? `; YARA ${e.file.yara.map((y) => y.rule).join(', ')}` : ''}`,
+          `${winBasename(e.file.path)} sha256 ${e.file.sha256 ?? '?'}; ${e.file.signed ? `signed by ${e.file.signer ?? '?'}` : 'not signed'}; exports ${(e.file.exports ?? []).join(', ') || 'none'}${e.file.yara.length ? `; YARA ${e.file.yara.map((y) => y.rule).join(', ')}` : ''}${e.file.modified ? `; file modified ${e.file.modified} (file system time, as found)` : ''}`,
         ),
       };
+      // No `timestamp`: file-system times are copied, restored and rewritten; the excerpt keeps them as found.
       if (e.file.storedPath) ref.storedPath = e.file.storedPath;
-      if (e.file.modified) ref.timestamp = e.file.modified;
       refs.push(ref);
     }
     const sqlRow = sql?.esps?.find((r) => e.procedures.includes(r.name) && winBasename(r.dllName).toLowerCase() === winBasename(e.dll).toLowerCase());
