@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -20,23 +19,16 @@ import { REPO_ROOT } from '../support/paths.js';
 
 // The build's PE routines (scripts/build-exe/pe.ts): Authenticode removal, checksum, resource
 // lookup. Real inputs: the PE fixtures (xp_fixture_signed.dll is xp_fixture.dll signed by
-// osslsigncode, test/fixtures/pe/src/build.sh) and a tiny exe linked here with mingw-w64 that
-// carries an RCDATA resource named like Node's SEA blob.
+// osslsigncode, test/fixtures/pe/src/build.sh) and sea_blob.exe, a tiny mingw-w64 exe (same
+// recipe, committed so CI needs no compiler) that carries an RCDATA resource named like Node's
+// SEA blob, holding sea_blob.bin.
 
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'pe');
 const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(join(FIXTURES, name)));
-const MINGW_GCC = '/usr/bin/x86_64-w64-mingw32-gcc';
-const MINGW_WINDRES = '/usr/bin/x86_64-w64-mingw32-windres';
-const BLOB = new TextEncoder().encode('espy test blob: not a real SEA blob\n'.repeat(37));
+const BLOB = new Uint8Array(readFileSync(join(FIXTURES, 'src', 'sea_blob.bin')));
+const exeWithBlob = fixture('sea_blob.exe');
 
 let tmp = '';
-let exeWithBlob: Uint8Array | undefined;
-
-function hasMingw(): boolean {
-  if (existsSync(MINGW_GCC) && existsSync(MINGW_WINDRES)) return true;
-  if (process.env.CI) throw new Error('gcc-mingw-w64-x86-64 missing in CI: .ci/run must install it');
-  return false;
-}
 
 /** pefile's view (fast_load: a full load re-serialises structures and changes the bytes). */
 function pefileChecksum(path: string): { stored: number; generated: number; security: number[] } {
@@ -58,13 +50,6 @@ function onlyFormatErrors(fn: () => unknown): void {
 
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'espy-pe-test-'));
-  if (!hasMingw()) return;
-  writeFileSync(join(tmp, 'blob.bin'), BLOB);
-  writeFileSync(join(tmp, 'res.rc'), 'NODE_SEA_BLOB RCDATA "blob.bin"\nOTHER RCDATA { "x" }\n');
-  writeFileSync(join(tmp, 'main.c'), 'int main(void) { return 0; }\n');
-  execFileSync(MINGW_WINDRES, ['res.rc', '-O', 'coff', '-o', 'res.o'], { cwd: tmp });
-  execFileSync(MINGW_GCC, ['-s', '-o', 'app.exe', 'main.c', 'res.o'], { cwd: tmp });
-  exeWithBlob = new Uint8Array(readFileSync(join(tmp, 'app.exe')));
 });
 
 afterAll(() => {
@@ -138,7 +123,6 @@ describe('computePeChecksum', () => {
 
 describe('findResource', () => {
   it('finds the RCDATA NODE_SEA_BLOB resource of a mingw-linked exe, byte-exact', () => {
-    if (!exeWithBlob) return;
     const found = findResource(exeWithBlob, RESOURCE_TYPE.RCDATA, 'NODE_SEA_BLOB');
     expect(found && Buffer.from(found).equals(Buffer.from(BLOB))).toBe(true);
     expect(findResource(exeWithBlob, RESOURCE_TYPE.RCDATA, 'node_sea_blob')?.byteLength).toBe(BLOB.byteLength);
@@ -151,7 +135,6 @@ describe('findResource', () => {
   });
 
   it('reports a resource directory that points back at the root as a CYCLE', () => {
-    if (!exeWithBlob) return;
     const b = exeWithBlob.slice();
     const l = readPeLayout(b);
     const dir = dataDirectory(b, l, DATA_DIRECTORY.RESOURCE);
@@ -170,7 +153,7 @@ describe('findResource', () => {
 
 describe('hostile images', () => {
   it('throws only FormatError at every truncation length', () => {
-    const inputs = [fixture('xp_fixture_signed.dll'), ...(exeWithBlob ? [exeWithBlob] : [])];
+    const inputs = [fixture('xp_fixture_signed.dll'), exeWithBlob];
     for (const full of inputs) {
       for (let n = 0; n < full.byteLength; n += n < 1024 ? 1 : 61) {
         const cut = full.slice(0, n);
@@ -182,7 +165,7 @@ describe('hostile images', () => {
   });
 
   it('throws only FormatError on mutated headers and resource tables (fast-check)', () => {
-    const seed = exeWithBlob ?? fixture('xp_fixture_signed.dll');
+    const seed = exeWithBlob;
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.oneof(fc.nat({ max: 1023 }), fc.nat({ max: seed.byteLength - 1 })), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 24 }), (edits) => {
         const b = seed.slice();
