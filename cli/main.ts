@@ -74,6 +74,12 @@ export async function run(argv: readonly string[], proc: ProcessLike): Promise<E
 
 /** The process entry point (bin/espy.js, the executable). */
 export async function main(argv: readonly string[]): Promise<void> {
+  // `espy ... | head`: the reader went away; stop quietly, as Unix tools do.
+  const onPipeError = (e: NodeJS.ErrnoException): void => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  };
+  process.stdout.on('error', onPipeError);
   const code = await run(argv, process);
   // Let stdout drain before exiting (large JSON outputs to a pipe).
   await new Promise<void>((resolve) => {
