@@ -2,27 +2,24 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collect } from '../../collector/collect.js';
 import { openZip } from '../../collector/zip-reader.js';
 import { parseManifest } from '../../collector/manifest.js';
-import { testdir } from './testdir.js';
+import { tempDirs, testdir } from './testdir.js';
 import { baseOptions, fakeClassify, hostTree, INST } from './fixtures.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()?.();
-});
+const { track } = tempDirs();
 function outDir(): string {
   const d = mkdtempSync(join(tmpdir(), 'espy-out-'));
-  cleanups.push(() => rmSync(d, { recursive: true, force: true }));
+  track(() => rmSync(d, { recursive: true, force: true }));
   return d;
 }
 
 describe('collect from a drive-like folder', () => {
   it('bundles the targets and the DLLs the logs name; every SHA-256 matches the manifest', async () => {
     const t = testdir(hostTree());
-    cleanups.push(t.cleanup);
+    track(t.cleanup);
     const out = outDir();
     const r = await collect(baseOptions(t.dir, out, { classify: fakeClassify }));
     expect(r.incomplete).toBe(false);
@@ -84,7 +81,7 @@ describe('collect from a drive-like folder', () => {
   it('hashes Binn DLLs without copying them unless --copy-binn', async () => {
     const tree = hostTree();
     const t = testdir(tree);
-    cleanups.push(t.cleanup);
+    track(t.cleanup);
     const r = await collect(baseOptions(t.dir, outDir(), { classify: fakeClassify }));
     const binn = r.manifest.files.filter((f) => f.target === 'SQL Server Binn DLL');
     // xpstar.dll is named by ERRORLOG: copied; nothing else in Binn is a DLL.

@@ -1,7 +1,6 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BundleWriteError } from '../../collector/bundle-writer.js';
 import { collect } from '../../collector/collect.js';
 import type { FsView } from '../../collector/fs-view.js';
@@ -10,20 +9,12 @@ import { openBundleEvidence, verifyBundle } from '../../collector/index.js';
 import { runCli } from '../support/cli.js';
 import { openZip } from '../../collector/zip-reader.js';
 import { baseOptions, fakeClassify, hostTree } from './fixtures.js';
-import { testdir } from './testdir.js';
+import { tempDirs, testdir } from './testdir.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()?.();
-});
-function tmp(prefix: string): string {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  cleanups.push(() => rmSync(d, { recursive: true, force: true }));
-  return d;
-}
+const { tmp, track } = tempDirs();
 function tree(): string {
   const d = testdir(hostTree());
-  cleanups.push(d.cleanup);
+  track(d.cleanup);
   return d.dir;
 }
 

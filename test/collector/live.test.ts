@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collect } from '../../collector/collect.js';
 import { withFaults } from '../../collector/fs-memory.js';
 import { errorlogDirFromParams, parseDriveList, parseRegInstances, parseRegValues, sqlServerName } from '../../collector/live/parse-output.js';
@@ -12,12 +12,9 @@ import { channelFromLogFile } from '../../collector/live-host.js';
 import { openZip } from '../../collector/zip-reader.js';
 import { TRIAGE_SQL } from '../../collector/sql/triage-sql.js';
 import { baseOptions, hostTree } from './fixtures.js';
-import { testdir } from './testdir.js';
+import { tempDirs, testdir } from './testdir.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()?.();
-});
+const { track } = tempDirs();
 
 // Hand-written in the formats reg.exe and sqlcmd print (not captured on a real host: CI has no Windows).
 const REG_OUTPUT = '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Microsoft SQL Server\\Instance Names\\SQL\r\n    MSSQLSERVER    REG_SZ    MSSQL15.MSSQLSERVER\r\n    SQLEXPRESS    REG_SZ    MSSQL15.SQLEXPRESS\r\n\r\n';
@@ -69,9 +66,9 @@ describe('live Windows host (replayed command outputs; CI has no Windows)', () =
 
   it('a locked event log falls back to wevtutil epl (method export); triage SQL per instance (method query)', async () => {
     const t = testdir({ ...hostTree(), SQLData: { Log: { ERRORLOG: 'moved errorlog', 'log_3.trc': 'trace' }, Binn: { 'xpother.dll': 'MZ' }, DATA: { 'master.mdf': 'db' } } });
-    cleanups.push(t.cleanup);
+    track(t.cleanup);
     const out = mkdtempSync(join(tmpdir(), 'espy-out-'));
-    cleanups.push(() => rmSync(out, { recursive: true, force: true }));
+    track(() => rmSync(out, { recursive: true, force: true }));
     const calls: string[][] = [];
     const runner: CommandRunner = (cmd, args) => {
       calls.push([cmd, ...args]);
@@ -154,9 +151,9 @@ describe('live Windows host (replayed command outputs; CI has no Windows)', () =
 
   it('for an image source the analyst machine is "collected by", never the suspect host', async () => {
     const t = testdir(hostTree());
-    cleanups.push(t.cleanup);
+    track(t.cleanup);
     const out = mkdtempSync(join(tmpdir(), 'espy-out-'));
-    cleanups.push(() => rmSync(out, { recursive: true, force: true }));
+    track(() => rmSync(out, { recursive: true, force: true }));
     const r = await collect(baseOptions(t.dir, out));
     expect(r.manifest.host).toBe('SQL01');
     expect(r.manifest.collectedBy.hostname).toBe('ANALYST-PC');

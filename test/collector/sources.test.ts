@@ -1,7 +1,6 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collect } from '../../collector/collect.js';
 import { withFaults } from '../../collector/fs-memory.js';
 import { nodeFsView } from '../../collector/fs-view.js';
@@ -10,21 +9,13 @@ import { detectLayout } from '../../collector/source-layout.js';
 import { EXIT } from '../../cli/exit-codes.js';
 import { runCli } from '../support/cli.js';
 import { baseOptions, fakeClassify } from './fixtures.js';
-import { errorlogText, fakePe, testdir, utf16 } from './testdir.js';
+import { errorlogText, fakePe, tempDirs, testdir, utf16 } from './testdir.js';
 import { craftZip } from './zip-craft.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()?.();
-});
-function tmp(prefix: string): string {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  cleanups.push(() => rmSync(d, { recursive: true, force: true }));
-  return d;
-}
+const { tmp, track } = tempDirs();
 function tree(t: Parameters<typeof testdir>[0]): string {
   const d = testdir(t);
-  cleanups.push(d.cleanup);
+  track(d.cleanup);
   return d.dir;
 }
 

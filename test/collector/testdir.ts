@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import type { MemoryTree } from '../../collector/fs-memory.js';
 
 /** Writes a tree literal into a fresh temp folder (changesets `testdir`). `{ link }` makes a symlink. */
@@ -33,4 +34,25 @@ export function fakePe(marker: string): Uint8Array {
 
 export function errorlogText(lines: string[]): string {
   return lines.map((l) => `2024-03-01 10:00:00.00 spid51      ${l}`).join('\r\n') + '\r\n';
+}
+
+/**
+ * Temporary folders and other clean-ups undone after each test: call once at the top of a test
+ * file, `const { tmp, track } = tempDirs();`.
+ */
+export function tempDirs(): { tmp(prefix: string): string; track(cleanup: () => void): void } {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    while (cleanups.length) cleanups.pop()?.();
+  });
+  return {
+    tmp(prefix: string): string {
+      const d = mkdtempSync(join(tmpdir(), prefix));
+      cleanups.push(() => rmSync(d, { recursive: true, force: true }));
+      return d;
+    },
+    track(cleanup: () => void): void {
+      cleanups.push(cleanup);
+    },
+  };
 }

@@ -1,26 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collect } from '../../collector/collect.js';
 import { openEvidence, verifyBundle } from '../../collector/index.js';
 import { openZip } from '../../collector/zip-reader.js';
 import { EXIT } from '../../cli/exit-codes.js';
 import { runCli } from '../support/cli.js';
 import { baseOptions, fakeClassify, hostTree } from './fixtures.js';
-import { testdir } from './testdir.js';
+import { tempDirs, testdir } from './testdir.js';
 import { craftZip } from './zip-craft.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()?.();
-});
-function tmp(prefix: string): string {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  cleanups.push(() => rmSync(d, { recursive: true, force: true }));
-  return d;
-}
+const { tmp, track } = tempDirs();
 
 /** Rewrites a bundle with `edit` applied to its entries (a tampered copy). */
 async function tamper(bundle: string, edit: (entries: { name: string; data: Buffer }[]) => { name: string; data: Buffer }[]): Promise<string> {
@@ -35,7 +26,7 @@ async function tamper(bundle: string, edit: (entries: { name: string; data: Buff
 
 async function freshBundle(): Promise<string> {
   const t = testdir(hostTree());
-  cleanups.push(t.cleanup);
+  track(t.cleanup);
   const r = await collect(baseOptions(t.dir, tmp('espy-out-'), { classify: fakeClassify }));
   return r.bundlePath;
 }
