@@ -40,6 +40,11 @@ class BlockWriter {
     this.size += s.length;
     if (this.size >= this.blockChars) await this.flush();
   }
+  /** Writes a block of UTF-8 bytes (a worker's rendered chunk) after any buffered text. */
+  async writeBytes(b: Uint8Array): Promise<void> {
+    await this.flush();
+    if (!this.out.write(b)) await new Promise<void>((resolve) => this.out.once('drain', resolve));
+  }
   async flush(): Promise<void> {
     if (this.size === 0) return;
     const text = this.parts.join('');
@@ -79,12 +84,11 @@ export async function dumpEvtx(o: DumpOptions): Promise<DumpSummary> {
     for (const f of r.failures) {
       o.log.warn(`${file}: record${f.recordId === undefined ? '' : ' ' + f.recordId} at offset ${f.offset} (chunk ${f.chunkIndex}) failed: ${f.message}`);
     }
-    for (const item of r.items) {
-      if (o.format === 'json') {
-        await w.write(first ? '\n' + item : ',\n' + item);
-      } else await w.write(item);
-      first = false;
-    }
+    if (r.ok === 0 || (r.text.length === 0 && (r.bytes?.length ?? 0) === 0)) return;
+    if (o.format === 'json') await w.write(first ? '\n' : ',\n');
+    if (r.bytes) await w.writeBytes(r.bytes);
+    else await w.write(r.text);
+    first = false;
   };
   try {
     for (const file of o.files) {

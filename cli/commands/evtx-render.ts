@@ -5,8 +5,14 @@ export type DumpFormat = 'jsonl' | 'json' | 'xml';
 
 /** What one rendered chunk hands back (from the main thread or a worker). */
 export interface RenderedChunk {
-  /** Records rendered, each already terminated (jsonl: "\n"; json: no separator; xml: "\n"). */
-  items: string[];
+  /**
+   * The chunk's records as one block of text (one string per chunk keeps the worker→main
+   * message and the writes cheap): jsonl/xml records each end with "\n"; json records are
+   * joined by ",\n" (the caller writes the separator before the block).
+   */
+  text: string;
+  /** From a worker: `text` as UTF-8 bytes (then `text` is empty). */
+  bytes?: Uint8Array;
   ok: number;
   failed: number;
   recovered: number;
@@ -33,7 +39,8 @@ export function renderChunk(bytes: Uint8Array, o: RenderChunkOptions): RenderedC
     strict: false,
     ansi: ansiDecoder(o.codepage),
   });
-  const out: RenderedChunk = { items: [], ok: 0, failed: 0, recovered: res.recovered, failures: [], diagnostics: res.diagnostics, hasHeader: res.header !== undefined };
+  const items: string[] = [];
+  const out: RenderedChunk = { text: '', ok: 0, failed: 0, recovered: res.recovered, failures: [], diagnostics: res.diagnostics, hasHeader: res.header !== undefined };
   for (const oc of res.outcomes) {
     if (!oc.ok) {
       out.failed++;
@@ -44,9 +51,10 @@ export function renderChunk(bytes: Uint8Array, o: RenderChunkOptions): RenderedC
     }
     out.ok++;
     const rec = oc.record;
-    if (o.format === 'jsonl') out.items.push(renderRecordJson(rec) + '\n');
-    else if (o.format === 'json') out.items.push(JSON.stringify(rec.event, null, 2));
-    else out.items.push(renderRecordXml(rec));
+    if (o.format === 'jsonl') items.push(renderRecordJson(rec), '\n');
+    else if (o.format === 'json') items.push(JSON.stringify(rec.event, null, 2));
+    else items.push(renderRecordXml(rec));
   }
+  out.text = items.join(o.format === 'json' ? ',\n' : '');
   return out;
 }

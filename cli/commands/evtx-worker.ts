@@ -36,15 +36,22 @@ function isMarkedWorker(): boolean {
 export function runEvtxWorkerIfMarked(): boolean {
   if (!isMarkedWorker() || !parentPort) return false;
   const port = parentPort;
+  const utf8 = new TextEncoder();
   port.on('message', (job: Job) => {
     let result: RenderedChunk;
+    let bytes: Uint8Array;
     try {
       result = renderChunk(new Uint8Array(job.buf, job.byteOffset, job.byteLength), job.opts);
+      // Encode here and transfer the bytes: cloning a large string costs the worker more,
+      // and the main thread then writes bytes without encoding them itself.
+      bytes = utf8.encode(result.text);
     } catch (e) {
       port.postMessage({ id: job.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
       return;
     }
-    port.postMessage({ id: job.id, result });
+    result.text = '';
+    const transferable = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    port.postMessage({ id: job.id, result, bytes }, transferable ? [bytes.buffer as ArrayBuffer] : []);
   });
   return true;
 }
@@ -104,11 +111,11 @@ export class ChunkWorkerPool {
       // a worker only ever holds one 64 KiB chunk and its rendered text.
       const resourceLimits = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 16 };
       const w = 'code' in source ? new Worker(source.code, { eval: true, workerData, resourceLimits }) : new Worker(source.file, { workerData, resourceLimits });
-      w.on('message', (m: { id: number; result?: RenderedChunk; error?: string }) => {
+      w.on('message', (m: { id: number; result?: RenderedChunk; bytes?: Uint8Array; error?: string }) => {
         const p = this.pending.get(m.id);
         if (!p) return;
         this.pending.delete(m.id);
-        if (m.result) p.resolve(m.result);
+        if (m.result) p.resolve(m.bytes ? { ...m.result, bytes: m.bytes } : m.result);
         else p.reject(new Error(`evtx worker failed: ${m.error ?? 'unknown error'}`));
         this.release(w);
       });
