@@ -54,6 +54,9 @@ class BlockWriter {
   }
 }
 
+/** Chunks read from the file per read call (1 MiB). */
+const CHUNKS_PER_READ = 16;
+
 /** A buffer that can be transferred to a worker without detaching someone else's memory. */
 function owned(b: Uint8Array): Uint8Array {
   return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : b.slice();
@@ -110,10 +113,18 @@ export async function dumpEvtx(o: DumpOptions): Promise<DumpSummary> {
         }
         const inflight: Promise<RenderedChunk>[] = [];
         const maxInflight = threads * 2;
+        // Read CHUNKS_PER_READ chunks per call (fewer syscalls and promises than one per chunk).
+        let block: Uint8Array = new Uint8Array(0);
+        let blockStart = 0;
         for (let i = 0; i < scan.chunkSlots; i++) {
           if (o.signal.aborted) break;
           const off = EVTX_FILE_HEADER_BLOCK_BYTES + i * EVTX_CHUNK_SIZE_BYTES;
-          const bytes = await src.read(off, Math.min(EVTX_CHUNK_SIZE_BYTES, scan.size - off));
+          const len = Math.min(EVTX_CHUNK_SIZE_BYTES, scan.size - off);
+          if (off < blockStart || off + len > blockStart + block.length) {
+            blockStart = off;
+            block = await src.read(off, Math.min(CHUNKS_PER_READ * EVTX_CHUNK_SIZE_BYTES, scan.size - off));
+          }
+          const bytes = block.subarray(off - blockStart, Math.min(off - blockStart + len, block.length));
           const opts = { chunkIndex: i, fileOffset: off, format: o.format, includeRecovered: o.includeRecovered, codepage: o.codepage };
           if (pool) {
             const job = pool.run(owned(bytes), opts);

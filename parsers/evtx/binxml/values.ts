@@ -48,9 +48,17 @@ export function filetimeHalvesToIso(lo: number, hi: number): string | undefined 
   const ms = hi * 429496 + Math.floor(low / 10000) - EPOCH_DIFF_MS;
   const rem = low % 10000;
   if (Math.abs(ms) > 8.64e15) return undefined;
-  const iso = new Date(ms).toISOString();
-  return iso.slice(0, -1) + String(rem).padStart(4, '0') + 'Z';
+  // Date formatting is the costly part; records of a chunk mostly share their second, so
+  // the "YYYY-MM-DDTHH:MM:SS." prefix of the last second seen is kept.
+  const sec = Math.floor(ms / 1000);
+  if (sec !== lastSecond) {
+    lastPrefix = new Date(sec * 1000).toISOString().slice(0, -4);
+    lastSecond = sec;
+  }
+  return lastPrefix + String(ms - sec * 1000).padStart(3, '0') + String(rem).padStart(4, '0') + 'Z';
 }
+let lastSecond = Number.NaN;
+let lastPrefix = '';
 
 function int64(v: bigint): number | bigint {
   return v <= MAX_SAFE && v >= MIN_SAFE ? Number(v) : v;
