@@ -107,9 +107,13 @@ export class ChunkWorkerPool {
   constructor(size: number, source: EvtxWorkerSource) {
     for (let i = 0; i < size; i++) {
       const workerData = { [EVTX_WORKER_MARK]: true };
-      // A small old generation per worker keeps peak RSS bounded (target ≤ 200 MB in all);
-      // a worker only ever holds one 64 KiB chunk and its rendered text.
-      const resourceLimits = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 16 };
+      // A worker holds one 64 KiB chunk and its rendered text at a time, so its heap stays
+      // small on normal logs (the young generation, 16 MB, bounds the steady state). The old
+      // generation's cap is NOT the RSS bound: it must fit the worst real chunk. With
+      // --include-recovered, slack records of the corpus resolve to 1.7 MB of JSON each
+      // (21 M characters for one chunk of 'ID4-OpenSSH server listening.evtx'); at 48 MB
+      // such a chunk killed the worker (ERR_WORKER_OUT_OF_MEMORY) or aborted the process.
+      const resourceLimits = { maxOldGenerationSizeMb: 192, maxYoungGenerationSizeMb: 16 };
       const w = 'code' in source ? new Worker(source.code, { eval: true, workerData, resourceLimits }) : new Worker(source.file, { workerData, resourceLimits });
       w.on('message', (m: { id: number; result?: RenderedChunk; bytes?: Uint8Array; error?: string }) => {
         const p = this.pending.get(m.id);
