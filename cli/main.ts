@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { createContext, type CliContext, type GlobalOptions, type ProcessLike } from './context.js';
 import { EXIT, ExitError, UsageError, type ExitCode } from './exit-codes.js';
-import { buildProgram } from './program.js';
+import { buildProgram, loadCommands } from './program.js';
 import { ESPY_VERSION } from './version.js';
 
 /** Replaces the user's home and the working directory in stack traces (STYLE §22). */
@@ -27,6 +27,7 @@ export async function run(argv: readonly string[], proc: ProcessLike): Promise<E
       if (!ctx) throw new Error('context used before the command started');
       return ctx;
     },
+    await loadCommands(argv),
     { writeOut: (s) => proc.stdout.write(s), writeErr: (s) => proc.stderr.write(s) },
   );
   program.hook('preAction', (thisCommand) => {

@@ -1,4 +1,4 @@
-import { ansiDecoder, parseEvtxChunk, renderRecordJson, renderRecordXml, type EvtxDiagnostic } from '../../parsers/evtx/index.js';
+import { ansiDecoder, parseEvtxChunk, renderEvtxChunkJsonl, renderRecordXml, type ChunkOutcome, type EvtxChunkResultOf, type EvtxDiagnostic } from '../../parsers/evtx/index.js';
 
 /** Output formats of `espy evtx dump`. */
 export type DumpFormat = 'jsonl' | 'json' | 'xml';
@@ -31,17 +31,31 @@ export interface RenderChunkOptions {
 
 /** Parses and renders one chunk (the unit of work of both the main thread and workers). */
 export function renderChunk(bytes: Uint8Array, o: RenderChunkOptions): RenderedChunk {
-  const res = parseEvtxChunk(bytes, {
+  const po = {
     chunkIndex: o.chunkIndex,
     fileOffset: o.fileOffset,
     scanSlack: o.includeRecovered,
     includeRecovered: o.includeRecovered,
     strict: false,
     ansi: ansiDecoder(o.codepage),
-  });
+  };
+  if (o.format === 'jsonl') {
+    // Compiled template plans: each record's line without building its event object, in
+    // pieces joined once.
+    const parts: string[] = [];
+    const out = collect(renderEvtxChunkJsonl(bytes, po, parts));
+    out.text = parts.join('');
+    return out;
+  }
+  if (o.format === 'json') return collect(parseEvtxChunk(bytes, po), (rec) => JSON.stringify(rec.event, null, 2), ',\n');
+  return collect(parseEvtxChunk(bytes, po), renderRecordXml, '');
+}
+
+/** Counts and failures of a chunk; with `text`, also the records' text joined by `separator`. */
+function collect<T>(res: EvtxChunkResultOf<T>, text?: (record: T) => string, separator = ''): RenderedChunk {
   const items: string[] = [];
   const out: RenderedChunk = { text: '', ok: 0, failed: 0, recovered: res.recovered, failures: [], diagnostics: res.diagnostics, hasHeader: res.header !== undefined };
-  for (const oc of res.outcomes) {
+  for (const oc of res.outcomes as ChunkOutcome<T>[]) {
     if (!oc.ok) {
       out.failed++;
       const f: RenderedChunk['failures'][number] = { chunkIndex: oc.chunkIndex, offset: oc.offset, message: oc.error.message };
@@ -50,11 +64,8 @@ export function renderChunk(bytes: Uint8Array, o: RenderChunkOptions): RenderedC
       continue;
     }
     out.ok++;
-    const rec = oc.record;
-    if (o.format === 'jsonl') items.push(renderRecordJson(rec), '\n');
-    else if (o.format === 'json') items.push(JSON.stringify(rec.event, null, 2));
-    else items.push(renderRecordXml(rec));
+    if (text) items.push(text(oc.record));
   }
-  out.text = items.join(o.format === 'json' ? ',\n' : '');
+  out.text = items.join(separator);
   return out;
 }

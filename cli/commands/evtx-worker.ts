@@ -132,6 +132,16 @@ export class ChunkWorkerPool {
     }
   }
 
+  /** Number of workers. */
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Chunks given to workers and not yet returned. */
+  get waiting(): number {
+    return this.pending.size + this.queue.length;
+  }
+
   private fail(e: Error): void {
     this.failed ??= e;
     for (const p of this.pending.values()) p.reject(e);

@@ -17,9 +17,10 @@ export class ByteReader {
   readonly format: string;
   pos: number;
 
-  constructor(bytes: Uint8Array, baseOffset = 0, format = 'binary', pos = 0) {
+  /** `view`: a DataView over exactly `bytes` to share (fork), instead of making one. */
+  constructor(bytes: Uint8Array, baseOffset = 0, format = 'binary', pos = 0, view?: DataView) {
     this.bytes = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.view = view ?? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.baseOffset = baseOffset;
     this.format = format;
     this.pos = pos;
@@ -43,7 +44,7 @@ export class ByteReader {
     if (offset < 0 || offset > this.bytes.byteLength) {
       throw new TruncatedError(this.format, 'fork', this.baseOffset + offset, 0, this.bytes.byteLength - offset);
     }
-    return new ByteReader(this.bytes, this.baseOffset, this.format, offset);
+    return new ByteReader(this.bytes, this.baseOffset, this.format, offset, this.view);
   }
 
   /** Throws unless `n` bytes are available at `at` (default: the cursor). */

@@ -1,5 +1,6 @@
 import { ByteReader, FormatError, describeError, isFormatError } from '../common/index.js';
 import type { EventJson } from '../common/event.js';
+import { JsonPlanCache, jsonPlanStats } from './binxml/json-plan.js';
 import { newChunkContext, parseFragment, type ChunkContext } from './binxml/parse.js';
 import { renderTreeJson } from './binxml/render-json.js';
 import { resolveRecord } from './binxml/resolve.js';
@@ -12,8 +13,8 @@ import {
   MAX_RECORDS_PER_CHUNK,
   MAX_SLACK_CANDIDATES_PER_CHUNK,
 } from './limits.js';
-import { RECORD_HEADER, RECORD_SIGNATURE, isPlausibleRecord, parseEvtxRecordHeader } from './record-header.js';
-import type { EvtxRecord, RecordOutcome } from './record.js';
+import { RECORD_HEADER, RECORD_SIGNATURE, isPlausibleRecord, parseEvtxRecordHeader, type EvtxRecordHeader } from './record-header.js';
+import type { ChunkOutcome, EvtxRecord } from './record.js';
 import type { AnsiDecoder } from './binxml/model.js';
 
 export interface ChunkParseOptions {
@@ -28,16 +29,22 @@ export interface ChunkParseOptions {
   ansi: AnsiDecoder;
 }
 
-export interface EvtxChunkResult {
+/** One chunk's records as `T` (EvtxRecord, or a JSON line for `parseEvtxChunkJsonl`). */
+export interface EvtxChunkResultOf<T> {
   chunkIndex: number;
   fileOffset: number;
   /** Undefined when the chunk has no valid header (zero-filled, bad magic, truncated). */
   header: EvtxChunkHeader | undefined;
   diagnostics: EvtxDiagnostic[];
-  outcomes: RecordOutcome[];
+  outcomes: ChunkOutcome<T>[];
   /** Records recovered from slack (counted even when not included in outcomes). */
   recovered: number;
 }
+
+export type EvtxChunkResult = EvtxChunkResultOf<EvtxRecord>;
+
+/** Builds one record's result from its header; throws FormatError for a bad record. */
+type RecordBuilder<T> = (r: ByteReader, off: number, h: EvtxRecordHeader, recovered: boolean) => T;
 
 const WINDOWS_1252 = new TextDecoder('windows-1252');
 
@@ -50,16 +57,54 @@ function toNumberId(v: bigint): number {
   return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : -1;
 }
 
-/** Parses one record's BinXML into its event; throws FormatError. */
-function parseRecordBody(ctx: ChunkContext, r: ByteReader, off: number, size: number): { event: EventJson; tree: NonNullable<ReturnType<typeof resolveRecord>> } {
-  ctx.tokens = 0;
-  const body = r.fork(off + RECORD_HEADER.size);
-  const nodes = parseFragment(ctx, body, off + size - 4, 0);
-  const tree = resolveRecord(nodes, r.baseOffset + off);
-  if (!tree) {
-    throw new FormatError({ code: 'INVALID', format: 'evtx', offset: r.baseOffset + off, what: 'record.binxml', message: `evtx: record at offset ${r.baseOffset + off} holds no XML element` });
-  }
-  return { event: renderTreeJson(tree) as unknown as EventJson, tree };
+function noElement(r: ByteReader, off: number): FormatError {
+  return new FormatError({ code: 'INVALID', format: 'evtx', offset: r.baseOffset + off, what: 'record.binxml', message: `evtx: record at offset ${r.baseOffset + off} holds no XML element` });
+}
+
+/** Builds EvtxRecords: the resolved tree and evtx_dump's JSON object. */
+function recordBuilder(ctx: ChunkContext, opts: ChunkParseOptions): RecordBuilder<EvtxRecord> {
+  return (r, off, h, recovered) => {
+    ctx.tokens = 0;
+    const nodes = parseFragment(ctx, r.fork(off + RECORD_HEADER.size), off + h.size - 4, 0);
+    const tree = resolveRecord(nodes, r.baseOffset + off);
+    if (!tree) throw noElement(r, off);
+    const event = renderTreeJson(tree) as unknown as EventJson;
+    return { recordId: toNumberId(h.recordId), timestamp: h.timestamp, chunkIndex: opts.chunkIndex, offset: opts.fileOffset + off, recovered, event, tree };
+  };
+}
+
+/**
+ * Appends each record's JSON line (exactly `JSON.stringify(record.event)` + "\n") to `out`,
+ * through compiled template plans (binxml/json-plan.ts) where the record allows, else the
+ * normal path. A record's result is the number of strings it appended.
+ */
+function jsonlBuilder(ctx: ChunkContext, opts: ChunkParseOptions, out: string[]): RecordBuilder<number> {
+  const plans = new JsonPlanCache();
+  const scratch: string[] = [];
+  return (r, off, h, recovered) => {
+    // Slack records that are only counted still have to render (that is the check that
+    // they are whole), into a scratch list.
+    const sink = recovered && !opts.includeRecovered ? scratch : out;
+    scratch.length = 0;
+    const start = sink.length;
+    try {
+      ctx.tokens = 0;
+      const nodes = parseFragment(ctx, r.fork(off + RECORD_HEADER.size), off + h.size - 4, 0);
+      const only = nodes.length === 1 ? nodes[0] : undefined;
+      if (only?.k === 3 && plans.render(only.template, only.values, sink)) {
+        sink.push('\n');
+        return sink.length - start;
+      }
+      if (only?.k !== 3) jsonPlanStats.normal++;
+      const tree = resolveRecord(nodes, r.baseOffset + off);
+      if (!tree) throw noElement(r, off);
+      sink.push(JSON.stringify(renderTreeJson(tree)), '\n');
+      return sink.length - start;
+    } catch (e) {
+      sink.length = start;
+      throw e;
+    }
+  };
 }
 
 function asFormatError(e: unknown, offset: number, what: string): FormatError {
@@ -73,13 +118,41 @@ function asFormatError(e: unknown, offset: number, what: string): FormatError {
  * anomalies go to `diagnostics`, bad records become failed outcomes.
  */
 export function parseEvtxChunk(bytes: Uint8Array, opts: ChunkParseOptions): EvtxChunkResult {
+  return walkChunk(bytes, opts, (ctx) => recordBuilder(ctx, opts));
+}
+
+/**
+ * As parseEvtxChunk, but each record's evtx_dump JSON line (`JSON.stringify(record.event)`
+ * + "\n") is appended to `out` in pieces, made without building the event object where a
+ * compiled template plan applies (`espy evtx dump --format jsonl`: `out.join('')` is the
+ * chunk's text). A record's result is the number of strings it appended.
+ */
+export function renderEvtxChunkJsonl(bytes: Uint8Array, opts: ChunkParseOptions, out: string[]): EvtxChunkResultOf<number> {
+  return walkChunk(bytes, opts, (ctx) => jsonlBuilder(ctx, opts, out));
+}
+
+/** renderEvtxChunkJsonl with each record's line (without "\n") as its result. */
+export function parseEvtxChunkJsonl(bytes: Uint8Array, opts: ChunkParseOptions): EvtxChunkResultOf<string> {
+  const out: string[] = [];
+  const res = renderEvtxChunkJsonl(bytes, opts, out);
+  let at = 0;
+  const outcomes = res.outcomes.map((o): ChunkOutcome<string> => {
+    if (!o.ok) return o;
+    const line = out.slice(at, at + o.record).join('');
+    at += o.record;
+    return { ok: true, record: line.slice(0, -1) };
+  });
+  return { ...res, outcomes };
+}
+
+function walkChunk<T>(bytes: Uint8Array, opts: ChunkParseOptions, makeBuilder: (ctx: ChunkContext) => RecordBuilder<T>): EvtxChunkResultOf<T> {
   const { chunkIndex, fileOffset } = opts;
-  const res: EvtxChunkResult = { chunkIndex, fileOffset, header: undefined, diagnostics: [], outcomes: [], recovered: 0 };
+  const res: EvtxChunkResultOf<T> = { chunkIndex, fileOffset, header: undefined, diagnostics: [], outcomes: [], recovered: 0 };
   const diag = (code: EvtxDiagnostic['code'], message: string, offset = fileOffset): void => {
     res.diagnostics.push({ code, message, offset, chunkIndex });
   };
   const fail = (error: FormatError, offset: number, recordId?: bigint): void => {
-    const o: RecordOutcome = { ok: false, error, chunkIndex, offset };
+    const o: ChunkOutcome<T> = { ok: false, error, chunkIndex, offset };
     if (recordId !== undefined && toNumberId(recordId) >= 0) o.recordId = toNumberId(recordId);
     res.outcomes.push(o);
   };
@@ -89,6 +162,7 @@ export function parseEvtxChunk(bytes: Uint8Array, opts: ChunkParseOptions): Evtx
   }
   const r = new ByteReader(bytes, fileOffset, 'evtx');
   const ctx = newChunkContext(r, opts.ansi);
+  const build = makeBuilder(ctx);
   if (bytes.length < EVTX_CHUNK_SIZE_BYTES) {
     diag('CHUNK_TRUNCATED', `chunk ${chunkIndex} is truncated: ${bytes.length} of ${EVTX_CHUNK_SIZE_BYTES} bytes`);
   }
@@ -98,7 +172,7 @@ export function parseEvtxChunk(bytes: Uint8Array, opts: ChunkParseOptions): Evtx
     diag('CHUNK_BAD_MAGIC', `chunk ${chunkIndex} has no valid chunk header; its records can only be recovered`);
     // Recovery mode (pdf.js-style): names and templates are chunk-relative, so records in a
     // chunk whose header was overwritten can still be read from the slack scan.
-    if (opts.scanSlack) recoverSlack(ctx, r, EVTX_CHUNK_HEADER_BYTES, res, opts);
+    if (opts.scanSlack) recoverSlack(build, r, EVTX_CHUNK_HEADER_BYTES, res, opts);
     return res;
   }
   const header = parseEvtxChunkHeader(bytes, fileOffset);
@@ -141,9 +215,7 @@ export function parseEvtxChunk(bytes: Uint8Array, opts: ChunkParseOptions): Evtx
       const h = parseEvtxRecordHeader(r, pos, limit);
       size = h.size;
       recordId = h.recordId;
-      const { event, tree } = parseRecordBody(ctx, r, pos, size);
-      const rec: EvtxRecord = { recordId: toNumberId(h.recordId), timestamp: h.timestamp, chunkIndex, offset: fileOffset + pos, recovered: false, event, tree };
-      res.outcomes.push({ ok: true, record: rec });
+      res.outcomes.push({ ok: true, record: build(r, pos, h, false) });
     } catch (e) {
       fail(asFormatError(e, fileOffset + pos, 'record'), fileOffset + pos, recordId);
       if (size === 0) {
@@ -156,7 +228,7 @@ export function parseEvtxChunk(bytes: Uint8Array, opts: ChunkParseOptions): Evtx
     }
     pos += size;
   }
-  if (opts.scanSlack && pos < bytes.length) recoverSlack(ctx, r, Math.max(pos, limit), res, opts);
+  if (opts.scanSlack && pos < bytes.length) recoverSlack(build, r, Math.max(pos, limit), res, opts);
   return res;
 }
 
@@ -164,7 +236,7 @@ export function parseEvtxChunk(bytes: Uint8Array, opts: ChunkParseOptions): Evtx
  * Scans chunk slack (after the free-space offset) for whole records left behind by earlier
  * writes (samples such as omerbenamram's `2-vss_0-...RdpCoreTS` carry hundreds).
  */
-function recoverSlack(ctx: ChunkContext, r: ByteReader, from: number, res: EvtxChunkResult, opts: ChunkParseOptions): void {
+function recoverSlack<T>(build: RecordBuilder<T>, r: ByteReader, from: number, res: EvtxChunkResultOf<T>, opts: ChunkParseOptions): void {
   const end = r.length;
   let candidates = 0;
   let p = from;
@@ -177,11 +249,9 @@ function recoverSlack(ctx: ChunkContext, r: ByteReader, from: number, res: EvtxC
     candidates++;
     try {
       const h = parseEvtxRecordHeader(r, p, end);
-      const { event, tree } = parseRecordBody(ctx, r, p, h.size);
+      const record = build(r, p, h, true);
       res.recovered++;
-      if (opts.includeRecovered) {
-        res.outcomes.push({ ok: true, record: { recordId: toNumberId(h.recordId), timestamp: h.timestamp, chunkIndex: opts.chunkIndex, offset: opts.fileOffset + p, recovered: true, event, tree } });
-      }
+      if (opts.includeRecovered) res.outcomes.push({ ok: true, record });
       p += h.size;
     } catch {
       // A partly overwritten record: not recoverable, keep scanning.

@@ -5,19 +5,20 @@
 import type { EvtxRecord } from './record.js';
 import { renderTreeXml } from './binxml/render-xml.js';
 
-export type { EvtxReadOptions, EvtxRecord, RecordOutcome } from './record.js';
+export type { ChunkOutcome, EvtxReadOptions, EvtxRecord, RecordOutcome } from './record.js';
 export type { EvtxDiagnostic, DiagnosticCode } from './diagnostics.js';
 export { DIAGNOSTIC_CODES } from './diagnostics.js';
 export { parseEvtxFileHeader, FILE_HEADER, FILE_FLAGS, type EvtxFileHeader } from './file-header.js';
 export { parseEvtxChunkHeader, CHUNK_HEADER, hasChunkSignature, type EvtxChunkHeader } from './chunk-header.js';
 export { parseEvtxRecordHeader, RECORD_HEADER, type EvtxRecordHeader } from './record-header.js';
-export { parseEvtxChunk, ansiDecoder, type ChunkParseOptions, type EvtxChunkResult } from './chunk.js';
+export { parseEvtxChunk, parseEvtxChunkJsonl, renderEvtxChunkJsonl, ansiDecoder, type ChunkParseOptions, type EvtxChunkResult, type EvtxChunkResultOf } from './chunk.js';
 export { readEvtxRecords, readEvtxChunks, scanEvtxFile, type EvtxFileScan, type ChunkReadOptions } from './reader.js';
 export { readEvtxInfo, type EvtxInfo, type EvtxChunkInfo } from './info.js';
 export { crc32 } from './crc32.js';
 export * from './limits.js';
 export type { RElement, RNode, Value } from './binxml/model.js';
 export { renderTreeJson } from './binxml/render-json.js';
+export { jsonPlanStats } from './binxml/json-plan.js';
 export { renderTreeXml } from './binxml/render-xml.js';
 
 /** evtx_dump's JSON text for a record (one line, no trailing newline). */

@@ -32,6 +32,9 @@ export interface EvtxRecord {
   tree: RElement;
 }
 
-export type RecordOutcome =
-  | { ok: true; record: EvtxRecord }
+/** One record of a chunk: its result `T`, or why it failed. */
+export type ChunkOutcome<T> =
+  | { ok: true; record: T }
   | { ok: false; error: FormatError; chunkIndex: number; offset: number; recordId?: number };
+
+export type RecordOutcome = ChunkOutcome<EvtxRecord>;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildProgram } from '../../cli/program.js';
+import { buildProgram, loadCommands } from '../../cli/program.js';
 import type { AnalysisResult } from '../../detection/analysis-result.js';
 import { runCli } from '../support/cli.js';
 import { requireOracle } from '../support/oracles.js';
@@ -30,11 +30,11 @@ interface HostOut {
 }
 
 describe('reports of the sample hosts (espy analyze)', () => {
-  it('has the sample hosts and the analyze command', () => {
+  it('has the sample hosts and the analyze command', async () => {
     for (const h of HOSTS) expect(existsSync(join(SAMPLES, h.folder)), h.folder).toBe(true);
     const program = buildProgram(() => {
       throw new Error('not used');
-    });
+    }, await loadCommands([]));
     expect(program.commands.map((c) => c.name())).toContain('analyze');
   });
 

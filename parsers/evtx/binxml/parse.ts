@@ -118,13 +118,15 @@ function readSubstitutionValues(ctx: ChunkContext, r: ByteReader, depth: number)
   const count = r.u32le('templateInstance.numberOfValues');
   checkLimit('evtx', 'MAX_SUBSTITUTIONS_PER_TEMPLATE', count, MAX_SUBSTITUTIONS_PER_TEMPLATE, r.absolute);
   r.need(count * 4, 'templateInstance.valueDescriptors');
+  // One bounds check for the whole descriptor array, then plain byte reads (hot path).
+  const b = r.bytes;
   const sizes = new Array<number>(count);
   const types = new Array<number>(count);
-  for (let i = 0; i < count; i++) {
-    sizes[i] = r.u16le('valueDescriptor.size');
-    types[i] = r.u8('valueDescriptor.type');
-    r.pos++;
+  for (let i = 0, p = r.pos; i < count; i++, p += 4) {
+    sizes[i] = (b[p] as number) | ((b[p + 1] as number) << 8);
+    types[i] = b[p + 2] as number;
   }
+  r.pos += count * 4;
   const values = new Array<SubstValue>(count);
   for (let i = 0; i < count; i++) {
     const size = sizes[i] as number;

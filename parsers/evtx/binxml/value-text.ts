@@ -20,7 +20,7 @@ function float32Text(v: number): string {
   return String(v);
 }
 
-function scalarText(t: number, v: Scalar, mode: TextMode): string {
+export function scalarText(t: number, v: Scalar, mode: TextMode): string {
   switch (t) {
     case VALUE_TYPE.guid:
       return mode === 'xml' ? `{${String(v)}}` : String(v);
@@ -52,7 +52,9 @@ export function valueText(x: Value, mode: TextMode): string {
     const base = t & ~VALUE_ARRAY_FLAG;
     return v.map((s) => scalarText(base, s, mode)).join(',');
   }
-  if (typeof v === 'object') return '';
+  // PI payloads returned above; the only other objects are json-plan.ts's slot markers,
+  // which render as their own text.
+  if (typeof v === 'object') return String(v);
   return scalarText(t, v, mode);
 }
 
