@@ -90,7 +90,7 @@ function owned(b: Uint8Array): Uint8Array {
 export async function dumpEvtx(o: DumpOptions): Promise<DumpSummary> {
   const sum: DumpSummary = { files: 0, unreadable: 0, records: 0, failed: 0, recovered: 0 };
   const w = new BlockWriter(o.out);
-  let threads = Math.max(1, o.threads);
+  const threads = Math.max(1, o.threads);
   let pool: ChunkWorkerPool | undefined;
   if (threads > 1) {
     const source = evtxWorkerSource();
@@ -98,10 +98,7 @@ export async function dumpEvtx(o: DumpOptions): Promise<DumpSummary> {
     // otherwise (idle most of the time), and each worker costs an isolate (~50 MiB RSS) and
     // its own JIT warm-up.
     if (source) pool = new ChunkWorkerPool(threads - 1, source);
-    else {
-      o.log.warn('worker threads unavailable here (no worker entry file or SEA asset evtx-worker.cjs); dumping with one thread');
-      threads = 1;
-    }
+    else o.log.warn('worker threads unavailable here (no worker entry file or SEA asset evtx-worker.cjs); dumping with one thread');
   }
   let first = true;
   if (o.format === 'json') await w.write('[');

@@ -1,4 +1,4 @@
-import { ansiDecoder, parseEvtxChunk, renderEvtxChunkJsonl, renderRecordXml, type ChunkOutcome, type EvtxChunkResultOf, type EvtxDiagnostic } from '../../parsers/evtx/index.js';
+import { ansiDecoder, ByteSink, parseEvtxChunk, renderEvtxChunkJsonl, renderRecordXml, type ChunkOutcome, type EvtxChunkResultOf, type EvtxDiagnostic } from '../../parsers/evtx/index.js';
 
 /** Output formats of `espy evtx dump`. */
 export type DumpFormat = 'jsonl' | 'json' | 'xml';
@@ -11,7 +11,7 @@ export interface RenderedChunk {
    * joined by ",\n" (the caller writes the separator before the block).
    */
   text: string;
-  /** From a worker: `text` as UTF-8 bytes (then `text` is empty). */
+  /** The text as UTF-8 bytes instead (jsonl, and every chunk from a worker); `text` is then empty. */
   bytes?: Uint8Array;
   ok: number;
   failed: number;
@@ -29,6 +29,9 @@ export interface RenderChunkOptions {
   codepage: string | undefined;
 }
 
+/** One output buffer per thread, reused for every chunk. */
+const JSONL_SINK = new ByteSink();
+
 /** Parses and renders one chunk (the unit of work of both the main thread and workers). */
 export function renderChunk(bytes: Uint8Array, o: RenderChunkOptions): RenderedChunk {
   const po = {
@@ -40,11 +43,10 @@ export function renderChunk(bytes: Uint8Array, o: RenderChunkOptions): RenderedC
     ansi: ansiDecoder(o.codepage),
   };
   if (o.format === 'jsonl') {
-    // Compiled template plans: each record's line without building its event object, in
-    // pieces joined once.
-    const parts: string[] = [];
-    const out = collect(renderEvtxChunkJsonl(bytes, po, parts));
-    out.text = parts.join('');
+    // Compiled template plans: each record's line as UTF-8, without building its event
+    // object or any string.
+    const out = collect(renderEvtxChunkJsonl(bytes, po, JSONL_SINK));
+    out.bytes = JSONL_SINK.take();
     return out;
   }
   if (o.format === 'json') return collect(parseEvtxChunk(bytes, po), (rec) => JSON.stringify(rec.event, null, 2), ',\n');

@@ -42,9 +42,11 @@ export function runEvtxWorkerIfMarked(): boolean {
     let bytes: Uint8Array;
     try {
       result = renderChunk(new Uint8Array(job.buf, job.byteOffset, job.byteLength), job.opts);
-      // Encode here and transfer the bytes: cloning a large string costs the worker more,
-      // and the main thread then writes bytes without encoding them itself.
-      bytes = utf8.encode(result.text);
+      // Transfer bytes (jsonl renders bytes; other formats are encoded here): cloning a
+      // large string costs the worker more, and the main thread then writes bytes without
+      // encoding them itself.
+      bytes = result.bytes ?? utf8.encode(result.text);
+      delete result.bytes;
     } catch (e) {
       port.postMessage({ id: job.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
       return;

@@ -1,6 +1,8 @@
 import { ByteReader, FormatError, describeError, isFormatError } from '../common/index.js';
 import type { EventJson } from '../common/event.js';
+import { ByteSink } from './binxml/json-bytes.js';
 import { JsonPlanCache, jsonPlanStats } from './binxml/json-plan.js';
+import { readRawRecord } from './binxml/raw-instance.js';
 import { newChunkContext, parseFragment, type ChunkContext } from './binxml/parse.js';
 import { renderTreeJson } from './binxml/render-json.js';
 import { resolveRecord } from './binxml/resolve.js';
@@ -74,34 +76,45 @@ function recordBuilder(ctx: ChunkContext, opts: ChunkParseOptions): RecordBuilde
 }
 
 /**
- * Appends each record's JSON line (exactly `JSON.stringify(record.event)` + "\n") to `out`,
- * through compiled template plans (binxml/json-plan.ts) where the record allows, else the
- * normal path. A record's result is the number of strings it appended.
+ * Appends each record's JSON line (exactly `JSON.stringify(record.event)` + "\n", as UTF-8)
+ * to `sink`: through the fast read (binxml/raw-instance.ts) and a compiled template plan
+ * (binxml/json-plan.ts) where the record allows, else the normal path. A record's result is
+ * the number of bytes it appended.
  */
-function jsonlBuilder(ctx: ChunkContext, opts: ChunkParseOptions, out: string[]): RecordBuilder<number> {
+function jsonlBuilder(ctx: ChunkContext, opts: ChunkParseOptions, out: ByteSink): RecordBuilder<number> {
   const plans = new JsonPlanCache();
-  const scratch: string[] = [];
+  const scratch = new ByteSink();
   return (r, off, h, recovered) => {
     // Slack records that are only counted still have to render (that is the check that
-    // they are whole), into a scratch list.
+    // they are whole), into a scratch sink.
     const sink = recovered && !opts.includeRecovered ? scratch : out;
-    scratch.length = 0;
-    const start = sink.length;
+    const start = sink.pos;
+    const end = off + h.size - 4;
     try {
       ctx.tokens = 0;
-      const nodes = parseFragment(ctx, r.fork(off + RECORD_HEADER.size), off + h.size - 4, 0);
-      const only = nodes.length === 1 ? nodes[0] : undefined;
-      if (only?.k === 3 && plans.render(only.template, only.values, sink)) {
-        sink.push('\n');
-        return sink.length - start;
+      const inst = readRawRecord(ctx, r, off + RECORD_HEADER.size, end);
+      if (inst !== undefined && plans.render(inst, r, opts.ansi, sink)) {
+        sink.raw('\n');
+        if (sink === scratch) scratch.pos = 0;
+        return sink.pos - start;
       }
-      if (only?.k !== 3) jsonPlanStats.normal++;
+    } catch {
+      // The normal path below reads the record again and reports what is wrong with it.
+    }
+    sink.pos = start;
+    try {
+      ctx.tokens = 0;
+      const nodes = parseFragment(ctx, r.fork(off + RECORD_HEADER.size), end, 0);
       const tree = resolveRecord(nodes, r.baseOffset + off);
       if (!tree) throw noElement(r, off);
-      sink.push(JSON.stringify(renderTreeJson(tree)), '\n');
-      return sink.length - start;
+      sink.raw(JSON.stringify(renderTreeJson(tree)));
+      sink.raw('\n');
+      jsonPlanStats.normal++;
+      const n = sink.pos - start;
+      if (sink === scratch) scratch.pos = 0;
+      return n;
     } catch (e) {
-      sink.length = start;
+      sink.pos = start;
       throw e;
     }
   };
@@ -123,24 +136,24 @@ export function parseEvtxChunk(bytes: Uint8Array, opts: ChunkParseOptions): Evtx
 
 /**
  * As parseEvtxChunk, but each record's evtx_dump JSON line (`JSON.stringify(record.event)`
- * + "\n") is appended to `out` in pieces, made without building the event object where a
- * compiled template plan applies (`espy evtx dump --format jsonl`: `out.join('')` is the
- * chunk's text). A record's result is the number of strings it appended.
+ * + "\n", UTF-8) is appended to `out`, made without building the event object where the fast
+ * read and a compiled template plan apply (`espy evtx dump --format jsonl`). A record's
+ * result is the number of bytes it appended.
  */
-export function renderEvtxChunkJsonl(bytes: Uint8Array, opts: ChunkParseOptions, out: string[]): EvtxChunkResultOf<number> {
+export function renderEvtxChunkJsonl(bytes: Uint8Array, opts: ChunkParseOptions, out: ByteSink): EvtxChunkResultOf<number> {
   return walkChunk(bytes, opts, (ctx) => jsonlBuilder(ctx, opts, out));
 }
 
-/** renderEvtxChunkJsonl with each record's line (without "\n") as its result. */
-export function parseEvtxChunkJsonl(bytes: Uint8Array, opts: ChunkParseOptions): EvtxChunkResultOf<string> {
-  const out: string[] = [];
-  const res = renderEvtxChunkJsonl(bytes, opts, out);
+/** renderEvtxChunkJsonl with each record's line (UTF-8, without "\n") as its result. */
+export function parseEvtxChunkJsonl(bytes: Uint8Array, opts: ChunkParseOptions): EvtxChunkResultOf<Uint8Array> {
+  const sink = new ByteSink();
+  const res = renderEvtxChunkJsonl(bytes, opts, sink);
   let at = 0;
-  const outcomes = res.outcomes.map((o): ChunkOutcome<string> => {
+  const outcomes = res.outcomes.map((o): ChunkOutcome<Uint8Array> => {
     if (!o.ok) return o;
-    const line = out.slice(at, at + o.record).join('');
+    const line = sink.buf.slice(at, at + o.record - 1);
     at += o.record;
-    return { ok: true, record: line.slice(0, -1) };
+    return { ok: true, record: line };
   });
   return { ...res, outcomes };
 }

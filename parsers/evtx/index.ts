@@ -19,6 +19,7 @@ export * from './limits.js';
 export type { RElement, RNode, Value } from './binxml/model.js';
 export { renderTreeJson } from './binxml/render-json.js';
 export { jsonPlanStats } from './binxml/json-plan.js';
+export { ByteSink } from './binxml/json-bytes.js';
 export { renderTreeXml } from './binxml/render-xml.js';
 
 /** evtx_dump's JSON text for a record (one line, no trailing newline). */

@@ -3,15 +3,18 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FormatError } from '../../parsers/common/index.js';
-import { ansiDecoder, parseEvtxChunk } from '../../parsers/evtx/index.js';
+import { ansiDecoder, parseEvtxChunk, parseEvtxChunkJsonl } from '../../parsers/evtx/index.js';
 import { requireCorpus } from '../support/paths.js';
 
 /**
  * Property-based mutation fuzzing (STYLE §32) of `parseEvtxChunk`, seeded from real chunks:
  * flips, zeroed ranges, splices and truncations. Properties: nothing is thrown, every failure
  * is a FormatError (no internal error wrapped), the record count stays within the bytes
- * available, and each run finishes within a time budget.
+ * available, each run finishes within a time budget, and the jsonl fast path (compiled
+ * plans, raw values) writes exactly `JSON.stringify(event)` for every record the normal path
+ * reads, and fails the same records.
  */
+const UTF8 = new TextEncoder();
 const DIR = requireCorpus('evtx');
 const SEEDS: [string, number][] = [
   ['4renwald_evtx-python/samples/Security.evtx', 0],
@@ -76,8 +79,16 @@ describe('evtx chunk fuzzing (fast-check, seeded from real chunks)', () => {
             expect(o.error).toBeInstanceOf(FormatError);
             expect(o.error.message).not.toMatch(/internal error/);
           }
+          const fast = parseEvtxChunkJsonl(bytes, { chunkIndex: 0, fileOffset: 0x1000, scanSlack: true, includeRecovered: true, strict: false, ansi });
+          expect(fast.outcomes.length).toBe(res.outcomes.length);
+          res.outcomes.forEach((o, i) => {
+            const f = fast.outcomes[i];
+            if (o.ok && f?.ok) expect(Buffer.compare(f.record, UTF8.encode(JSON.stringify(o.record.event)))).toBe(0);
+            else if (!o.ok && f && !f.ok) expect(f.error.message).toBe(o.error.message);
+            else expect(f?.ok).toBe(o.ok);
+          });
         }),
-        { numRuns: 100, seed: 0x5eed + index, interruptAfterTimeLimit: 20_000 },
+        { numRuns: 300, seed: 0x5eed + index, interruptAfterTimeLimit: 20_000 },
       );
     });
   }

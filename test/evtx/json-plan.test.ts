@@ -8,15 +8,16 @@ import {
   parseEvtxChunkJsonl,
   type ChunkParseOptions,
 } from '../../parsers/evtx/index.js';
-import { BinXmlEmitter, buildChunk, eventTemplateBody, val, type BuiltRecord } from '../builders/evtx.js';
+import { buildChunk, eventTemplateBody, val, type BinXmlEmitter, type BuiltRecord, type TemplateValue } from '../builders/evtx.js';
 import { SAMPLES, requireCorpus } from '../support/paths.js';
 
 /**
- * Compiled JSON plans (parsers/evtx/binxml/json-plan.ts) must write exactly what the normal
- * path writes: `JSON.stringify(record.event)`, byte for byte, for every record, and fail the
- * same records with the same messages.
+ * The jsonl fast path (raw-instance.ts + json-plan.ts + json-bytes.ts) must write exactly
+ * what the normal path gives: `JSON.stringify(record.event)` as UTF-8, byte for byte, for
+ * every record, and fail the same records with the same messages.
  */
 const DIR = requireCorpus('evtx');
+const UTF8 = new TextEncoder();
 
 function* evtxFiles(dir: string): Generator<string> {
   for (const name of readdirSync(dir).sort()) {
@@ -45,7 +46,9 @@ function compareChunk(bytes: Uint8Array, chunkIndex: number, fileOffset: number)
     if (a.ok && b.ok) {
       records++;
       const want = JSON.stringify(a.record.event);
-      if (want !== b.record) return { records, diff: `record ${a.record.recordId} at ${a.record.offset}:\n  normal  ${want}\n  planned ${b.record}` };
+      if (Buffer.compare(UTF8.encode(want), b.record) !== 0) {
+        return { records, diff: `record ${a.record.recordId} at ${a.record.offset}:\n  normal  ${want.slice(0, 2000)}\n  planned ${new TextDecoder().decode(b.record).slice(0, 2000)}` };
+      }
     } else if (!a.ok && !b.ok) {
       if (a.error.message !== b.error.message || a.offset !== b.offset) return { records, diff: `failure at ${a.offset}: ${a.error.message} != ${b.error.message}` };
     } else {
@@ -98,6 +101,21 @@ describe('compiled JSON plans = the normal JSON path', () => {
     return jsonPlanStats.planned - before;
   };
 
+  /** Records instantiating one template (defined by the first) with the given values. */
+  const sameTemplate = (body: (e: BinXmlEmitter) => void, rows: TemplateValue[][]): BuiltRecord[] => {
+    let def = 0;
+    return rows.map((vals, i) => ({
+      id: BigInt(i + 1),
+      filetime: FT,
+      body: (e: BinXmlEmitter): void => {
+        e.fragmentHeader();
+        if (i === 0) def = e.template({ body, values: vals }).defOffset;
+        else e.template({ defOffset: def, values: vals });
+        e.eof();
+      },
+    }));
+  };
+
   it('values that need JSON escaping, 64-bit integers beyond 2^53, empty and null values in one template', () => {
     let def = 0;
     const values = (image: string, count: number, id: bigint, keywords: bigint): ReturnType<typeof val.str>[] => [
@@ -124,20 +142,31 @@ describe('compiled JSON plans = the normal JSON path', () => {
     expect(check([first, more(2n, '', 0, 2n), more(3n, 'plain', 4_294_967_295, 9_007_199_254_740_993n), more(4n, '\\\\', 1, 18_446_744_073_709_551_615n)])).toBe(4);
   });
 
-  /** Records instantiating one template (defined by the first) with the given values. */
-  const sameTemplate = (body: (e: BinXmlEmitter) => void, rows: ReturnType<typeof val.str>[][]): BuiltRecord[] => {
-    let def = 0;
-    return rows.map((vals, i) => ({
-      id: BigInt(i + 1),
-      filetime: FT,
-      body: (e: BinXmlEmitter): void => {
-        e.fragmentHeader();
-        if (i === 0) def = e.template({ body, values: vals }).defOffset;
-        else e.template({ defOffset: def, values: vals });
-        e.eof();
-      },
-    }));
-  };
+  it('UTF-16 strings as TextDecoder reads them: a leading BOM dropped, cut at NUL, odd last byte, lone surrogates, non-ASCII', () => {
+    const body = (e: BinXmlEmitter): void => {
+      e.fragmentHeader();
+      e.open('Event', false).closeStart();
+      e.open('EventData', false).closeStart();
+      e.open('Data', true).attr('Name').text('S').closeStart().subst(0, 0x01).end();
+      e.open('Data', true).attr('Name').text('N').closeStart().subst(1, 0x09).end();
+      e.end();
+      e.end();
+      e.eof();
+    };
+    const raw = (bytes: number[]): TemplateValue => ({ type: 0x01, bytes });
+    const i64 = (v: bigint): TemplateValue => ({ type: 0x09, bytes: val.u64(BigInt.asUintN(64, v)).bytes });
+    const rows: TemplateValue[][] = [
+      [val.str('\uFEFFabc'), i64(-1n)],
+      [val.str('\uFEFF'), i64(-9_007_199_254_740_991n)],
+      [val.str('\uFEFF\uFEFFx'), i64(-9_007_199_254_740_992n)],
+      [val.str('a\u0000b'), i64(-(2n ** 63n))],
+      [raw([0x41, 0x00, 0x42]), i64(2n ** 53n - 1n)],
+      [raw([0x00, 0xd8, 0x41, 0x00, 0x00, 0xdc]), i64(-(2n ** 53n) + 2n ** 32n)],
+      [val.str('é ü € 𝄞 \u2028 \u007f \u0000'), i64(0n)],
+      [raw([0x3d, 0xd8, 0x1e, 0xdd]), i64(-4_294_967_296n)],
+    ];
+    expect(check(sameTemplate(body, rows))).toBe(rows.length);
+  });
 
   it('a substituted Data Name (JSON keys from values, colliding) takes the normal path', () => {
     const body = (e: BinXmlEmitter): void => {

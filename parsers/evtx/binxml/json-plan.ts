@@ -1,8 +1,12 @@
+import type { ByteReader } from '../../common/index.js';
+import { isEmptyUtf16, type ByteSink } from './json-bytes.js';
+import type { AnsiDecoder, Scalar, SubstValue, TInstance, TNode, Template, Value } from './model.js';
+import { decodeRawValues, type RawInstance, type RawValue } from './raw-instance.js';
 import { renderTreeJson } from './render-json.js';
 import { resolveRecord } from './resolve.js';
-import type { Scalar, SubstValue, TInstance, TNode, Template, Value } from './model.js';
 import { VALUE_ARRAY_FLAG, VALUE_TYPE } from './tokens.js';
 import { isEmptyValue, scalarText, valueText } from './value-text.js';
+import { decodeGuid, decodeSid, filetimeHalvesToIso } from './values.js';
 
 /**
  * Compiled JSON render plans (STYLE "Speed on the hot paths"; the idea of the Rust evtx
@@ -12,23 +16,25 @@ import { isEmptyValue, scalarText, valueText } from './value-text.js';
  * normal path (resolve.ts + render-json.ts + JSON.stringify) with marker values in the
  * substitution slots; the text is cut at the markers into fixed fragments and slots. A record
  * with the same template and shape is then written by filling the slots: no resolved tree,
- * no JSON object, no JSON.stringify.
+ * no JSON object, no JSON.stringify, and (with raw-instance.ts) most values go from the chunk
+ * bytes straight into the UTF-8 output (json-bytes.ts).
  *
  * Exactness: the JSON text depends on the values only through (a) each value's type, (b)
  * whether it is null/empty, (c) for arrays, their length and which items are empty (array
  * substitutions expand into one element per item), and (d) the value text itself. (a)–(c)
  * form the shape key, so a plan is only reused where the normal path would build the same
- * structure; (d) is what the slots receive, rendered by the same `scalarText`/`valueText` and
+ * structure; (d) is what the slots receive, rendered as `scalarText`/`valueText` render it and
  * escaped as JSON.stringify escapes. Where the structure itself would depend on value text
  * (a substituted `Name` attribute becomes a JSON key, with `_1` suffixes on collisions) or
  * the template's own text holds the marker characters, no plan is made and the record takes
- * the normal path. Nested Binary XML values (0x21) also take the normal path. A differential
- * test renders every corpus record both ways (test/evtx/json-plan.test.ts).
+ * the normal path; so do nested Binary XML values (0x21) other than one template instance. A
+ * differential test renders every corpus record both ways, byte for byte
+ * (test/evtx/json-plan.test.ts).
  */
 
-/** A compiled plan: `parts[0] slot0 parts[1] slot1 ... parts[n]`. */
+/** A compiled plan: `parts[0] slot0 parts[1] slot1 ... parts[n]`, parts as UTF-8. */
 export interface JsonPlan {
-  readonly parts: readonly string[];
+  readonly parts: readonly Uint8Array[];
   /**
    * Where each slot's value is: indexes into the substitution array, then, for a value that
    * is nested Binary XML holding one template instance, into that instance's array, ...
@@ -62,8 +68,7 @@ const NUM_OPEN = '\uE002';
 const CLOSE = '\uE001';
 const MARKER_RE = /"\uE002(\d+)\.(-?\d+)\uE001"|\uE000(\d+)\.(-?\d+)\uE001/g;
 const MARKER_CHARS_RE = /[\uE000-\uE002]/;
-/** Characters JSON.stringify escapes inside a string (lone surrogates included). */
-const NEEDS_ESCAPE_RE = /["\\\u0000-\u001f\ud800-\udfff]/;
+const UTF8 = new TextEncoder();
 
 /**
  * Stands in for a value while compiling. Text contexts call `toString` (String(v) in
@@ -159,45 +164,123 @@ export function compileJsonPlan(template: Template, values: readonly SubstValue[
   }
   parts.push(text.slice(last));
   for (const p of parts) if (MARKER_CHARS_RE.test(p)) return null;
-  return { parts, path, item: Int32Array.from(item), numeric: Uint8Array.from(numeric) };
+  return { parts: parts.map((p) => UTF8.encode(p)), path, item: Int32Array.from(item), numeric: Uint8Array.from(numeric) };
 }
 
-/** `s` as JSON string content; only string types can hold characters JSON escapes. */
-function jsonEscaped(s: string, type: number): string {
-  const base = type & ~VALUE_ARRAY_FLAG;
-  if (base !== VALUE_TYPE.string && base !== VALUE_TYPE.ansiString) return s;
-  return NEEDS_ESCAPE_RE.test(s) ? JSON.stringify(s).slice(1, -1) : s;
-}
-
-/** The value at `path` (see JsonPlan.path). */
-function valueAt(values: readonly SubstValue[], path: readonly number[]): Value {
+/** The raw value at `path` (see JsonPlan.path). */
+function rawAt(values: readonly RawValue[], path: readonly number[]): RawValue {
   let vals = values;
   const last = path.length - 1;
-  for (let d = 0; d < last; d++) vals = (nestedInstance(vals[path[d] as number] as SubstValue) as TInstance).values;
-  return vals[path[last] as number] as Value;
+  for (let d = 0; d < last; d++) vals = ((vals[path[d] as number] as RawValue).nested as RawInstance).values;
+  return vals[path[last] as number] as RawValue;
 }
 
-/**
- * Fills a plan with an instance's values: appends the record's JSON text (as
- * JSON.stringify(event)) to `out` in pieces (joined once per chunk: no string ropes).
- */
-export function fillJsonPlan(plan: JsonPlan, values: readonly SubstValue[], out: string[]): void {
-  const { parts, path, item, numeric } = plan;
-  out.push(parts[0] as string);
-  for (let k = 0; k < path.length; k++) {
-    const v = valueAt(values, path[k] as number[]);
-    const j = item[k] as number;
-    if (numeric[k] === 1) {
-      // render-json.ts jsonScalar: integers and booleans as they are, 64-bit integers beyond
-      // ±2^53 (bigint) as a decimal string.
-      const x = (j < 0 ? v.v : (v.v as Scalar[])[j]) as Scalar;
-      out.push(typeof x === 'bigint' ? `"${x.toString()}"` : String(x));
-    } else if (j < 0) {
-      out.push(jsonEscaped(valueText(v, 'json'), v.t));
-    } else {
-      out.push(jsonEscaped(scalarText(v.t & ~VALUE_ARRAY_FLAG, (v.v as Scalar[])[j] as Scalar, 'json'), v.t));
+function u32(b: Uint8Array, o: number): number {
+  return ((b[o] as number) | ((b[o + 1] as number) << 8) | ((b[o + 2] as number) << 16) | ((b[o + 3] as number) << 24)) >>> 0;
+}
+
+/** A 64-bit value from its halves in lower-case hex without leading zeros (BigInt's toString(16)). */
+function hex64(lo: number, hi: number): string {
+  return hi === 0 ? lo.toString(16) : hi.toString(16) + lo.toString(16).padStart(8, '0');
+}
+
+const TWO_32 = 4294967296;
+const TWO_21 = 2097152;
+
+/** An integer value as values.ts decodes it: a number, or a bigint beyond ±(2^53 - 1). */
+function rawInt(b: Uint8Array, o: number, t: number): number | bigint {
+  switch (t) {
+    case VALUE_TYPE.int8:
+      return ((b[o] as number) << 24) >> 24;
+    case VALUE_TYPE.uint8:
+      return b[o] as number;
+    case VALUE_TYPE.int16:
+      return (((b[o] as number) | ((b[o + 1] as number) << 8)) << 16) >> 16;
+    case VALUE_TYPE.uint16:
+      return (b[o] as number) | ((b[o + 1] as number) << 8);
+    case VALUE_TYPE.int32:
+      return u32(b, o) | 0;
+    case VALUE_TYPE.uint32:
+      return u32(b, o);
+    case VALUE_TYPE.uint64: {
+      const lo = u32(b, o);
+      const hi = u32(b, o + 4);
+      return hi < TWO_21 ? hi * TWO_32 + lo : (BigInt(hi) << 32n) | BigInt(lo);
     }
-    out.push(parts[k + 1] as string);
+    default: {
+      // int64
+      const lo = u32(b, o);
+      const hi = u32(b, o + 4) | 0;
+      if (hi > -TWO_21 && hi < TWO_21) return hi * TWO_32 + lo;
+      const v = BigInt.asIntN(64, (BigInt(hi >>> 0) << 32n) | BigInt(lo));
+      return v <= MAX_SAFE && v >= MIN_SAFE ? Number(v) : v;
+    }
+  }
+}
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+
+/** Writes a slot from a decoded value (render-json.ts jsonScalar / value-text.ts valueText). */
+function writeDecoded(sink: ByteSink, v: Value, j: number, numeric: boolean): void {
+  if (numeric) {
+    // Integers and booleans as they are, 64-bit integers beyond ±2^53 as a decimal string.
+    const x = (j < 0 ? v.v : (v.v as Scalar[])[j]) as Scalar;
+    sink.raw(typeof x === 'bigint' ? `"${x.toString()}"` : String(x));
+  } else if (j < 0) sink.jsonText(valueText(v, 'json'));
+  else sink.jsonText(scalarText(v.t & ~VALUE_ARRAY_FLAG, (v.v as Scalar[])[j] as Scalar, 'json'));
+}
+
+/** Writes a slot from an undecoded value: the text valueText gives for its decoded form. */
+function writeRaw(sink: ByteSink, b: Uint8Array, v: RawValue, j: number, numeric: boolean): void {
+  if (v.dec !== undefined) {
+    writeDecoded(sink, v.dec, j, numeric);
+    return;
+  }
+  const o = v.off;
+  switch (v.t) {
+    case VALUE_TYPE.string:
+      sink.utf16Json(b, o, v.size);
+      return;
+    case VALUE_TYPE.guid:
+      sink.raw(decodeGuid(b, o));
+      return;
+    case VALUE_TYPE.filetime: {
+      const lo = u32(b, o);
+      const hi = u32(b, o + 4);
+      sink.raw(scalarText(VALUE_TYPE.filetime, filetimeHalvesToIso(lo, hi) ?? `0x${hex64(lo, hi)}`, 'json'));
+      return;
+    }
+    case VALUE_TYPE.hexInt32:
+      sink.raw(`0x${u32(b, o).toString(16)}`);
+      return;
+    case VALUE_TYPE.hexInt64:
+      sink.raw(`0x${hex64(u32(b, o), u32(b, o + 4))}`);
+      return;
+    case VALUE_TYPE.sizeT:
+      sink.raw(v.size === 4 ? `0x${u32(b, o).toString(16)}` : `0x${hex64(u32(b, o), u32(b, o + 4))}`);
+      return;
+    case VALUE_TYPE.sid:
+      sink.raw(decodeSid(b, o, v.size) ?? '');
+      return;
+    case VALUE_TYPE.binary:
+      sink.hexUpper(b, o, v.size);
+      return;
+    case VALUE_TYPE.null:
+      return;
+    default: {
+      const x = rawInt(b, o, v.t);
+      sink.raw(numeric && typeof x === 'bigint' ? `"${x.toString()}"` : String(x));
+    }
+  }
+}
+
+/** Fills a plan with a raw instance's values: appends the record's JSON text as UTF-8. */
+export function fillJsonPlan(plan: JsonPlan, inst: RawInstance, b: Uint8Array, sink: ByteSink): void {
+  const { parts, path, item, numeric } = plan;
+  sink.bytes(parts[0] as Uint8Array);
+  for (let k = 0; k < path.length; k++) {
+    writeRaw(sink, b, rawAt(inst.values, path[k] as number[]), item[k] as number, numeric[k] === 1);
+    sink.bytes(parts[k + 1] as Uint8Array);
   }
 }
 
@@ -236,7 +319,7 @@ function bigintText(_k: string, v: unknown): unknown {
   return typeof v === 'bigint' ? `${v.toString()}n` : v;
 }
 
-/** Records written through a plan / through the normal path, process-wide (tests, benchmarks). */
+/** Records written through a plan / through the normal path (jsonl), process-wide (tests, benchmarks). */
 export const jsonPlanStats = { planned: 0, normal: 0 };
 
 const bySignature = new Map<string, TemplateEntry>();
@@ -266,61 +349,66 @@ export class JsonPlanCache {
   }
 
   /**
-   * The value shape of a substitution array (module comment: type, null/empty, array item
-   * pattern; nested instances by template id and their own shape); undefined when a value is
-   * nested Binary XML other than one template instance (normal path).
+   * The value shape of a raw substitution array (module comment: type, null/empty, array
+   * item pattern; nested instances by template id and their own shape).
    */
-  shapeKey(values: readonly SubstValue[], depth: number): string | undefined {
+  shapeKey(values: readonly RawValue[], depth: number): string | undefined {
     let key = '';
     for (let i = 0; i < values.length; i++) {
-      const v = values[i] as SubstValue;
-      if (v.k === 4) {
-        if (v.nodes.length === 0) {
+      const v = values[i] as RawValue;
+      if (v.nested !== undefined) {
+        if (v.nested === null) {
           key += 'b0,';
           continue;
         }
-        const inst = nestedInstance(v);
-        if (inst === undefined || depth >= MAX_PLAN_NESTING) return undefined;
-        const inner = this.shapeKey(inst.values, depth + 1);
+        if (depth >= MAX_PLAN_NESTING) return undefined;
+        const inner = this.shapeKey(v.nested.values, depth + 1);
         if (inner === undefined) return undefined;
-        key += `{${this.entry(inst.template).id}|${inner}},`;
+        key += `{${this.entry(v.nested.template).id}|${inner}},`;
         continue;
       }
-      const x = v.v;
-      if (x === null) key += `${v.t}n,`;
+      const d = v.dec;
+      if (d === undefined) {
+        // Undecoded: only strings can be empty; a null value has type 0.
+        key += v.t === VALUE_TYPE.string && isEmptyUtf16(this.bytes, v.off, v.size) ? '1e,' : v.t === 0 ? '0n,' : `${v.t},`;
+        continue;
+      }
+      const x = d.v;
+      if (x === null) key += `${d.t}n,`;
       else if (Array.isArray(x)) {
-        key += `${v.t}[`;
+        key += `${d.t}[`;
         for (let j = 0; j < x.length; j++) key += x[j] === '' ? '0' : '1';
         key += ',';
-      } else if (x === '') key += `${v.t}e,`;
-      else key += `${v.t},`;
+      } else if (x === '') key += `${d.t}e,`;
+      else key += `${d.t},`;
     }
     return key;
   }
 
+  /** The chunk's bytes (set by render). */
+  private bytes: Uint8Array = new Uint8Array(0);
+
   /**
-   * Appends the record's JSON text to `out` through a plan and returns true, or returns false
-   * (nothing appended) when it must take the normal path.
+   * Appends the record's JSON text (UTF-8) to `sink` through a plan and returns true, or
+   * returns false (nothing appended) when it must take the normal path. `r` spans the chunk.
    */
-  render(template: Template, values: readonly SubstValue[], out: string[]): boolean {
-    const plan = this.planFor(template, values);
-    if (plan === undefined) {
-      jsonPlanStats.normal++;
-      return false;
-    }
+  render(inst: RawInstance, r: ByteReader, ansi: AnsiDecoder, sink: ByteSink): boolean {
+    this.bytes = r.bytes;
+    const plan = this.planFor(inst, r, ansi);
+    if (plan === undefined) return false;
     jsonPlanStats.planned++;
-    fillJsonPlan(plan, values, out);
+    fillJsonPlan(plan, inst, r.bytes, sink);
     return true;
   }
 
-  private planFor(template: Template, values: readonly SubstValue[]): JsonPlan | undefined {
-    const key = this.shapeKey(values, 0);
+  private planFor(inst: RawInstance, r: ByteReader, ansi: AnsiDecoder): JsonPlan | undefined {
+    const key = this.shapeKey(inst.values, 0);
     if (key === undefined) return undefined;
-    const plans = this.entry(template).plans;
+    const plans = this.entry(inst.template).plans;
     let plan = plans.get(key);
     if (plan === undefined) {
       if (plans.size >= MAX_SHAPES_PER_TEMPLATE) return undefined;
-      plan = compileJsonPlan(template, values);
+      plan = compileJsonPlan(inst.template, decodeRawValues(inst.values, r, ansi));
       plans.set(key, plan);
     }
     return plan ?? undefined;

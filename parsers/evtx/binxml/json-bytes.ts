@@ -1,0 +1,216 @@
+/**
+ * UTF-8 output for the jsonl renderer: a growable byte buffer and writers that put JSON text
+ * straight into it, so a chunk's records become one block of bytes without building,
+ * joining and re-encoding JavaScript strings (STYLE "Speed on the hot paths").
+ *
+ * Every writer produces exactly the bytes that `Buffer.from(JSON.stringify(x), 'utf8')` would:
+ * JSON.stringify's escapes (`\"`, `\\`, `\b \f \n \r \t`, `\u00XX` for other controls, lone
+ * surrogates as `\uDXXX` in lower-case hex), everything else as UTF-8.
+ */
+
+const INITIAL_BYTES = 1 << 18;
+/** A sink grown past this for one huge chunk gives the memory back afterwards. */
+const KEEP_BYTES = 1 << 22;
+const HEX_LOWER = '0123456789abcdef';
+const HEX_UPPER = '0123456789ABCDEF';
+const UTF8 = new TextEncoder();
+
+export class ByteSink {
+  buf = new Uint8Array(INITIAL_BYTES);
+  pos = 0;
+
+  /** Makes room for `n` more bytes. */
+  ensure(n: number): void {
+    const need = this.pos + n;
+    if (need <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < need) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+  }
+
+  /** The bytes written since `from`, copied out; the sink keeps its buffer for the next chunk. */
+  take(from = 0): Uint8Array {
+    const out = this.buf.slice(from, this.pos);
+    this.pos = from;
+    if (from === 0 && this.buf.length > KEEP_BYTES) this.buf = new Uint8Array(INITIAL_BYTES);
+    return out;
+  }
+
+  /** Pre-encoded bytes (a plan's fixed text). */
+  bytes(b: Uint8Array): void {
+    const n = b.length;
+    this.ensure(n);
+    const buf = this.buf;
+    let p = this.pos;
+    if (n < 32) for (let i = 0; i < n; i++) buf[p++] = b[i] as number;
+    else {
+      buf.set(b, p);
+      p += n;
+    }
+    this.pos = p;
+  }
+
+  /** A string that is already JSON text (JSON.stringify output, numbers), as UTF-8. */
+  raw(s: string): void {
+    const n = s.length;
+    this.ensure(n * 3);
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x80) buf[p++] = c;
+      else {
+        // Non-ASCII: let the encoder do the rest of the string.
+        this.pos = p;
+        this.pos += UTF8.encodeInto(s.slice(i), buf.subarray(p)).written;
+        return;
+      }
+    }
+    this.pos = p;
+  }
+
+  /** `b[off..off+size)` as upper-case hex (values.ts hexUpper: evtx_dump's Binary). */
+  hexUpper(b: Uint8Array, off: number, size: number): void {
+    this.ensure(size * 2);
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = off; i < off + size; i++) {
+      const x = b[i] as number;
+      buf[p++] = HEX_UPPER.charCodeAt(x >> 4);
+      buf[p++] = HEX_UPPER.charCodeAt(x & 0xf);
+    }
+    this.pos = p;
+  }
+
+  /** `s` as the content of a JSON string (escaped as JSON.stringify does, no quotes). */
+  jsonText(s: string): void {
+    const n = s.length;
+    this.ensure(n * 6);
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x20 && c < 0x80 && c !== 0x22 && c !== 0x5c) buf[p++] = c;
+      else if (c < 0x80) p = escapeAscii(buf, p, c);
+      else if (c < 0x800) {
+        buf[p++] = 0xc0 | (c >> 6);
+        buf[p++] = 0x80 | (c & 0x3f);
+      } else if (c >= 0xd800 && c <= 0xdfff) {
+        const d = i + 1 < n ? s.charCodeAt(i + 1) : 0;
+        if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+          p = utf8Pair(buf, p, c, d);
+          i++;
+        } else p = escapeUnit(buf, p, c);
+      } else {
+        buf[p++] = 0xe0 | (c >> 12);
+        buf[p++] = 0x80 | ((c >> 6) & 0x3f);
+        buf[p++] = 0x80 | (c & 0x3f);
+      }
+    }
+    this.pos = p;
+  }
+
+  /**
+   * A UTF-16LE substitution string at `b[off..off+size)` as JSON string content: the text
+   * `decodeUtf16z` gives (TextDecoder 'utf-16le': a leading BOM dropped, an odd last byte
+   * dropped, lone surrogates as U+FFFD; cut at the first NUL), escaped as JSON.stringify does.
+   */
+  utf16Json(b: Uint8Array, off: number, size: number): void {
+    const end = off + (size & ~1);
+    let q = off;
+    if (q + 1 < end && b[q] === 0xff && b[q + 1] === 0xfe) q += 2; // BOM
+    this.ensure(((end - q) >> 1) * 6);
+    const buf = this.buf;
+    let p = this.pos;
+    for (; q < end; q += 2) {
+      const c = (b[q] as number) | ((b[q + 1] as number) << 8);
+      if (c >= 0x20 && c < 0x80 && c !== 0x22 && c !== 0x5c) buf[p++] = c;
+      else if (c === 0) break;
+      else if (c < 0x80) p = escapeAscii(buf, p, c);
+      else if (c < 0x800) {
+        buf[p++] = 0xc0 | (c >> 6);
+        buf[p++] = 0x80 | (c & 0x3f);
+      } else if (c >= 0xd800 && c <= 0xdfff) {
+        const d = q + 3 < end ? (b[q + 2] as number) | ((b[q + 3] as number) << 8) : 0;
+        if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+          p = utf8Pair(buf, p, c, d);
+          q += 2;
+        } else {
+          // TextDecoder replaces a lone surrogate with U+FFFD.
+          buf[p++] = 0xef;
+          buf[p++] = 0xbf;
+          buf[p++] = 0xbd;
+        }
+      } else {
+        buf[p++] = 0xe0 | (c >> 12);
+        buf[p++] = 0x80 | ((c >> 6) & 0x3f);
+        buf[p++] = 0x80 | (c & 0x3f);
+      }
+    }
+    this.pos = p;
+  }
+}
+
+/** True when the UTF-16LE string at `b[off..off+size)` decodes to '' (decodeUtf16z). */
+export function isEmptyUtf16(b: Uint8Array, off: number, size: number): boolean {
+  const end = off + (size & ~1);
+  let q = off;
+  if (q + 1 < end && b[q] === 0xff && b[q + 1] === 0xfe) q += 2;
+  return q >= end || (b[q] === 0 && b[q + 1] === 0);
+}
+
+function escapeAscii(buf: Uint8Array, p: number, c: number): number {
+  buf[p++] = 0x5c;
+  switch (c) {
+    case 0x22:
+      buf[p++] = 0x22;
+      return p;
+    case 0x5c:
+      buf[p++] = 0x5c;
+      return p;
+    case 0x08:
+      buf[p++] = 0x62; // b
+      return p;
+    case 0x0c:
+      buf[p++] = 0x66; // f
+      return p;
+    case 0x0a:
+      buf[p++] = 0x6e; // n
+      return p;
+    case 0x0d:
+      buf[p++] = 0x72; // r
+      return p;
+    case 0x09:
+      buf[p++] = 0x74; // t
+      return p;
+    default:
+      return hex4(buf, p, c);
+  }
+}
+
+/** `\uXXXX` for a lone surrogate (JSON.stringify, lower-case hex). */
+function escapeUnit(buf: Uint8Array, p: number, c: number): number {
+  buf[p++] = 0x5c;
+  return hex4(buf, p, c);
+}
+
+/** `uXXXX` after the backslash. */
+function hex4(buf: Uint8Array, p: number, c: number): number {
+  buf[p++] = 0x75; // u
+  buf[p++] = HEX_LOWER.charCodeAt((c >> 12) & 0xf);
+  buf[p++] = HEX_LOWER.charCodeAt((c >> 8) & 0xf);
+  buf[p++] = HEX_LOWER.charCodeAt((c >> 4) & 0xf);
+  buf[p++] = HEX_LOWER.charCodeAt(c & 0xf);
+  return p;
+}
+
+function utf8Pair(buf: Uint8Array, p: number, hi: number, lo: number): number {
+  const cp = 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00);
+  buf[p++] = 0xf0 | (cp >> 18);
+  buf[p++] = 0x80 | ((cp >> 12) & 0x3f);
+  buf[p++] = 0x80 | ((cp >> 6) & 0x3f);
+  buf[p++] = 0x80 | (cp & 0x3f);
+  return p;
+}
