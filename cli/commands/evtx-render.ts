@@ -1,4 +1,5 @@
-import { ansiDecoder, ByteSink, parseEvtxChunk, renderEvtxChunkJsonl, renderRecordXml, type ChunkOutcome, type EvtxChunkResultOf, type EvtxDiagnostic } from '../../parsers/evtx/index.js';
+import * as zlib from 'node:zlib';
+import { ansiDecoder, ByteSink, type Crc32Fn, parseEvtxChunk, renderEvtxChunkJsonl, renderRecordXml, type ChunkOutcome, type EvtxChunkResultOf, type EvtxDiagnostic } from '../../parsers/evtx/index.js';
 
 /** Output formats of `espy evtx dump`. */
 export type DumpFormat = 'jsonl' | 'json' | 'xml';
@@ -29,6 +30,9 @@ export interface RenderChunkOptions {
   codepage: string | undefined;
 }
 
+/** Node's native CRC-32 (zlib.crc32, Node >= 20.15 / 22.2) where there is one; else the parser's own. */
+const NATIVE_CRC32 = (zlib as { crc32?: Crc32Fn }).crc32;
+
 /** One output buffer per thread, reused for every chunk. */
 const JSONL_SINK = new ByteSink();
 
@@ -41,6 +45,7 @@ export function renderChunk(bytes: Uint8Array, o: RenderChunkOptions): RenderedC
     includeRecovered: o.includeRecovered,
     strict: false,
     ansi: ansiDecoder(o.codepage),
+    ...(NATIVE_CRC32 ? { crc32: NATIVE_CRC32 } : {}),
   };
   if (o.format === 'jsonl') {
     // Compiled template plans: each record's line as UTF-8, without building its event

@@ -52,8 +52,14 @@ export function hasChunkSignature(bytes: Uint8Array): boolean {
   );
 }
 
-/** Parses a chunk header from the start of `bytes` (the chunk). Throws `FormatError`. */
-export function parseEvtxChunkHeader(bytes: Uint8Array, baseOffset = 0): EvtxChunkHeader {
+/** A CRC-32 function (crc32.ts's signature: data, previous CRC). */
+export type Crc32Fn = (bytes: Uint8Array, crc?: number) => number;
+
+/**
+ * Parses a chunk header from the start of `bytes` (the chunk). Throws `FormatError`. `crc`
+ * computes the checksums (default: crc32.ts; the CLI passes Node's native zlib.crc32).
+ */
+export function parseEvtxChunkHeader(bytes: Uint8Array, baseOffset = 0, crc: Crc32Fn = crc32): EvtxChunkHeader {
   const r = new ByteReader(bytes, baseOffset, 'evtx');
   r.need(CHUNK_HEADER.size, 'chunkHeader', 0);
   if (!hasChunkSignature(bytes)) {
@@ -70,10 +76,10 @@ export function parseEvtxChunkHeader(bytes: Uint8Array, baseOffset = 0): EvtxChu
   const eventRecordsChecksum = r.u32le('chunk.eventRecordsChecksum');
   const flags = r.u32At(CHUNK_HEADER.flags, 'chunk.flags');
   const headerChecksum = r.u32At(CHUNK_HEADER.headerChecksum, 'chunk.headerChecksum');
-  const computedHeaderChecksum = crc32(bytes.subarray(0x80, 0x200), crc32(bytes.subarray(0, 0x78)));
+  const computedHeaderChecksum = crc(bytes.subarray(0x80, 0x200), crc(bytes.subarray(0, 0x78)));
   const computedEventRecordsChecksum =
     freeSpaceOffset >= CHUNK_HEADER.size && freeSpaceOffset <= bytes.length
-      ? crc32(bytes.subarray(CHUNK_HEADER.size, freeSpaceOffset))
+      ? crc(bytes.subarray(CHUNK_HEADER.size, freeSpaceOffset))
       : undefined;
   return {
     firstEventRecordNumber,

@@ -6,7 +6,7 @@ import { readRawRecord } from './binxml/raw-instance.js';
 import { newChunkContext, parseFragment, type ChunkContext } from './binxml/parse.js';
 import { renderTreeJson } from './binxml/render-json.js';
 import { resolveRecord } from './binxml/resolve.js';
-import { hasChunkSignature, parseEvtxChunkHeader, type EvtxChunkHeader } from './chunk-header.js';
+import { hasChunkSignature, parseEvtxChunkHeader, type Crc32Fn, type EvtxChunkHeader } from './chunk-header.js';
 import type { EvtxDiagnostic } from './diagnostics.js';
 import {
   EVTX_CHUNK_HEADER_BYTES,
@@ -29,6 +29,8 @@ export interface ChunkParseOptions {
   includeRecovered: boolean;
   strict: boolean;
   ansi: AnsiDecoder;
+  /** CRC-32 for the chunk checksums (default crc32.ts). */
+  crc32?: Crc32Fn;
 }
 
 /** One chunk's records as `T` (EvtxRecord, or a JSON line for `parseEvtxChunkJsonl`). */
@@ -83,11 +85,11 @@ function recordBuilder(ctx: ChunkContext, opts: ChunkParseOptions): RecordBuilde
  */
 function jsonlBuilder(ctx: ChunkContext, opts: ChunkParseOptions, out: ByteSink): RecordBuilder<number> {
   const plans = new JsonPlanCache();
-  const scratch = new ByteSink();
+  let scratch: ByteSink | undefined;
   return (r, off, h, recovered) => {
     // Slack records that are only counted still have to render (that is the check that
     // they are whole), into a scratch sink.
-    const sink = recovered && !opts.includeRecovered ? scratch : out;
+    const sink = recovered && !opts.includeRecovered ? (scratch ??= new ByteSink()) : out;
     const start = sink.pos;
     const end = off + h.size - 4;
     try {
@@ -188,7 +190,7 @@ function walkChunk<T>(bytes: Uint8Array, opts: ChunkParseOptions, makeBuilder: (
     if (opts.scanSlack) recoverSlack(build, r, EVTX_CHUNK_HEADER_BYTES, res, opts);
     return res;
   }
-  const header = parseEvtxChunkHeader(bytes, fileOffset);
+  const header = parseEvtxChunkHeader(bytes, fileOffset, opts.crc32);
   res.header = header;
   if (!header.hasValidHeaderChecksum) {
     diag('CHUNK_HEADER_CHECKSUM', `chunk ${chunkIndex} header checksum 0x${header.headerChecksum.toString(16)} != computed 0x${header.computedHeaderChecksum.toString(16)}`);

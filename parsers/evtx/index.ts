@@ -9,7 +9,7 @@ export type { ChunkOutcome, EvtxReadOptions, EvtxRecord, RecordOutcome } from '.
 export type { EvtxDiagnostic, DiagnosticCode } from './diagnostics.js';
 export { DIAGNOSTIC_CODES } from './diagnostics.js';
 export { parseEvtxFileHeader, FILE_HEADER, FILE_FLAGS, type EvtxFileHeader } from './file-header.js';
-export { parseEvtxChunkHeader, CHUNK_HEADER, hasChunkSignature, type EvtxChunkHeader } from './chunk-header.js';
+export { parseEvtxChunkHeader, CHUNK_HEADER, hasChunkSignature, type Crc32Fn, type EvtxChunkHeader } from './chunk-header.js';
 export { parseEvtxRecordHeader, RECORD_HEADER, type EvtxRecordHeader } from './record-header.js';
 export { parseEvtxChunk, parseEvtxChunkJsonl, renderEvtxChunkJsonl, ansiDecoder, type ChunkParseOptions, type EvtxChunkResult, type EvtxChunkResultOf } from './chunk.js';
 export { readEvtxRecords, readEvtxChunks, scanEvtxFile, type EvtxFileScan, type ChunkReadOptions } from './reader.js';

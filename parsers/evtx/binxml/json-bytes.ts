@@ -14,6 +14,8 @@ const KEEP_BYTES = 1 << 22;
 const HEX_LOWER = '0123456789abcdef';
 const HEX_UPPER = '0123456789ABCDEF';
 const UTF8 = new TextEncoder();
+/** Milliseconds between 1601-01-01 (FILETIME epoch) and 1970-01-01. */
+const EPOCH_DIFF_MS = 11_644_473_600_000;
 
 export class ByteSink {
   buf = new Uint8Array(INITIAL_BYTES);
@@ -70,6 +72,39 @@ export class ByteSink {
     }
     this.pos = p;
   }
+
+  /**
+   * A FILETIME from its halves as evtx_dump's JSON text, `YYYY-MM-DDTHH:MM:SS.ffffffZ` (what
+   * values.ts filetimeHalvesToIso + isoWithPrecision(…, 6) give); false (nothing written)
+   * when it is out of the Date range (the caller writes the hex form).
+   */
+  filetimeJson(lo: number, hi: number): boolean {
+    const low = hi * 7296 + lo; // ticks = hi·429496·10^4 + (hi·7296 + lo), exact below 2^53
+    const ms = hi * 429496 + Math.floor(low / 10000) - EPOCH_DIFF_MS;
+    if (Math.abs(ms) > 8.64e15) return false;
+    const sec = Math.floor(ms / 1000);
+    if (sec !== this.lastSecond) {
+      this.lastPrefix = UTF8.encode(new Date(sec * 1000).toISOString().slice(0, -4));
+      this.lastSecond = sec;
+    }
+    this.bytes(this.lastPrefix);
+    this.ensure(7);
+    const buf = this.buf;
+    let p = this.pos;
+    const milli = ms - sec * 1000;
+    const micro = Math.floor((low % 10000) / 10);
+    buf[p++] = 0x30 + Math.floor(milli / 100);
+    buf[p++] = 0x30 + (Math.floor(milli / 10) % 10);
+    buf[p++] = 0x30 + (milli % 10);
+    buf[p++] = 0x30 + Math.floor(micro / 100);
+    buf[p++] = 0x30 + (Math.floor(micro / 10) % 10);
+    buf[p++] = 0x30 + (micro % 10);
+    buf[p++] = 0x5a; // Z
+    this.pos = p;
+    return true;
+  }
+  private lastSecond = Number.NaN;
+  private lastPrefix = new Uint8Array(0);
 
   /** `b[off..off+size)` as upper-case hex (values.ts hexUpper: evtx_dump's Binary). */
   hexUpper(b: Uint8Array, off: number, size: number): void {

@@ -46,11 +46,19 @@ export interface JsonPlan {
   readonly numeric: Uint8Array;
 }
 
-/** A template known by its structure: a stable id for shape keys, and its plans by shape. */
+/** A compiled shape of a template: the shape codes it was made for, and its plan. */
+interface ShapePlan {
+  readonly shape: Int32Array;
+  /** null = this shape takes the normal path. */
+  readonly plan: JsonPlan | null;
+}
+
+/** A template known by its structure: a stable id for shape codes, and its plans by shape. */
 interface TemplateEntry {
   readonly id: number;
-  /** `null` = this shape takes the normal path. */
-  readonly plans: Map<string, JsonPlan | null>;
+  /** Plans by shape hash (candidates compared code by code). */
+  readonly plans: Map<number, ShapePlan[]>;
+  shapes: number;
 }
 
 /** Shapes kept per template (array patterns could otherwise grow it without bound). */
@@ -247,7 +255,7 @@ function writeRaw(sink: ByteSink, b: Uint8Array, v: RawValue, j: number, numeric
     case VALUE_TYPE.filetime: {
       const lo = u32(b, o);
       const hi = u32(b, o + 4);
-      sink.raw(scalarText(VALUE_TYPE.filetime, filetimeHalvesToIso(lo, hi) ?? `0x${hex64(lo, hi)}`, 'json'));
+      if (!sink.filetimeJson(lo, hi)) sink.raw(scalarText(VALUE_TYPE.filetime, filetimeHalvesToIso(lo, hi) ?? `0x${hex64(lo, hi)}`, 'json'));
       return;
     }
     case VALUE_TYPE.hexInt32:
@@ -331,6 +339,11 @@ let nextTemplateId = 0;
  */
 export class JsonPlanCache {
   private readonly byTemplate = new Map<Template, TemplateEntry>();
+  /** Shape codes of the record being rendered (reused). */
+  private shape = new Int32Array(256);
+  private len = 0;
+  /** The chunk's bytes (set by render). */
+  private bytes: Uint8Array = new Uint8Array(0);
 
   private entry(template: Template): TemplateEntry {
     let e = this.byTemplate.get(template);
@@ -338,9 +351,9 @@ export class JsonPlanCache {
       const sig = templateSignature(template.nodes);
       e = bySignature.get(sig);
       if (e === undefined) {
-        // Ids are never reused, so keys made before a clear stay unambiguous.
+        // Ids are never reused, so shapes made before a clear stay unambiguous.
         if (bySignature.size >= MAX_TEMPLATES_CACHED) bySignature.clear();
-        e = { id: nextTemplateId++, plans: new Map() };
+        e = { id: nextTemplateId++, plans: new Map(), shapes: 0 };
         bySignature.set(sig, e);
       }
       this.byTemplate.set(template, e);
@@ -348,45 +361,53 @@ export class JsonPlanCache {
     return e;
   }
 
+  private push(code: number): void {
+    if (this.len === this.shape.length) {
+      const next = new Int32Array(this.shape.length * 2);
+      next.set(this.shape);
+      this.shape = next;
+    }
+    this.shape[this.len++] = code;
+  }
+
   /**
-   * The value shape of a raw substitution array (module comment: type, null/empty, array
-   * item pattern; nested instances by template id and their own shape).
+   * Appends the value shape of a raw substitution array as integer codes (module comment:
+   * type, null/empty, array item pattern; nested instances by template id and their own
+   * shape): the count, then per value `type * 4 + flag` (0 text, 1 empty, 2 null, 3 array
+   * followed by its length and a 0/1 per item), -1 for an empty nested fragment, -2 and the
+   * template id for a nested instance. False when nesting is too deep for a plan.
    */
-  shapeKey(values: readonly RawValue[], depth: number): string | undefined {
-    let key = '';
+  private pushShape(values: readonly RawValue[], depth: number): boolean {
+    this.push(values.length);
     for (let i = 0; i < values.length; i++) {
       const v = values[i] as RawValue;
       if (v.nested !== undefined) {
         if (v.nested === null) {
-          key += 'b0,';
+          this.push(-1);
           continue;
         }
-        if (depth >= MAX_PLAN_NESTING) return undefined;
-        const inner = this.shapeKey(v.nested.values, depth + 1);
-        if (inner === undefined) return undefined;
-        key += `{${this.entry(v.nested.template).id}|${inner}},`;
+        if (depth >= MAX_PLAN_NESTING) return false;
+        this.push(-2);
+        this.push(this.entry(v.nested.template).id);
+        if (!this.pushShape(v.nested.values, depth + 1)) return false;
         continue;
       }
       const d = v.dec;
       if (d === undefined) {
         // Undecoded: only strings can be empty; a null value has type 0.
-        key += v.t === VALUE_TYPE.string && isEmptyUtf16(this.bytes, v.off, v.size) ? '1e,' : v.t === 0 ? '0n,' : `${v.t},`;
+        this.push(v.t === 0 ? 2 : v.t * 4 + (v.t === VALUE_TYPE.string && isEmptyUtf16(this.bytes, v.off, v.size) ? 1 : 0));
         continue;
       }
       const x = d.v;
-      if (x === null) key += `${d.t}n,`;
+      if (x === null) this.push(d.t * 4 + 2);
       else if (Array.isArray(x)) {
-        key += `${d.t}[`;
-        for (let j = 0; j < x.length; j++) key += x[j] === '' ? '0' : '1';
-        key += ',';
-      } else if (x === '') key += `${d.t}e,`;
-      else key += `${d.t},`;
+        this.push(d.t * 4 + 3);
+        this.push(x.length);
+        for (let j = 0; j < x.length; j++) this.push(x[j] === '' ? 0 : 1);
+      } else this.push(d.t * 4 + (x === '' ? 1 : 0));
     }
-    return key;
+    return true;
   }
-
-  /** The chunk's bytes (set by render). */
-  private bytes: Uint8Array = new Uint8Array(0);
 
   /**
    * Appends the record's JSON text (UTF-8) to `sink` through a plan and returns true, or
@@ -402,15 +423,29 @@ export class JsonPlanCache {
   }
 
   private planFor(inst: RawInstance, r: ByteReader, ansi: AnsiDecoder): JsonPlan | undefined {
-    const key = this.shapeKey(inst.values, 0);
-    if (key === undefined) return undefined;
-    const plans = this.entry(inst.template).plans;
-    let plan = plans.get(key);
-    if (plan === undefined) {
-      if (plans.size >= MAX_SHAPES_PER_TEMPLATE) return undefined;
-      plan = compileJsonPlan(inst.template, decodeRawValues(inst.values, r, ansi));
-      plans.set(key, plan);
+    this.len = 0;
+    if (!this.pushShape(inst.values, 0)) return undefined;
+    const shape = this.shape;
+    const n = this.len;
+    let h = 0x811c9dc5;
+    for (let i = 0; i < n; i++) h = Math.imul(h ^ (shape[i] as number), 0x01000193);
+    const e = this.entry(inst.template);
+    const list = e.plans.get(h);
+    if (list !== undefined) {
+      for (const c of list) {
+        const cs = c.shape;
+        if (cs.length !== n) continue;
+        let same = true;
+        for (let i = 0; i < n && same; i++) same = cs[i] === shape[i];
+        if (same) return c.plan ?? undefined;
+      }
     }
+    if (e.shapes >= MAX_SHAPES_PER_TEMPLATE) return undefined;
+    const plan = compileJsonPlan(inst.template, decodeRawValues(inst.values, r, ansi));
+    const entry: ShapePlan = { shape: shape.slice(0, n), plan };
+    if (list === undefined) e.plans.set(h, [entry]);
+    else list.push(entry);
+    e.shapes++;
     return plan ?? undefined;
   }
 }
