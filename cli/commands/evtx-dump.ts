@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import { EVTX_CHUNK_SIZE_BYTES, EVTX_FILE_HEADER_BLOCK_BYTES, scanEvtxFile, type EvtxDiagnostic } from '../../parsers/evtx/index.js';
 import type { Log } from '../context.js';
 import { openFileSource } from '../file-source.js';
-import { renderChunk, type DumpFormat, type RenderedChunk } from './evtx-render.js';
+import { renderChunks, type DumpFormat, type RenderedChunk } from './evtx-render.js';
 import { ChunkWorkerPool, evtxWorkerSource } from './evtx-worker.js';
 
 export interface DumpOptions {
@@ -60,10 +60,13 @@ class BlockWriter {
   }
 }
 
-/** Chunks a worker may have queued before the main thread renders the next one itself. */
-const WORKER_QUEUE_DEPTH = 2;
-/** Rendered chunks held for in-order writing (bounds memory when one chunk is slow). */
-const MAX_INFLIGHT_CHUNKS = 16;
+/** Jobs in flight per worker (queued or rendered, not yet written). */
+const WORKER_QUEUE_DEPTH = 3;
+/**
+ * Chunks per job: one read and one worker message per 256 KiB. Per-chunk jobs spent a
+ * tenth of the workers' time in messages and waits; 1 MiB jobs raised peak RSS.
+ */
+const CHUNKS_PER_JOB = 4;
 
 /** A chunk being rendered: settled (`done`) or not yet. */
 type Pending = { done: true; result: RenderedChunk } | { done: false; promise: Promise<RenderedChunk> };
@@ -94,10 +97,10 @@ export async function dumpEvtx(o: DumpOptions): Promise<DumpSummary> {
   let pool: ChunkWorkerPool | undefined;
   if (threads > 1) {
     const source = evtxWorkerSource();
-    // N threads = the main thread + N-1 workers: the main thread only reads and writes
-    // otherwise (idle most of the time), and each worker costs an isolate (~50 MiB RSS) and
-    // its own JIT warm-up.
-    if (source) pool = new ChunkWorkerPool(threads - 1, source);
+    // N threads = N workers rendering; the main thread only reads, hands out chunks and
+    // writes (rendering some chunks on the main thread as well delayed both: its chunks held
+    // up the hand-out and the workers idled 20-40% of the time).
+    if (source) pool = new ChunkWorkerPool(threads, source);
     else o.log.warn('worker threads unavailable here (no worker entry file or SEA asset evtx-worker.cjs); dumping with one thread');
   }
   let first = true;
@@ -136,27 +139,28 @@ export async function dumpEvtx(o: DumpOptions): Promise<DumpSummary> {
           continue;
         }
         // Chunks are rendered in order of reading and written in that order. Reads run one
-        // chunk ahead (the next read is in flight while this chunk renders). With workers,
-        // a chunk goes to a worker while fewer than WORKER_QUEUE_DEPTH chunks wait per
-        // worker; otherwise the main thread renders it itself, so neither side idles while
-        // the other is busy (a fixed every-Nth split left both idle 20-30% of the time).
+        // chunk ahead (the next read is in flight while this chunk renders or is handed out).
         const inflight: Pending[] = [];
         const slots = scan.chunkSlots;
-        const readChunk = (i: number): Promise<Uint8Array> => {
-          const off = EVTX_FILE_HEADER_BLOCK_BYTES + i * EVTX_CHUNK_SIZE_BYTES;
-          return src.read(off, Math.min(EVTX_CHUNK_SIZE_BYTES, scan.size - off));
+        const jobs = Math.ceil(slots / CHUNKS_PER_JOB);
+        const readJob = (j: number): Promise<Uint8Array> => {
+          const off = EVTX_FILE_HEADER_BLOCK_BYTES + j * CHUNKS_PER_JOB * EVTX_CHUNK_SIZE_BYTES;
+          return src.read(off, Math.min(CHUNKS_PER_JOB * EVTX_CHUNK_SIZE_BYTES, scan.size - off));
         };
-        let next = slots > 0 ? readChunk(0) : undefined;
-        for (let i = 0; i < slots && next; i++) {
+        let next = jobs > 0 ? readJob(0) : undefined;
+        for (let j = 0; j < jobs && next; j++) {
           if (o.signal.aborted) break;
           const bytes = await next;
-          next = i + 1 < slots ? readChunk(i + 1) : undefined;
+          next = j + 1 < jobs ? readJob(j + 1) : undefined;
           next?.catch(() => {}); // awaited in the next iteration
-          const opts = { chunkIndex: i, fileOffset: EVTX_FILE_HEADER_BLOCK_BYTES + i * EVTX_CHUNK_SIZE_BYTES, format: o.format, includeRecovered: o.includeRecovered, codepage: o.codepage };
-          if (pool && pool.waiting < pool.size * WORKER_QUEUE_DEPTH) inflight.push(pending(pool.run(owned(bytes), opts)));
-          else inflight.push({ done: true, result: renderChunk(bytes, opts) });
-          // Write what is ready at the head; wait only when too much is in flight.
-          while (inflight.length > 0 && ((inflight[0] as Pending).done || inflight.length > MAX_INFLIGHT_CHUNKS)) {
+          const chunkIndex = j * CHUNKS_PER_JOB;
+          const opts = { chunkIndex, fileOffset: EVTX_FILE_HEADER_BLOCK_BYTES + chunkIndex * EVTX_CHUNK_SIZE_BYTES, format: o.format, includeRecovered: o.includeRecovered, codepage: o.codepage };
+          if (pool) inflight.push(pending(pool.run(owned(bytes), opts)));
+          else inflight.push({ done: true, result: renderChunks(bytes, opts) });
+          // Write what is ready at the head; wait when too much is in flight (each worker
+          // keeps WORKER_QUEUE_DEPTH jobs queued, so it never waits for the next one).
+          const cap = pool ? pool.size * WORKER_QUEUE_DEPTH : 0;
+          while (inflight.length > 0 && ((inflight[0] as Pending).done || inflight.length > cap)) {
             await emit(file, await settle(inflight.shift() as Pending));
           }
         }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { renderChunk, type RenderChunkOptions, type RenderedChunk } from './evtx-render.js';
+import { renderChunks, type RenderChunkOptions, type RenderedChunk } from './evtx-render.js';
 
 /**
  * Worker threads for `espy evtx dump --threads N`. Chunks are independent, so each worker
@@ -41,7 +41,7 @@ export function runEvtxWorkerIfMarked(): boolean {
     let result: RenderedChunk;
     let bytes: Uint8Array;
     try {
-      result = renderChunk(new Uint8Array(job.buf, job.byteOffset, job.byteLength), job.opts);
+      result = renderChunks(new Uint8Array(job.buf, job.byteOffset, job.byteLength), job.opts);
       // Transfer bytes (jsonl renders bytes; other formats are encoded here): cloning a
       // large string costs the worker more, and the main thread then writes bytes without
       // encoding them itself.
@@ -97,21 +97,24 @@ export function evtxWorkerSource(): EvtxWorkerSource | undefined {
   return file && /\.(c|m)?js$/.test(file) && existsSync(file) ? { file } : undefined;
 }
 
-/** A fixed pool of chunk workers; `run` resolves with the rendered chunk. */
+/**
+ * A fixed pool of chunk workers; `run` resolves with the rendered chunks. Jobs are posted
+ * straight to the worker with the fewest outstanding, so each worker has its next job queued
+ * locally (a central queue made every worker wait for the main thread between jobs).
+ */
 export class ChunkWorkerPool {
   private readonly workers: Worker[] = [];
-  private readonly idle: Worker[] = [];
-  private readonly queue: { job: Job; resolve: (r: RenderedChunk) => void; reject: (e: Error) => void }[] = [];
-  private readonly pending = new Map<number, { resolve: (r: RenderedChunk) => void; reject: (e: Error) => void; worker: Worker }>();
+  private readonly outstanding: number[] = [];
+  private readonly pending = new Map<number, { resolve: (r: RenderedChunk) => void; reject: (e: Error) => void; worker: number }>();
   private nextId = 0;
   private failed: Error | undefined;
 
   constructor(size: number, source: EvtxWorkerSource) {
     for (let i = 0; i < size; i++) {
       const workerData = { [EVTX_WORKER_MARK]: true };
-      // A worker holds one 64 KiB chunk and its rendered text at a time, so its heap stays
-      // small on normal logs (the young generation, 16 MB, bounds the steady state). The old
-      // generation's cap is NOT the RSS bound: it must fit the worst real chunk. With
+      // A worker holds a few jobs of 256 KiB and their rendered text at a time, so its heap
+      // stays small on normal logs (the young generation, 16 MB, bounds the steady state).
+      // The old generation's cap is NOT the RSS bound: it must fit the worst real chunk. With
       // --include-recovered, slack records of the corpus resolve to 1.7 MB of JSON each
       // (21 M characters for one chunk of 'ID4-OpenSSH server listening.evtx'); at 48 MB
       // such a chunk killed the worker (ERR_WORKER_OUT_OF_MEMORY) or aborted the process.
@@ -121,16 +124,16 @@ export class ChunkWorkerPool {
         const p = this.pending.get(m.id);
         if (!p) return;
         this.pending.delete(m.id);
+        this.outstanding[p.worker] = (this.outstanding[p.worker] ?? 1) - 1;
         if (m.result) p.resolve(m.bytes ? { ...m.result, bytes: m.bytes } : m.result);
         else p.reject(new Error(`evtx worker failed: ${m.error ?? 'unknown error'}`));
-        this.release(w);
       });
       w.on('error', (e) => this.fail(e));
       w.on('exit', (code) => {
         if (code !== 0) this.fail(new Error(`evtx worker exited with code ${code}`));
       });
       this.workers.push(w);
-      this.idle.push(w);
+      this.outstanding.push(0);
     }
   }
 
@@ -139,37 +142,22 @@ export class ChunkWorkerPool {
     return this.workers.length;
   }
 
-  /** Chunks given to workers and not yet returned. */
-  get waiting(): number {
-    return this.pending.size + this.queue.length;
-  }
-
   private fail(e: Error): void {
     this.failed ??= e;
     for (const p of this.pending.values()) p.reject(e);
     this.pending.clear();
-    for (const q of this.queue.splice(0)) q.reject(e);
   }
 
-  private release(w: Worker): void {
-    const next = this.queue.shift();
-    if (next) this.dispatch(w, next.job, next.resolve, next.reject);
-    else this.idle.push(w);
-  }
-
-  private dispatch(w: Worker, job: Job, resolve: (r: RenderedChunk) => void, reject: (e: Error) => void): void {
-    this.pending.set(job.id, { resolve, reject, worker: w });
-    w.postMessage(job, [job.buf]);
-  }
-
-  /** Renders a chunk in a worker; `bytes` must own its buffer (it is transferred). */
+  /** Renders a run of chunks in a worker; `bytes` must own its buffer (it is transferred). */
   run(bytes: Uint8Array, opts: RenderChunkOptions): Promise<RenderedChunk> {
     if (this.failed) return Promise.reject(this.failed);
     const job: Job = { id: this.nextId++, buf: bytes.buffer as ArrayBuffer, byteOffset: bytes.byteOffset, byteLength: bytes.byteLength, opts };
+    let best = 0;
+    for (let i = 1; i < this.outstanding.length; i++) if ((this.outstanding[i] as number) < (this.outstanding[best] as number)) best = i;
     return new Promise((resolve, reject) => {
-      const w = this.idle.pop();
-      if (w) this.dispatch(w, job, resolve, reject);
-      else this.queue.push({ job, resolve, reject });
+      this.pending.set(job.id, { resolve, reject, worker: best });
+      this.outstanding[best] = (this.outstanding[best] as number) + 1;
+      (this.workers[best] as Worker).postMessage(job, [job.buf]);
     });
   }
 

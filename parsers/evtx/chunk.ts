@@ -2,7 +2,7 @@ import { ByteReader, FormatError, describeError, isFormatError } from '../common
 import type { EventJson } from '../common/event.js';
 import { ByteSink } from './binxml/json-bytes.js';
 import { JsonPlanCache, jsonPlanStats } from './binxml/json-plan.js';
-import { readRawRecord } from './binxml/raw-instance.js';
+import { RawReader } from './binxml/raw-instance.js';
 import { newChunkContext, parseFragment, type ChunkContext } from './binxml/parse.js';
 import { renderTreeJson } from './binxml/render-json.js';
 import { resolveRecord } from './binxml/resolve.js';
@@ -15,7 +15,8 @@ import {
   MAX_RECORDS_PER_CHUNK,
   MAX_SLACK_CANDIDATES_PER_CHUNK,
 } from './limits.js';
-import { RECORD_HEADER, RECORD_SIGNATURE, isPlausibleRecord, parseEvtxRecordHeader, type EvtxRecordHeader } from './record-header.js';
+import { RECORD_HEADER, RECORD_SIGNATURE, isPlausibleRecord, recordSizeAt } from './record-header.js';
+import { filetimeHalvesToIso } from './binxml/values.js';
 import type { ChunkOutcome, EvtxRecord } from './record.js';
 import type { AnsiDecoder } from './binxml/model.js';
 
@@ -47,8 +48,11 @@ export interface EvtxChunkResultOf<T> {
 
 export type EvtxChunkResult = EvtxChunkResultOf<EvtxRecord>;
 
-/** Builds one record's result from its header; throws FormatError for a bad record. */
-type RecordBuilder<T> = (r: ByteReader, off: number, h: EvtxRecordHeader, recovered: boolean) => T;
+/**
+ * Builds one record's result from the record at chunk-relative `off` of `size` bytes (its
+ * header checked); throws FormatError for a bad record.
+ */
+type RecordBuilder<T> = (r: ByteReader, off: number, size: number, recovered: boolean) => T;
 
 const WINDOWS_1252 = new TextDecoder('windows-1252');
 
@@ -67,13 +71,16 @@ function noElement(r: ByteReader, off: number): FormatError {
 
 /** Builds EvtxRecords: the resolved tree and evtx_dump's JSON object. */
 function recordBuilder(ctx: ChunkContext, opts: ChunkParseOptions): RecordBuilder<EvtxRecord> {
-  return (r, off, h, recovered) => {
+  return (r, off, size, recovered) => {
     ctx.tokens = 0;
-    const nodes = parseFragment(ctx, r.fork(off + RECORD_HEADER.size), off + h.size - 4, 0);
+    const nodes = parseFragment(ctx, r.fork(off + RECORD_HEADER.size), off + size - 4, 0);
     const tree = resolveRecord(nodes, r.baseOffset + off);
     if (!tree) throw noElement(r, off);
     const event = renderTreeJson(tree) as unknown as EventJson;
-    return { recordId: toNumberId(h.recordId), timestamp: h.timestamp, chunkIndex: opts.chunkIndex, offset: opts.fileOffset + off, recovered, event, tree };
+    const recordId = toNumberId(r.u64At(off + RECORD_HEADER.recordId, 'record.recordId'));
+    // Same text as filetimeToIso(writtenTime), without BigInt arithmetic (hot path).
+    const timestamp = filetimeHalvesToIso(r.u32At(off + RECORD_HEADER.writtenTime, 'record.writtenTime'), r.u32At(off + RECORD_HEADER.writtenTime + 4, 'record.writtenTime')) ?? '';
+    return { recordId, timestamp, chunkIndex: opts.chunkIndex, offset: opts.fileOffset + off, recovered, event, tree };
   };
 }
 
@@ -84,17 +91,25 @@ function recordBuilder(ctx: ChunkContext, opts: ChunkParseOptions): RecordBuilde
  * the number of bytes it appended.
  */
 function jsonlBuilder(ctx: ChunkContext, opts: ChunkParseOptions, out: ByteSink): RecordBuilder<number> {
+  // Per chunk: the chunk's templates and the reader's instances then die young together
+  // (kept from chunk to chunk, they were promoted and raised peak RSS by 30 MB).
   const plans = new JsonPlanCache();
+  const raw = new RawReader();
+  let bound = false;
   let scratch: ByteSink | undefined;
-  return (r, off, h, recovered) => {
+  return (r, off, size, recovered) => {
     // Slack records that are only counted still have to render (that is the check that
     // they are whole), into a scratch sink.
     const sink = recovered && !opts.includeRecovered ? (scratch ??= new ByteSink()) : out;
     const start = sink.pos;
-    const end = off + h.size - 4;
+    const end = off + size - 4;
     try {
       ctx.tokens = 0;
-      const inst = readRawRecord(ctx, r, off + RECORD_HEADER.size, end);
+      if (!bound) {
+        raw.bind(ctx, r.fork(0));
+        bound = true;
+      }
+      const inst = raw.readRecord(off + RECORD_HEADER.size, end);
       if (inst !== undefined && plans.render(inst, r, opts.ansi, sink)) {
         sink.raw('\n');
         if (sink === scratch) scratch.pos = 0;
@@ -225,13 +240,12 @@ function walkChunk<T>(bytes: Uint8Array, opts: ChunkParseOptions, makeBuilder: (
       continue;
     }
     let size = 0;
-    let recordId: bigint | undefined;
     try {
-      const h = parseEvtxRecordHeader(r, pos, limit);
-      size = h.size;
-      recordId = h.recordId;
-      res.outcomes.push({ ok: true, record: build(r, pos, h, false) });
+      size = recordSizeAt(r, pos, limit);
+      res.outcomes.push({ ok: true, record: build(r, pos, size, false) });
     } catch (e) {
+      // A whole header (size checked) names the record in the failure.
+      const recordId = size > 0 ? r.u64At(pos + RECORD_HEADER.recordId, 'record.recordId') : undefined;
       fail(asFormatError(e, fileOffset + pos, 'record'), fileOffset + pos, recordId);
       if (size === 0) {
         // The size itself is bad: resynchronise on the next plausible record.
@@ -263,11 +277,11 @@ function recoverSlack<T>(build: RecordBuilder<T>, r: ByteReader, from: number, r
     }
     candidates++;
     try {
-      const h = parseEvtxRecordHeader(r, p, end);
-      const record = build(r, p, h, true);
+      const size = recordSizeAt(r, p, end);
+      const record = build(r, p, size, true);
       res.recovered++;
       if (opts.includeRecovered) res.outcomes.push({ ok: true, record });
-      p += h.size;
+      p += size;
     } catch {
       // A partly overwritten record: not recoverable, keep scanning.
       p++;

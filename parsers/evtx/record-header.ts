@@ -32,8 +32,11 @@ export function isPlausibleRecord(r: ByteReader, off: number, limit: number): bo
   return r.u32At(off + size - 4, 'record.sizeCopy') === size;
 }
 
-/** Parses a record header at chunk-relative `off`; `limit` bounds the record. */
-export function parseEvtxRecordHeader(r: ByteReader, off: number, limit: number): EvtxRecordHeader {
+/**
+ * Checks the record header at chunk-relative `off` (signature, size within `limit`, size
+ * copy) and returns the record size; throws FormatError.
+ */
+export function recordSizeAt(r: ByteReader, off: number, limit: number): number {
   r.need(RECORD_HEADER.size, 'record.header', off);
   const sig = r.u32At(off, 'record.signature');
   if (sig !== RECORD_SIGNATURE) {
@@ -59,6 +62,12 @@ export function parseEvtxRecordHeader(r: ByteReader, off: number, limit: number)
       message: `evtx: record size copy ${copy} differs from size ${size} at offset ${r.baseOffset + off}`,
     });
   }
+  return size;
+}
+
+/** Parses a record header at chunk-relative `off`; `limit` bounds the record. */
+export function parseEvtxRecordHeader(r: ByteReader, off: number, limit: number): EvtxRecordHeader {
+  const size = recordSizeAt(r, off, limit);
   const recordId = r.u64At(off + 8, 'record.recordId');
   const writtenTime = r.u64At(off + 16, 'record.writtenTime');
   // Same text as filetimeToIso(writtenTime), without BigInt arithmetic (hot path).

@@ -13,6 +13,8 @@ const INITIAL_BYTES = 1 << 18;
 const KEEP_BYTES = 1 << 22;
 const HEX_LOWER = '0123456789abcdef';
 const HEX_UPPER = '0123456789ABCDEF';
+/** Byte order of a GUID's text (-1: a dash): data1..3 little-endian, data4 as stored. */
+const GUID_ORDER = [3, 2, 1, 0, -1, 5, 4, -1, 7, 6, -1, 8, 9, -1, 10, 11, 12, 13, 14, 15];
 const UTF8 = new TextEncoder();
 /** Milliseconds between 1601-01-01 (FILETIME epoch) and 1970-01-01. */
 const EPOCH_DIFF_MS = 11_644_473_600_000;
@@ -40,15 +42,15 @@ export class ByteSink {
     return out;
   }
 
-  /** Pre-encoded bytes (a plan's fixed text). */
-  bytes(b: Uint8Array): void {
-    const n = b.length;
+  /** Pre-encoded bytes `b[from..to)` (a plan's fixed text). */
+  span(b: Uint8Array, from: number, to: number): void {
+    const n = to - from;
     this.ensure(n);
     const buf = this.buf;
     let p = this.pos;
-    if (n < 32) for (let i = 0; i < n; i++) buf[p++] = b[i] as number;
+    if (n < 32) for (let i = from; i < to; i++) buf[p++] = b[i] as number;
     else {
-      buf.set(b, p);
+      buf.set(b.subarray(from, to), p);
       p += n;
     }
     this.pos = p;
@@ -84,10 +86,12 @@ export class ByteSink {
     if (Math.abs(ms) > 8.64e15) return false;
     const sec = Math.floor(ms / 1000);
     if (sec !== this.lastSecond) {
-      this.lastPrefix = UTF8.encode(new Date(sec * 1000).toISOString().slice(0, -4));
+      // A string, not TextEncoder bytes: every new Uint8Array is an off-heap allocation, and
+      // those serialise worker threads (records mostly differ in their second).
+      this.lastPrefix = new Date(sec * 1000).toISOString().slice(0, -4);
       this.lastSecond = sec;
     }
-    this.bytes(this.lastPrefix);
+    this.raw(this.lastPrefix);
     this.ensure(7);
     const buf = this.buf;
     let p = this.pos;
@@ -104,7 +108,85 @@ export class ByteSink {
     return true;
   }
   private lastSecond = Number.NaN;
-  private lastPrefix = new Uint8Array(0);
+  private lastPrefix = '';
+
+  /** An integer (|n| < 2^53) in decimal, as String(n). */
+  int(n: number): void {
+    this.ensure(17);
+    const buf = this.buf;
+    let p = this.pos;
+    if (n < 0) {
+      buf[p++] = 0x2d;
+      n = -n;
+    }
+    if (n < 10) buf[p++] = 0x30 + n;
+    else {
+      // (x - x % 10) / 10 is exact up to 2^53, where Math.floor(x / 10) can round up.
+      let len = 0;
+      for (let x = n; x >= 1; x = (x - (x % 10)) / 10) len++;
+      let q = p + len;
+      p = q;
+      for (let x = n; x >= 1; x = (x - (x % 10)) / 10) buf[--q] = 0x30 + (x % 10);
+    }
+    this.pos = p;
+  }
+
+  /** `0x` and a 64-bit value from its halves in lower-case hex without leading zeros (BigInt's toString(16)). */
+  hex(hi: number, lo: number): void {
+    this.ensure(18);
+    const buf = this.buf;
+    let p = this.pos;
+    buf[p++] = 0x30;
+    buf[p++] = 0x78;
+    let started = false;
+    for (let k = 7; k >= 0; k--) {
+      const d = (hi >>> (k * 4)) & 0xf;
+      if (d !== 0 || started) {
+        buf[p++] = HEX_LOWER.charCodeAt(d);
+        started = true;
+      }
+    }
+    for (let k = 7; k >= 0; k--) {
+      const d = (lo >>> (k * 4)) & 0xf;
+      if (d !== 0 || started || k === 0) {
+        buf[p++] = HEX_LOWER.charCodeAt(d);
+        started = true;
+      }
+    }
+    this.pos = p;
+  }
+
+  /** A GUID at `b[o..o+16)` as values.ts decodeGuid writes it (upper-case, no braces). */
+  guid(b: Uint8Array, o: number): void {
+    this.ensure(36);
+    const buf = this.buf;
+    let p = this.pos;
+    for (const i of GUID_ORDER) {
+      if (i < 0) buf[p++] = 0x2d;
+      else {
+        const x = b[o + i] as number;
+        buf[p++] = HEX_UPPER.charCodeAt(x >> 4);
+        buf[p++] = HEX_UPPER.charCodeAt(x & 0xf);
+      }
+    }
+    this.pos = p;
+  }
+
+  /** A SID at `b[o..)` as values.ts decodeSid writes it (the caller checked it is whole). */
+  sid(b: Uint8Array, o: number): void {
+    const count = b[o + 1] as number;
+    this.raw('S-');
+    this.int(b[o] as number);
+    this.raw('-');
+    let auth = 0;
+    for (let i = 2; i < 8; i++) auth = auth * 256 + (b[o + i] as number);
+    this.int(auth);
+    for (let i = 0; i < count; i++) {
+      const q = o + 8 + i * 4;
+      this.raw('-');
+      this.int(((b[q] as number) | ((b[q + 1] as number) << 8) | ((b[q + 2] as number) << 16)) + (b[q + 3] as number) * 0x1000000);
+    }
+  }
 
   /** `b[off..off+size)` as upper-case hex (values.ts hexUpper: evtx_dump's Binary). */
   hexUpper(b: Uint8Array, off: number, size: number): void {

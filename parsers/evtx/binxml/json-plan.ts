@@ -1,12 +1,12 @@
 import type { ByteReader } from '../../common/index.js';
 import { isEmptyUtf16, type ByteSink } from './json-bytes.js';
 import type { AnsiDecoder, Scalar, SubstValue, TInstance, TNode, Template, Value } from './model.js';
-import { decodeRawValues, type RawInstance, type RawValue } from './raw-instance.js';
+import { decodeRawValues, type RawInstance } from './raw-instance.js';
 import { renderTreeJson } from './render-json.js';
 import { resolveRecord } from './resolve.js';
 import { VALUE_ARRAY_FLAG, VALUE_TYPE } from './tokens.js';
 import { isEmptyValue, scalarText, valueText } from './value-text.js';
-import { decodeGuid, decodeSid, filetimeHalvesToIso } from './values.js';
+import { filetimeHalvesToIso } from './values.js';
 
 /**
  * Compiled JSON render plans (STYLE "Speed on the hot paths"; the idea of the Rust evtx
@@ -32,9 +32,13 @@ import { decodeGuid, decodeSid, filetimeHalvesToIso } from './values.js';
  * (test/evtx/json-plan.test.ts).
  */
 
-/** A compiled plan: `parts[0] slot0 parts[1] slot1 ... parts[n]`, parts as UTF-8. */
+/**
+ * A compiled plan: `part0 slot0 part1 slot1 ... partN`, the parts as UTF-8 back to back in
+ * `text` (part k is `text[ends[k-1]..ends[k])`, one allocation per plan).
+ */
 export interface JsonPlan {
-  readonly parts: readonly Uint8Array[];
+  readonly text: Uint8Array;
+  readonly ends: Int32Array;
   /**
    * Where each slot's value is: indexes into the substitution array, then, for a value that
    * is nested Binary XML holding one template instance, into that instance's array, ...
@@ -172,15 +176,14 @@ export function compileJsonPlan(template: Template, values: readonly SubstValue[
   }
   parts.push(text.slice(last));
   for (const p of parts) if (MARKER_CHARS_RE.test(p)) return null;
-  return { parts: parts.map((p) => UTF8.encode(p)), path, item: Int32Array.from(item), numeric: Uint8Array.from(numeric) };
-}
-
-/** The raw value at `path` (see JsonPlan.path). */
-function rawAt(values: readonly RawValue[], path: readonly number[]): RawValue {
-  let vals = values;
-  const last = path.length - 1;
-  for (let d = 0; d < last; d++) vals = ((vals[path[d] as number] as RawValue).nested as RawInstance).values;
-  return vals[path[last] as number] as RawValue;
+  const encoded = UTF8.encode(parts.join(''));
+  const ends = new Int32Array(parts.length);
+  let at = 0;
+  parts.forEach((p, k) => {
+    at += UTF8.encode(p).length;
+    ends[k] = at;
+  });
+  return { text: encoded, ends, path, item: Int32Array.from(item), numeric: Uint8Array.from(numeric) };
 }
 
 function u32(b: Uint8Array, o: number): number {
@@ -238,19 +241,24 @@ function writeDecoded(sink: ByteSink, v: Value, j: number, numeric: boolean): vo
   else sink.jsonText(scalarText(v.t & ~VALUE_ARRAY_FLAG, (v.v as Scalar[])[j] as Scalar, 'json'));
 }
 
-/** Writes a slot from an undecoded value: the text valueText gives for its decoded form. */
-function writeRaw(sink: ByteSink, b: Uint8Array, v: RawValue, j: number, numeric: boolean): void {
-  if (v.dec !== undefined) {
-    writeDecoded(sink, v.dec, j, numeric);
+/**
+ * Writes a slot from value `i` of `inst`: the text valueText gives for its decoded form
+ * (undecoded values straight from the chunk bytes).
+ */
+function writeRaw(sink: ByteSink, b: Uint8Array, inst: RawInstance, i: number, j: number, numeric: boolean): void {
+  const dec = inst.dec[i];
+  if (dec !== undefined) {
+    writeDecoded(sink, dec, j, numeric);
     return;
   }
-  const o = v.off;
-  switch (v.t) {
+  const o = inst.off[i] as number;
+  const t = inst.t[i] as number;
+  switch (t) {
     case VALUE_TYPE.string:
-      sink.utf16Json(b, o, v.size);
+      sink.utf16Json(b, o, inst.size[i] as number);
       return;
     case VALUE_TYPE.guid:
-      sink.raw(decodeGuid(b, o));
+      sink.guid(b, o);
       return;
     case VALUE_TYPE.filetime: {
       const lo = u32(b, o);
@@ -259,36 +267,42 @@ function writeRaw(sink: ByteSink, b: Uint8Array, v: RawValue, j: number, numeric
       return;
     }
     case VALUE_TYPE.hexInt32:
-      sink.raw(`0x${u32(b, o).toString(16)}`);
+      sink.hex(0, u32(b, o));
       return;
     case VALUE_TYPE.hexInt64:
-      sink.raw(`0x${hex64(u32(b, o), u32(b, o + 4))}`);
+      sink.hex(u32(b, o + 4), u32(b, o));
       return;
     case VALUE_TYPE.sizeT:
-      sink.raw(v.size === 4 ? `0x${u32(b, o).toString(16)}` : `0x${hex64(u32(b, o), u32(b, o + 4))}`);
+      if (inst.size[i] === 4) sink.hex(0, u32(b, o));
+      else sink.hex(u32(b, o + 4), u32(b, o));
       return;
     case VALUE_TYPE.sid:
-      sink.raw(decodeSid(b, o, v.size) ?? '');
+      sink.sid(b, o);
       return;
     case VALUE_TYPE.binary:
-      sink.hexUpper(b, o, v.size);
+      sink.hexUpper(b, o, inst.size[i] as number);
       return;
     case VALUE_TYPE.null:
       return;
     default: {
-      const x = rawInt(b, o, v.t);
-      sink.raw(numeric && typeof x === 'bigint' ? `"${x.toString()}"` : String(x));
+      const x = rawInt(b, o, t);
+      if (typeof x === 'number') sink.int(x);
+      else sink.raw(numeric ? `"${x.toString()}"` : x.toString());
     }
   }
 }
 
 /** Fills a plan with a raw instance's values: appends the record's JSON text as UTF-8. */
 export function fillJsonPlan(plan: JsonPlan, inst: RawInstance, b: Uint8Array, sink: ByteSink): void {
-  const { parts, path, item, numeric } = plan;
-  sink.bytes(parts[0] as Uint8Array);
+  const { text, ends, path, item, numeric } = plan;
+  sink.span(text, 0, ends[0] as number);
   for (let k = 0; k < path.length; k++) {
-    writeRaw(sink, b, rawAt(inst.values, path[k] as number[]), item[k] as number, numeric[k] === 1);
-    sink.bytes(parts[k + 1] as Uint8Array);
+    const p = path[k] as number[];
+    let at = inst;
+    const last = p.length - 1;
+    for (let d = 0; d < last; d++) at = at.nested[p[d] as number] as RawInstance;
+    writeRaw(sink, b, at, p[last] as number, item[k] as number, numeric[k] === 1);
+    sink.span(text, ends[k] as number, ends[k + 1] as number);
   }
 }
 
@@ -334,13 +348,15 @@ const bySignature = new Map<string, TemplateEntry>();
 let nextTemplateId = 0;
 
 /**
- * Plan cache of one chunk: templates by object (found once per chunk by signature in the
- * process-wide cache), then plans by value shape.
+ * Plan lookup: templates by object (found once per chunk by signature in the process-wide
+ * cache), then plans by value shape. One per chunk.
  */
 export class JsonPlanCache {
+  /** This chunk's templates (template objects are per chunk). */
   private readonly byTemplate = new Map<Template, TemplateEntry>();
-  /** Shape codes of the record being rendered (reused). */
-  private shape = new Int32Array(256);
+
+  /** Shape codes of the record being rendered (reused; a plain array: no off-heap allocation). */
+  private readonly shape: number[] = [];
   private len = 0;
   /** The chunk's bytes (set by render). */
   private bytes: Uint8Array = new Uint8Array(0);
@@ -362,11 +378,6 @@ export class JsonPlanCache {
   }
 
   private push(code: number): void {
-    if (this.len === this.shape.length) {
-      const next = new Int32Array(this.shape.length * 2);
-      next.set(this.shape);
-      this.shape = next;
-    }
     this.shape[this.len++] = code;
   }
 
@@ -377,25 +388,27 @@ export class JsonPlanCache {
    * followed by its length and a 0/1 per item), -1 for an empty nested fragment, -2 and the
    * template id for a nested instance. False when nesting is too deep for a plan.
    */
-  private pushShape(values: readonly RawValue[], depth: number): boolean {
-    this.push(values.length);
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i] as RawValue;
-      if (v.nested !== undefined) {
-        if (v.nested === null) {
+  private pushShape(inst: RawInstance, depth: number): boolean {
+    const n = inst.count;
+    this.push(n);
+    for (let i = 0; i < n; i++) {
+      const t = inst.t[i] as number;
+      if (t === VALUE_TYPE.binXml) {
+        const nested = inst.nested[i];
+        if (nested === null || nested === undefined) {
           this.push(-1);
           continue;
         }
         if (depth >= MAX_PLAN_NESTING) return false;
         this.push(-2);
-        this.push(this.entry(v.nested.template).id);
-        if (!this.pushShape(v.nested.values, depth + 1)) return false;
+        this.push(this.entry(nested.template as Template).id);
+        if (!this.pushShape(nested, depth + 1)) return false;
         continue;
       }
-      const d = v.dec;
+      const d = inst.dec[i];
       if (d === undefined) {
         // Undecoded: only strings can be empty; a null value has type 0.
-        this.push(v.t === 0 ? 2 : v.t * 4 + (v.t === VALUE_TYPE.string && isEmptyUtf16(this.bytes, v.off, v.size) ? 1 : 0));
+        this.push(t === 0 ? 2 : t * 4 + (t === VALUE_TYPE.string && isEmptyUtf16(this.bytes, inst.off[i] as number, inst.size[i] as number) ? 1 : 0));
         continue;
       }
       const x = d.v;
@@ -424,12 +437,13 @@ export class JsonPlanCache {
 
   private planFor(inst: RawInstance, r: ByteReader, ansi: AnsiDecoder): JsonPlan | undefined {
     this.len = 0;
-    if (!this.pushShape(inst.values, 0)) return undefined;
+    if (!this.pushShape(inst, 0)) return undefined;
     const shape = this.shape;
     const n = this.len;
     let h = 0x811c9dc5;
     for (let i = 0; i < n; i++) h = Math.imul(h ^ (shape[i] as number), 0x01000193);
-    const e = this.entry(inst.template);
+    const template = inst.template as Template;
+    const e = this.entry(template);
     const list = e.plans.get(h);
     if (list !== undefined) {
       for (const c of list) {
@@ -441,8 +455,8 @@ export class JsonPlanCache {
       }
     }
     if (e.shapes >= MAX_SHAPES_PER_TEMPLATE) return undefined;
-    const plan = compileJsonPlan(inst.template, decodeRawValues(inst.values, r, ansi));
-    const entry: ShapePlan = { shape: shape.slice(0, n), plan };
+    const plan = compileJsonPlan(template, decodeRawValues(inst, r, ansi));
+    const entry: ShapePlan = { shape: Int32Array.from(shape.slice(0, n)), plan };
     if (list === undefined) e.plans.set(h, [entry]);
     else list.push(entry);
     e.shapes++;
