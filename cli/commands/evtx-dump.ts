@@ -61,7 +61,7 @@ class BlockWriter {
 }
 
 /** Jobs in flight per worker (queued or rendered, not yet written). */
-const WORKER_QUEUE_DEPTH = 3;
+const WORKER_QUEUE_DEPTH = 2;
 /**
  * Chunks per job: one read and one worker message per 256 KiB. Per-chunk jobs spent a
  * tenth of the workers' time in messages and waits; 1 MiB jobs raised peak RSS.
@@ -120,6 +120,17 @@ export async function dumpEvtx(o: DumpOptions): Promise<DumpSummary> {
     else await w.write(r.text);
     first = false;
   };
+  // Jobs are rendered in order of reading and written in that order, across files: a file's
+  // last jobs render while the next file is opened and read (with many small files, waiting
+  // for each file to drain left the workers idle). Reads run one job ahead.
+  const inflight: { file: string; job: Pending }[] = [];
+  const cap = pool ? pool.size * WORKER_QUEUE_DEPTH : 0;
+  const drain = async (keep: number): Promise<void> => {
+    while (inflight.length > 0 && ((inflight[0] as { job: Pending }).job.done || inflight.length > keep)) {
+      const head = inflight.shift() as { file: string; job: Pending };
+      await emit(head.file, await settle(head.job));
+    }
+  };
   try {
     for (const file of o.files) {
       if (o.signal.aborted) break;
@@ -138,11 +149,7 @@ export async function dumpEvtx(o: DumpOptions): Promise<DumpSummary> {
           sum.unreadable++;
           continue;
         }
-        // Chunks are rendered in order of reading and written in that order. Reads run one
-        // chunk ahead (the next read is in flight while this chunk renders or is handed out).
-        const inflight: Pending[] = [];
-        const slots = scan.chunkSlots;
-        const jobs = Math.ceil(slots / CHUNKS_PER_JOB);
+        const jobs = Math.ceil(scan.chunkSlots / CHUNKS_PER_JOB);
         const readJob = (j: number): Promise<Uint8Array> => {
           const off = EVTX_FILE_HEADER_BLOCK_BYTES + j * CHUNKS_PER_JOB * EVTX_CHUNK_SIZE_BYTES;
           return src.read(off, Math.min(CHUNKS_PER_JOB * EVTX_CHUNK_SIZE_BYTES, scan.size - off));
@@ -155,20 +162,17 @@ export async function dumpEvtx(o: DumpOptions): Promise<DumpSummary> {
           next?.catch(() => {}); // awaited in the next iteration
           const chunkIndex = j * CHUNKS_PER_JOB;
           const opts = { chunkIndex, fileOffset: EVTX_FILE_HEADER_BLOCK_BYTES + chunkIndex * EVTX_CHUNK_SIZE_BYTES, format: o.format, includeRecovered: o.includeRecovered, codepage: o.codepage };
-          if (pool) inflight.push(pending(pool.run(owned(bytes), opts)));
-          else inflight.push({ done: true, result: renderChunks(bytes, opts) });
+          const job: Pending = pool ? pending(pool.run(owned(bytes), opts)) : { done: true, result: renderChunks(bytes, opts) };
+          inflight.push({ file, job });
           // Write what is ready at the head; wait when too much is in flight (each worker
           // keeps WORKER_QUEUE_DEPTH jobs queued, so it never waits for the next one).
-          const cap = pool ? pool.size * WORKER_QUEUE_DEPTH : 0;
-          while (inflight.length > 0 && ((inflight[0] as Pending).done || inflight.length > cap)) {
-            await emit(file, await settle(inflight.shift() as Pending));
-          }
+          await drain(cap);
         }
-        while (inflight.length > 0) await emit(file, await settle(inflight.shift() as Pending));
       } finally {
         await src.close();
       }
     }
+    await drain(0);
     if (o.format === 'json') await w.write(first ? ']\n' : '\n]\n');
     if (o.format === 'xml') await w.write('</Events>\n');
     await w.flush();

@@ -52,8 +52,9 @@ export function runEvtxWorkerIfMarked(): boolean {
       return;
     }
     result.text = '';
-    const transferable = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-    port.postMessage({ id: job.id, result, bytes }, transferable ? [bytes.buffer as ArrayBuffer] : []);
+    // `bytes` owns its buffer (ByteSink.take, TextEncoder.encode): transfer it whole, even
+    // when the view is shorter than the buffer (a huge chunk's sink handed over uncopied).
+    port.postMessage({ id: job.id, result, bytes }, [bytes.buffer as ArrayBuffer]);
   });
   return true;
 }

@@ -34,11 +34,18 @@ export class ByteSink {
     this.buf = next;
   }
 
-  /** The bytes written since `from`, copied out; the sink keeps its buffer for the next chunk. */
+  /**
+   * The bytes written since `from`, in a buffer of their own (the caller may transfer it).
+   * Normally copied out, and the sink keeps its buffer for the next chunk; a sink grown past
+   * KEEP_BYTES (one huge chunk) hands over its buffer instead of copying it, and starts small.
+   */
   take(from = 0): Uint8Array {
-    const out = this.buf.slice(from, this.pos);
+    let out: Uint8Array;
+    if (from === 0 && this.buf.length > KEEP_BYTES) {
+      out = this.buf.subarray(0, this.pos);
+      this.buf = new Uint8Array(INITIAL_BYTES);
+    } else out = this.buf.slice(from, this.pos);
     this.pos = from;
-    if (from === 0 && this.buf.length > KEEP_BYTES) this.buf = new Uint8Array(INITIAL_BYTES);
     return out;
   }
 
