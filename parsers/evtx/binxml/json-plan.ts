@@ -69,6 +69,12 @@ interface TemplateEntry {
 const MAX_SHAPES_PER_TEMPLATE = 256;
 /** Templates kept across chunks (by structural signature); the cache is dropped when full. */
 const MAX_TEMPLATES_CACHED = 2_048;
+/**
+ * Plans kept across chunks in all (a crafted file can make every template and shape distinct):
+ * past this the cache is dropped and refills (real logs: the 256 MiB benchmark of 477 logs
+ * compiles 1,024).
+ */
+const MAX_PLANS_CACHED = 8_192;
 /** Nesting of Binary XML values followed by a shape key (deeper: normal path). */
 const MAX_PLAN_NESTING = 8;
 
@@ -345,6 +351,7 @@ function bigintText(_k: string, v: unknown): unknown {
 export const jsonPlanStats = { planned: 0, normal: 0 };
 
 const bySignature = new Map<string, TemplateEntry>();
+let plansCached = 0;
 let nextTemplateId = 0;
 
 /**
@@ -368,7 +375,10 @@ export class JsonPlanCache {
       e = bySignature.get(sig);
       if (e === undefined) {
         // Ids are never reused, so shapes made before a clear stay unambiguous.
-        if (bySignature.size >= MAX_TEMPLATES_CACHED) bySignature.clear();
+        if (bySignature.size >= MAX_TEMPLATES_CACHED) {
+          bySignature.clear();
+          plansCached = 0;
+        }
         e = { id: nextTemplateId++, plans: new Map(), shapes: 0 };
         bySignature.set(sig, e);
       }
@@ -460,6 +470,11 @@ export class JsonPlanCache {
     if (list === undefined) e.plans.set(h, [entry]);
     else list.push(entry);
     e.shapes++;
+    if (++plansCached > MAX_PLANS_CACHED) {
+      // Entries already found for this chunk keep working; later chunks start afresh.
+      bySignature.clear();
+      plansCached = 0;
+    }
     return plan ?? undefined;
   }
 }
