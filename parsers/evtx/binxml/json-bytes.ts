@@ -218,19 +218,13 @@ export class ByteSink {
       const c = s.charCodeAt(i);
       if (c >= 0x20 && c < 0x80 && c !== 0x22 && c !== 0x5c) buf[p++] = c;
       else if (c < 0x80) p = escapeAscii(buf, p, c);
-      else if (c < 0x800) {
-        buf[p++] = 0xc0 | (c >> 6);
-        buf[p++] = 0x80 | (c & 0x3f);
-      } else if (c >= 0xd800 && c <= 0xdfff) {
+      else if (c < 0xd800 || c > 0xdfff) p = utf8Bmp(buf, p, c);
+      else {
         const d = i + 1 < n ? s.charCodeAt(i + 1) : 0;
         if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
           p = utf8Pair(buf, p, c, d);
           i++;
         } else p = escapeUnit(buf, p, c);
-      } else {
-        buf[p++] = 0xe0 | (c >> 12);
-        buf[p++] = 0x80 | ((c >> 6) & 0x3f);
-        buf[p++] = 0x80 | (c & 0x3f);
       }
     }
     this.pos = p;
@@ -253,10 +247,8 @@ export class ByteSink {
       if (c >= 0x20 && c < 0x80 && c !== 0x22 && c !== 0x5c) buf[p++] = c;
       else if (c === 0) break;
       else if (c < 0x80) p = escapeAscii(buf, p, c);
-      else if (c < 0x800) {
-        buf[p++] = 0xc0 | (c >> 6);
-        buf[p++] = 0x80 | (c & 0x3f);
-      } else if (c >= 0xd800 && c <= 0xdfff) {
+      else if (c < 0xd800 || c > 0xdfff) p = utf8Bmp(buf, p, c);
+      else {
         const d = q + 3 < end ? (b[q + 2] as number) | ((b[q + 3] as number) << 8) : 0;
         if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
           p = utf8Pair(buf, p, c, d);
@@ -267,10 +259,6 @@ export class ByteSink {
           buf[p++] = 0xbf;
           buf[p++] = 0xbd;
         }
-      } else {
-        buf[p++] = 0xe0 | (c >> 12);
-        buf[p++] = 0x80 | ((c >> 6) & 0x3f);
-        buf[p++] = 0x80 | (c & 0x3f);
       }
     }
     this.pos = p;
@@ -327,6 +315,19 @@ function hex4(buf: Uint8Array, p: number, c: number): number {
   buf[p++] = HEX_LOWER.charCodeAt((c >> 8) & 0xf);
   buf[p++] = HEX_LOWER.charCodeAt((c >> 4) & 0xf);
   buf[p++] = HEX_LOWER.charCodeAt(c & 0xf);
+  return p;
+}
+
+/** A BMP code unit from 0x80 up (not a surrogate) as 2 or 3 UTF-8 bytes. */
+function utf8Bmp(buf: Uint8Array, p: number, c: number): number {
+  if (c < 0x800) {
+    buf[p++] = 0xc0 | (c >> 6);
+    buf[p++] = 0x80 | (c & 0x3f);
+  } else {
+    buf[p++] = 0xe0 | (c >> 12);
+    buf[p++] = 0x80 | ((c >> 6) & 0x3f);
+    buf[p++] = 0x80 | (c & 0x3f);
+  }
   return p;
 }
 
