@@ -15,8 +15,7 @@ import {
   MAX_RECORDS_PER_CHUNK,
   MAX_SLACK_CANDIDATES_PER_CHUNK,
 } from './limits.js';
-import { RECORD_HEADER, RECORD_SIGNATURE, isPlausibleRecord, recordSizeAt } from './record-header.js';
-import { filetimeHalvesToIso } from './binxml/values.js';
+import { RECORD_HEADER, RECORD_SIGNATURE, isPlausibleRecord, parseEvtxRecordHeader, recordSizeAt } from './record-header.js';
 import type { ChunkOutcome, EvtxRecord } from './record.js';
 import type { AnsiDecoder } from './binxml/model.js';
 
@@ -77,10 +76,8 @@ function recordBuilder(ctx: ChunkContext, opts: ChunkParseOptions): RecordBuilde
     const tree = resolveRecord(nodes, r.baseOffset + off);
     if (!tree) throw noElement(r, off);
     const event = renderTreeJson(tree) as unknown as EventJson;
-    const recordId = toNumberId(r.u64At(off + RECORD_HEADER.recordId, 'record.recordId'));
-    // Same text as filetimeToIso(writtenTime), without BigInt arithmetic (hot path).
-    const timestamp = filetimeHalvesToIso(r.u32At(off + RECORD_HEADER.writtenTime, 'record.writtenTime'), r.u32At(off + RECORD_HEADER.writtenTime + 4, 'record.writtenTime')) ?? '';
-    return { recordId, timestamp, chunkIndex: opts.chunkIndex, offset: opts.fileOffset + off, recovered, event, tree };
+    const h = parseEvtxRecordHeader(r, off, off + size);
+    return { recordId: toNumberId(h.recordId), timestamp: h.timestamp, chunkIndex: opts.chunkIndex, offset: opts.fileOffset + off, recovered, event, tree };
   };
 }
 

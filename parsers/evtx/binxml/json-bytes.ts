@@ -1,3 +1,5 @@
+import { EPOCH_DIFF_MS } from './values.js';
+
 /**
  * UTF-8 output for the jsonl renderer: a growable byte buffer and writers that put JSON text
  * straight into it, so a chunk's records become one block of bytes without building,
@@ -16,8 +18,6 @@ const HEX_UPPER = '0123456789ABCDEF';
 /** Byte order of a GUID's text (-1: a dash): data1..3 little-endian, data4 as stored. */
 const GUID_ORDER = [3, 2, 1, 0, -1, 5, 4, -1, 7, 6, -1, 8, 9, -1, 10, 11, 12, 13, 14, 15];
 const UTF8 = new TextEncoder();
-/** Milliseconds between 1601-01-01 (FILETIME epoch) and 1970-01-01. */
-const EPOCH_DIFF_MS = 11_644_473_600_000;
 
 export class ByteSink {
   buf = new Uint8Array(INITIAL_BYTES);

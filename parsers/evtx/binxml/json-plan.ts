@@ -6,7 +6,6 @@ import { renderTreeJson } from './render-json.js';
 import { resolveRecord } from './resolve.js';
 import { VALUE_ARRAY_FLAG, VALUE_TYPE } from './tokens.js';
 import { isEmptyValue, scalarText, valueText } from './value-text.js';
-import { filetimeHalvesToIso } from './values.js';
 
 /**
  * Compiled JSON render plans (STYLE "Speed on the hot paths"; the idea of the Rust evtx
@@ -182,23 +181,20 @@ export function compileJsonPlan(template: Template, values: readonly SubstValue[
   }
   parts.push(text.slice(last));
   for (const p of parts) if (MARKER_CHARS_RE.test(p)) return null;
-  const encoded = UTF8.encode(parts.join(''));
+  const bytes = parts.map((p) => UTF8.encode(p));
+  const joined = new Uint8Array(bytes.reduce((n, b) => n + b.length, 0));
   const ends = new Int32Array(parts.length);
   let at = 0;
-  parts.forEach((p, k) => {
-    at += UTF8.encode(p).length;
+  bytes.forEach((b, k) => {
+    joined.set(b, at);
+    at += b.length;
     ends[k] = at;
   });
-  return { text: encoded, ends, path, item: Int32Array.from(item), numeric: Uint8Array.from(numeric) };
+  return { text: joined, ends, path, item: Int32Array.from(item), numeric: Uint8Array.from(numeric) };
 }
 
 function u32(b: Uint8Array, o: number): number {
   return ((b[o] as number) | ((b[o + 1] as number) << 8) | ((b[o + 2] as number) << 16) | ((b[o + 3] as number) << 24)) >>> 0;
-}
-
-/** A 64-bit value from its halves in lower-case hex without leading zeros (BigInt's toString(16)). */
-function hex64(lo: number, hi: number): string {
-  return hi === 0 ? lo.toString(16) : hi.toString(16) + lo.toString(16).padStart(8, '0');
 }
 
 const TWO_32 = 4294967296;
@@ -269,7 +265,8 @@ function writeRaw(sink: ByteSink, b: Uint8Array, inst: RawInstance, i: number, j
     case VALUE_TYPE.filetime: {
       const lo = u32(b, o);
       const hi = u32(b, o + 4);
-      if (!sink.filetimeJson(lo, hi)) sink.raw(scalarText(VALUE_TYPE.filetime, filetimeHalvesToIso(lo, hi) ?? `0x${hex64(lo, hi)}`, 'json'));
+      // Out of the Date range filetimeJson writes nothing, and values.ts gives the hex form.
+      if (!sink.filetimeJson(lo, hi)) sink.hex(hi, lo);
       return;
     }
     case VALUE_TYPE.hexInt32:
@@ -365,8 +362,6 @@ export class JsonPlanCache {
   /** Shape codes of the record being rendered (reused; a plain array: no off-heap allocation). */
   private readonly shape: number[] = [];
   private len = 0;
-  /** The chunk's bytes (set by render). */
-  private bytes: Uint8Array = new Uint8Array(0);
 
   private entry(template: Template): TemplateEntry {
     let e = this.byTemplate.get(template);
@@ -398,7 +393,7 @@ export class JsonPlanCache {
    * followed by its length and a 0/1 per item), -1 for an empty nested fragment, -2 and the
    * template id for a nested instance. False when nesting is too deep for a plan.
    */
-  private pushShape(inst: RawInstance, depth: number): boolean {
+  private pushShape(inst: RawInstance, b: Uint8Array, depth: number): boolean {
     const n = inst.count;
     this.push(n);
     for (let i = 0; i < n; i++) {
@@ -412,13 +407,13 @@ export class JsonPlanCache {
         if (depth >= MAX_PLAN_NESTING) return false;
         this.push(-2);
         this.push(this.entry(nested.template as Template).id);
-        if (!this.pushShape(nested, depth + 1)) return false;
+        if (!this.pushShape(nested, b, depth + 1)) return false;
         continue;
       }
       const d = inst.dec[i];
       if (d === undefined) {
         // Undecoded: only strings can be empty; a null value has type 0.
-        this.push(t === 0 ? 2 : t * 4 + (t === VALUE_TYPE.string && isEmptyUtf16(this.bytes, inst.off[i] as number, inst.size[i] as number) ? 1 : 0));
+        this.push(t === 0 ? 2 : t * 4 + (t === VALUE_TYPE.string && isEmptyUtf16(b, inst.off[i] as number, inst.size[i] as number) ? 1 : 0));
         continue;
       }
       const x = d.v;
@@ -437,7 +432,6 @@ export class JsonPlanCache {
    * returns false (nothing appended) when it must take the normal path. `r` spans the chunk.
    */
   render(inst: RawInstance, r: ByteReader, ansi: AnsiDecoder, sink: ByteSink): boolean {
-    this.bytes = r.bytes;
     const plan = this.planFor(inst, r, ansi);
     if (plan === undefined) return false;
     jsonPlanStats.planned++;
@@ -447,7 +441,7 @@ export class JsonPlanCache {
 
   private planFor(inst: RawInstance, r: ByteReader, ansi: AnsiDecoder): JsonPlan | undefined {
     this.len = 0;
-    if (!this.pushShape(inst, 0)) return undefined;
+    if (!this.pushShape(inst, r.bytes, 0)) return undefined;
     const shape = this.shape;
     const n = this.len;
     let h = 0x811c9dc5;

@@ -37,7 +37,8 @@ export function decodeUtf16z(b: Uint8Array): string {
   return z < 0 ? s : s.slice(0, z);
 }
 
-const EPOCH_DIFF_MS = 11_644_473_600_000;
+/** Milliseconds between 1601-01-01 (FILETIME epoch) and 1970-01-01. */
+export const EPOCH_DIFF_MS = 11_644_473_600_000;
 
 /**
  * FILETIME from its two 32-bit halves → ISO-8601 UTC with 7 fractional digits, without
