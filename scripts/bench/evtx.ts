@@ -9,9 +9,14 @@
  * real log's chunks (the corpus' largest Security log, SMB password guessing): the mixed file
  * holds ~1,000 template shapes from 477 logs, which every worker thread must compile and
  * warm up for itself; one host's log holds a handful. Both figures are printed.
+ * The ceiling rows time <cores> independent single-thread espy processes started together,
+ * each on a file of 1/<cores> the size made of the same chunks: a split of the work with no
+ * communication at all, whose speed-up over one thread bounds what any multi-thread design
+ * can reach on this machine (each process, like each worker, pays its own start-up, JIT
+ * compilation and template plans; and here two busy cores each run slower than one).
  * Env: ESPY_BENCH_MIB (default 256), ESPY_BENCH_ROUNDS (default 2).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -76,31 +81,68 @@ function timed(cmd: string, args: string[], countRecords: (stderr: string, stdou
   };
 }
 
+/** Runs `n` copies of a command at once; wall = until the last ends; CPU and records summed, RSS the largest. */
+async function timedTogether(n: number, cmd: string, args: string[], countRecords: (stderr: string) => number): Promise<Run> {
+  const t0 = performance.now();
+  const runs = await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<Run>((done, fail) => {
+          const child = spawn('/usr/bin/time', ['-f', '@@TIME %e %U %S %M', cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+          let err = '';
+          child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+          child.on('error', fail);
+          child.on('close', () => {
+            const line = /@@TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(err);
+            if (!line) fail(new Error(`${cmd} failed: ${err.slice(-500)}`));
+            else done({ wallS: Number(line[1]), cpuS: Number(line[2]) + Number(line[3]), rssMiB: Number(line[4]) / 1024, records: countRecords(err) });
+          });
+        }),
+    ),
+  );
+  return {
+    wallS: (performance.now() - t0) / 1000,
+    cpuS: runs.reduce((a, r) => a + r.cpuS, 0),
+    rssMiB: Math.max(...runs.map((r) => r.rssMiB)),
+    records: runs.reduce((a, r) => a + r.records, 0),
+  };
+}
+
 const espyRecords = (err: string): number => Number(/evtx dump: (\d+) record/.exec(err)?.[1] ?? 0);
 
-function main(): void {
+async function main(): Promise<void> {
   console.log('building espy (tsc) ...');
   spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
   const big = ensureFile(MIB);
   const slice = ensureFile(8);
   const oneLog = ensureOneLogFile(MIB);
+  // The ceiling's parts: files of 1/CORES the size, of the same chunks (make-big-evtx
+  // repeats its chunk pool in the same order, so the part is the big file's first 1/CORES).
+  const part = ensureFile(Math.max(1, Math.round(MIB / CORES)));
+  const oneLogPart = ensureOneLogFile(Math.max(1, Math.round(MIB / CORES)));
+  const partMB = (statSync(part).size / 1e6) * CORES;
+  const oneLogPartMB = (statSync(oneLogPart).size / 1e6) * CORES;
   const oneLogMB = statSync(oneLog).size / 1e6;
   const bigMB = statSync(big).size / 1e6;
   const sliceMB = statSync(slice).size / 1e6;
   const espy = join(ROOT, 'bin', 'espy.js');
   const evtxRecordsFromXml = (): number => 0;
-  const tools: { name: string; mb: number; run: () => Run }[] = [
+  const dump1 = (file: string): string[] => [espy, 'evtx', 'dump', '--format', 'jsonl', '--threads', '1', file];
+  const tools: { name: string; mb: number; run: () => Run | Promise<Run> }[] = [
     { name: 'espy dump jsonl, 1 thread', mb: bigMB, run: () => timed(process.execPath, [espy, 'evtx', 'dump', '--format', 'jsonl', '--threads', '1', big], espyRecords) },
     { name: `espy dump jsonl, ${CORES} threads`, mb: bigMB, run: () => timed(process.execPath, [espy, 'evtx', 'dump', '--format', 'jsonl', '--threads', String(CORES), big], espyRecords) },
     { name: 'evtxexport -f xml', mb: bigMB, run: () => timed('/usr/bin/evtxexport', ['-f', 'xml', big], evtxRecordsFromXml) },
     { name: 'python-evtx (8 MiB slice)', mb: sliceMB, run: () => timed('/usr/bin/python3', ['/usr/bin/evtx_dump.py', slice], evtxRecordsFromXml) },
     { name: 'one log: espy, 1 thread', mb: oneLogMB, run: () => timed(process.execPath, [espy, 'evtx', 'dump', '--format', 'jsonl', '--threads', '1', oneLog], espyRecords) },
     { name: `one log: espy, ${CORES} threads`, mb: oneLogMB, run: () => timed(process.execPath, [espy, 'evtx', 'dump', '--format', 'jsonl', '--threads', String(CORES), oneLog], espyRecords) },
+    { name: `ceiling: ${CORES} procs x 1/${CORES}`, mb: partMB, run: () => timedTogether(CORES, process.execPath, dump1(part), espyRecords) },
+    { name: `one log ceiling: ${CORES} x 1/${CORES}`, mb: oneLogPartMB, run: () => timedTogether(CORES, process.execPath, dump1(oneLogPart), espyRecords) },
   ];
   const best = new Map<string, Run>();
   for (let round = 1; round <= ROUNDS; round++) {
     for (const t of tools) {
-      const r = t.run();
+      const r = await t.run();
       console.log(`round ${round}: ${t.name}: ${r.wallS.toFixed(2)} s wall, ${r.cpuS.toFixed(2)} s CPU, ${r.rssMiB.toFixed(0)} MiB peak RSS`);
       const prev = best.get(t.name);
       if (!prev || r.wallS < prev.wallS) best.set(t.name, { ...r, records: r.records || prev?.records || 0 });
@@ -131,8 +173,12 @@ function main(): void {
   const one1 = rate.get(tools[4]!.name)!;
   const oneN = rate.get(tools[5]!.name)!;
   console.log(`  one log: espy ${CORES} threads / 1 thread: ${(oneN.wall / one1.wall).toFixed(2)}x  (1 thread ${one1.wall.toFixed(1)} MB/s)`);
+  const ceil = rate.get(tools[6]!.name)!;
+  const ceil1 = rate.get(tools[7]!.name)!;
+  console.log(`  ceiling, ${CORES} independent 1-thread processes on 1/${CORES} each (no communication) / 1 thread: ${(ceil.wall / one.wall).toFixed(2)}x; one log: ${(ceil1.wall / one1.wall).toFixed(2)}x`);
+  console.log(`  espy ${CORES} threads / that ceiling: ${(all.wall / ceil.wall).toFixed(2)}x; one log: ${(oneN.wall / ceil1.wall).toFixed(2)}x`);
   const rss = Math.max(...[0, 1, 4, 5].map((i) => best.get(tools[i]!.name)!.rssMiB));
   console.log(`  espy peak RSS: ${rss.toFixed(0)} MiB   target <= 200 MiB`);
 }
 
-main();
+await main();
