@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { Writable } from 'node:stream';
 import { EVTX_CHUNK_SIZE_BYTES, EVTX_FILE_HEADER_BLOCK_BYTES, scanEvtxFile, type EvtxDiagnostic } from '../../parsers/evtx/index.js';
@@ -9,7 +10,8 @@ import { ChunkWorkerPool, evtxWorkerSource } from './evtx-worker.js';
 export interface DumpOptions {
   files: string[];
   format: DumpFormat;
-  threads: number;
+  /** Worker threads; 'auto': `autoThreads` of the files' total size. */
+  threads: number | 'auto';
   includeRecovered: boolean;
   codepage: string | undefined;
   out: Writable;
@@ -93,7 +95,12 @@ function owned(b: Uint8Array): Uint8Array {
 export async function dumpEvtx(o: DumpOptions): Promise<DumpSummary> {
   const sum: DumpSummary = { files: 0, unreadable: 0, records: 0, failed: 0, recovered: 0 };
   const w = new BlockWriter(o.out);
-  const threads = Math.max(1, o.threads);
+  let threads: number;
+  if (o.threads === 'auto') {
+    const bytes = await totalSize(o.files);
+    threads = autoThreads(bytes, defaultThreads());
+    o.log.debug(`evtx dump: ${threads} thread(s) for ${(bytes / 2 ** 20).toFixed(0)} MiB of input (--threads sets it)`);
+  } else threads = Math.max(1, o.threads);
   let pool: ChunkWorkerPool | undefined;
   if (threads > 1) {
     const source = evtxWorkerSource();
@@ -182,9 +189,38 @@ export async function dumpEvtx(o: DumpOptions): Promise<DumpSummary> {
   return sum;
 }
 
-/** Default thread count: the machine's cores. */
+/** The machine's cores. */
 export function defaultThreads(): number {
   return availableParallelism();
+}
+
+/**
+ * Below this much input, `--threads` left unset means one thread. Each worker starts its own
+ * V8 isolate, warms up its own JIT and compiles its own template plans; on the 2-core bench
+ * machine that cost outweighed the split on inputs of real logs up to 128 MiB (2 workers
+ * took 1.1-1.6x as long as one thread on 8, 16, 64 and 128 MiB of the corpus' mixed chunks)
+ * and roughly broke even at 256 MiB; on 64-256 MiB of ONE log's chunks (few templates) 2
+ * workers were 1.1-1.3x faster. Measured in issue 3's session 3; `npm run bench:evtx` prints
+ * the figures at 256 MiB.
+ */
+export const AUTO_THREADS_MIN_BYTES = 256 * 2 ** 20;
+
+/** Threads for `--threads` unset: the cores, when the input is large enough to pay for workers. */
+export function autoThreads(inputBytes: number, cores: number): number {
+  return inputBytes >= AUTO_THREADS_MIN_BYTES ? Math.max(1, cores) : 1;
+}
+
+/** Sum of the files' sizes; a file that cannot be stat'ed counts 0 (dump reports it when opening). */
+async function totalSize(files: readonly string[]): Promise<number> {
+  let n = 0;
+  for (const f of files) {
+    try {
+      n += (await stat(f)).size;
+    } catch {
+      // reported by dumpEvtx when it opens the file
+    }
+  }
+  return n;
 }
 
 const QUIET_DIAGNOSTICS = new Set(['FILE_DIRTY', 'FILE_FULL', 'CHUNK_ZERO_FILLED', 'SLACK_RECOVERED']);

@@ -5,7 +5,7 @@ import type { CommandFactory } from '../program.js';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../exit-codes.js';
 import { openFileSource } from '../file-source.js';
-import { defaultThreads, dumpEvtx } from './evtx-dump.js';
+import { dumpEvtx } from './evtx-dump.js';
 
 /** `espy evtx dump|info` (issue 3). Actions validate options and call one function. */
 
@@ -15,7 +15,7 @@ const FORMATS = ['jsonl', 'json', 'xml'] as const;
 export const DumpArgs = z.object({
   files: z.array(z.string().min(1)).min(1),
   format: z.enum(FORMATS),
-  threads: z.number().int().min(1).max(256),
+  threads: z.union([z.number().int().min(1).max(256), z.literal('auto')]),
   includeRecovered: z.boolean(),
   codepage: z.string().min(1).optional(),
 });
@@ -32,7 +32,7 @@ function checkCodepage(label: string | undefined): void {
 
 /** Pure flag parsing for `evtx dump` (tests call it). */
 export function parseDumpArgs(files: string[], raw: { format?: string; threads?: string; includeRecovered?: boolean; codepage?: string }): DumpArgs {
-  const threads = raw.threads === undefined ? defaultThreads() : Number(raw.threads);
+  const threads = raw.threads === undefined || raw.threads === 'auto' ? 'auto' : Number(raw.threads);
   const parsed = DumpArgs.safeParse({
     files,
     format: raw.format ?? 'jsonl',
@@ -142,7 +142,7 @@ export const evtxCommand: CommandFactory = (ctx) => {
     .description('print every record as evtx_dump JSON lines (default), a JSON array, or XML')
     .argument('<files...>', 'EVTX files')
     .addOption(new Option('--format <format>', 'output format').choices([...FORMATS]).default('jsonl'))
-    .option('--threads <n>', 'worker threads (default: number of cores)')
+    .option('--threads <n>', 'worker threads, or auto (the default): the number of cores for 256 MiB of input or more, else 1')
     .option('--include-recovered', 'also print records recovered from chunk slack')
     .option('--codepage <label>', 'codepage of ANSI strings (default windows-1252)')
     .action(async (files: string[], raw: { format?: string; threads?: string; includeRecovered?: boolean; codepage?: string }) => {

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { AUTO_THREADS_MIN_BYTES, autoThreads } from '../../cli/commands/evtx-dump.js';
 import { parseDumpArgs } from '../../cli/commands/evtx.js';
 import { UsageError } from '../../cli/exit-codes.js';
 import { runCli } from '../support/cli.js';
@@ -15,13 +16,24 @@ describe('evtx dump flags (parseDumpArgs)', () => {
   it('defaults and validation', () => {
     const a = parseDumpArgs(['x.evtx'], {});
     expect(a.format).toBe('jsonl');
-    expect(a.threads).toBeGreaterThanOrEqual(1);
+    expect(a.threads).toBe('auto');
+    expect(parseDumpArgs(['x'], { threads: 'auto' }).threads).toBe('auto');
     expect(a.includeRecovered).toBe(false);
     expect(parseDumpArgs(['x'], { format: 'xml', threads: '3', includeRecovered: true, codepage: 'windows-1251' })).toMatchObject({ format: 'xml', threads: 3, includeRecovered: true, codepage: 'windows-1251' });
     expect(() => parseDumpArgs(['x'], { threads: '0' })).toThrow(UsageError);
     expect(() => parseDumpArgs(['x'], { threads: 'many' })).toThrow(UsageError);
     expect(() => parseDumpArgs(['x'], { codepage: 'klingon' })).toThrow(UsageError);
     expect(() => parseDumpArgs([], {})).toThrow(UsageError);
+  });
+});
+
+describe('evtx dump thread count when --threads is unset (autoThreads)', () => {
+  it('one thread below AUTO_THREADS_MIN_BYTES of input, the cores from there on', () => {
+    expect(autoThreads(0, 8)).toBe(1);
+    expect(autoThreads(AUTO_THREADS_MIN_BYTES - 1, 8)).toBe(1);
+    expect(autoThreads(AUTO_THREADS_MIN_BYTES, 8)).toBe(8);
+    expect(autoThreads(AUTO_THREADS_MIN_BYTES * 4, 2)).toBe(2);
+    expect(autoThreads(AUTO_THREADS_MIN_BYTES, 0)).toBe(1);
   });
 });
 
