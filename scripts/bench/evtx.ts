@@ -63,22 +63,24 @@ interface Run {
   records: number;
 }
 
+/** GNU time's format for `timeRun`: wall, user and system CPU seconds, max RSS in KiB. */
+const TIME_ARGS = ['-f', '@@TIME %e %U %S %M'];
+
+/** Reads GNU time's line from a child's stderr (TIME_ARGS); throws with the stderr's tail when missing. */
+function timeRun(cmd: string, stderr: string, records: number): Run {
+  const line = /@@TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(stderr);
+  if (!line) throw new Error(`${cmd} failed: ${stderr.slice(-500)}`);
+  return { wallS: Number(line[1]), cpuS: Number(line[2]) + Number(line[3]), rssMiB: Number(line[4]) / 1024, records };
+}
+
 /** Runs under GNU time: wall, user+sys CPU and max RSS of the child. */
 function timed(cmd: string, args: string[], countRecords: (stderr: string, stdout: string) => number, stdoutToNull = true): Run {
-  const fmt = '@@TIME %e %U %S %M';
-  const r = spawnSync('/usr/bin/time', ['-f', fmt, cmd, ...args], {
+  const r = spawnSync('/usr/bin/time', [...TIME_ARGS, cmd, ...args], {
     encoding: 'utf8',
     maxBuffer: 1 << 28,
     stdio: ['ignore', stdoutToNull ? 'ignore' : 'pipe', 'pipe'],
   });
-  const line = /@@TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr ?? '');
-  if (!line) throw new Error(`${cmd} failed: ${(r.stderr ?? '').slice(-500)}`);
-  return {
-    wallS: Number(line[1]),
-    cpuS: Number(line[2]) + Number(line[3]),
-    rssMiB: Number(line[4]) / 1024,
-    records: countRecords(r.stderr ?? '', r.stdout ?? ''),
-  };
+  return timeRun(cmd, r.stderr ?? '', countRecords(r.stderr ?? '', r.stdout ?? ''));
 }
 
 /** Runs `n` copies of a command at once; wall = until the last ends; CPU and records summed, RSS the largest. */
@@ -89,14 +91,16 @@ async function timedTogether(n: number, cmd: string, args: string[], countRecord
       { length: n },
       () =>
         new Promise<Run>((done, fail) => {
-          const child = spawn('/usr/bin/time', ['-f', '@@TIME %e %U %S %M', cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+          const child = spawn('/usr/bin/time', [...TIME_ARGS, cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
           let err = '';
           child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
           child.on('error', fail);
           child.on('close', () => {
-            const line = /@@TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(err);
-            if (!line) fail(new Error(`${cmd} failed: ${err.slice(-500)}`));
-            else done({ wallS: Number(line[1]), cpuS: Number(line[2]) + Number(line[3]), rssMiB: Number(line[4]) / 1024, records: countRecords(err) });
+            try {
+              done(timeRun(cmd, err, countRecords(err)));
+            } catch (e) {
+              fail(e);
+            }
           });
         }),
     ),
