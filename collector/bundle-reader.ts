@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { nodeFsView, type FsView } from './fs-view.js';
 import { parseManifest, type Manifest } from './manifest.js';
-import { openZip, type ZipEntryInfo, type ZipIndex } from './zip-reader.js';
+import { openZip, type OpenZipOptions, type ZipEntryInfo, type ZipIndex } from './zip-reader.js';
 
 /** manifest.json larger than this is refused (a hostile bundle). */
 export const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
@@ -52,7 +52,7 @@ async function folderEntries(view: FsView): Promise<Map<string, BundleEntry>> {
   return out;
 }
 
-export async function openBundle(path: string, opts: { password?: Buffer } = {}): Promise<BundleReader> {
+export async function openBundle(path: string, opts: OpenZipOptions = {}): Promise<BundleReader> {
   const abs = resolve(path);
   const st = await stat(abs);
   let reader: BundleReader;

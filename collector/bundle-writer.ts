@@ -10,6 +10,8 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { PassThrough, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { HashTee, sha256Hex, type Digests } from './hashing.js';
+import { sealHeader } from './seal/header.js';
+import { SealTransform } from './seal/stream.js';
 import { createZipArchive } from './zip-archive.js';
 
 /** The bundle could not be written (unwritable folder, full disk): a clear, final error. */
@@ -27,6 +29,8 @@ export interface BundleWriterOptions {
   /** File name without `.zip`, e.g. `espy-SQL01-20240102T030405Z`. */
   name: string;
   password?: Buffer;
+  /** Seal the zip as an age file for these `age1...` recipients (`<name>.zip.age`). */
+  recipients?: readonly string[];
   /** zlib level, 0..9. */
   level?: number;
 }
@@ -36,18 +40,23 @@ export class BundleWriter {
   private readonly archive: Archiver;
   private readonly out: WriteStream;
   private readonly zipHash = createHash('sha256');
+  private written = 0;
+  /** `.age` when sealed: appended to the final name. */
+  private readonly suffix: string;
   private failure: Error | undefined;
   private closed: Promise<void>;
   private pending = new Map<string, () => void>();
 
-  private constructor(partialPath: string, archive: Archiver, out: WriteStream) {
+  private constructor(partialPath: string, archive: Archiver, out: WriteStream, seal?: SealTransform) {
     this.partialPath = partialPath;
+    this.suffix = seal ? '.age' : '';
     this.archive = archive;
     this.out = out;
     const zipHash = this.zipHash;
     const hasher = new Transform({
-      transform(chunk: Buffer, _e: BufferEncoding, cb: TransformCallback) {
+      transform: (chunk: Buffer, _e: BufferEncoding, cb: TransformCallback) => {
         zipHash.update(chunk);
+        this.written += chunk.length;
         cb(null, chunk);
       },
     });
@@ -67,7 +76,10 @@ export class BundleWriter {
         done();
       }
     });
-    archive.pipe(hasher).pipe(out);
+    if (seal) {
+      seal.on('error', (e) => this.fail(e));
+      archive.pipe(seal).pipe(hasher).pipe(out);
+    } else archive.pipe(hasher).pipe(out);
   }
 
   /** Creates the output folder if needed and opens `<name>.zip.partial` (fails early and clearly). */
@@ -77,7 +89,8 @@ export class BundleWriter {
     } catch (e) {
       throw new BundleWriteError(`cannot create the output folder ${opts.outDir}: ${(e as Error).message}`, { cause: e });
     }
-    const partialPath = join(opts.outDir, `${opts.name}.zip.partial`);
+    const sealed = opts.recipients && opts.recipients.length > 0 ? await sealHeader(opts.recipients) : undefined;
+    const partialPath = join(opts.outDir, `${opts.name}.zip${sealed ? '.age' : ''}.partial`);
     const out = createWriteStream(partialPath, { flags: 'wx' });
     await new Promise<void>((resolve, reject) => {
       out.once('open', () => resolve());
@@ -86,7 +99,7 @@ export class BundleWriter {
       );
     });
     const archive = createZipArchive({ level: opts.level ?? 6, ...(opts.password ? { password: opts.password } : {}) });
-    return new BundleWriter(partialPath, archive, out);
+    return new BundleWriter(partialPath, archive, out, sealed ? new SealTransform(sealed.fileKey, sealed.header) : undefined);
   }
 
   private fail(e: Error): void {
@@ -141,7 +154,7 @@ export class BundleWriter {
   }
 
   /**
-   * Finishes the zip, renames it to `<finalName>` (in the same folder) and writes the
+   * Finishes the zip, renames it to `<finalName>` (`<finalName>.age` when sealed; same folder) and writes the
    * `<bundle>.sha256` sidecar (sha256sum format). With `keepPartial`, the zip keeps its
    * `.partial` name (an interrupted run: complete zip structure, manifest says incomplete).
    */
@@ -157,8 +170,8 @@ export class BundleWriter {
       throw this.failure;
     }
     const sha256 = this.zipHash.digest('hex');
-    const size = this.archive.pointer();
-    const path = keepPartial ? this.partialPath : join(this.partialPath, '..', finalName);
+    const size = this.written;
+    const path = keepPartial ? this.partialPath : join(this.partialPath, '..', `${finalName}${this.suffix}`);
     try {
       if (!keepPartial) await rename(this.partialPath, path);
       await writeFile(`${path}.sha256`, `${sha256}  ${basename(path)}\n`, { flag: 'w' });

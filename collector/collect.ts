@@ -41,6 +41,8 @@ export interface CollectOptions {
   /** Files larger than this are listed with an error, not collected. */
   maxFileSize: number;
   password?: Buffer;
+  /** Seal the bundle for these age recipients (`age1...`): written as `<name>.zip.age`. */
+  recipients?: readonly string[];
   /** zlib level 0..9 (default 6). */
   level?: number;
   signal: AbortSignal;
@@ -156,6 +158,7 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
       outDir: opts.outDir,
       name: `espy-${safeHostName(guessHost)}-${utcStamp(startedAt)}`,
       ...(opts.password ? { password: opts.password } : {}),
+      ...(opts.recipients ? { recipients: opts.recipients } : {}),
       ...(opts.level === undefined ? {} : { level: opts.level }),
     });
     log.write('info', `writing ${writer.partialPath}`);

@@ -6,9 +6,10 @@
  */
 import type { EvidenceArtefact, EvidenceKind, EvidenceSet } from '../detection/evidence.js';
 import { memorySource } from '../parsers/common/byte-source.js';
-import { openBundle, type BundleReader } from './bundle-reader.js';
+import type { BundleReader } from './bundle-reader.js';
 import { summarizeManifest, type Manifest, type ManifestSummary } from './manifest.js';
 import { listedEvidenceSet, type ListedArtefact } from './memory-evidence.js';
+import { openMaybeSealedBundle, type OpenMaybeSealedOptions } from './seal/open.js';
 import { formatWindowsPath } from './win-path.js';
 
 /** An artefact is inflated into memory to be read; this bounds it. */
@@ -66,8 +67,8 @@ function artefactsOf(b: BundleReader): EvidenceArtefact[] {
   return out;
 }
 
-export async function openBundleEvidence(path: string, opts: { password?: Buffer } = {}): Promise<BundleEvidence> {
-  const b = await openBundle(path, opts);
+export async function openBundleEvidence(path: string, opts: OpenMaybeSealedOptions = {}): Promise<BundleEvidence> {
+  const b = await openMaybeSealedBundle(path, opts);
   const items: ListedArtefact[] = artefactsOf(b).map((artefact) => ({
     artefact,
     open: async () => memorySource(await b.readBytes(artefact.storedPath as string, MAX_ARTEFACT_BYTES)),

@@ -12,12 +12,18 @@ export { verifyBundle, type VerifyReport, type VerifyProblem } from './verify.js
 export { openBundleEvidence, type BundleEvidence } from './evidence-bundle.js';
 export { openFolderEvidence, type FolderEvidence, type FolderEvidenceOptions } from './evidence-folder.js';
 export { BundleWriteError } from './bundle-writer.js';
+export { IdentityNeededError } from './seal/open.js';
+export { WrongIdentityError } from './seal/header.js';
+export { SealDamagedError } from './seal/stream.js';
+export { KeyFileError, readIdentityFile, readRecipientsFile, checkRecipients, writeNewIdentity } from './seal/keys.js';
 export { SourceError } from './source.js';
 export type { Classification, FileClassifier, EventReader } from './classify.js';
 
 export type OpenEvidenceOptions = FolderEvidenceOptions & {
   /** Password of an AES-encrypted espy bundle. */
   password?: Buffer;
+  /** Identities (`AGE-SECRET-KEY-`) of a sealed espy bundle. */
+  identities?: readonly string[];
 };
 
 /**
@@ -31,7 +37,7 @@ export async function openEvidence(path: string, opts: OpenEvidenceOptions = {})
     const hasManifest = await stat(join(path, 'manifest.json')).then((s) => s.isFile(), () => false);
     return hasManifest ? openBundleEvidence(path) : openFolderEvidence(path, opts);
   }
-  const b = await openBundleEvidence(path, opts.password ? { password: opts.password } : {});
+  const b = await openBundleEvidence(path, { ...(opts.password ? { password: opts.password } : {}), ...(opts.identities ? { identities: opts.identities } : {}) });
   if (b.manifest || (await b.list()).length > 0) return b;
   // A zip without an espy manifest: a Velociraptor offline collection.
   await b.close();

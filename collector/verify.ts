@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { openBundle } from './bundle-reader.js';
 import { HashTee } from './hashing.js';
+import { openMaybeSealedBundle } from './seal/open.js';
 
 export interface VerifyProblem {
   name: string;
@@ -18,6 +18,8 @@ export interface VerifyReport {
   bundle: string;
   ok: boolean;
   sidecar: 'ok' | 'mismatch' | 'missing' | 'not-applicable';
+  /** The bundle is an age file, checked through its decrypted chunks. */
+  sealed?: boolean;
   bundleSha256?: string;
   sidecarSha256?: string;
   manifestError?: string;
@@ -32,9 +34,9 @@ async function fileSha256(path: string): Promise<string> {
   return h.digest('hex');
 }
 
-export async function verifyBundle(path: string, opts: { signal?: AbortSignal; password?: Buffer } = {}): Promise<VerifyReport> {
-  const b = await openBundle(path, opts.password ? { password: opts.password } : {});
-  const report: VerifyReport = { bundle: b.path, ok: true, sidecar: 'not-applicable', incomplete: false, checked: 0, problems: [] };
+export async function verifyBundle(path: string, opts: { signal?: AbortSignal; password?: Buffer; identities?: readonly string[] } = {}): Promise<VerifyReport> {
+  const b = await openMaybeSealedBundle(path, { ...(opts.password ? { password: opts.password } : {}), ...(opts.identities ? { identities: opts.identities } : {}) });
+  const report: VerifyReport = { bundle: b.path, ok: true, sidecar: 'not-applicable', incomplete: false, checked: 0, problems: [], ...(b.sealed ? { sealed: true } : {}) };
   try {
     if (b.kind === 'zip') {
       report.bundleSha256 = await fileSha256(b.path);

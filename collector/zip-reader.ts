@@ -6,7 +6,7 @@
  */
 import { PassThrough, pipeline, Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
-import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import yauzl, { type Entry, type RandomAccessReader, type ZipFile } from 'yauzl';
 import { AesDecryptStream, parseAesExtra } from './zip-aes.js';
 
 export interface ZipEntryInfo {
@@ -53,10 +53,15 @@ export function unsafeEntryName(name: string): string | undefined {
 export interface OpenZipOptions {
   /** Password of an AES-encrypted zip (espy's `--password` bundles). */
   password?: Buffer;
+  /** Read the zip through this reader (a sealed bundle's plaintext) instead of from `path`. */
+  random?: { reader: RandomAccessReader; size: number };
 }
 
 export async function openZip(path: string, opts: OpenZipOptions = {}): Promise<ZipIndex> {
-  const zip: ZipFile = await yauzl.openPromise(path, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: false });
+  const yopts = { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: false };
+  const zip: ZipFile = opts.random
+    ? await yauzl.fromRandomAccessReaderPromise(opts.random.reader, opts.random.size, yopts)
+    : await yauzl.openPromise(path, yopts);
   const entries: ZipEntryInfo[] = [];
   const refused: { name: string; reason: string }[] = [];
   await new Promise<void>((resolve, reject) => {
