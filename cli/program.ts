@@ -14,6 +14,7 @@ const COMMAND_LOADERS: readonly (readonly [string, () => Promise<CommandFactory>
   ['collect', async () => (await import('./commands/collect.js')).collectCommand],
   ['analyze', async () => (await import('./commands/analyze.js')).analyzeCommand],
   ['verify', async () => (await import('./commands/verify.js')).verifyCommand],
+  ['keygen', async () => (await import('./commands/keygen.js')).keygenCommand],
   ['hunt', async () => (await import('./commands/hunt.js')).huntCommand],
   ['scan', async () => (await import('./commands/scan.js')).scanCommand],
   ['evtx', async () => (await import('./commands/evtx.js')).evtxCommand],

@@ -37,7 +37,7 @@ export async function openEvidence(path: string, opts: OpenEvidenceOptions = {})
     const hasManifest = await stat(join(path, 'manifest.json')).then((s) => s.isFile(), () => false);
     return hasManifest ? openBundleEvidence(path) : openFolderEvidence(path, opts);
   }
-  const b = await openBundleEvidence(path, { ...(opts.password ? { password: opts.password } : {}), ...(opts.identities ? { identities: opts.identities } : {}) });
+  const b = await openBundleEvidence(path, { ...(opts.password ? { password: opts.password } : {}), ...(opts.identities ? { identities: opts.identities } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
   if (b.manifest || (await b.list()).length > 0) return b;
   // A zip without an espy manifest: a Velociraptor offline collection.
   await b.close();

@@ -35,7 +35,7 @@ async function fileSha256(path: string): Promise<string> {
 }
 
 export async function verifyBundle(path: string, opts: { signal?: AbortSignal; password?: Buffer; identities?: readonly string[] } = {}): Promise<VerifyReport> {
-  const b = await openMaybeSealedBundle(path, { ...(opts.password ? { password: opts.password } : {}), ...(opts.identities ? { identities: opts.identities } : {}) });
+  const b = await openMaybeSealedBundle(path, { ...(opts.password ? { password: opts.password } : {}), ...(opts.identities ? { identities: opts.identities } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
   const report: VerifyReport = { bundle: b.path, ok: true, sidecar: 'not-applicable', incomplete: false, checked: 0, problems: [], ...(b.sealed ? { sealed: true } : {}) };
   try {
     if (b.kind === 'zip') {

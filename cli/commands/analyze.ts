@@ -11,6 +11,7 @@ import { analyze } from '../../detection/analyze/run.js';
 import { prepareAnalysis, sweepClassifier } from '../analysis-setup.js';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../exit-codes.js';
+import { IDENTITY_HELP, identitiesOf, sealError } from '../seal-options.js';
 import type { CommandFactory } from '../program.js';
 import { REPORT_FILES, hostDirName, writeFleet, writeReportOutputs } from '../report-output.js';
 
@@ -26,6 +27,7 @@ export const AnalyzeArgs = z.object({
   sweep: z.enum(['smart', 'full', 'none']),
   noDefaultRules: z.boolean(),
   passwordEnv: z.string().min(1).optional(),
+  identity: z.string().min(1).optional(),
 });
 export type AnalyzeArgs = z.infer<typeof AnalyzeArgs>;
 
@@ -38,6 +40,7 @@ interface RawAnalyze {
   sweep?: string;
   defaultRules?: boolean;
   passwordEnv?: string;
+  identity?: string;
 }
 
 /** Pure flag parsing (tests call it). */
@@ -52,6 +55,7 @@ export function parseAnalyzeArgs(sources: string[], raw: RawAnalyze): AnalyzeArg
     sweep: raw.sweep ?? 'smart',
     noDefaultRules: raw.defaultRules === false,
     ...(raw.passwordEnv === undefined ? {} : { passwordEnv: raw.passwordEnv }),
+    ...(raw.identity === undefined ? {} : { identity: raw.identity }),
   });
   if (!r.success) {
     const i = r.error.issues[0];
@@ -60,7 +64,7 @@ export function parseAnalyzeArgs(sources: string[], raw: RawAnalyze): AnalyzeArg
   return r.data;
 }
 
-/** A folder holding only espy bundles (`espy-*.zip`) stands for all of them (fleet analysis). */
+/** A folder holding only espy bundles (`espy-*.zip`, sealed `espy-*.zip.age`) stands for all of them (fleet analysis). */
 async function expandSources(cwd: string, sources: readonly string[]): Promise<string[]> {
   const out: string[] = [];
   for (const s of sources) {
@@ -69,7 +73,7 @@ async function expandSources(cwd: string, sources: readonly string[]): Promise<s
     if (!st) throw new UsageError(`analyze: source not found: ${s}`);
     if (st.isDirectory()) {
       const names = await readdir(p);
-      const bundles = names.filter((n) => /^espy-.*\.zip$/i.test(n)).sort();
+      const bundles = names.filter((n) => /^espy-.*\.zip(\.age)?$/i.test(n)).sort();
       const looksLikeHost = names.some((n) => /^(windows|program files|programdata|manifest\.json|c|uploads)$/i.test(n));
       if (bundles.length > 0 && !looksLikeHost) {
         out.push(...bundles.map((b) => join(p, b)));
@@ -115,6 +119,7 @@ export async function runAnalyzeResults(args: AnalyzeArgs, ctx: CliContext): Pro
     if (!v) throw new UsageError(`analyze: environment variable ${args.passwordEnv} is empty or not set`);
     password = Buffer.from(v, 'utf8');
   }
+  const identities = await identitiesOf(args.identity, ctx.cwd, 'analyze');
   const results: AnalysisResult[] = [];
   const progress = ctx.newProgress();
   try {
@@ -122,17 +127,20 @@ export async function runAnalyzeResults(args: AnalyzeArgs, ctx: CliContext): Pro
       if (ctx.signal.aborted) break;
       ctx.log.info(`analysing ${src}`);
       const evidence = await openEvidence(src, {
+        ...(identities ? { identities } : {}),
         sweep: args.sweep,
         ...(args.sqlExport ? { sqlExport: resolve(ctx.cwd, args.sqlExport) } : {}),
         classify: sweepClassifier(setup.yara),
         readEvents: evtxEventReader,
         signal: ctx.signal,
         ...(password ? { password } : {}),
+      }).catch((e: unknown) => {
+        throw sealError(e, 'analyze', src);
       });
       try {
         const bundle = evidence.kind === 'bundle' ? (evidence as unknown as BundleEvidence) : undefined;
         const source: Partial<AnalysisResult['source']> = {};
-        if (bundle && /\.zip$/i.test(src)) {
+        if (bundle && /\.zip(\.age)?$/i.test(src)) {
           source.bundleName = basename(src);
           const sidecar = await readFile(`${src}.sha256`, 'utf8').catch(() => undefined);
           source.bundleSha256 = sidecar?.trim().split(/\s+/)[0] ?? (await sha256File(src));
@@ -237,6 +245,7 @@ export const analyzeCommand: CommandFactory = (ctx) =>
     .option('--no-default-rules', "use only the --sigma rules, not espy's pack")
     .option('--sweep <mode>', 'folder sources: DLL sweep smart|full|none (as collect would)', 'smart')
     .option('--password-env <var>', 'password of encrypted (AES-256) bundles, from environment variable VAR')
+    .option('--identity <file>', IDENTITY_HELP)
     .action(async (sources: string[], raw: RawAnalyze) => {
       const c = ctx();
       const out = await runAnalyze(parseAnalyzeArgs(sources, raw), c);

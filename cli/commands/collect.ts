@@ -14,6 +14,7 @@ import { EXIT, ExitError, UsageError } from '../exit-codes.js';
 import type { CommandFactory } from '../program.js';
 import { loadReportTemplates, writeReportOutputs } from '../report-output.js';
 import { makeCollectPipeline } from '../collect-pipeline.js';
+import { recipientsOf } from '../seal-options.js';
 
 /**
  * `espy collect` (issue 7): collect → analyse → render → write. Analysis and the DLL
@@ -51,6 +52,8 @@ export const CollectArgs = z.object({
   sweep: z.enum(['smart', 'full', 'none']),
   passwordEnv: z.string().min(1).optional(),
   passwordPrompt: z.boolean(),
+  recipient: z.array(z.string().min(1)).optional(),
+  recipientsFile: z.string().min(1).optional(),
   copyBinn: z.boolean(),
   noSql: z.boolean(),
   maxFileSize: z.number().int().positive(),
@@ -66,6 +69,8 @@ interface RawCollect {
   sweep?: string;
   passwordEnv?: string;
   password?: boolean;
+  recipient?: string[];
+  recipientsFile?: string;
   copyBinn?: boolean;
   sql?: boolean;
   maxFileSize?: string;
@@ -84,6 +89,8 @@ export function parseCollectArgs(raw: RawCollect): CollectArgs {
     sweep: raw.sweep ?? 'smart',
     ...(raw.passwordEnv === undefined ? {} : { passwordEnv: raw.passwordEnv }),
     passwordPrompt: Boolean(raw.password),
+    ...(raw.recipient === undefined ? {} : { recipient: raw.recipient }),
+    ...(raw.recipientsFile === undefined ? {} : { recipientsFile: raw.recipientsFile }),
     copyBinn: Boolean(raw.copyBinn),
     noSql: raw.sql === false,
     maxFileSize: max,
@@ -94,6 +101,9 @@ export function parseCollectArgs(raw: RawCollect): CollectArgs {
     throw new UsageError(`collect: invalid ${i?.path.join('.') || 'arguments'}: ${i?.message ?? ''}`);
   }
   if (r.data.passwordEnv && r.data.passwordPrompt) throw new UsageError('collect: give --password-env VAR or --password, not both');
+  if ((r.data.passwordEnv || r.data.passwordPrompt) && (r.data.recipient || r.data.recipientsFile)) {
+    throw new UsageError('collect: give a password or --recipient/--recipients-file, not both (a sealed bundle needs no password on the host)');
+  }
   return r.data;
 }
 
@@ -143,6 +153,7 @@ function password(args: CollectArgs, ctx: CliContext): Promise<Buffer | undefine
 
 /** Runs the whole command: collect → analyse → render → write. */
 export async function runCollect(args: CollectArgs, ctx: CliContext, pipeline: CollectPipeline): Promise<Record<string, unknown>> {
+  const recipients = await recipientsOf(args, ctx.cwd, 'collect');
   const pw = await password(args, ctx);
   if (args.source === undefined && process.platform !== 'win32') {
     throw new UsageError('collect: no --source given; live collection needs Windows (give --source DIR for an image or collection)');
@@ -178,6 +189,7 @@ export async function runCollect(args: CollectArgs, ctx: CliContext, pipeline: C
       maxFileSize: args.maxFileSize,
       level: args.level,
       ...(pw ? { password: pw } : {}),
+      ...(recipients ? { recipients } : {}),
       signal: ctx.signal,
       now: () => new Date(),
       espyVersion: ctx.version,
@@ -206,7 +218,8 @@ export async function runCollect(args: CollectArgs, ctx: CliContext, pipeline: C
   }
   let report: string | undefined;
   const finalAnalysis = analysis as AnalysisResult | undefined;
-  if (finalAnalysis && !res.incomplete) {
+  // Sealed: analysis.json and report.html (evidence excerpts) are inside the bundle only.
+  if (finalAnalysis && !res.incomplete && !recipients) {
     const dir = join(outDir, res.bundlePath.replace(/^.*[\\/]/, '').replace(/\.zip$/, ''));
     report = (await writeReportOutputs(finalAnalysis, dir, { bundle: { name: res.bundlePath.replace(/^.*[\\/]/, ''), sha256: res.sha256 }, analysisJson: true })).report;
   }
@@ -214,6 +227,7 @@ export async function runCollect(args: CollectArgs, ctx: CliContext, pipeline: C
   const findings: Finding[] = finalAnalysis?.findings ?? [];
   return {
     bundle: res.bundlePath,
+    sealed: recipients ? { recipients } : null,
     sha256: res.sha256,
     sidecar: `${res.bundlePath}.sha256`,
     manifestSha256: res.manifestSha256,
@@ -224,9 +238,15 @@ export async function runCollect(args: CollectArgs, ctx: CliContext, pipeline: C
     bytes: res.bytes,
     errors: res.errors,
     verdict: finalAnalysis?.verdict.verdict ?? null,
-    findings: findings.map((f) => ({ id: f.id, ruleId: f.ruleId, title: f.title, severity: f.severity, count: f.count })),
+    findings: findings.map((f) => (recipients ? { id: f.id, ruleId: f.ruleId, severity: f.severity, count: f.count } : { id: f.id, ruleId: f.ruleId, title: f.title, severity: f.severity, count: f.count })),
     report: report ?? null,
-    analysis: finalAnalysis ? 'included' : pipeline.analyse ? 'failed (see collection.log)' : 'not available in this build: bundle written without analysis',
+    analysis: finalAnalysis
+      ? recipients
+        ? 'inside the sealed bundle only (analysis.json, report.html)'
+        : 'included'
+      : pipeline.analyse
+        ? 'failed (see collection.log)'
+        : 'not available in this build: bundle written without analysis',
   };
 }
 
@@ -248,6 +268,8 @@ function printHuman(ctx: CliContext, o: Record<string, unknown>): void {
     o['verdict'] ? `verdict:  ${String(o['verdict'])} (${(o['findings'] as unknown[]).length} findings)` : `analysis: ${String(o['analysis'])}`,
   ];
   if (o['report']) lines.push(`report:   ${String(o['report'])}`);
+  const sealed = o['sealed'] as { recipients: string[] } | null;
+  if (sealed) lines.push(`sealed:   for ${sealed.recipients.join(', ')}; report and analysis.json are inside the bundle only`);
   ctx.stdout.write(`${lines.join('\n')}\n`);
 }
 
@@ -261,6 +283,8 @@ export const collectCommand: CommandFactory = (ctx) =>
     .addOption(new Option('--sweep <mode>', 'DLL sweep: smart (drop locations) or full (whole drives)').choices(['smart', 'full', 'none']).default('smart'))
     .option('--password-env <var>', 'encrypt the bundle (AES-256) with the password in environment variable VAR')
     .option('--password', 'encrypt the bundle (AES-256), asking for the password on the terminal')
+    .option('--recipient <key>', "seal the bundle (age) for this public key (age1..., the analyst's; repeatable)", (v: string, prev: string[] = []) => [...prev, v])
+    .option('--recipients-file <file>', 'seal the bundle (age) for the age1... recipients in FILE, one per line')
     .option('--copy-binn', 'also copy the DLLs of the SQL Server Binn folders (default: hashed and classified only)')
     .option('--no-sql', 'live host: do not run the triage SQL with sqlcmd')
     .option('--max-file-size <size>', 'skip (and list) files larger than this, e.g. 500M, 2G', '4G')

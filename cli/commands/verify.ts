@@ -3,11 +3,12 @@ import { resolve } from 'node:path';
 import { verifyBundle, type VerifyReport } from '../../collector/index.js';
 import { EXIT, ExitError, UsageError } from '../exit-codes.js';
 import type { CommandFactory } from '../program.js';
+import { IDENTITY_HELP, identitiesOf, sealError } from '../seal-options.js';
 
 /** `espy verify BUNDLE` (issue 7): recompute every hash; exit 4 on any mismatch. */
 
 export function renderVerify(r: VerifyReport): string {
-  const out = [`bundle:  ${r.bundle}`];
+  const out = [`bundle:  ${r.bundle}${r.sealed ? '  (sealed: read through its decrypted chunks, every chunk authenticated)' : ''}`];
   if (r.bundleSha256) out.push(`sha256:  ${r.bundleSha256}  sidecar: ${r.sidecar}${r.sidecar === 'mismatch' ? ` (sidecar says ${r.sidecarSha256 ?? '?'})` : ''}`);
   if (r.manifestError) out.push(`manifest: ${r.manifestError}`);
   out.push(`checked: ${r.checked} entries`);
@@ -20,24 +21,28 @@ export function renderVerify(r: VerifyReport): string {
 export const verifyCommand: CommandFactory = (ctx) =>
   new Command('verify')
     .description('check an evidence bundle: every hash against manifest.json and the bundle against its .sha256 sidecar')
-    .argument('<bundle>', 'espy bundle .zip (or an extracted bundle folder)')
+    .argument('<bundle>', 'espy bundle .zip or sealed .zip.age (or an extracted bundle folder)')
     .option('--password-env <var>', 'password of an encrypted bundle, from environment variable VAR')
-    .action(async (bundle: string, opts: { passwordEnv?: string }) => {
-      const c = ctx();
-      let password: Buffer | undefined;
-      if (opts.passwordEnv !== undefined) {
-        const v = c.env[opts.passwordEnv];
-        if (!v) throw new UsageError(`verify: environment variable ${opts.passwordEnv} is empty or not set`);
-        password = Buffer.from(v, 'utf8');
-      }
-      let r: VerifyReport;
-      try {
-        r = await verifyBundle(resolve(c.cwd, bundle), { signal: c.signal, ...(password ? { password } : {}) });
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') throw new UsageError(`verify: no such bundle: ${bundle}`);
-        throw new ExitError(EXIT.CHECK_FAILED, `verify: cannot read ${bundle} as a bundle: ${(e as Error).message}`);
-      }
-      c.stdout.write(c.json ? `${JSON.stringify(r)}\n` : renderVerify(r));
-      if (!r.ok) throw new ExitError(EXIT.CHECK_FAILED);
-    });
+    .option('--identity <file>', IDENTITY_HELP)
+    .action(async (bundle: string, opts: { passwordEnv?: string; identity?: string }) => {
+    const c = ctx();
+    const identities = await identitiesOf(opts.identity, c.cwd, 'verify');
+    let password: Buffer | undefined;
+    if (opts.passwordEnv !== undefined) {
+      const v = c.env[opts.passwordEnv];
+      if (!v) throw new UsageError(`verify: environment variable ${opts.passwordEnv} is empty or not set`);
+      password = Buffer.from(v, 'utf8');
+    }
+    let r: VerifyReport;
+    try {
+      r = await verifyBundle(resolve(c.cwd, bundle), { signal: c.signal, ...(password ? { password } : {}), ...(identities ? { identities } : {}) });
+    } catch (e) {
+      const mapped = sealError(e, 'verify', bundle);
+      if (mapped !== e) throw mapped;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new UsageError(`verify: no such bundle: ${bundle}`);
+      throw new ExitError(EXIT.CHECK_FAILED, `verify: cannot read ${bundle} as a bundle: ${(e as Error).message}`);
+    }
+    c.stdout.write(c.json ? `${JSON.stringify(r)}\n` : renderVerify(r));
+    if (!r.ok) throw new ExitError(EXIT.CHECK_FAILED);
+  });

@@ -17,6 +17,7 @@ export interface OpenMaybeSealedOptions {
   password?: Buffer;
   /** `AGE-SECRET-KEY-` identities for a sealed bundle. */
   identities?: readonly string[];
+  signal?: AbortSignal;
 }
 
 /** True for a file (not a folder) that starts with the age header line. */
@@ -30,10 +31,13 @@ export async function openMaybeSealedBundle(path: string, opts: OpenMaybeSealedO
   const base = opts.password ? { password: opts.password } : {};
   if (!(await isSealedBundle(abs))) return { ...(await openBundle(abs, base)), sealed: false };
   if (!opts.identities || opts.identities.length === 0) {
-    throw new IdentityNeededError(`${path} is a sealed (age) bundle: give the analyst's identity with --identity FILE`);
+    throw new IdentityNeededError("this is a sealed (age) bundle: give the analyst's identity with --identity FILE");
   }
   const file = await openSealedFile(abs, opts.identities);
   try {
+    // Every chunk is authenticated before anything is read: an altered byte anywhere is
+    // one clear error up front, not a half-read bundle.
+    await file.checkAll(opts.signal);
     return { ...(await openBundle(abs, { ...base, random: sealedZipSource(file) })), sealed: true };
   } catch (e) {
     await file.close();

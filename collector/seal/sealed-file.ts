@@ -10,11 +10,15 @@ import { CHUNK_BYTES, openChunk, PAYLOAD_NONCE_BYTES, payloadKey, payloadLayout,
 
 /** Decrypted chunks kept for nearby reads (64 KiB each). */
 export const CHUNK_CACHE_ENTRIES = 16;
+/** Chunks read per file read by `checkAll`. */
+export const CHECK_BATCH_CHUNKS = 16;
 
 export interface SealedFile extends ByteSource {
   readonly path: string;
   /** Bytes of the age file itself. */
   readonly sealedSize: number;
+  /** Authenticates every chunk in order (flat memory); throws SealDamagedError at the first bad one. */
+  checkAll(signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -95,6 +99,19 @@ export async function openSealedFile(path: string, identities: readonly string[]
           c.copy(out, a - from, a - cs, b - cs);
         }
         return out;
+      },
+      async checkAll(signal) {
+        for (let i = 0; i < layout.chunks; i += CHECK_BATCH_CHUNKS) {
+          if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('interrupted');
+          const n = Math.min(CHECK_BATCH_CHUNKS, layout.chunks - i);
+          const bytes = (n - 1) * SEALED_CHUNK_BYTES + (i + n === layout.chunks ? layout.lastSealed : SEALED_CHUNK_BYTES);
+          const batch = await readAt(fh, start + i * SEALED_CHUNK_BYTES, bytes);
+          if (batch.length < bytes) throw new SealDamagedError(`the sealed file shrank while being read (at chunk ${i})`);
+          for (let j = 0; j < n; j++) {
+            const idx = i + j;
+            openChunk(key, idx, idx === layout.chunks - 1, batch.subarray(j * SEALED_CHUNK_BYTES, Math.min(batch.length, (j + 1) * SEALED_CHUNK_BYTES)));
+          }
+        }
       },
       close: () => (closing ??= fh.close()),
     };
