@@ -25,8 +25,10 @@ function keyLines(text: string): { line: number; key: string }[] {
 export function checkRecipients(keys: readonly string[], where: string): string[] {
   for (const k of keys) {
     if (!/^age1[02-9ac-hj-np-z]+$/.test(k)) {
-      const hint = k.startsWith('AGE-SECRET-KEY-') ? ' (this is a secret identity: give the public recipient, age1...)' : k.startsWith('ssh-') ? ' (ssh keys are not supported: use an age1... recipient)' : '';
-      throw new KeyFileError(`${where}: not an age recipient: ${k.slice(0, 20)}...${hint}`);
+      // Never echo any part of a secret key into a terminal or a log.
+      if (k.startsWith('AGE-SECRET-KEY-')) throw new KeyFileError(`${where}: this is a secret identity (AGE-SECRET-KEY-...): give the public recipient, age1...`);
+      const hint = k.startsWith('ssh-') ? ' (ssh keys are not supported: use an age1... recipient)' : '';
+      throw new KeyFileError(`${where}: not an age recipient: ${k.slice(0, 12)}...${hint}`);
     }
   }
   return [...keys];
