@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collect } from '../../../collector/collect.js';
@@ -70,6 +70,13 @@ describe('sealed bundles: espy and Debian age, both ways', () => {
         expect(list.status, list.stderr).toBe(0);
         expect(list.stdout.split('\n')).toContain('manifest.json');
         expect(list.stdout.split('\n')).toContain('analysis.json');
+        // Info-ZIP unzip cannot read a zip from a pipe (`unzip -l -` prints its usage): decrypted to a file, it lists it.
+        const plain = join(dir, 'plain.zip');
+        expect(spawnSync(AGE, ['-d', '-i', id, '-o', plain, o.bundle]).status).toBe(0);
+        const unzip = spawnSync('unzip', ['-l', plain], { encoding: 'utf8' });
+        expect(unzip.status, unzip.stderr).toBe(0);
+        expect(unzip.stdout).toMatch(/\smanifest\.json\n/);
+        rmSync(plain);
         const v = await runCli(['verify', o.bundle, '--identity', id]);
         expect(v.code, v.stderr).toBe(EXIT.OK);
         expect(v.stdout).toContain('sealed');
