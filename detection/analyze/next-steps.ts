@@ -25,6 +25,15 @@ export const NEXT_STEPS: Readonly<Record<string, readonly string[]>> = {
     'Review server configuration changes (`sys.configurations`): xp_cmdshell, CLR, Ole Automation, Ad Hoc Distributed Queries should be off unless required.',
     'Check startup procedures, SQL Agent jobs, CLR assemblies and server triggers for persistence.',
   ],
+  'T1070': [
+    'Find out who cleared the log and from where: the 1102/104 record names the account; match its logon (4624) on this host and on the domain controllers.',
+    'Recover what the cleared log held from elsewhere: a log forwarder or SIEM, backups or volume shadow copies of the .evtx files, the ERRORLOG archives, Sysmon.',
+    'Treat the time of the clearing as part of the incident: what happened just before it is what the intruder wanted gone.',
+  ],
+  'T1562': [
+    'Restore the audit policy (`auditpol /get /category:*` against your baseline or GPO) and find out who changed it.',
+    'Expect a gap in the Security log after the change: take the evidence of that period from other sources (Sysmon, ERRORLOG, network logs).',
+  ],
   default: ['Review the evidence listed with this finding and decide whether it is expected on this server.'],
 };
 
