@@ -1,0 +1,143 @@
+import { FormatError, LimitExceededError, describeError } from '../../common/errors.js';
+import { ByteReader } from '../../common/byte-reader.js';
+import { ImageDirectoryEntry, WIN_CERT_TYPE_PKCS_SIGNED_DATA } from '../constants.js';
+import { WIN_CERTIFICATE } from '../certificate.js';
+import { DerTag, derChildren } from '../der.js';
+import { MAX_CERTIFICATES, MAX_NESTED_SIGNATURES, MAX_SIGNATURE_NESTING } from '../limits.js';
+import type { PeHeaders } from '../types.js';
+import { buildChain, chainView } from './chain.js';
+import { contents, oidOf, parseSignedData, whole } from './cms.js';
+import { readCert, toHex, type Cert } from './cert.js';
+import { authenticodeImageHash } from './image-hash.js';
+import { OID } from './oids.js';
+import { digestName, findSignerCert, signerInfoProblem } from './signer.js';
+import { verifiedSigningTime } from './timestamp.js';
+import type { AuthenticodeResult, AuthenticodeSignature, AuthenticodeStatus, VerifyOptions } from './types.js';
+
+interface Context {
+  bytes: Uint8Array;
+  pe: PeHeaders;
+  anchors: Cert[];
+  now: Date;
+  /** Image digests by algorithm: computed once per file. */
+  digests: Map<string, string>;
+  nested: number;
+}
+
+/**
+ * Overall status: the best one over every signature, nested included, in this order:
+ * valid > untrusted > bad-digest > bad-signature > malformed. A bad-digest signature verified
+ * cryptographically (someone real signed something, just not these bytes), so it says more
+ * than a signature that does not verify at all. One valid signature is enough, as for Windows,
+ * which accepts a file when its signature verifies whatever extra signatures it carries.
+ */
+const RANK: Readonly<Record<AuthenticodeStatus, number>> = { valid: 5, untrusted: 4, 'bad-digest': 3, 'bad-signature': 2, malformed: 1, unsigned: 0 };
+
+function blank(entry: number, depth: number, status: AuthenticodeStatus, reason: string): AuthenticodeSignature {
+  return { status, reason, entry, depth, digestAlgorithm: null, signedDigest: null, calculatedDigest: null, signer: null, chain: [], signingTime: null, signingTimeSource: null, nested: [] };
+}
+
+function imageDigest(ctx: Context, alg: string): string {
+  let d = ctx.digests.get(alg);
+  if (d === undefined) {
+    d = toHex(authenticodeImageHash(ctx.bytes, ctx.pe, alg));
+    ctx.digests.set(alg, d);
+  }
+  return d;
+}
+
+/** One Authenticode PKCS#7 SignedData (a WIN_CERTIFICATE body or a nested signature). */
+function verifyPkcs7(ctx: Context, body: Uint8Array, baseOffset: number, entry: number, depth: number): AuthenticodeSignature {
+  const out = blank(entry, depth, 'malformed', '');
+  try {
+    const sd = parseSignedData(body, baseOffset);
+    const si = sd.signerInfos[0];
+    for (const a of si?.unsignedAttrs ?? []) {
+      if (a.oid !== OID.nestedSignature) continue;
+      for (const v of a.values) {
+        if (depth + 1 > MAX_SIGNATURE_NESTING) throw new LimitExceededError('pe', 'MAX_SIGNATURE_NESTING', depth + 1, MAX_SIGNATURE_NESTING, baseOffset + v.at);
+        if (++ctx.nested > MAX_NESTED_SIGNATURES) throw new LimitExceededError('pe', 'MAX_NESTED_SIGNATURES', ctx.nested, MAX_NESTED_SIGNATURES, baseOffset + v.at);
+        out.nested.push(verifyPkcs7(ctx, whole(sd.r, v), baseOffset + v.at, entry, depth + 1));
+      }
+    }
+    if (sd.contentType !== OID.spcIndirectData || sd.content?.tag !== DerTag.Sequence) throw new FormatError({ code: 'INVALID', format: 'pe', offset: baseOffset, what: 'SpcIndirectDataContent', message: `pe: signed content is ${sd.contentType}, not SpcIndirectDataContent` });
+    // SpcIndirectDataContent { data SpcAttributeTypeAndOptionalValue, messageDigest DigestInfo { digestAlgorithm, digest } }
+    const [, digestInfo] = derChildren(sd.r, sd.content, 4);
+    if (!digestInfo) throw new FormatError({ code: 'INVALID', format: 'pe', offset: baseOffset, what: 'SpcIndirectDataContent.messageDigest', message: 'pe: SpcIndirectDataContent has no DigestInfo' });
+    const [alg, digest] = derChildren(sd.r, digestInfo, 5);
+    const [algOid] = alg ? derChildren(sd.r, alg, 6) : [];
+    const oid = oidOf(sd.r, algOid, 'DigestInfo.digestAlgorithm');
+    out.digestAlgorithm = oid;
+    if (!digest || digest.tag !== DerTag.OctetString) throw new FormatError({ code: 'INVALID', format: 'pe', offset: baseOffset, what: 'DigestInfo.digest', message: 'pe: DigestInfo.digest is not an OCTET STRING' });
+    out.signedDigest = toHex(contents(sd.r, digest));
+    const algName = digestName(sd, { oid, params: undefined }, 'SpcIndirectDataContent digest algorithm');
+    out.digestAlgorithm = algName;
+    out.calculatedDigest = imageDigest(ctx, algName);
+    if (sd.signerInfos.length !== 1 || !si) throw new FormatError({ code: 'INVALID', format: 'pe', offset: baseOffset, what: 'signerInfos', message: `pe: Authenticode needs exactly one SignerInfo, found ${sd.signerInfos.length}` });
+    const certs = sd.certificates.map((d) => readCert(d, baseOffset));
+    const cert = findSignerCert(sd, si, certs);
+    if (!cert) throw new FormatError({ code: 'INVALID', format: 'pe', offset: baseOffset, what: 'signer certificate', message: "pe: the signer's certificate is not in the SignedData" });
+    out.signer = { subject: cert.subject, issuer: cert.issuer, serial: cert.serial };
+    out.chain = chainView([cert], ctx.anchors);
+    const sigProblem = signerInfoProblem(sd, si, cert, contents(sd.r, sd.content));
+    if (sigProblem) return { ...out, status: 'bad-signature', reason: sigProblem };
+    if (out.signedDigest !== out.calculatedDigest) return { ...out, status: 'bad-digest', reason: 'the file was altered after signing (image digest differs from the signed one)' };
+    const st = verifiedSigningTime(sd, si, certs, ctx.anchors);
+    if (st) {
+      out.signingTime = st.time.toISOString();
+      out.signingTimeSource = st.source;
+    }
+    const chain = buildChain(cert, certs, ctx.anchors, st?.time ?? ctx.now);
+    out.chain = chainView(chain.chain, ctx.anchors);
+    if (chain.anchored && chain.problem === null) return { ...out, status: 'valid', reason: `chains to trust anchor ${chain.chain[chain.chain.length - 1]?.subject ?? '?'}` };
+    return { ...out, status: 'untrusted', reason: chain.problem ?? 'no trust anchor reached' };
+  } catch (e) {
+    if (!(e instanceof FormatError)) throw e;
+    return { ...out, status: 'malformed', reason: describeError(e) };
+  }
+}
+
+function flatten(sigs: readonly AuthenticodeSignature[]): AuthenticodeSignature[] {
+  return sigs.flatMap((s) => [s, ...flatten(s.nested)]);
+}
+
+/**
+ * Verifies every Authenticode signature of a PE image held in memory: each WIN_CERTIFICATE
+ * entry (8-byte aligned) and the signatures nested in them. Pure: anchors and "now" come in.
+ */
+export function verifyAuthenticode(bytes: Uint8Array, pe: PeHeaders, opts: VerifyOptions): AuthenticodeResult {
+  const sec = pe.dataDirectories[ImageDirectoryEntry.Security];
+  if (!sec || sec.virtualAddress === 0 || sec.size === 0) return { status: 'unsigned', best: null, signatures: [] };
+  const anchors: Cert[] = [];
+  for (const a of opts.anchors) {
+    try {
+      anchors.push(readCert(a.der, 0));
+    } catch (e) {
+      if (!(e instanceof FormatError)) throw e; // an unreadable anchor anchors nothing
+    }
+  }
+  const ctx: Context = { bytes, pe, anchors, now: opts.now, digests: new Map(), nested: 0 };
+  const signatures: AuthenticodeSignature[] = [];
+  const end = Math.min(sec.virtualAddress + sec.size, bytes.byteLength);
+  const r = new ByteReader(bytes, 0, 'pe');
+  let p = sec.virtualAddress;
+  if (sec.virtualAddress + sec.size > bytes.byteLength) signatures.push(blank(0, 0, 'malformed', 'pe: the certificate table runs past the end of the file'));
+  for (let i = 0; signatures.length === 0 || p + WIN_CERTIFICATE.headerSize <= end; i++) {
+    if (i >= MAX_CERTIFICATES || p + WIN_CERTIFICATE.headerSize > end) {
+      signatures.push(blank(i, 0, 'malformed', i >= MAX_CERTIFICATES ? `pe: more than ${MAX_CERTIFICATES} WIN_CERTIFICATE entries` : 'pe: certificate table too short for a WIN_CERTIFICATE'));
+      break;
+    }
+    const len = r.u32At(p + WIN_CERTIFICATE.length, 'WIN_CERTIFICATE.dwLength');
+    const type = r.u16At(p + WIN_CERTIFICATE.certificateType, 'WIN_CERTIFICATE.wCertificateType');
+    if (len <= WIN_CERTIFICATE.headerSize || p + len > end) {
+      signatures.push(blank(i, 0, 'malformed', `pe: WIN_CERTIFICATE ${i} length ${len} does not fit the certificate table`));
+      break;
+    }
+    if (type !== WIN_CERT_TYPE_PKCS_SIGNED_DATA) signatures.push(blank(i, 0, 'malformed', `pe: WIN_CERTIFICATE ${i} type ${type} is not PKCS#7 SignedData`));
+    else signatures.push(verifyPkcs7(ctx, bytes.subarray(p + WIN_CERTIFICATE.headerSize, p + len), p + WIN_CERTIFICATE.headerSize, i, 0));
+    p += (len + 7) & ~7;
+  }
+  let best: AuthenticodeSignature | null = null;
+  for (const s of flatten(signatures)) if (!best || RANK[s.status] > RANK[best.status]) best = s;
+  return { status: best?.status ?? 'malformed', best, signatures };
+}
