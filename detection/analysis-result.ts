@@ -196,14 +196,20 @@ export interface AnalysisResult {
     kind: 'bundle' | 'folder' | 'live';
     path: string;
     bundleName?: string;
+    /** SHA-256 of the bundle zip, computed from its bytes while analysing. */
     bundleSha256?: string;
+    /** The bundle's `.sha256` sidecar against the computed hash. */
+    bundleSidecar?: 'ok' | 'mismatch' | 'missing';
     collectedAt?: string;
     /** The machine that ran the collection (never the suspect host for image sources). */
     collectedBy?: string;
   };
   verdict: { verdict: Verdict; reasons: string[] };
-  /** Earliest to latest evidence of malicious activity, when any. */
-  incidentWindow?: { start: string; end: string };
+  /**
+   * The cluster(s) of high/critical evidence around the ESP backdoor evidence (clusters are
+   * separated by quiet weeks), when any; `outside`: other clusters, left out of the window.
+   */
+  incidentWindow?: { start: string; end: string; outside?: { start: string; end: string; count: number }[] };
   findings: Finding[];
   esps: EspEntry[];
   logins: Login[];

@@ -1,0 +1,195 @@
+import type { EspEntry, EvidenceRef, Finding, Severity, TimelineEntry } from '../analysis-result.js';
+import { SEVERITIES } from '../analysis-result.js';
+import { espEventDll } from '../esp/events.js';
+import { excerpt, refOf } from './evidence-ref.js';
+import type { ArtefactStats, DllFacts, SourcedEvent, SqlFacts } from './inputs.js';
+import { nextStepsFor } from './next-steps.js';
+import { normalizeWinPath, winBasename } from './windows-paths.js';
+
+/**
+ * Traces of an intruder removing traces, beyond what the Sigma rules see in single events
+ * (cleared logs, audit policy changes): ERRORLOG generations started in a burst, and an ESP
+ * DLL the logs show in use that is gone from both the disk and the registered ESP list.
+ */
+
+type Draft = Omit<Finding, 'id'>;
+
+/** ERRORLOG generations that, started within ERRORLOG_CYCLE_WINDOW_MS, make a burst. */
+export const ERRORLOG_CYCLE_MIN_GENERATIONS = 5;
+export const ERRORLOG_CYCLE_WINDOW_MS = 3_600_000;
+/** Evidence items kept per anti-forensics finding. */
+const MAX_EVIDENCE = 10;
+
+export interface AntiForensicsInput {
+  esps: readonly EspEntry[];
+  events: readonly SourcedEvent[];
+  sql: SqlFacts | undefined;
+  stats: readonly ArtefactStats[];
+  dlls: readonly DllFacts[];
+}
+
+export function findingsFromAntiForensics(input: AntiForensicsInput): Draft[] {
+  return [...errorlogCycling(input.stats), ...usedThenRemoved(input)];
+}
+
+function timeRange(refs: readonly EvidenceRef[]): { firstSeen?: string; lastSeen?: string } {
+  const ts = refs.map((r) => r.timestamp).filter((t): t is string => Boolean(t)).sort();
+  const out: { firstSeen?: string; lastSeen?: string } = {};
+  if (ts[0]) out.firstSeen = ts[0];
+  const last = ts[ts.length - 1];
+  if (last) out.lastSeen = last;
+  return out;
+}
+
+/**
+ * SQL Server starts a new ERRORLOG at every service start and at every `sp_cycle_errorlog`
+ * (or `DBCC ERRORLOG`), and keeps six archives by default: a handful of generations started
+ * within an hour pushes the older ones, and the ESP loads and logins they held, out of
+ * existence. One start per generation is its earliest entry, per instance log folder.
+ */
+function errorlogCycling(stats: readonly ArtefactStats[]): Draft[] {
+  const byFolder = new Map<string, { artefact: string; start: string }[]>();
+  for (const s of stats) {
+    if (s.kind !== 'errorlog' || !s.first || !/^\d{4}-\d{2}-\d{2}T/.test(s.first)) continue;
+    const path = normalizeWinPath(s.artefact);
+    const folder = path.slice(0, Math.max(0, path.lastIndexOf('\\'))).toLowerCase();
+    const list = byFolder.get(folder) ?? [];
+    list.push({ artefact: s.artefact, start: s.first });
+    byFolder.set(folder, list);
+  }
+  const out: Draft[] = [];
+  for (const list of byFolder.values()) {
+    list.sort((a, b) => a.start.localeCompare(b.start));
+    let best: typeof list = [];
+    for (let i = 0, j = 0; j < list.length; j++) {
+      while (Date.parse(list[j]!.start) - Date.parse(list[i]!.start) > ERRORLOG_CYCLE_WINDOW_MS) i++;
+      if (j - i + 1 > best.length) best = list.slice(i, j + 1);
+    }
+    if (best.length < ERRORLOG_CYCLE_MIN_GENERATIONS) continue;
+    const refs: EvidenceRef[] = best.map((g) => ({
+      artefact: g.artefact,
+      kind: 'errorlog',
+      timestamp: g.start,
+      excerpt: excerpt(`${winBasename(g.artefact)} begins ${g.start}`),
+    }));
+    const first = best[0]!;
+    const last = best[best.length - 1]!;
+    const minutes = Math.max(1, Math.round((Date.parse(last.start) - Date.parse(first.start)) / 60_000));
+    const attack = ['T1070'];
+    out.push({
+      ruleId: 'espy.anti-forensics.errorlog-cycled',
+      title: `ERRORLOG restarted ${best.length} times within ${minutes} minute${minutes === 1 ? '' : 's'}`,
+      severity: 'medium',
+      attack,
+      source: 'correlation',
+      explanation:
+        `${best.length} ERRORLOG generations in ${winBasename(first.artefact).replace(/\.\d+$/, '')}'s folder began between ${first.start} and ${last.start}. ` +
+        'SQL Server starts a new ERRORLOG at each service start and each sp_cycle_errorlog, and deletes the oldest beyond its archive count (six by default): cycling it repeatedly erases older entries, such as ESP loads and logins. ' +
+        'A crash loop also restarts the log; the entries of these generations tell which.',
+      nextSteps: [
+        "Look in these generations for 'Attempting to cycle error log' (sp_cycle_errorlog) versus service starts, and for who ran it (SQL Server Audit, default trace).",
+        ...nextStepsFor(attack, 'correlation'),
+      ],
+      evidence: refs.slice(0, MAX_EVIDENCE),
+      count: best.length,
+      ...timeRange(refs),
+    });
+  }
+  return out;
+}
+
+function eventsNaming(e: EspEntry, events: readonly SourcedEvent[]): SourcedEvent[] {
+  const path = normalizeWinPath(e.dllPath ?? e.dll).toLowerCase();
+  return events
+    .filter((ev) => {
+      const named = espEventDll(ev.event, ev.summary);
+      return named !== undefined && normalizeWinPath(named.dll).toLowerCase() === path;
+    })
+    .sort((a, b) => a.summary.timestamp.localeCompare(b.summary.timestamp));
+}
+
+/**
+ * An ESP DLL that the logs show loaded or executed, that is not at its path in the evidence
+ * and not in the server's registered ESP list: run, then dropped and deleted. Only said when
+ * the evidence holds DLL files at all (a logs-only source says nothing about the disk) and
+ * a SQL export was given (without one the registered list is unknown).
+ */
+function usedThenRemoved(input: AntiForensicsInput): Draft[] {
+  const diskSeen = input.dlls.some((d) => d.file.present);
+  if (!diskSeen || !input.sql?.esps) return [];
+  const out: Draft[] = [];
+  for (const e of input.esps) {
+    const used = e.executions.count > 0 || e.loads.count > 0;
+    if (!used || e.registered !== false || e.file?.present !== false || !e.dllPath) continue;
+    const evs = eventsNaming(e, input.events);
+    const seen = [...new Set([...e.executions.sources, ...e.loads.sources])].sort();
+    const first = [e.loads.first, e.executions.first].filter((t): t is string => Boolean(t)).sort()[0];
+    const last = [e.loads.last, e.executions.last].filter((t): t is string => Boolean(t)).sort().pop();
+    const refs: EvidenceRef[] = evs.map(refOf);
+    refs.push({ artefact: e.dllPath, kind: 'pe', excerpt: excerpt(`${e.dllPath}: not in the evidence`) });
+    const exportFile = input.sql.esps[0]?.file ?? input.sql.files[0] ?? 'SQL export';
+    refs.push({
+      artefact: exportFile,
+      kind: 'sql-export',
+      excerpt: excerpt(`${input.sql.esps.length} registered ESP(s), none with DLL ${winBasename(e.dllPath)}`),
+    });
+    const procs = e.procedures.length > 0 ? ` (procedure${e.procedures.length > 1 ? 's' : ''} ${e.procedures.join(', ')})` : '';
+    const attack = ['T1070.004', 'T1505.001'];
+    out.push({
+      ruleId: 'espy.anti-forensics.esp-used-then-removed',
+      title: `ESP DLL used, then removed: ${e.dllPath}`,
+      severity: 'high',
+      attack,
+      source: 'correlation',
+      explanation:
+        `SQL Server's logs show ${e.dllPath}${procs} ${e.executions.count > 0 ? `executed ${e.executions.count}×` : `loaded ${e.loads.count}×`}` +
+        `${first ? ` between ${first} and ${last ?? first}` : ''} (${seen.join(', ')}), ` +
+        "yet the DLL is not at that path in the evidence and the server's registered ESP list (SQL export) does not name it. " +
+        'Someone ran it, then dropped the procedure and deleted the file: cleaning up after using a backdoor.',
+      nextSteps: [
+        'Recover the DLL: volume shadow copies, backups, EDR or antivirus quarantine, the MFT and $UsnJrnl of the volume (its name and the deletion time), memory of sqlservr.exe if the service was not restarted.',
+        "Look for sp_dropextendedproc and DBCC <dll>(FREE) around the last use (SQL Server Audit, default trace) and for who was logged in then.",
+        'Check for other persistence left behind: registered ESPs, backdoor logins (sys.server_principals by create_date), sysadmin members, startup procedures and Agent jobs.',
+        ...nextStepsFor(['T1070'], 'correlation'),
+      ],
+      evidence: refs.slice(0, MAX_EVIDENCE),
+      count: Math.max(1, e.executions.count + e.loads.count),
+      ...timeRange(refs),
+    });
+  }
+  return out;
+}
+
+function refKey(r: EvidenceRef): string {
+  return `${r.artefact}|${r.recordId ?? ''}|${r.line ?? ''}|${r.offset ?? ''}`;
+}
+
+function higher(a: Severity | undefined, b: Severity): Severity {
+  return a !== undefined && SEVERITIES.indexOf(a) <= SEVERITIES.indexOf(b) ? a : b;
+}
+
+/**
+ * Puts these findings' timed evidence in the timeline: a row already there (the ESP event
+ * the finding cites) gets the finding's rule id and severity; other timed evidence (the
+ * start of each ERRORLOG generation) becomes a row of its own. Returns a new sorted list.
+ */
+export function withAntiForensics(timeline: readonly TimelineEntry[], findings: readonly Draft[]): TimelineEntry[] {
+  const rows = timeline.map((r) => ({ ...r, ruleIds: [...r.ruleIds] }));
+  const byRef = new Map(rows.map((r) => [refKey(r.ref), r]));
+  for (const f of findings) {
+    for (const ref of f.evidence) {
+      if (!ref.timestamp) continue;
+      let row = byRef.get(refKey(ref));
+      if (!row) {
+        row = { timestamp: ref.timestamp, source: winBasename(ref.artefact), message: `${f.title}: ${ref.excerpt}`, ruleIds: [], ref };
+        rows.push(row);
+        byRef.set(refKey(ref), row);
+      }
+      if (!row.ruleIds.includes(f.ruleId)) row.ruleIds.push(f.ruleId);
+      row.severity = higher(row.severity, f.severity);
+    }
+  }
+  return rows.sort(
+    (a, b) => a.timestamp.localeCompare(b.timestamp) || a.source.localeCompare(b.source) || (a.ref.recordId ?? a.ref.line ?? 0) - (b.ref.recordId ?? b.ref.line ?? 0),
+  );
+}
