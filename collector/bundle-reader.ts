@@ -5,7 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Readable } from 'node:stream';
+import { finished, type Readable } from 'node:stream';
 import { nodeFsView, type FsView } from './fs-view.js';
 import { parseManifest, type Manifest } from './manifest.js';
 import { openZip, type ZipEntryInfo, type ZipIndex } from './zip-reader.js';
@@ -69,7 +69,13 @@ export async function openBundle(path: string, opts: { password?: Buffer } = {})
       path: abs,
       entries,
       refused: [],
-      stream: async (name) => (await open(name)).stream(),
+      async stream(name) {
+        const f = await open(name);
+        const s = f.stream();
+        // The view's stream leaves its file open: close it once the stream is done with.
+        finished(s, () => void f.close().catch(() => undefined));
+        return s;
+      },
       async readBytes(name, cap) {
         const f = await open(name);
         try {

@@ -1,11 +1,13 @@
 /**
  * The collector's public face: `openEvidence` (for `analyze`), `collect`, `verifyBundle`.
  */
-import { stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EvidenceSet } from '../detection/evidence.js';
+import { isBundleLayout, topName } from './bundle-layout.js';
+import { openBundle } from './bundle-reader.js';
 import { openBundleEvidence } from './evidence-bundle.js';
-import { openFolderEvidence, type FolderEvidenceOptions } from './evidence-folder.js';
+import { openFolderEvidence, withStrayManifest, MAX_STRAY_MANIFEST_BYTES, type FolderEvidenceOptions } from './evidence-folder.js';
 
 export { collect, type CollectOptions, type CollectResult, type ExtraEntry } from './collect.js';
 export { verifyBundle, type VerifyReport, type VerifyProblem } from './verify.js';
@@ -15,25 +17,48 @@ export { BundleWriteError } from './bundle-writer.js';
 export { SourceError } from './source.js';
 export type { Classification, FileClassifier, EventReader } from './classify.js';
 
+/** The first bytes of a file (a stray manifest is only quoted and counted, never trusted). */
+async function readCapped(path: string): Promise<Uint8Array> {
+  const fh = await open(path, 'r').catch(() => undefined);
+  if (!fh) return new Uint8Array();
+  try {
+    const buf = Buffer.alloc(MAX_STRAY_MANIFEST_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
 export type OpenEvidenceOptions = FolderEvidenceOptions & {
   /** Password of an AES-encrypted espy bundle. */
   password?: Buffer;
 };
 
 /**
- * Opens what the user gave to `analyze`: an espy bundle `.zip`, an extracted bundle folder
- * (has `manifest.json`), a Velociraptor collection `.zip`, or a source folder (drive image,
- * KAPE, Velociraptor, sample host). Close it with `close()` when done.
+ * Opens what the user gave to `analyze`: an espy bundle (a `.zip` or an extracted folder, told
+ * by espy's layout: `manifest.json`, `files/`, `sql/` and nothing the writer never creates), a
+ * Velociraptor collection `.zip`, or a source folder (drive image, KAPE, Velociraptor, sample
+ * host). A manifest.json anywhere else decides nothing: the tree is analysed as what it is,
+ * and the stray manifest is reported. Close it with `close()` when done.
  */
 export async function openEvidence(path: string, opts: OpenEvidenceOptions = {}): Promise<EvidenceSet & { close(): Promise<void> }> {
   const st = await stat(path);
   if (st.isDirectory()) {
-    const hasManifest = await stat(join(path, 'manifest.json')).then((s) => s.isFile(), () => false);
-    return hasManifest ? openBundleEvidence(path) : openFolderEvidence(path, opts);
+    const top = await readdir(path).catch(() => [] as string[]);
+    if (isBundleLayout(top)) return openBundleEvidence(path);
+    const folder = await openFolderEvidence(path, opts);
+    if (!top.includes('manifest.json')) return folder;
+    const text = await readCapped(join(path, 'manifest.json'));
+    return withStrayManifest(folder, 'manifest.json', text);
   }
-  const b = await openBundleEvidence(path, opts.password ? { password: opts.password } : {});
-  if (b.manifest || (await b.list()).length > 0) return b;
-  // A zip without an espy manifest: a Velociraptor offline collection.
-  await b.close();
-  return openFolderEvidence(path, opts);
+  const zip = await openBundle(path, opts.password ? { password: opts.password } : {});
+  const top = new Set([...zip.entries.keys()].map(topName));
+  const isBundle = isBundleLayout(top);
+  const stray = !isBundle && top.has('manifest.json') ? await zip.readBytes('manifest.json', MAX_STRAY_MANIFEST_BYTES).catch(() => new Uint8Array()) : undefined;
+  await zip.close();
+  if (isBundle) return openBundleEvidence(path, opts.password ? { password: opts.password } : {});
+  // Not espy's layout: a Velociraptor offline collection (or any zipped tree).
+  const folder = await openFolderEvidence(path, opts);
+  return stray ? withStrayManifest(folder, 'manifest.json', stray) : folder;
 }

@@ -1,7 +1,5 @@
 import { Command } from 'commander';
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { openEvidence, type BundleEvidence } from '../../collector/index.js';
@@ -81,12 +79,6 @@ async function expandSources(cwd: string, sources: readonly string[]): Promise<s
   return out;
 }
 
-async function sha256File(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
-}
-
 const VERDICT_RANK: Record<Verdict, number> = { COMPROMISED: 0, SUSPICIOUS: 1, NO_INDICATORS: 2 };
 
 export interface AnalyzeHostOutput {
@@ -132,11 +124,8 @@ export async function runAnalyzeResults(args: AnalyzeArgs, ctx: CliContext): Pro
       try {
         const bundle = evidence.kind === 'bundle' ? (evidence as unknown as BundleEvidence) : undefined;
         const source: Partial<AnalysisResult['source']> = {};
-        if (bundle && /\.zip$/i.test(src)) {
-          source.bundleName = basename(src);
-          const sidecar = await readFile(`${src}.sha256`, 'utf8').catch(() => undefined);
-          source.bundleSha256 = sidecar?.trim().split(/\s+/)[0] ?? (await sha256File(src));
-        }
+        // The bundle's SHA-256 is computed from its bytes by the analysis (sidecar checked there).
+        if (bundle && /\.zip$/i.test(src)) source.bundleName = basename(src);
         let phase = '';
         const result = await analyze(evidence, {
           ...setup.options,

@@ -140,8 +140,16 @@ export async function analyze(evidence: EvidenceSet, opts: AnalyzeOptions): Prom
   };
   if (hostInfo) inputs.hostInfo = hostInfo;
   if (opts.baseline) inputs.baseline = opts.baseline;
+  const integrity = await timed('integrity', () => evidence.integrity?.());
+  if (integrity) {
+    inputs.integrity = integrity;
+    inputs.artefactCount = artefacts.length;
+  }
 
   const source: AnalysisResult['source'] = { kind: evidence.kind, path: evidence.location, ...opts.source };
+  // The bundle's hash is the one computed from its bytes, never one copied from its sidecar.
+  if (integrity?.bundleSha256) source.bundleSha256 = integrity.bundleSha256;
+  if (integrity?.sidecar) source.bundleSidecar = integrity.sidecar;
   const by = describeCollector(hostInfo?.['collectedBy']);
   if (by && !source.collectedBy) source.collectedBy = by;
   const at = hostInfo?.['collectedAt'];

@@ -1,0 +1,56 @@
+/**
+ * What an espy bundle looks like, from its names alone: the top-level names the bundle writer
+ * creates, and how a stored name (`files/C/Windows/x`) maps back to the host's path. Whether
+ * a folder or zip is a bundle is decided from these names, never from a manifest.json alone:
+ * a manifest can be planted at the root of any image.
+ */
+import type { EvidenceKind } from '../detection/evidence.js';
+import { formatWindowsPath } from './win-path.js';
+
+/**
+ * Every top-level name `collect` writes into a bundle: the copied files (`files/<drive>/...`),
+ * the SQL exports (`sql/...`), and its own records. A bundle holds nothing else.
+ */
+export const BUNDLE_TOP_NAMES: ReadonlySet<string> = new Set(['files', 'sql', 'manifest.json', 'collection.log', 'sysinfo.json', 'analysis.json', 'report.html']);
+
+/** Entries that describe the collection rather than the host: never analysed as evidence. */
+export const BUNDLE_RECORD_NAMES: ReadonlySet<string> = new Set(['manifest.json', 'collection.log', 'analysis.json', 'report.html']);
+
+/** First segment of a `/`- or `\`-separated name. */
+export function topName(name: string): string {
+  return name.split(/[\\/]/)[0] ?? name;
+}
+
+/**
+ * True when `topNames` (the names at the root of a folder or zip) are espy's layout: a
+ * manifest or a `files` folder, and no name the bundle writer never creates (`Windows`,
+ * `Program Files`, a KAPE drive letter, Velociraptor's `uploads`).
+ */
+export function isBundleLayout(topNames: Iterable<string>): boolean {
+  let marked = false;
+  for (const n of topNames) {
+    if (!BUNDLE_TOP_NAMES.has(n)) return false;
+    if (n === 'manifest.json' || n === 'files') marked = true;
+  }
+  return marked;
+}
+
+/** The kind of an entry, from its stored name (what the content is, not what a manifest says). */
+export function kindFromName(stored: string): EvidenceKind {
+  const n = stored.toLowerCase();
+  if (n.endsWith('.evtx')) return 'evtx';
+  if (/\/errorlog(\.\d+)?$/.test(n)) return 'errorlog';
+  if (n.endsWith('.trc')) return 'trace';
+  if (n.startsWith('sql/')) return 'sql-export';
+  if (n === 'sysinfo.json') return 'sysinfo';
+  if (n.endsWith('.dll')) return 'dll';
+  return 'other';
+}
+
+/** `files/C/Windows/x` → `C:\Windows\x` (undoing the `%XX` escapes of storedPathFor). */
+export function originalFromStored(stored: string): string | undefined {
+  const m = /^files\/([A-Za-z])\/(.+)$/.exec(stored);
+  if (!m) return undefined;
+  const segs = (m[2] ?? '').split('/').map((s) => s.replace(/%(25|2F|5C|00)/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16))));
+  return formatWindowsPath(m[1] ?? 'C', segs);
+}
