@@ -2,6 +2,8 @@
 import { MAGGIE_STORY } from './hosts/host-maggie.js';
 import { CLEAN_STORY } from './hosts/host-clean.js';
 import { RENAMED_STORY } from './hosts/host-renamed.js';
+import { TROJAN_STORY } from './hosts/host-trojan.js';
+import { VENDOR_STORY } from './hosts/host-vendor.js';
 
 export interface FileRow { path: string; size: number; sha256: string }
 
@@ -10,8 +12,22 @@ const DLL_SOURCES: Record<string, string> = {
   'dbmaint64.dll': 'renamed.c (out/dbmaint64.dll)',
 };
 
+/** Signed sample DLLs: built by build.sh, signed by signing/sign.sh with committed test keys. */
+const SIGNED_DLLS: Record<string, [string, string]> = {
+  'host-trojan/Program Files/Microsoft SQL Server/MSSQL14.MSSQLSERVER/MSSQL/Binn/xpstar.dll': [
+    "inert trojanised Binn ESP DLL: xpstar's procedure names, a version resource and a self-signed certificate claiming Microsoft Corporation",
+    'built from scripts/samples/dlls/src/benign.c (out/xpstar-trojan.dll) by build.sh, signed by scripts/samples/dlls/signing/sign.sh (out/xpstar-trojan.signed.dll), copied by the generator',
+  ],
+  'host-vendor/Program Files/Contoso/SQL Audit/ctxaudit.dll': [
+    'inert third-party ESP DLL signed by a test CA (signing/contoso-root.crt)',
+    'built from scripts/samples/dlls/src/vendor.c (out/ctxaudit.dll) by build.sh, signed by scripts/samples/dlls/signing/sign.sh (out/ctxaudit.signed.dll), copied by the generator',
+  ],
+};
+
 function describe(path: string): [string, string] {
   const name = path.split('/').at(-1)!;
+  const signed = SIGNED_DLLS[path];
+  if (signed) return signed;
   if (name.endsWith('.evtx')) {
     return [`Windows event log (${name.replace('%4', '/').replace('.evtx', '')})`, 'written by scripts/samples/evtx-writer from the host story in scripts/samples/hosts/'];
   }
@@ -111,6 +127,26 @@ ${rt.saLogin}, xp_cmdshell enabled ${rt.xpCmdshellOn}, login \`${R.backdoorLogin
 ${rt.backdoorLoginCreated}, DLL downloaded by PowerShell under sqlservr.exe ${rt.dllDownloaded}, ESP
 registered ${rt.espRegistered}, first load (33090/8128) ${rt.espFirstLoad}, \`whoami /priv\` ${rt.whoami},
 \`net group "domain admins" /domain\` ${rt.domainAdmins} (Security 4688 only), collection ${rt.collected}.
+
+## host-trojan: trojanised Binn DLL with a forged signer (SQL06.corp.example.com)
+
+Same platform as host-maggie. A quiet attacker with a stolen DBA account replaced the instance's
+\`Binn\\${TROJAN_STORY.dllName}\` with a DLL that exports xpstar's procedure names, carries a Microsoft
+version resource and an Authenticode signature made with a self-made certificate whose subject reads
+\`${TROJAN_STORY.forgedSubject}\` (the signature verifies, but its chain ends at that self-signed
+certificate, no trust anchor; \`osslsigncode verify\` says "Signature verification: failed"). SQL
+Server loads it like the real one at ${TROJAN_STORY.times.trojanFirstLoad} (33090, 8128 for
+\`${TROJAN_STORY.procedure}\`, Sysmon 7 naming Microsoft Corporation as signer). No brute force, no
+xp_cmdshell, no new ESP, no new login: the signature is what gives it away.
+
+## host-vendor: a validly signed third-party ESP (SQL07.corp.example.com)
+
+Same platform as host-maggie. A DBA installed Contoso's SQL audit helper \`${VENDOR_STORY.dllPath}\`,
+registered ${VENDOR_STORY.procedures.map((p) => `\`${p}\``).join(' and ')} at ${VENDOR_STORY.times.espRegistered} and
+first run at ${VENDOR_STORY.times.espFirstLoad}. The DLL is signed by a Contoso test CA; analysed with
+\`--trust ${VENDOR_STORY.trustAnchor}\` its signature is valid. A valid non-Microsoft signature
+says who built the DLL, not that it belongs on this server: the expected verdict is SUSPICIOUS (an ESP
+outside Binn to confirm with the DBA), never NO_INDICATORS and never "Microsoft-signed".
 
 ## What is real and what is a stand-in
 
