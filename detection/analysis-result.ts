@@ -84,8 +84,24 @@ export interface EspFile {
   exports?: string[];
   signed?: boolean;
   signer?: string;
+  /** The Authenticode verdict (detection/esp/signature.ts): only `microsoftSigned` means Microsoft-signed. */
+  signature?: EspFileSignature;
   company?: string;
   yara: YaraHit[];
+}
+
+export type SignatureStatus = 'valid' | 'untrusted' | 'bad-digest' | 'bad-signature' | 'malformed' | 'unsigned';
+
+export interface EspFileSignature {
+  status: SignatureStatus;
+  /** Valid, and the chain ends in a shipped Microsoft root. */
+  microsoftSigned: boolean;
+  /** A signer's O or CN names Microsoft (verified or not). */
+  claimsMicrosoft: boolean;
+  /** Words for the report ("untrusted self-signed certificate claiming Microsoft Corporation"). */
+  description: string;
+  /** ISO-8601 UTC, from a counter-signature or timestamp that verified. */
+  signingTime?: string;
 }
 
 export interface EspUse {
