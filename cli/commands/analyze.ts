@@ -21,6 +21,7 @@ export const AnalyzeArgs = z.object({
   out: z.string().min(1),
   sigma: z.array(z.string().min(1)),
   yara: z.array(z.string().min(1)),
+  trust: z.array(z.string().min(1)).optional(),
   sweep: z.enum(['smart', 'full', 'none']),
   noDefaultRules: z.boolean(),
   passwordEnv: z.string().min(1).optional(),
@@ -33,6 +34,7 @@ interface RawAnalyze {
   out?: string;
   sigma?: string[];
   yara?: string[];
+  trust?: string[];
   sweep?: string;
   defaultRules?: boolean;
   passwordEnv?: string;
@@ -47,6 +49,7 @@ export function parseAnalyzeArgs(sources: string[], raw: RawAnalyze): AnalyzeArg
     out: raw.out ?? 'espy-out',
     sigma: raw.sigma ?? [],
     yara: raw.yara ?? [],
+    ...(raw.trust?.length ? { trust: raw.trust } : {}),
     sweep: raw.sweep ?? 'smart',
     noDefaultRules: raw.defaultRules === false,
     ...(raw.passwordEnv === undefined ? {} : { passwordEnv: raw.passwordEnv }),
@@ -98,6 +101,7 @@ export async function runAnalyzeResults(args: AnalyzeArgs, ctx: CliContext): Pro
   const setup = await prepareAnalysis(ctx, {
     sigma: args.sigma.map((s) => resolve(ctx.cwd, s)),
     yara: args.yara.map((s) => resolve(ctx.cwd, s)),
+    trust: args.trust ?? [],
     ...(args.baseline ? { baseline: resolve(ctx.cwd, args.baseline) } : {}),
     noDefaultRules: args.noDefaultRules,
   });
@@ -223,6 +227,7 @@ export const analyzeCommand: CommandFactory = (ctx) =>
     .option('--out <dir>', 'output folder', 'espy-out')
     .option('--sigma <path>', 'extra Sigma rule file or folder (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--yara <path>', 'extra YARA rule file or folder (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--trust <file>', 'extra Authenticode trust anchor(s), PEM (repeatable; Microsoft roots are built in)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--no-default-rules', "use only the --sigma rules, not espy's pack")
     .option('--sweep <mode>', 'folder sources: DLL sweep smart|full|none (as collect would)', 'smart')
     .option('--password-env <var>', 'password of encrypted (AES-256) bundles, from environment variable VAR')
