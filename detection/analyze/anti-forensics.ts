@@ -143,7 +143,7 @@ function usedThenRemoved(input: AntiForensicsInput): Draft[] {
       source: 'correlation',
       explanation:
         `SQL Server's logs show ${e.dllPath}${procs} ${e.executions.count > 0 ? `executed ${e.executions.count}×` : `loaded ${e.loads.count}×`}` +
-        `${first ? ` between ${first} and ${last ?? first}` : ''} (${seen.join(', ')}), ` +
+        `${first ? `, logged from ${first} to ${last ?? first}` : ''} (${seen.join(', ')}), ` +
         "yet the DLL is not at that path in the evidence and the server's registered ESP list (SQL export) does not name it. " +
         'Someone ran it, then dropped the procedure and deleted the file: cleaning up after using a backdoor.',
       nextSteps: [
