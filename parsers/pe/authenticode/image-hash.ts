@@ -23,8 +23,9 @@ const CERT_ALIGN = 8;
  * of an unsigned file, zero-padded to 8), as osslsigncode and signtool do. For the usual
  * layout (headers, then sections sorted by PointerToRawData, then the table) this is exactly
  * the specification's sequence; it also covers gaps between headers and sections, so hiding
- * bytes there breaks the digest too. Bytes after the certificate table are not hashed (they are
- * reported as appended data by the PE model's overlay).
+ * bytes there breaks the digest too. Bytes after the certificate table (the table must end the
+ * file) are hashed as well: data appended to a signed file is an alteration, not a free
+ * hiding place (osslsigncode refuses such a file; Windows' own check is configurable).
  */
 export function authenticodeImageHash(bytes: Uint8Array, pe: PeHeaders, algorithm: string): Uint8Array {
   const opt = pe.ntHeaderOffset + OPTIONAL_HEADER;
@@ -40,6 +41,7 @@ export function authenticodeImageHash(bytes: Uint8Array, pe: PeHeaders, algorith
   h.update(bytes.subarray(0, checksumAt));
   h.update(bytes.subarray(checksumAt + 4, certDirAt));
   h.update(bytes.subarray(certDirAt + DIRECTORY_ENTRY_SIZE, end));
+  if (signed && end + sec.size < bytes.byteLength) h.update(bytes.subarray(end + sec.size));
   if (!signed && end % CERT_ALIGN !== 0) h.update(new Uint8Array(CERT_ALIGN - (end % CERT_ALIGN)));
   return new Uint8Array(h.digest());
 }
