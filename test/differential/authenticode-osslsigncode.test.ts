@@ -33,7 +33,7 @@ interface Case {
   signer: (pki: TestPki) => KeyPair;
   opts?: (pki: TestPki) => SignOptions;
   /** A second, nested signature. */
-  nest?: { signer: (pki: TestPki) => KeyPair; hash: SignOptions['hash'] };
+  nest?: { signer: (pki: TestPki) => KeyPair; hash: NonNullable<SignOptions['hash']> };
   alter?: Alter;
   /** The anchor given to both tools (default: the test root). */
   anchor?: (pki: TestPki) => string;
