@@ -21,18 +21,21 @@ export function topName(name: string): string {
   return name.split(/[\\/]/)[0] ?? name;
 }
 
+/** A name below `files/` that only espy's writer makes: one drive letter (`files/C/...`). */
+export const STORED_DRIVE_RE = /^files\/[A-Za-z]\//;
+
 /**
- * True when `topNames` (the names at the root of a folder or zip) are espy's layout: a
- * manifest or a `files` folder, and no name the bundle writer never creates (`Windows`,
- * `Program Files`, a KAPE drive letter, Velociraptor's `uploads`).
+ * True when a tree is an espy bundle: it holds files stored as espy stores them
+ * (`files/<drive>/...`, `hasStoredDrive`), or a manifest.json with nothing beside it but the
+ * names the bundle writer creates. A manifest.json beside `Windows`, `Program Files`, a KAPE
+ * drive letter or Velociraptor's `uploads` makes nothing a bundle. Names the writer never
+ * creates beside `files/<drive>/` keep the tree a bundle: every entry is read, and the manifest
+ * check reports them as extra.
  */
-export function isBundleLayout(topNames: Iterable<string>): boolean {
-  let marked = false;
-  for (const n of topNames) {
-    if (!BUNDLE_TOP_NAMES.has(n)) return false;
-    if (n === 'manifest.json' || n === 'files') marked = true;
-  }
-  return marked;
+export function isBundleLayout(topNames: Iterable<string>, hasStoredDrive: boolean): boolean {
+  if (hasStoredDrive) return true;
+  const names = [...topNames];
+  return names.includes('manifest.json') && names.every((n) => BUNDLE_TOP_NAMES.has(n));
 }
 
 /** The kind of an entry, from its stored name (what the content is, not what a manifest says). */

@@ -4,7 +4,7 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EvidenceSet } from '../detection/evidence.js';
-import { isBundleLayout, topName } from './bundle-layout.js';
+import { isBundleLayout, STORED_DRIVE_RE, topName } from './bundle-layout.js';
 import { openBundle } from './bundle-reader.js';
 import { openBundleEvidence } from './evidence-bundle.js';
 import { openFolderEvidence, withStrayManifest, MAX_STRAY_MANIFEST_BYTES, type FolderEvidenceOptions } from './evidence-folder.js';
@@ -37,7 +37,7 @@ export type OpenEvidenceOptions = FolderEvidenceOptions & {
 
 /**
  * Opens what the user gave to `analyze`: an espy bundle (a `.zip` or an extracted folder, told
- * by espy's layout: `manifest.json`, `files/`, `sql/` and nothing the writer never creates), a
+ * by espy's layout: files stored as `files/<drive>/...`, see isBundleLayout), a
  * Velociraptor collection `.zip`, or a source folder (drive image, KAPE, Velociraptor, sample
  * host). A manifest.json anywhere else decides nothing: the tree is analysed as what it is,
  * and the stray manifest is reported. Close it with `close()` when done.
@@ -46,7 +46,8 @@ export async function openEvidence(path: string, opts: OpenEvidenceOptions = {})
   const st = await stat(path);
   if (st.isDirectory()) {
     const top = await readdir(path).catch(() => [] as string[]);
-    if (isBundleLayout(top)) return openBundleEvidence(path);
+    const stored = top.includes('files') ? await readdir(join(path, 'files'), { withFileTypes: true }).catch(() => []) : [];
+    if (isBundleLayout(top, stored.some((d) => d.isDirectory() && /^[A-Za-z]$/.test(d.name)))) return openBundleEvidence(path);
     const folder = await openFolderEvidence(path, opts);
     if (!top.includes('manifest.json')) return folder;
     const text = await readCapped(join(path, 'manifest.json'));
@@ -54,7 +55,7 @@ export async function openEvidence(path: string, opts: OpenEvidenceOptions = {})
   }
   const zip = await openBundle(path, opts.password ? { password: opts.password } : {});
   const top = new Set([...zip.entries.keys()].map(topName));
-  const isBundle = isBundleLayout(top);
+  const isBundle = isBundleLayout(top, [...zip.entries.keys()].some((n) => STORED_DRIVE_RE.test(n)));
   const stray = !isBundle && top.has('manifest.json') ? await zip.readBytes('manifest.json', MAX_STRAY_MANIFEST_BYTES).catch(() => new Uint8Array()) : undefined;
   await zip.close();
   if (isBundle) return openBundleEvidence(path, opts.password ? { password: opts.password } : {});

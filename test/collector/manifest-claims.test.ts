@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,6 +67,28 @@ describe('a manifest.json planted at the root of an image folder', () => {
   });
 });
 
+/** Every file of a folder, `/`-separated relative names. */
+function treeFiles(dir: string, rel = ''): { name: string; data: Buffer }[] {
+  return readdirSync(join(dir, rel), { withFileTypes: true }).flatMap((d) => {
+    const r = rel ? `${rel}/${d.name}` : d.name;
+    return d.isDirectory() ? treeFiles(dir, r) : [{ name: r, data: readFileSync(join(dir, r)) }];
+  });
+}
+
+describe('a manifest.json planted in a Velociraptor collection zip', () => {
+  it('is ignored: the zip is read as the collection it is, still COMPROMISED, the manifest reported first', async () => {
+    const files = treeFiles(HOST)
+      .filter((f) => !f.name.startsWith('sql/'))
+      .map((f) => ({ name: `uploads/auto/C%3A/${f.name}`, data: f.data }));
+    const zipPath = join(root, 'velociraptor.zip');
+    writeFileSync(zipPath, craftZip([{ name: 'manifest.json', data: '{"files":[]}' }, ...files]));
+    const a = await analyze([zipPath]);
+    expect(a.source.kind).toBe('folder');
+    expect(a.verdict.verdict).toBe('COMPROMISED');
+    expect(a.findings[0]).toMatchObject({ ruleId: 'bundle.manifest-mismatch', title: expect.stringMatching(/ignored/) });
+  });
+});
+
 describe('espy bundles of host-maggie', () => {
   let bundle = '';
   let manifest: Manifest;
@@ -113,6 +135,16 @@ describe('espy bundles of host-maggie', () => {
     const esp = a.esps.find((e) => e.file?.storedPath === BACKDOOR);
     expect(esp?.suspicion).toBe('malicious');
     expect(esp?.file?.sha256).toBe(sha256(dll.data));
+  });
+
+  it("a name the writer never creates (Windows/...) added to a bundle does not turn it into an image: every entry is read, the addition is extra", async () => {
+    const zipPath = join(root, 'with-windows.zip');
+    writeFileSync(zipPath, craftZip([...entries, { name: 'Windows/System32/placeholder.txt', data: 'x' }]));
+    const a = await analyze([zipPath]);
+    expect(a.source.kind).toBe('bundle');
+    expect(a.verdict.verdict).toBe('COMPROMISED');
+    expect(a.esps.find((e) => e.file?.storedPath === BACKDOOR)?.suspicion).toBe('malicious');
+    expect(a.findings[0]?.evidence.map((e) => `${e.artefact} ${e.excerpt}`)).toEqual(['Windows/System32/placeholder.txt extra: in the bundle, not in the manifest']);
   });
 
   it('a forged original path in the manifest does not move a file: the stored name decides, the row disagrees', async () => {
