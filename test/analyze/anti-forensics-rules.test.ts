@@ -21,6 +21,7 @@ const LOG_CLEARED = {
   system: 'Windows Event Log Cleared',
   auditRemoved: 'Audit Policy Change Removed Auditing of Attack Activity',
   auditChanged: 'Audit Policy Changed',
+  sqlAudit: 'MSSQL Server Audit Altered or Dropped',
 } as const;
 
 function titles(ev: EventJson): string[] {
@@ -51,6 +52,7 @@ describe('anti-forensics Sigma rules', () => {
     const ours = loaded.rules.metas().filter((m) => Object.values(LOG_CLEARED).includes(m.title as never));
     expect(ours.map((m) => [m.title, m.level]).sort()).toEqual([
       [LOG_CLEARED.auditChanged, 'medium'],
+      [LOG_CLEARED.sqlAudit, 'high'],
       [LOG_CLEARED.auditRemoved, 'high'],
       [LOG_CLEARED.system, 'high'],
       [LOG_CLEARED.security, 'high'],
@@ -81,6 +83,25 @@ describe('anti-forensics Sigma rules', () => {
     const all = evs.map(titles);
     for (const t of all) expect(t.length).toBe(1);
     expect(all.flat()).toContain(LOG_CLEARED.auditRemoved);
+  });
+
+  it('match the real SQL Server Audit records that alter or drop an audit or audit specification, not the logins around them', async () => {
+    const dir = 'mdecrevoisier_EVTX-to-MITRE-Attack/TA0005-Defense Evasion/T1562.002-Disable Windows Event Logging';
+    const names = readdirSync(join(requireCorpus('evtx'), dir)).filter((n) => n.startsWith('ID33205')).sort();
+    expect(names.length).toBe(6);
+    let fired = 0;
+    let quiet = 0;
+    for (const n of names) {
+      for (const ev of await corpusEvents(`${dir}/${n}`)) {
+        const text = JSON.stringify(ev);
+        const alters = /statement:(ALTER|DROP) (SERVER AUDIT|DATABASE AUDIT SPECIFICATION)/.test(text);
+        expect(titles(ev), n).toEqual(alters ? [LOG_CLEARED.sqlAudit] : titles(ev).filter((t) => t !== LOG_CLEARED.sqlAudit));
+        if (alters) fired++;
+        else quiet++;
+      }
+    }
+    // 9 ALTER/DROP statements across the six files; the logins and audit session changes beside them stay quiet.
+    expect([fired, quiet]).toEqual([9, 9]);
   });
 
   it('do not fire on look-alikes', () => {
