@@ -132,6 +132,10 @@ export interface EspEntry {
   reasons: string[];
   /** In the baseline given with --baseline (undefined when none). */
   inBaseline?: boolean;
+  /** The baseline's SHA-256 values for this DLL, set only when the file's SHA-256 is not among them. */
+  baselineSha256?: string[];
+  /** The signature or location rule that sets this ESP's finding (its id, severity floor and title). */
+  trustRule?: { ruleId: string; severity: Severity; title: string };
 }
 
 export interface Login {

@@ -30,6 +30,7 @@ export function assembleResult(inputs: AnalysisInputs, meta: AssembleMeta): Anal
     dlls: inputs.dlls,
     known: meta.known,
     ...(baseline ? { baseline } : {}),
+    ...(inputs.baseline ? { baselineEsps: inputs.baseline.esps } : {}),
   });
   const drafts = [
     ...findingsFromEsps(esps, inputs.events, inputs.sql),
