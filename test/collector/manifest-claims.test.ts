@@ -189,6 +189,12 @@ describe('espy bundles of host-maggie', () => {
     expect(header).toContain(computed);
     expect(header).not.toContain(wrong);
     expect(header).toMatch(/sidecar disagrees/);
+    // In the report's findings, the evidence's own claims come before the critical findings.
+    const findings = /<section id="findings">[\s\S]*?<\/section>/.exec(readFileSync(join(out, 'report.html'), 'utf8'))?.[0] ?? '';
+    const rules = [...findings.matchAll(/<code>([^<]+)<\/code> <span class="muted">\(/g)].map((m) => m[1]);
+    expect(a.findings.some((x) => x.severity === 'critical')).toBe(true);
+    expect(rules[0]).toBe('bundle.sidecar-mismatch');
+    expect(rules.length).toBe(a.findings.length);
     // `espy verify` keeps its verdict on the same file.
     expect((await runCli(['verify', copy])).code).toBe(EXIT.CHECK_FAILED);
   });
