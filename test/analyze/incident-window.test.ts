@@ -3,6 +3,8 @@ import type { EvidenceRef, Finding, Severity } from '../../detection/analysis-re
 import { assembleResult, type AssembleMeta } from '../../detection/analyze/assemble.js';
 import { INCIDENT_QUIET_GAP_MS, incidentClusters, incidentWindow, isDuringIncident } from '../../detection/analyze/incident-window.js';
 import type { AnalysisInputs, RuleHit, SourcedEvent, SqlFacts } from '../../detection/analyze/inputs.js';
+import { renderReport } from '../../report-templates/index.js';
+import { GENERATED_AT, TEMPLATES } from '../report/templates.js';
 import { mssqlEvent, stats, sysmonEvent } from './builders.js';
 
 let seq = 0;
@@ -117,5 +119,8 @@ describe('logins created during the incident (assembled)', () => {
     expect(r.logins.find((l) => l.name === 'NT SERVICE\\MSSQLSERVER')?.createdDuringIncident).toBe(false);
     expect(r.logins.find((l) => l.name === 'svc_backup')?.createdDuringIncident).toBe(true);
     expect(r.findings.filter((f) => f.ruleId === 'espy.login.created-during-incident').map((f) => f.title)).toEqual(["Login 'svc_backup' created during the incident"]);
+    // The report says what the window left out.
+    const doc = renderReport(r, TEMPLATES, { generatedAt: GENERATED_AT });
+    expect(doc).toMatch(/Left out of the window, separated from it by quiet weeks: 1 high or critical item from 2019-06-02/);
   });
 });
