@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Test keys and certificates made with openssl, and files signed with osslsigncode, in `dir`. */
@@ -108,4 +108,23 @@ export function osslverify(file: string, caFile?: string): OsslVerdict {
   const grab = (label: string): string[] => [...output.matchAll(new RegExp(`${label}\\s*:\\s*([0-9A-F]+)`, 'g'))].map((m) => (m[1] ?? '').toLowerCase());
   const verdicts = [...output.matchAll(/^Signature verification: (\w+)/gm)].map((m) => m[1]);
   return { calculated: grab('Calculated message digest'), current: grab('Current message digest'), ok: verdicts.length > 0 && verdicts.every((v) => v === 'ok'), refused: verdicts.length === 0, output };
+}
+
+/**
+ * A leaf whose issuer chain loops: CA "A" is issued by "B" and "B" by "A" (cross-signed keys),
+ * neither self-signed. Returns the leaf and a PEM file holding A and B.
+ */
+export function makeCycle(dir: string): { leaf: KeyPair; cas: string } {
+  const cnf = join(dir, 'ext.cnf');
+  writeFileSync(cnf, `[req]\ndistinguished_name=dn\n[dn]\n${EXTENSIONS}`);
+  const b0 = selfSigned(dir, 'cycle-b0', '/O=espy test/CN=cycle B', 'v3_ca', cnf);
+  const a = issue(dir, 'cycle-a', '/O=espy test/CN=cycle A', ['-newkey', 'rsa:2048'], b0, 'v3_ca', cnf);
+  // B again, same key as b0, now issued by A: A → B → A → ...
+  const b = { cert: join(dir, 'cycle-b.crt'), key: b0.key };
+  openssl(['req', '-new', '-key', b0.key, '-out', join(dir, 'cycle-b.csr'), '-subj', '/O=espy test/CN=cycle B']);
+  openssl(['x509', '-req', '-in', join(dir, 'cycle-b.csr'), '-CA', a.cert, '-CAkey', a.key, '-CAserial', join(dir, 'ca.srl'), '-CAcreateserial', '-out', b.cert, '-days', '365', '-extfile', cnf, '-extensions', 'v3_ca']);
+  const leaf = issue(dir, 'cycle-leaf', '/O=espy test/CN=cycle leaf', ['-newkey', 'rsa:2048'], a, 'v3_leaf', cnf);
+  const cas = join(dir, 'cycle-cas.pem');
+  writeFileSync(cas, `${readFileSync(a.cert, 'utf8')}${readFileSync(b.cert, 'utf8')}`);
+  return { leaf, cas };
 }
