@@ -45,6 +45,10 @@ describe('host-trojan: Binn xpstar.dll replaced, self-signed certificate claimin
     expect(f?.nextSteps.length).toBeGreaterThan(1);
     expect(f?.evidence.some((e) => e.kind === 'pe' && e.artefact === TROJAN_PATH)).toBe(true);
     expect(f?.evidence.some((e) => e.kind === 'evtx' || e.kind === 'errorlog')).toBe(true);
+    // The report's ESP table says it in words, and what "signed" does not cover.
+    const html = readFileSync(join(out, 'host-trojan', 'report.html'), 'utf8');
+    expect(html).toContain('untrusted self-signed certificate claiming Microsoft Corporation');
+    expect(html).toMatch(/Not checked: catalog \(\.cat\) signatures, revocation/);
     // The other Binn DLLs are the usual unsigned stand-ins: a low note each, nothing more.
     const others = result.findings.filter((x) => x.id !== f?.id && x.severity !== 'low' && x.severity !== 'informational');
     expect(others.filter((x) => /xplog70|xpsqlbot/i.test(x.title))).toEqual([]);
