@@ -134,18 +134,23 @@ function usedThenRemoved(input: AntiForensicsInput): Draft[] {
       excerpt: excerpt(`${input.sql.esps.length} registered ESP(s), none with DLL ${winBasename(e.dllPath)}`),
     });
     const procs = e.procedures.length > 0 ? ` (procedure${e.procedures.length > 1 ? 's' : ''} ${e.procedures.join(', ')})` : '';
+    // SQL Server's own ESP messages make it an ESP; a Sysmon image load alone could be any
+    // DLL pulled into sqlservr.exe (security products load and remove temporary ones).
+    const sqlServerSaw = seen.some((s) => !s.startsWith('Sysmon'));
     const attack = ['T1070.004', 'T1505.001'];
     out.push({
       ruleId: 'espy.anti-forensics.esp-used-then-removed',
-      title: `ESP DLL used, then removed: ${e.dllPath}`,
-      severity: 'high',
+      title: sqlServerSaw ? `ESP DLL used, then removed: ${e.dllPath}` : `DLL loaded into sqlservr.exe, then removed: ${e.dllPath}`,
+      severity: sqlServerSaw ? 'high' : 'medium',
       attack,
       source: 'correlation',
       explanation:
-        `SQL Server's logs show ${e.dllPath}${procs} ${e.executions.count > 0 ? `executed ${e.executions.count}×` : `loaded ${e.loads.count}×`}` +
+        `${sqlServerSaw ? "SQL Server's logs show" : 'Sysmon shows sqlservr.exe loading'} ${e.dllPath}${procs} ${e.executions.count > 0 ? `executed ${e.executions.count}×` : `loaded ${e.loads.count}×`}` +
         `${first ? `, logged from ${first} to ${last ?? first}` : ''} (${seen.join(', ')}), ` +
         "yet the DLL is not at that path in the evidence and the server's registered ESP list (SQL export) does not name it. " +
-        'Someone ran it, then dropped the procedure and deleted the file: cleaning up after using a backdoor.',
+        (sqlServerSaw
+          ? 'Someone ran it, then dropped the procedure and deleted the file: cleaning up after using a backdoor.'
+          : 'Only Sysmon saw it: an ESP removed after use, or a temporary DLL of another product loaded into the process.'),
       nextSteps: [
         'Recover the DLL: volume shadow copies, backups, EDR or antivirus quarantine, the MFT and $UsnJrnl of the volume (its name and the deletion time), memory of sqlservr.exe if the service was not restarted.',
         "Look for sp_dropextendedproc and DBCC <dll>(FREE) around the last use (SQL Server Audit, default trace) and for who was logged in then.",

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { assembleResult, type AssembleMeta } from '../../detection/analyze/assemble.js';
 import { findingsFromAntiForensics } from '../../detection/analyze/anti-forensics.js';
 import type { AnalysisInputs, ArtefactStats, DllFacts, SqlFacts } from '../../detection/analyze/inputs.js';
-import { mssqlEvent, stats } from './builders.js';
+import { mssqlEvent, stats, sysmonEvent } from './builders.js';
 
 const meta: AssembleMeta = {
   espyVersion: '0.0.0-test',
@@ -90,6 +90,20 @@ describe('"used, then removed" ESP DLL', () => {
       const r = assembleResult(inputs, meta);
       expect(r.findings.some((x) => x.ruleId === USED_THEN_REMOVED)).toBe(false);
     }
+  });
+});
+
+describe('a DLL only Sysmon saw loaded into sqlservr.exe, now gone', () => {
+  it('→ medium, saying that only Sysmon saw it', () => {
+    const inputs = wipedInputs();
+    inputs.events = [
+      sysmonEvent(7, '2026-03-14T02:21:00.0000000Z', { Image: `${BINN}\\sqlservr.exe`, ImageLoaded: GONE, Signed: 'false' }),
+    ];
+    const r = assembleResult(inputs, meta);
+    const f = r.findings.find((x) => x.ruleId === USED_THEN_REMOVED);
+    expect(f?.severity).toBe('medium');
+    expect(f?.title).toBe(`DLL loaded into sqlservr.exe, then removed: ${GONE}`);
+    expect(f?.explanation).toMatch(/Only Sysmon saw it/);
   });
 });
 
