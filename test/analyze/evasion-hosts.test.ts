@@ -55,6 +55,22 @@ describe('host-trojan: Binn xpstar.dll replaced, self-signed certificate claimin
   });
 });
 
+describe('host-trojan against a baseline of host-clean (a known-good server of the same build)', () => {
+  it('flags xpstar.dll, and only it, as changed since the baseline', async () => {
+    const baselinePath = join(out, 'clean-baseline.json');
+    const c = await runCli(['--json', 'baseline', 'create', join(SAMPLES, 'host-clean'), '-o', baselinePath]);
+    expect(c.code).toBe(0);
+    const { result } = await analyzeHost('host-trojan', ['--baseline', baselinePath], 'host-trojan-baseline');
+    const changed = result.findings.filter((f) => f.ruleId === 'espy.baseline.esp-dll-changed');
+    expect(changed.map((f) => f.title)).toEqual([`ESP DLL changed since the baseline: ${TROJAN_PATH}`]);
+    expect(changed[0]?.severity).toBe('high');
+    const baseline = JSON.parse(readFileSync(baselinePath, 'utf8')) as { esps: { dll: string; sha256?: string }[] };
+    const cleanSha = baseline.esps.find((r) => r.dll.toLowerCase() === TROJAN_PATH.toLowerCase())?.sha256;
+    expect(cleanSha).toMatch(/^[0-9a-f]{64}$/);
+    expect(changed[0]?.explanation).toContain(cleanSha ?? '?');
+  });
+});
+
 describe('host-vendor: a third-party ESP validly signed by a CA the analyst trusts', () => {
   it('with --trust that CA → SUSPICIOUS: the signature is valid, not Microsoft\'s', async () => {
     const { verdict, result, code } = await analyzeHost('host-vendor', ['--trust', CONTOSO_ROOT], 'host-vendor-trusted');
