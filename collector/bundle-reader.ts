@@ -33,6 +33,12 @@ export interface BundleReader {
   close(): Promise<void>;
 }
 
+/** `a/b/x.dll` → `a/b/x (duplicate 2).dll`: the extension stays, so the kind does. */
+export function duplicateName(name: string, k: number): string {
+  const m = /^(.*\/)?([^/]*?)(\.[^./]*)?$/.exec(name);
+  return `${m?.[1] ?? ''}${m?.[2] ?? name} (duplicate ${k})${m?.[3] ?? ''}`;
+}
+
 async function folderEntries(view: FsView): Promise<Map<string, BundleEntry>> {
   const out = new Map<string, BundleEntry>();
   const stack: string[][] = [[]];
@@ -90,7 +96,14 @@ export async function openBundle(path: string, opts: { password?: Buffer } = {})
   } else {
     const zip: ZipIndex = await openZip(abs, opts);
     const byName = new Map<string, ZipEntryInfo>();
-    for (const e of zip.entries) if (!e.isDir) byName.set(e.name, e);
+    for (const e of zip.entries) {
+      if (e.isDir) continue;
+      // A zip may hold two entries of one name; tools then disagree on which one is "the"
+      // file. Both are kept (the later one renamed), so each is read and checked.
+      let name = e.name;
+      for (let k = 2; byName.has(name); k++) name = duplicateName(e.name, k);
+      byName.set(name, e);
+    }
     const get = (name: string): ZipEntryInfo => {
       const e = byName.get(name);
       if (!e) throw new Error(`no entry ${name} in the bundle`);

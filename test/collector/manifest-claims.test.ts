@@ -147,6 +147,20 @@ describe('espy bundles of host-maggie', () => {
     expect(a.findings[0]?.evidence.map((e) => `${e.artefact} ${e.excerpt}`)).toEqual(['Windows/System32/placeholder.txt extra: in the bundle, not in the manifest']);
   });
 
+  it('two zip entries of one name: both are read and checked (the first, a decoy, is altered; the second is extra)', async () => {
+    const zipPath = join(root, 'duplicate.zip');
+    writeFileSync(zipPath, craftZip([{ name: BACKDOOR, data: 'MZ decoy' }, ...entries]));
+    const a = await analyze([zipPath]);
+    expect(a.verdict.verdict).toBe('COMPROMISED');
+    const said = (a.findings[0]?.evidence ?? []).map((e) => `${e.artefact} ${e.excerpt}`).sort();
+    expect(said).toEqual([
+      'files/C/ProgramData/ExtendedProcedure (duplicate 2).dll extra: in the bundle, not in the manifest',
+      expect.stringMatching(/^files\/C\/ProgramData\/ExtendedProcedure\.dll altered: size 8 != /),
+    ]);
+    const dll = entries.find((e) => e.name === BACKDOOR) as { data: Buffer };
+    expect(a.esps.some((e) => e.file?.sha256 === sha256(dll.data) && e.suspicion === 'malicious')).toBe(true);
+  });
+
   it('a forged original path in the manifest does not move a file: the stored name decides, the row disagrees', async () => {
     const binn = 'C:\\Program Files\\Microsoft SQL Server\\MSSQL14.MSSQLSERVER\\MSSQL\\Binn\\xpstar.dll';
     const edited: Manifest = { ...manifest, files: manifest.files.map((f) => (f.storedPath === BACKDOOR ? { ...f, originalPath: binn } : f)) };
