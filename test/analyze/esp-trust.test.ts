@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { EspFile, EspFileSignature } from '../../detection/analysis-result.js';
 import { assembleResult, type AssembleMeta } from '../../detection/analyze/assemble.js';
 import { assessEspTrust, baselineHashesFor } from '../../detection/analyze/esp-trust.js';
+import { createBaseline, parseBaseline } from '../../detection/baseline.js';
 import type { AnalysisInputs, Baseline, DllFacts } from '../../detection/analyze/inputs.js';
 import { mssqlEvent, stats } from './builders.js';
 
@@ -174,6 +175,14 @@ describe('ESP DLL changed since the baseline', () => {
     const r = assembleResult(inputs([dllFacts(XPSTAR, { signature: SIG.unsigned })], { baseline: baseline(SHA.toUpperCase()) }), meta);
     expect(r.findings.some((x) => x.ruleId === 'espy.baseline.esp-dll-changed')).toBe(false);
     expect(r.esps[0]?.baselineSha256).toBeUndefined();
+  });
+
+  it('baseline files: hashes round-trip lower-case; a hash that is not SHA-256 is refused with the field named', () => {
+    const r = assembleResult(inputs([dllFacts(XPSTAR, { signature: SIG.unsigned, sha256: SHA.toUpperCase() })], { executed: ['xp_dirtree'] }), meta);
+    const b = parseBaseline(JSON.stringify(createBaseline(r, '2026-03-20T00:00:00Z')), 'b.json');
+    expect(b.esps.map((e) => [e.procedure, e.sha256])).toEqual([['xp_dirtree', SHA]]);
+    const bad = { schema: 'espy-baseline/1', createdAt: 'x', host: 'h', esps: [{ procedure: 'xp_dirtree', dll: XPSTAR, sha256: 'abc' }] };
+    expect(() => parseBaseline(JSON.stringify(bad), 'bad.json')).toThrow(/bad\.json: not an espy baseline: esps\.0\.sha256: not a SHA-256/);
   });
 
   it('baseline rows: the same full path first, else the bare file name', () => {
