@@ -96,12 +96,15 @@ export async function openBundle(path: string, opts: { password?: Buffer } = {})
   } else {
     const zip: ZipIndex = await openZip(abs, opts);
     const byName = new Map<string, ZipEntryInfo>();
+    const taken = new Set<string>();
     for (const e of zip.entries) {
       if (e.isDir) continue;
-      // A zip may hold two entries of one name; tools then disagree on which one is "the"
-      // file. Both are kept (the later one renamed), so each is read and checked.
+      // A zip may hold two entries of one name (or of names that differ only in case, one
+      // file on Windows); tools then disagree on which one is "the" file. Both are kept, the
+      // later one renamed, so each is read and checked.
       let name = e.name;
-      for (let k = 2; byName.has(name); k++) name = duplicateName(e.name, k);
+      for (let k = 2; taken.has(name.toLowerCase()); k++) name = duplicateName(e.name, k);
+      taken.add(name.toLowerCase());
       byName.set(name, e);
     }
     const get = (name: string): ZipEntryInfo => {

@@ -147,9 +147,13 @@ describe('espy bundles of host-maggie', () => {
     expect(a.findings[0]?.evidence.map((e) => `${e.artefact} ${e.excerpt}`)).toEqual(['Windows/System32/placeholder.txt extra: in the bundle, not in the manifest']);
   });
 
-  it('two zip entries of one name: both are read and checked (the first, a decoy, is altered; the second is extra)', async () => {
+  it('two zip entries of one name (or differing only in case): both are read and checked (the first, a decoy, is altered; the second is extra)', async () => {
     const zipPath = join(root, 'duplicate.zip');
     writeFileSync(zipPath, craftZip([{ name: BACKDOOR, data: 'MZ decoy' }, ...entries]));
+    const cased = join(root, 'duplicate-case.zip');
+    writeFileSync(cased, craftZip([...entries, { name: BACKDOOR.toLowerCase(), data: 'MZ decoy' }]));
+    const c = await analyze([cased]);
+    expect(c.findings[0]?.evidence.map((e) => e.artefact)).toEqual(['files/c/programdata/extendedprocedure (duplicate 2).dll']);
     const a = await analyze([zipPath]);
     expect(a.verdict.verdict).toBe('COMPROMISED');
     const said = (a.findings[0]?.evidence ?? []).map((e) => `${e.artefact} ${e.excerpt}`).sort();
