@@ -110,7 +110,8 @@ export function findingsFromEsps(esps: readonly EspEntry[], events: readonly Sou
     refs.push(...evs.map(refOf));
     const proc = e.procedures[0];
     const malicious = e.suspicion === 'malicious';
-    const rule = e.trustRule;
+    // A backdoor keeps its own title unless the trust rule is what makes it one.
+    const rule = e.trustRule && (!malicious || e.trustRule.severity === 'critical') ? e.trustRule : undefined;
     const title = rule
       ? `${rule.title}${proc ? ` ('${proc}')` : ''}: ${e.dll}`
       : malicious

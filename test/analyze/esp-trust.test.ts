@@ -149,6 +149,13 @@ describe('Microsoft ESP names in Binn without a valid Microsoft signature', () =
     expect(e?.trustRule?.ruleId).toBe('espy.esp.microsoft-name-outside-binn');
     const f = r.findings.find((x) => x.title.includes(path));
     expect(f?.severity).toBe('high');
+    // Executed from there: a backdoor, titled as one.
+    const used = inputs([dllFacts(path, { signature: SIG.unsigned })]);
+    used.events.push(mssqlEvent(8128, '2026-03-14T03:00:00.0000000Z', [path, '1.0', 'xp_dirtree']));
+    const u = assembleResult(used, meta);
+    expect(u.findings[0]?.severity).toBe('critical');
+    expect(u.findings[0]?.ruleId).toBe('espy.esp.backdoor');
+    expect(u.findings[0]?.explanation).toMatch(/Microsoft ESP DLL name outside/);
   });
 });
 
