@@ -54,19 +54,25 @@ function artefactsOf(b: BundleReader, rows: ReadonlyMap<string, ManifestFile>): 
 
 export async function openBundleEvidence(path: string, opts: { password?: Buffer } = {}): Promise<BundleEvidence> {
   const b = await openBundle(path, opts);
-  const integrity = await checkBundle(b.path, {
-    ...(opts.password ? { password: opts.password } : {}),
-    manifest: b.manifest,
-    manifestError: b.manifestError,
-    hasManifest: b.entries.has('manifest.json'),
-  });
-  const agreeing = agreeingEntries(b.manifest, integrity);
-  const rows = new Map<string, ManifestFile>();
-  for (const f of b.manifest?.files ?? []) if (f.storedPath && agreeing.has(f.storedPath)) rows.set(f.storedPath, f);
-  const items: ListedArtefact[] = artefactsOf(b, rows).map((artefact) => ({
-    artefact,
-    open: async () => memorySource(await b.readBytes(artefact.storedPath as string, MAX_ARTEFACT_BYTES)),
-  }));
+  // The check reads every entry: done once, on first use, so that `analyze` can time it.
+  let ready: Promise<{ integrity: EvidenceIntegrity; set: EvidenceSet }> | undefined;
+  const prepare = (): Promise<{ integrity: EvidenceIntegrity; set: EvidenceSet }> =>
+    (ready ??= (async () => {
+      const integrity = await checkBundle(b.path, {
+        ...(opts.password ? { password: opts.password } : {}),
+        manifest: b.manifest,
+        manifestError: b.manifestError,
+        hasManifest: b.entries.has('manifest.json'),
+      });
+      const agreeing = agreeingEntries(b.manifest, integrity);
+      const rows = new Map<string, ManifestFile>();
+      for (const f of b.manifest?.files ?? []) if (f.storedPath && agreeing.has(f.storedPath)) rows.set(f.storedPath, f);
+      const items: ListedArtefact[] = artefactsOf(b, rows).map((artefact) => ({
+        artefact,
+        open: async () => memorySource(await b.readBytes(artefact.storedPath as string, MAX_ARTEFACT_BYTES)),
+      }));
+      return { integrity, set: listedEvidenceSet('bundle', b.path, items, hostInfo) };
+    })());
   const hostInfo = async (): Promise<Record<string, unknown> | undefined> => {
     const info: Record<string, unknown> = {};
     if (b.entries.has('sysinfo.json')) {
@@ -84,16 +90,19 @@ export async function openBundleEvidence(path: string, opts: { password?: Buffer
     }
     return Object.keys(info).length > 0 ? info : undefined;
   };
-  const base = listedEvidenceSet('bundle', b.path, items, hostInfo);
+  const set = async (): Promise<EvidenceSet> => (await prepare()).set;
   return {
-    ...base,
+    list: async () => (await set()).list(),
+    open: async (a) => (await set()).open(a),
+    lookup: async (p) => (await set()).lookup(p),
+    hostInfo,
     kind: 'bundle',
     location: b.path,
     manifest: b.manifest,
     manifestError: b.manifestError,
     manifestSummary: b.manifest ? summarizeManifest(b.manifest) : undefined,
     refused: b.refused,
-    integrity: () => Promise.resolve(integrity),
+    integrity: async () => (await prepare()).integrity,
     async collectionLog() {
       if (!b.entries.has('collection.log')) return [];
       return new TextDecoder().decode(await b.readBytes('collection.log', 256 * 1024 * 1024)).split('\n').filter((l) => l !== '');

@@ -97,6 +97,8 @@ export async function analyze(evidence: EvidenceSet, opts: AnalyzeOptions): Prom
   };
 
   const loaded = await timed('rules', () => loadRules(opts.sigma));
+  // First: checking a bundle against its manifest reads every entry once.
+  const integrity = await timed('integrity', () => evidence.integrity?.());
   const artefacts = await timed('list', () => evidence.list());
   const hostInfo = await evidence.hostInfo();
   const errors: { artefact: string; message: string }[] = [];
@@ -140,7 +142,6 @@ export async function analyze(evidence: EvidenceSet, opts: AnalyzeOptions): Prom
   };
   if (hostInfo) inputs.hostInfo = hostInfo;
   if (opts.baseline) inputs.baseline = opts.baseline;
-  const integrity = await timed('integrity', () => evidence.integrity?.());
   if (integrity) {
     inputs.integrity = integrity;
     inputs.artefactCount = artefacts.length;
