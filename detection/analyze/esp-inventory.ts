@@ -1,6 +1,6 @@
 import { ESP_EVENT_IDS, espEventDll, isMssqlProvider } from '../esp/events.js';
 import type { EspEntry, LocationClass, Suspicion } from '../analysis-result.js';
-import { assessEspTrust, baselineHashesFor, isMicrosoftSigned } from './esp-trust.js';
+import { assessEspTrust, baselineHashesFor, isMicrosoftSigned, windowsMicrosoftSignedHashes } from './esp-trust.js';
 import type { Baseline, DllFacts, SourcedEvent, SqlEspRow } from './inputs.js';
 import { mergeInto, Use, type Acc } from './esp-acc.js';
 import { errorlogTwins } from './twins.js';
@@ -154,7 +154,8 @@ export function buildEspInventory(input: InventoryInput): EspEntry[] {
     accs.delete(a.key);
   }
 
-  return [...accs.values()].map((a) => toEntry(a, input)).sort(compareEntries);
+  const attested = windowsMicrosoftSignedHashes(input.events);
+  return [...accs.values()].map((a) => toEntry(a, input, attested)).sort(compareEntries);
 }
 
 const SUSPICION_RANK: Record<Suspicion, number> = { malicious: 0, suspicious: 1, unknown: 2, benign: 3 };
@@ -167,7 +168,7 @@ function compareEntries(a: EspEntry, b: EspEntry): number {
   );
 }
 
-function toEntry(a: Acc, input: InventoryInput): EspEntry {
+function toEntry(a: Acc, input: InventoryInput, attested: ReadonlySet<string>): EspEntry {
   const exports = (a.file?.file.exports ?? []).filter((e) => !/^(__GetXpVersion|DllMain|DllEntryPoint)$/i.test(e));
   // An ESP DLL's exports are its procedures only when something registered or ran one of them.
   const procedures = [...a.procedures].sort((x, y) => x.localeCompare(y));
@@ -187,6 +188,7 @@ function toEntry(a: Acc, input: InventoryInput): EspEntry {
     knownProcedures: named.filter((p) => input.known.procedures.has(p.toLowerCase())),
     unknownProcedures: named.filter((p) => !input.known.procedures.has(p.toLowerCase())),
     executed: a.executions.count > 0,
+    windowsAttested: attested.has(a.file?.file.sha256?.toLowerCase() ?? ''),
   });
   const sig = a.file?.file.signature;
   // Valid through a trust anchor the analyst gave (--trust), not Microsoft's: a known vendor.

@@ -1,7 +1,9 @@
 import type { EspEntry, EspFile, EvidenceRef, Finding, LocationClass, Severity } from '../analysis-result.js';
 import { SEVERITIES } from '../analysis-result.js';
 import { excerpt } from './evidence-ref.js';
-import type { Baseline, DllFacts } from './inputs.js';
+import { namedField } from '../../parsers/common/event-data.js';
+import { isMssqlProvider } from '../esp/events.js';
+import type { Baseline, DllFacts, SourcedEvent } from './inputs.js';
 import { nextStepsFor } from './next-steps.js';
 import { hasDirectory, normalizeWinPath, winBasename } from './windows-paths.js';
 
@@ -23,6 +25,8 @@ export interface TrustInput {
   knownProcedures: readonly string[];
   unknownProcedures: readonly string[];
   executed: boolean;
+  /** Windows itself (Sysmon 7) reported a file with this SHA-256 as validly signed by Microsoft. */
+  windowsAttested: boolean;
 }
 
 export interface EspTrust {
@@ -65,13 +69,15 @@ export function assessEspTrust(i: TrustInput): EspTrust {
   }
   if (i.location === 'binn' && microsoftLooking) {
     const claimsByVersion = MICROSOFT_COMPANY.test(i.file.company ?? '');
-    // An unsigned stand-in that does not claim to be Microsoft's keeps the low "compare the
-    // hash" note (binn-unsigned finding); anything that signs or claims is judged here.
     const signedAtAll = sig ? sig.status !== 'unsigned' : i.file.signed === true;
-    if (signedAtAll || claimsByVersion) {
+    // Without an embedded signature a file may still be catalog-signed, which espy does not
+    // check but Windows does: a Sysmon 7 record of this very hash as validly Microsoft-signed
+    // leaves the low "compare the hash" note (binn-unsigned finding). Anything else is high.
+    if (signedAtAll || !i.windowsAttested) {
       out.rule = { ruleId: 'espy.esp.binn-not-microsoft-signed', severity: 'high', title: 'Microsoft ESP DLL in Binn is not Microsoft-signed' };
+      const why = signedAtAll ? words : `${words}, and no Windows record (Sysmon 7) of a valid Microsoft signature for this hash (a catalog signature)`;
       out.reasons.push(
-        `${i.knownDll ? 'Microsoft ESP DLL name' : 'Microsoft ESP procedures'} in Binn, not validly Microsoft-signed: ${words}${claimsByVersion ? '; its version resource names Microsoft Corporation' : ''}`,
+        `${i.knownDll ? 'Microsoft ESP DLL name' : 'Microsoft ESP procedures'} in Binn, not validly Microsoft-signed: ${why}${claimsByVersion ? '; its version resource names Microsoft Corporation' : ''}`,
       );
     }
     return out;
@@ -79,6 +85,23 @@ export function assessEspTrust(i: TrustInput): EspTrust {
   if (i.knownDll && (i.location === 'outside' || i.location === 'sql-server')) {
     out.rule = { ruleId: 'espy.esp.microsoft-name-outside-binn', severity: 'high', title: "Microsoft ESP DLL name outside the instance's Binn" };
     out.reasons.push(`a Microsoft ESP DLL name outside the instance's Binn (Microsoft's ESP DLLs live in Binn); signature: ${words}`);
+  }
+  return out;
+}
+
+/**
+ * SHA-256 values (lower-case) of files that Windows reported as validly signed by Microsoft when
+ * loading them: Sysmon 7 with Signed true, SignatureStatus Valid and a Microsoft signer. Windows
+ * checks catalog signatures too, so this covers Microsoft files without an embedded signature.
+ */
+export function windowsMicrosoftSignedHashes(events: readonly SourcedEvent[]): Set<string> {
+  const out = new Set<string>();
+  for (const ev of events) {
+    if (ev.summary.eventId !== 7 || isMssqlProvider(ev.summary.provider)) continue;
+    if (namedField(ev.event, 'Signed')?.toLowerCase() !== 'true' || namedField(ev.event, 'SignatureStatus') !== 'Valid') continue;
+    if (!/^Microsoft (Corporation|Windows)$/i.test(namedField(ev.event, 'Signature')?.trim() ?? '')) continue;
+    const sha = /(?:^|,)\s*SHA256=([0-9a-f]{64})\b/i.exec(namedField(ev.event, 'Hashes') ?? '')?.[1];
+    if (sha) out.add(sha.toLowerCase());
   }
   return out;
 }

@@ -174,7 +174,10 @@ of the same inert build as host-renamed's DLL (it is deleted here, so no copy is
   (\`[user, " [CLIENT: ip]"]\`), 33090 also being reported to the Application log (as DCSO's report
   describes), and 33090/8128 naming a DLL registered by full path by that full path.
 - The Binn DLLs are unsigned stand-ins with the real export names. Sysmon 7 records for them show what
-  a real host shows (signed, Microsoft Corporation) with the stand-ins' hashes.
+  a real host shows (signed, Microsoft Corporation) with the stand-ins' hashes. espy takes such a record
+  as Windows' own verdict (a catalog signature, which espy does not check itself), so on the hosts with
+  Sysmon the stand-ins get a low "compare the hash" note; host-renamed has no Sysmon, so there they are
+  high findings (Microsoft ESP names in Binn without a valid Microsoft signature).
 - Hashes in Sysmon events of Windows programs (cmd.exe, whoami.exe, ...) are placeholders derived
   from the path (\`sha256("espy-sample-placeholder:" + lower-case path)\`); those files are not in the
   samples. Hashes of the sample DLLs are their real hashes.

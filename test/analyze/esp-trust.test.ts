@@ -8,7 +8,7 @@ import { assembleResult, type AssembleMeta } from '../../detection/analyze/assem
 import { assessEspTrust, baselineHashesFor } from '../../detection/analyze/esp-trust.js';
 import { createBaseline, parseBaseline } from '../../detection/baseline.js';
 import type { AnalysisInputs, Baseline, DllFacts } from '../../detection/analyze/inputs.js';
-import { mssqlEvent, stats } from './builders.js';
+import { mssqlEvent, stats, sysmonEvent } from './builders.js';
 
 const known = { dlls: new Set(['xpstar.dll', 'xplog70.dll']), procedures: new Set(['xp_dirtree', 'xp_instance_regread', 'xp_cmdshell', 'xp_msver']) };
 const meta: AssembleMeta = {
@@ -124,10 +124,38 @@ describe('Microsoft ESP names in Binn without a valid Microsoft signature', () =
     expect(r.verdict.verdict).toBe('SUSPICIOUS');
   });
 
-  it('unsigned and not claiming Microsoft (a stand-in) → the low "compare the hash" note only', () => {
-    const r = assembleResult(inputs([dllFacts(XPSTAR, { signature: SIG.unsigned, company: 'espy sample fixture (not Microsoft)' })]), meta);
+  /** Sysmon 7: Windows loaded a file with this hash into sqlservr.exe and judged its signature. */
+  const sysmon7 = (sha256: string, signature: string, status: string) =>
+    sysmonEvent(7, '2026-03-14T02:19:00.0000000Z', {
+      Image: `${BINN}\\sqlservr.exe`,
+      ImageLoaded: XPSTAR,
+      Hashes: `MD5=00112233445566778899AABBCCDDEEFF,SHA256=${sha256.toUpperCase()}`,
+      Signed: 'true',
+      Signature: signature,
+      SignatureStatus: status,
+    });
+
+  it('unsigned, and Windows (Sysmon 7) found a valid Microsoft signature for its hash (catalog) → the low note only', () => {
+    const i = inputs([dllFacts(XPSTAR, { signature: SIG.unsigned, company: 'Microsoft Corporation' })]);
+    i.events.push(sysmon7(SHA, 'Microsoft Corporation', 'Valid'));
+    const r = assembleResult(i, meta);
     expect(r.findings.map((f) => [f.ruleId, f.severity])).toEqual([['espy.esp.binn-unsigned', 'low']]);
     expect(r.verdict.verdict).toBe('NO_INDICATORS');
+  });
+
+  it.each([
+    ['no Sysmon record', undefined],
+    ['Sysmon saw another hash', sysmon7('cd'.repeat(32), 'Microsoft Corporation', 'Valid')],
+    ['Sysmon: signer not trusted', sysmon7(SHA, 'Microsoft Corporation', 'A certificate chain processed, but terminated in a root certificate which is not trusted by the trust provider.')],
+    ['Sysmon: valid, another signer', sysmon7(SHA, 'Acme Ltd', 'Valid')],
+  ])('unsigned, %s → high', (_name, ev) => {
+    const i = inputs([dllFacts(XPSTAR, { signature: SIG.unsigned, company: 'espy sample fixture (not Microsoft)' })]);
+    if (ev) i.events.push(ev);
+    const r = assembleResult(i, meta);
+    const f = r.findings.find((x) => x.ruleId === 'espy.esp.binn-not-microsoft-signed');
+    expect(f?.severity).toBe('high');
+    expect(f?.explanation).toMatch(/no Windows record \(Sysmon 7\) of a valid Microsoft signature/);
+    expect(r.verdict.verdict).toBe('SUSPICIOUS');
   });
 
   it('executed, with a procedure Microsoft does not ship, no Microsoft signature → critical as outside Binn', () => {
@@ -223,7 +251,7 @@ describe('a third-party ESP valid through a --trust anchor', () => {
 
 describe('assessEspTrust', () => {
   it('a file that is not there has no trust rule', () => {
-    expect(assessEspTrust({ location: 'binn', file: { present: false, yara: [] }, knownDll: true, knownProcedures: [], unknownProcedures: [], executed: true })).toEqual({
+    expect(assessEspTrust({ location: 'binn', file: { present: false, yara: [] }, knownDll: true, knownProcedures: [], unknownProcedures: [], executed: true, windowsAttested: false })).toEqual({
       microsoftSigned: false,
       malicious: false,
       reasons: [],
