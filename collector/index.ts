@@ -1,7 +1,7 @@
 /**
  * The collector's public face: `openEvidence` (for `analyze`), `collect`, `verifyBundle`.
  */
-import { open, readdir, stat } from 'node:fs/promises';
+import { lstat, open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EvidenceSet } from '../detection/evidence.js';
 import { isBundleLayout, STORED_DRIVE_RE, topName } from './bundle-layout.js';
@@ -17,8 +17,13 @@ export { BundleWriteError } from './bundle-writer.js';
 export { SourceError } from './source.js';
 export type { Classification, FileClassifier, EventReader } from './classify.js';
 
-/** The first bytes of a file (a stray manifest is only quoted and counted, never trusted). */
+/**
+ * The first bytes of a regular file (a stray manifest is only quoted and counted, never
+ * trusted); a link is not followed, since it could point out of the evidence.
+ */
 async function readCapped(path: string): Promise<Uint8Array> {
+  const st = await lstat(path).catch(() => undefined);
+  if (!st?.isFile()) return new TextEncoder().encode('(not a regular file: not read)');
   const fh = await open(path, 'r').catch(() => undefined);
   if (!fh) return new Uint8Array();
   try {

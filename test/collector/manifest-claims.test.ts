@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,6 +74,20 @@ function treeFiles(dir: string, rel = ''): { name: string; data: Buffer }[] {
     return d.isDirectory() ? treeFiles(dir, r) : [{ name: r, data: readFileSync(join(dir, r)) }];
   });
 }
+
+describe('a manifest.json that is a link', () => {
+  it('is not followed out of the evidence: reported as not read, the target never quoted', async () => {
+    const dir = join(root, 'linked');
+    mkdirSync(join(dir, 'Windows', 'System32'), { recursive: true });
+    const secret = join(root, 'outside-secret.txt');
+    writeFileSync(secret, '{"files":[], "secret": "do-not-quote"}');
+    symlinkSync(secret, join(dir, 'manifest.json'));
+    const a = await analyze([dir]);
+    expect(a.findings[0]).toMatchObject({ ruleId: 'bundle.manifest-mismatch' });
+    expect(a.findings[0]?.evidence[0]?.excerpt).toBe('(not a regular file: not read)');
+    expect(JSON.stringify(a)).not.toContain('do-not-quote');
+  });
+});
 
 describe('a manifest.json planted in a Velociraptor collection zip', () => {
   it('is ignored: the zip is read as the collection it is, still COMPROMISED, the manifest reported first', async () => {
