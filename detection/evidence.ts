@@ -1,9 +1,9 @@
 import type { ByteSource } from '../parsers/common/byte-source.js';
 
 /**
- * How detection reads evidence without knowing where it lives (STYLE §2): the collector
- * implements this for folders laid out like a system drive, extracted or zipped bundles,
- * and live hosts.
+ * How detection reads evidence without knowing where it lives (detection never imports the
+ * collector): the collector implements this for folders laid out like a system drive,
+ * extracted or zipped bundles, and live hosts.
  */
 export type EvidenceKind = 'evtx' | 'errorlog' | 'sql-export' | 'dll' | 'sysinfo' | 'trace' | 'other';
 
