@@ -5,6 +5,7 @@ import type { KnownEsps } from '../detection/analyze/esp-inventory.js';
 import { parseBaseline, type Baseline } from '../detection/baseline.js';
 import { KNOWN_ESPS, classifyFile, type KnownEspData, type TrustAnchor } from '../detection/esp/index.js';
 import { createYaraEngine, type CompiledYara } from '../detection/yara/index.js';
+import { createAuthenticodeCache } from '../parsers/pe/index.js';
 import type { FileClassifier } from '../collector/classify.js';
 import type { CliContext } from './context.js';
 import { loadTrustAnchors } from './trust-files.js';
@@ -31,11 +32,12 @@ export function knownEspSets(data: KnownEspData = KNOWN_ESPS): KnownEsps {
 
 /** Adapts the PE/ESP/YARA classification to what the analysis keeps per DLL. */
 export function makeDllClassifier(yara: CompiledYara | undefined, trust: readonly TrustAnchor[] = []): DllClassifier {
+  const authenticodeCache = createAuthenticodeCache();
   return async ({ path, bytes, created, modified }) => {
     const times: { created?: string; modified?: string } = {};
     if (created) times.created = created;
     if (modified) times.modified = modified;
-    const c = await classifyFile({ path, bytes, times }, { knownEsps: KNOWN_ESPS, trust, ...(yara ? { yara } : {}) });
+    const c = await classifyFile({ path, bytes, times }, { knownEsps: KNOWN_ESPS, trust, authenticodeCache, ...(yara ? { yara } : {}) });
     const { status, microsoftSigned, claimsMicrosoft, description, signingTime } = c.signature;
     return {
       file: {

@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { KNOWN_ESPS, classifyFile, type FileClassification } from '../../detection/esp/index.js';
 import { createYaraEngine, type CompiledYara } from '../../detection/yara/index.js';
-import { readPeHeaders, type AuthenticodeSignature } from '../../parsers/pe/index.js';
+import { createAuthenticodeCache, readPeHeaders, type AuthenticodeSignature } from '../../parsers/pe/index.js';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../exit-codes.js';
 import { openFileSource } from '../file-source.js';
@@ -102,6 +102,7 @@ export async function runScan(args: ScanArgs, ctx: CliContext, emit: (row: ScanR
   }
 
   const trust = await loadTrustAnchors(args.trust, ctx.cwd);
+  const authenticodeCache = createAuthenticodeCache();
   const sources = [...(args.builtinRules ? shippedYaraRules() : []), ...(await readYaraRuleFiles(args.yara, ctx.cwd))];
   const engine = sources.length ? createYaraEngine() : undefined;
   const summary: ScanSummary = { files: 0, pe: 0, esp: 0, bySuspicion: {}, skipped: walked.skipped.length, ruleErrors: 0 };
@@ -129,7 +130,7 @@ export async function runScan(args: ScanArgs, ctx: CliContext, emit: (row: ScanR
         const size = st.size;
         await st.close();
         if (size > args.maxSize) row = await classifyLarge(file, path, size);
-        else row = await classifyFile({ path, bytes: new Uint8Array(await readFile(file)), times: await fileTimes(file) }, { knownEsps: KNOWN_ESPS, trust, ...(yara ? { yara } : {}), yaraTimeoutMs: args.timeoutMs });
+        else row = await classifyFile({ path, bytes: new Uint8Array(await readFile(file)), times: await fileTimes(file) }, { knownEsps: KNOWN_ESPS, trust, authenticodeCache, ...(yara ? { yara } : {}), yaraTimeoutMs: args.timeoutMs });
       } catch (e) {
         ctx.log.warn(`cannot read ${file}: ${(e as Error).message}`);
         ctx.markPartial(`unreadable: ${file}`);

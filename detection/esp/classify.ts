@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { FormatError, describeError } from '../../parsers/common/errors.js';
-import { parsePe, verifyAuthenticode, type AuthenticodeResult, type PeInfo } from '../../parsers/pe/index.js';
+import { parsePe, verifyAuthenticode, type AuthenticodeCache, type AuthenticodeResult, type PeInfo } from '../../parsers/pe/index.js';
 import type { LocationClass, Suspicion, YaraHit } from '../analysis-result.js';
 import type { CompiledYara } from '../yara/types.js';
 import type { KnownEspData } from './known-esps.js';
@@ -27,6 +27,8 @@ export interface ClassifyOptions {
   trust?: readonly TrustAnchor[];
   /** Certificate validity is checked at this time when no verified timestamp exists (default: now). */
   now?: Date;
+  /** Parsed certificates shared across the files of one run (`createAuthenticodeCache()`). */
+  authenticodeCache?: AuthenticodeCache;
 }
 
 export interface FileClassification {
@@ -133,7 +135,8 @@ export async function classifyFile(input: FileInput, opts: ClassifyOptions): Pro
     out.notPeReason = describeError(e);
   }
   if (pe) {
-    out.authenticode = verifyAuthenticode(bytes, pe, { anchors: opts.trust ?? [], now: opts.now ?? new Date() });
+    const cache = opts.authenticodeCache;
+    out.authenticode = verifyAuthenticode(bytes, pe, { anchors: opts.trust ?? [], now: opts.now ?? new Date(), ...(cache ? { cache } : {}) });
     out.signature = judgeSignature(out.authenticode, opts.trust ?? []);
     fillPe(out, pe, opts.knownEsps);
   }

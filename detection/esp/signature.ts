@@ -8,6 +8,8 @@ export interface TrustAnchor {
   subject: string;
   /** SHA-1 of the DER (thumbprint), hex lower-case. */
   sha1: string;
+  /** SHA-256 of the DER: what chains are matched on. */
+  sha256: string;
   /** A shipped Microsoft root (rules/trust/microsoft-roots.pem); `--trust` anchors are not. */
   microsoft: boolean;
   /** Where it came from: the asset key or the `--trust` path. */
@@ -45,7 +47,7 @@ export function parseTrustAnchors(pem: string, source: string, microsoft: boolea
     } catch (e) {
       throw new FormatError({ code: 'INVALID', format: 'pem', offset: m.index, what: 'certificate', message: `${source}: certificate at offset ${m.index} is not a valid X.509 certificate`, cause: e });
     }
-    out.push({ der, subject: x.subject.split('\n').reverse().join(', '), sha1: createHash('sha1').update(der).digest('hex'), microsoft, source });
+    out.push({ der, subject: x.subject.split('\n').reverse().join(', '), sha1: createHash('sha1').update(der).digest('hex'), sha256: createHash('sha256').update(der).digest('hex'), microsoft, source });
   }
   if (!out.length) throw new FormatError({ code: 'INVALID', format: 'pem', offset: 0, what: 'certificate', message: `${source}: no PEM certificate (-----BEGIN CERTIFICATE-----) found` });
   return out;
@@ -70,7 +72,7 @@ function microsoftClaim(subject: string | undefined): string | null {
 
 function endsInMicrosoftAnchor(sig: AuthenticodeSignature, anchors: readonly TrustAnchor[]): boolean {
   const last = sig.chain[sig.chain.length - 1];
-  return sig.status === 'valid' && last !== undefined && last.isAnchor && anchors.some((a) => a.microsoft && a.sha1 === last.sha1);
+  return sig.status === 'valid' && last !== undefined && last.isAnchor && anchors.some((a) => a.microsoft && a.sha256 === last.sha256);
 }
 
 function words(best: AuthenticodeSignature, claim: string | null, anchors: readonly TrustAnchor[]): string {
@@ -80,7 +82,7 @@ function words(best: AuthenticodeSignature, claim: string | null, anchors: reado
   switch (best.status) {
     case 'valid': {
       const last = best.chain[best.chain.length - 1];
-      const anchor = anchors.find((a) => a.sha1 === last?.sha1);
+      const anchor = anchors.find((a) => a.sha256 === last?.sha256);
       return `valid, ${who} via ${via}${anchor && !anchor.microsoft ? ` (trusted by ${anchor.source})` : ''}`;
     }
     case 'untrusted': {

@@ -41,5 +41,7 @@ export const MAX_NESTED_SIGNATURES = 16;
 export const MAX_SIGNATURE_NESTING = 4;
 /** Certificates in one built chain, signer and anchor included. */
 export const MAX_CHAIN_LENGTH = 12;
+/** Parsed certificates (and checked issuer links) an AuthenticodeCache keeps; beyond it, work is redone. */
+export const MAX_CACHED_CERTIFICATES = 4096;
 /** Issuer candidates tried (signature checks) while building one chain. */
 export const MAX_CHAIN_CANDIDATES = 64;

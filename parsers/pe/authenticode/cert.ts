@@ -3,7 +3,9 @@ import { ByteReader } from '../../common/byte-reader.js';
 import { FormatError } from '../../common/errors.js';
 import { renderName } from '../certificate.js';
 import { DerTag, derChildren, readDer, type DerNode } from '../der.js';
+import { MAX_CACHED_CERTIFICATES } from '../limits.js';
 import { contents, invalid } from './cms.js';
+import type { AuthenticodeCache } from './types.js';
 
 const UTC_TIME = 0x17;
 const GENERALIZED_TIME = 0x18;
@@ -17,6 +19,8 @@ export interface Cert {
   issuer: string;
   serial: string;
   sha1: string;
+  /** SHA-256 of the DER: the cache key (SHA-1 collisions can be made). */
+  sha256: string;
   /** DER of the subject and issuer Names, and the serial INTEGER contents, for exact matching. */
   subjectDer: Uint8Array;
   issuerDer: Uint8Array;
@@ -43,6 +47,21 @@ export function decodeDerTime(r: ByteReader, n: DerNode | undefined, what: strin
   const t = Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms);
   if (!Number.isFinite(t)) throw invalid(r, n, what);
   return new Date(t);
+}
+
+export function createAuthenticodeCache(): AuthenticodeCache {
+  return { certs: new Map(), links: new Map() };
+}
+
+/** `readCert` through the cache: a certificate already parsed (same DER) is returned as is. */
+export function readCertCached(der: Uint8Array, baseOffset: number, cache: AuthenticodeCache | undefined): Cert {
+  if (!cache) return readCert(der, baseOffset);
+  const key = createHash('sha256').update(der).digest('hex');
+  const hit = cache.certs.get(key) as Cert | undefined;
+  if (hit && sameBytes(hit.der, der)) return hit;
+  const c = readCert(new Uint8Array(der), baseOffset); // a copy: the cache must not pin the file's bytes
+  if (cache.certs.size < MAX_CACHED_CERTIFICATES) cache.certs.set(key, c);
+  return c;
 }
 
 /**
@@ -72,6 +91,7 @@ export function readCert(der: Uint8Array, baseOffset: number): Cert {
     issuer: renderName(r, issuer, 2),
     serial: toHex(contents(r, serial)),
     sha1: createHash('sha1').update(der).digest('hex'),
+    sha256: createHash('sha256').update(der).digest('hex'),
     subjectDer: der.subarray(subject.at, subject.end),
     issuerDer: der.subarray(issuer.at, issuer.end),
     serialDer: contents(r, serial),

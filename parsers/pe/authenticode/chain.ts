@@ -1,7 +1,7 @@
-import { MAX_CHAIN_CANDIDATES, MAX_CHAIN_LENGTH } from '../limits.js';
+import { MAX_CACHED_CERTIFICATES, MAX_CHAIN_CANDIDATES, MAX_CHAIN_LENGTH } from '../limits.js';
 import { sameBytes, type Cert } from './cert.js';
 import { OID } from './oids.js';
-import type { AuthenticodeChainCert } from './types.js';
+import type { AuthenticodeCache, AuthenticodeChainCert } from './types.js';
 
 export interface ChainOutcome {
   chain: Cert[];
@@ -11,12 +11,18 @@ export interface ChainOutcome {
   problem: string | null;
 }
 
-function verifiedBy(cert: Cert, issuer: Cert): boolean {
+function verifiedBy(cert: Cert, issuer: Cert, cache: AuthenticodeCache | undefined): boolean {
+  const key = `${cert.sha256}>${issuer.sha256}`;
+  const known = cache?.links.get(key);
+  if (known !== undefined) return known;
+  let ok: boolean;
   try {
-    return cert.x509.verify(issuer.x509.publicKey);
+    ok = cert.x509.verify(issuer.x509.publicKey);
   } catch {
-    return false; // key type OpenSSL cannot use for this signature: not an issuer
+    ok = false; // key type OpenSSL cannot use for this signature: not an issuer
   }
+  if (cache && cache.links.size < MAX_CACHED_CERTIFICATES) cache.links.set(key, ok);
+  return ok;
 }
 
 /** EKU absent = any use; present = must allow `purpose` (or any purpose). */
@@ -33,19 +39,19 @@ function allows(cert: Cert, purpose: string): boolean {
  * (cycles end), MAX_CHAIN_LENGTH links, MAX_CHAIN_CANDIDATES signature checks. Below the anchor,
  * each certificate must be valid at `at` and allow `purpose` (code signing by default).
  */
-export function buildChain(leaf: Cert, pool: readonly Cert[], anchors: readonly Cert[], at: Date, purpose: string = OID.codeSigningEku): ChainOutcome {
-  const isAnchor = (c: Cert): boolean => anchors.some((a) => a.sha1 === c.sha1);
+export function buildChain(leaf: Cert, pool: readonly Cert[], anchors: readonly Cert[], at: Date, purpose: string = OID.codeSigningEku, cache?: AuthenticodeCache): ChainOutcome {
+  const isAnchor = (c: Cert): boolean => anchors.some((a) => a.sha256 === c.sha256);
   const chain = [leaf];
-  const seen = new Set([leaf.sha1]);
+  const seen = new Set([leaf.sha256]);
   let tries = 0;
   let problem: string | null = null;
   let anchored = isAnchor(leaf);
   for (let cur = leaf; !anchored && chain.length < MAX_CHAIN_LENGTH; ) {
     let next: Cert | undefined;
     for (const c of [...anchors, ...pool]) {
-      if (seen.has(c.sha1) || !sameBytes(c.subjectDer, cur.issuerDer)) continue;
+      if (seen.has(c.sha256) || !sameBytes(c.subjectDer, cur.issuerDer)) continue;
       if (++tries > MAX_CHAIN_CANDIDATES) break;
-      if (verifiedBy(cur, c)) {
+      if (verifiedBy(cur, c, cache)) {
         next = c;
         break;
       }
@@ -56,7 +62,7 @@ export function buildChain(leaf: Cert, pool: readonly Cert[], anchors: readonly 
       break;
     }
     chain.push(next);
-    seen.add(next.sha1);
+    seen.add(next.sha256);
     anchored = isAnchor(next);
     cur = next;
   }
@@ -75,8 +81,9 @@ export function chainView(chain: readonly Cert[], anchors: readonly Cert[]): Aut
     issuer: c.issuer,
     serial: c.serial,
     sha1: c.sha1,
+    sha256: c.sha256,
     notBefore: c.notBefore.toISOString(),
     notAfter: c.notAfter.toISOString(),
-    isAnchor: anchors.some((a) => a.sha1 === c.sha1),
+    isAnchor: anchors.some((a) => a.sha256 === c.sha256),
   }));
 }

@@ -20,6 +20,8 @@ export interface AuthenticodeChainCert {
   serial: string;
   /** SHA-1 of the DER (the Windows thumbprint), hex lower-case. */
   sha1: string;
+  /** SHA-256 of the DER, hex lower-case (identity: SHA-1 collisions can be made). */
+  sha256: string;
   notBefore: string;
   notAfter: string;
   /** Byte-identical to a trust anchor passed in. */
@@ -63,8 +65,21 @@ export interface TrustAnchorInput {
   der: Uint8Array;
 }
 
+/**
+ * Parsed certificates keyed by the SHA-256 of their DER, owned by the caller and shared across files: the
+ * same signer and CA certificates recur in every file of a product, and OpenSSL's certificate
+ * parse is the dominant cost of verification. Contents are opaque.
+ */
+export interface AuthenticodeCache {
+  certs: Map<string, unknown>;
+  /** `child-sha256>issuer-sha256` → the issuer's key verifies the child's signature. */
+  links: Map<string, boolean>;
+}
+
 export interface VerifyOptions {
   anchors: readonly TrustAnchorInput[];
+  /** Reuse parsed certificates across calls (see `createAuthenticodeCache`). */
+  cache?: AuthenticodeCache;
   /** Validity is checked at this time when no verified signing time exists. */
   now: Date;
 }

@@ -7,12 +7,12 @@ import { MAX_CERTIFICATES, MAX_NESTED_SIGNATURES, MAX_SIGNATURE_NESTING } from '
 import type { PeHeaders } from '../types.js';
 import { buildChain, chainView } from './chain.js';
 import { contents, oidOf, parseSignedData, whole } from './cms.js';
-import { readCert, toHex, type Cert } from './cert.js';
+import { readCertCached, toHex, type Cert } from './cert.js';
 import { authenticodeImageHash } from './image-hash.js';
 import { OID } from './oids.js';
 import { digestName, findSignerCert, signerInfoProblem } from './signer.js';
 import { verifiedSigningTime } from './timestamp.js';
-import type { AuthenticodeResult, AuthenticodeSignature, AuthenticodeStatus, VerifyOptions } from './types.js';
+import type { AuthenticodeCache, AuthenticodeResult, AuthenticodeSignature, AuthenticodeStatus, VerifyOptions } from './types.js';
 
 interface Context {
   bytes: Uint8Array;
@@ -22,6 +22,7 @@ interface Context {
   /** Image digests by algorithm: computed once per file. */
   digests: Map<string, string>;
   nested: number;
+  cache: AuthenticodeCache | undefined;
 }
 
 /**
@@ -74,7 +75,7 @@ function verifyPkcs7(ctx: Context, body: Uint8Array, baseOffset: number, entry: 
     out.digestAlgorithm = algName;
     out.calculatedDigest = imageDigest(ctx, algName);
     if (sd.signerInfos.length !== 1 || !si) throw new FormatError({ code: 'INVALID', format: 'pe', offset: baseOffset, what: 'signerInfos', message: `pe: Authenticode needs exactly one SignerInfo, found ${sd.signerInfos.length}` });
-    const certs = sd.certificates.map((d) => readCert(d, baseOffset));
+    const certs = sd.certificates.map((d) => readCertCached(d, baseOffset, ctx.cache));
     const cert = findSignerCert(sd, si, certs);
     if (!cert) throw new FormatError({ code: 'INVALID', format: 'pe', offset: baseOffset, what: 'signer certificate', message: "pe: the signer's certificate is not in the SignedData" });
     out.signer = { subject: cert.subject, issuer: cert.issuer, serial: cert.serial };
@@ -82,12 +83,12 @@ function verifyPkcs7(ctx: Context, body: Uint8Array, baseOffset: number, entry: 
     const sigProblem = signerInfoProblem(sd, si, cert, contents(sd.r, sd.content));
     if (sigProblem) return { ...out, status: 'bad-signature', reason: sigProblem };
     if (out.signedDigest !== out.calculatedDigest) return { ...out, status: 'bad-digest', reason: 'the file was altered after signing (image digest differs from the signed one)' };
-    const st = verifiedSigningTime(sd, si, certs, ctx.anchors);
+    const st = verifiedSigningTime(sd, si, certs, ctx.anchors, ctx.cache);
     if (st) {
       out.signingTime = st.time.toISOString();
       out.signingTimeSource = st.source;
     }
-    const chain = buildChain(cert, certs, ctx.anchors, st?.time ?? ctx.now);
+    const chain = buildChain(cert, certs, ctx.anchors, st?.time ?? ctx.now, OID.codeSigningEku, ctx.cache);
     out.chain = chainView(chain.chain, ctx.anchors);
     if (chain.anchored && chain.problem === null) return { ...out, status: 'valid', reason: `chains to trust anchor ${chain.chain[chain.chain.length - 1]?.subject ?? '?'}` };
     return { ...out, status: 'untrusted', reason: chain.problem ?? 'no trust anchor reached' };
@@ -111,12 +112,12 @@ export function verifyAuthenticode(bytes: Uint8Array, pe: PeHeaders, opts: Verif
   const anchors: Cert[] = [];
   for (const a of opts.anchors) {
     try {
-      anchors.push(readCert(a.der, 0));
+      anchors.push(readCertCached(a.der, 0, opts.cache));
     } catch (e) {
       if (!(e instanceof FormatError)) throw e; // an unreadable anchor anchors nothing
     }
   }
-  const ctx: Context = { bytes, pe, anchors, now: opts.now, digests: new Map(), nested: 0 };
+  const ctx: Context = { bytes, pe, anchors, now: opts.now, digests: new Map(), nested: 0, cache: opts.cache };
   const signatures: AuthenticodeSignature[] = [];
   const end = Math.min(sec.virtualAddress + sec.size, bytes.byteLength);
   const r = new ByteReader(bytes, 0, 'pe');
