@@ -29,7 +29,7 @@ export interface AntiForensicsInput {
 }
 
 export function findingsFromAntiForensics(input: AntiForensicsInput): Draft[] {
-  return [...errorlogCycling(input.stats), ...usedThenRemoved(input)];
+  return [...errorlogCycling(input.stats, input.events), ...usedThenRemoved(input)];
 }
 
 function timeRange(refs: readonly EvidenceRef[]): { firstSeen?: string; lastSeen?: string } {
@@ -47,18 +47,25 @@ function timeRange(refs: readonly EvidenceRef[]): { firstSeen?: string; lastSeen
  * within an hour pushes the older ones, and the ESP loads and logins they held, out of
  * existence. One start per generation is its earliest entry, per instance log folder.
  */
-function errorlogCycling(stats: readonly ArtefactStats[]): Draft[] {
+function folderOf(artefact: string): string {
+  const path = normalizeWinPath(artefact);
+  return path.slice(0, Math.max(0, path.lastIndexOf('\\'))).toLowerCase();
+}
+
+/** The line SQL Server writes at the end of a generation closed by sp_cycle_errorlog. */
+const CYCLE_REQUESTED = /^Attempting to cycle error log\b/;
+
+function errorlogCycling(stats: readonly ArtefactStats[], events: readonly SourcedEvent[]): Draft[] {
   const byFolder = new Map<string, { artefact: string; start: string }[]>();
   for (const s of stats) {
     if (s.kind !== 'errorlog' || !s.first || !/^\d{4}-\d{2}-\d{2}T/.test(s.first)) continue;
-    const path = normalizeWinPath(s.artefact);
-    const folder = path.slice(0, Math.max(0, path.lastIndexOf('\\'))).toLowerCase();
+    const folder = folderOf(s.artefact);
     const list = byFolder.get(folder) ?? [];
     list.push({ artefact: s.artefact, start: s.first });
     byFolder.set(folder, list);
   }
   const out: Draft[] = [];
-  for (const list of byFolder.values()) {
+  for (const [folder, list] of byFolder) {
     list.sort((a, b) => a.start.localeCompare(b.start));
     let best: typeof list = [];
     for (let i = 0, j = 0; j < list.length; j++) {
@@ -66,7 +73,7 @@ function errorlogCycling(stats: readonly ArtefactStats[]): Draft[] {
       if (j - i + 1 > best.length) best = list.slice(i, j + 1);
     }
     if (best.length < ERRORLOG_CYCLE_MIN_GENERATIONS) continue;
-    const refs: EvidenceRef[] = best.map((g) => ({
+    const refs: EvidenceRef[] = best.map((g): EvidenceRef => ({
       artefact: g.artefact,
       kind: 'errorlog',
       timestamp: g.start,
@@ -74,6 +81,14 @@ function errorlogCycling(stats: readonly ArtefactStats[]): Draft[] {
     }));
     const first = best[0]!;
     const last = best[best.length - 1]!;
+    // Each new generation of the burst was asked for by a line at the end of the one before.
+    const from = Date.parse(first.start) - ERRORLOG_CYCLE_WINDOW_MS;
+    const requests = events.filter(
+      (ev) => ev.kind === 'errorlog' && CYCLE_REQUESTED.test(ev.message) && folderOf(ev.artefact) === folder &&
+        Date.parse(ev.summary.timestamp) >= from && ev.summary.timestamp <= last.start,
+    );
+    const sessions = [...new Set(requests.map((ev) => errorlogSource(ev)).filter((x): x is string => Boolean(x)))];
+    refs.push(...requests.map(refOf));
     const minutes = Math.max(1, Math.round((Date.parse(last.start) - Date.parse(first.start)) / 60_000));
     const attack = ['T1070'];
     out.push({
@@ -85,7 +100,9 @@ function errorlogCycling(stats: readonly ArtefactStats[]): Draft[] {
       explanation:
         `${best.length} ERRORLOG generations in ${winBasename(first.artefact).replace(/\.\d+$/, '')}'s folder began between ${first.start} and ${last.start}. ` +
         'SQL Server starts a new ERRORLOG at each service start and each sp_cycle_errorlog, and deletes the oldest beyond its archive count (six by default): cycling it repeatedly erases older entries, such as ESP loads and logins. ' +
-        'A crash loop also restarts the log; the entries of these generations tell which.',
+        (requests.length > 0
+          ? `${requests.length} of these restarts were asked for (sp_cycle_errorlog or DBCC ERRORLOG${sessions.length > 0 ? `, by session ${sessions.join(', ')}` : ''}), not caused by service starts.`
+          : 'No generation says it was cycled on request: a crash loop or repeated service restarts also do this.'),
       nextSteps: [
         "Look in these generations for 'Attempting to cycle error log' (sp_cycle_errorlog) versus service starts, and for who ran it (SQL Server Audit, default trace).",
         ...nextStepsFor(attack, 'correlation'),
@@ -96,6 +113,14 @@ function errorlogCycling(stats: readonly ArtefactStats[]): Draft[] {
     });
   }
   return out;
+}
+
+/** The ERRORLOG source column (`spid66`) of an entry, as the parser keeps it. */
+function errorlogSource(ev: SourcedEvent): string | undefined {
+  const log = ev.event.Event['ErrorLog'];
+  if (log === null || typeof log !== 'object' || Array.isArray(log)) return undefined;
+  const src = log['Source'];
+  return typeof src === 'string' && src ? src : undefined;
 }
 
 function eventsNaming(e: EspEntry, events: readonly SourcedEvent[]): SourcedEvent[] {

@@ -121,6 +121,7 @@ describe('ERRORLOG cycled many times in a short window', () => {
     expect(out[0]?.title).toBe('ERRORLOG restarted 5 times within 50 minutes');
     expect(out[0]?.evidence.map((e) => e.timestamp)).toEqual([...starts.slice(0, 5)].sort());
     expect([out[0]?.firstSeen, out[0]?.lastSeen]).toEqual(['2026-03-14T02:40:00.000Z', '2026-03-14T03:30:00.000Z']);
+    expect(out[0]?.explanation).toMatch(/No generation says it was cycled on request/);
   });
 
   it('4 in an hour, 5 over more than an hour, or 5 spread over two instances → nothing', () => {

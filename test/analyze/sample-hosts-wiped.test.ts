@@ -46,7 +46,10 @@ describe('host-wiped: backdoor used then removed, logs cleared', () => {
     expect(removed.title).toBe('ESP DLL used, then removed: C:\\Windows\\Temp\\sqlsrvhelper.dll');
     expect(removed.explanation).toMatch(/ERRORLOG\.5 8128/);
     expect(removed.explanation).toMatch(/Sysmon 7/);
-    expect(by(RULE.errorlogCycled)[0]!.title).toBe('ERRORLOG restarted 5 times within 1 minute');
+    const cycled = by(RULE.errorlogCycled)[0]!;
+    expect(cycled.title).toBe('ERRORLOG restarted 5 times within 1 minute');
+    expect(cycled.explanation).toContain('5 of these restarts were asked for (sp_cycle_errorlog or DBCC ERRORLOG, by session spid66)');
+    expect(by('73196d02-0085-407b-a337-181c111dd76d').map((f) => [f.severity, f.count])).toEqual([['low', 5]]);
 
     // The backdoor itself is still the first finding; the DLL is gone from disk and the list.
     const esp = result.esps[0];
