@@ -25,16 +25,17 @@ export function topName(name: string): string {
 export const STORED_DRIVE_RE = /^files\/[A-Za-z]\//;
 
 /**
- * True when a tree is an espy bundle: it holds files stored as espy stores them
- * (`files/<drive>/...`, `hasStoredDrive`), or a manifest.json with nothing beside it but the
- * names the bundle writer creates. A manifest.json beside `Windows`, `Program Files`, a KAPE
- * drive letter or Velociraptor's `uploads` makes nothing a bundle. Names the writer never
- * creates beside `files/<drive>/` keep the tree a bundle: every entry is read, and the manifest
- * check reports them as extra.
+ * True when a tree is an espy bundle: files stored as espy stores them (`files/<drive>/...`,
+ * `hasStoredDrive`) beside one of espy's own records (manifest.json, collection.log,
+ * sysinfo.json, ...), or a manifest.json with nothing beside it but the names the bundle
+ * writer creates. A manifest.json beside `Windows`, `Program Files`, a KAPE drive letter or
+ * Velociraptor's `uploads` makes nothing a bundle; a `files/C/...` tree with no espy record
+ * is read as the KAPE-style tree it then is. Names the writer never creates beside an espy
+ * bundle keep it a bundle: every entry is read, and the manifest check reports them as extra.
  */
 export function isBundleLayout(topNames: Iterable<string>, hasStoredDrive: boolean): boolean {
-  if (hasStoredDrive) return true;
   const names = [...topNames];
+  if (hasStoredDrive && names.some((n) => n !== 'files' && n !== 'sql' && BUNDLE_TOP_NAMES.has(n))) return true;
   return names.includes('manifest.json') && names.every((n) => BUNDLE_TOP_NAMES.has(n));
 }
 

@@ -89,6 +89,21 @@ describe('a manifest.json that is a link', () => {
   });
 });
 
+describe('a files/C/... tree with no espy record beside it', () => {
+  it('is read as the KAPE-style tree it is, with no claim to check', async () => {
+    const dir = join(root, 'kape');
+    for (const f of treeFiles(HOST).filter((x) => !x.name.startsWith('sql/'))) {
+      const p = join(dir, 'files', 'C', ...f.name.split('/'));
+      mkdirSync(dirname(p), { recursive: true });
+      writeFileSync(p, f.data);
+    }
+    const a = await analyze([dir]);
+    expect(a.source.kind).toBe('folder');
+    expect(a.verdict.verdict).toBe('COMPROMISED');
+    expect(a.findings.filter((f) => f.ruleId.startsWith('bundle.'))).toEqual([]);
+  });
+});
+
 describe('a manifest.json planted in a Velociraptor collection zip', () => {
   it('is ignored: the zip is read as the collection it is, still COMPROMISED, the manifest reported first', async () => {
     const files = treeFiles(HOST)
