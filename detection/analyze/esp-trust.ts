@@ -56,6 +56,13 @@ export function assessEspTrust(i: TrustInput): EspTrust {
   // A signer naming Microsoft on a signature that does not verify to a Microsoft root: forged
   // (self-made certificate), altered after signing, or broken. Microsoft's own files verify.
   if (sig && sig.claimsMicrosoft && sig.status !== 'valid' && sig.status !== 'unsigned') {
+    // Intact but chained to a root espy does not ship, while Windows reported this very file as
+    // validly Microsoft-signed: likely a Microsoft root older than the shipped ones. Still high.
+    if (sig.status === 'untrusted' && i.windowsAttested) {
+      out.rule = { ruleId: 'espy.esp.microsoft-root-not-shipped', severity: 'high', title: 'ESP DLL signed through a Microsoft root espy does not ship' };
+      out.reasons.push(`signature claims Microsoft and Windows (Sysmon 7) reported this file as validly Microsoft-signed, but espy cannot verify the chain to a Microsoft root it ships: ${words}; check the root (e.g. an older Microsoft root) and pass it with --trust only if it is Microsoft's`);
+      return out;
+    }
     out.malicious = true;
     out.rule = { ruleId: 'espy.esp.false-microsoft-signature', severity: 'critical', title: 'ESP DLL with a false Microsoft signature' };
     out.reasons.push(`signature claims Microsoft but is not a valid Microsoft signature: ${words}`);

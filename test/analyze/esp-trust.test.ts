@@ -27,6 +27,7 @@ const SIG = {
   microsoft: { status: 'valid', microsoftSigned: true, claimsMicrosoft: true, description: 'valid, Microsoft Corporation via Microsoft Code Signing PCA 2011' },
   forged: { status: 'untrusted', microsoftSigned: false, claimsMicrosoft: true, description: 'untrusted self-signed certificate claiming Microsoft Corporation' },
   alteredMicrosoft: { status: 'bad-digest', microsoftSigned: false, claimsMicrosoft: true, description: 'altered after signing (digest mismatch), signer claims Microsoft Corporation' },
+  oldMicrosoftRoot: { status: 'untrusted', microsoftSigned: false, claimsMicrosoft: true, description: 'untrusted signature by Microsoft Corporation via Microsoft Code Signing PCA claiming Microsoft Corporation (chain ends at CN=Microsoft Code Signing PCA, not a trust anchor)' },
   notMicrosoftEvil: { status: 'untrusted', microsoftSigned: false, claimsMicrosoft: true, description: 'untrusted self-signed certificate CN=Not Microsoft Evil Ltd' },
   vendor: { status: 'valid', microsoftSigned: false, claimsMicrosoft: false, description: 'valid, Contoso Ltd. via Contoso Test Root' },
   otherUntrusted: { status: 'untrusted', microsoftSigned: false, claimsMicrosoft: false, description: 'untrusted self-signed certificate CN=Acme' },
@@ -98,6 +99,24 @@ describe('a Microsoft subject on a signature that is not valid', () => {
     expect(f?.explanation).toContain(sig.description);
     expect(f?.nextSteps.some((s) => /signtool|osslsigncode/.test(s))).toBe(true);
     expect(f?.evidence.some((e) => e.kind === 'pe' && e.artefact === XPSTAR)).toBe(true);
+  });
+
+  it('untrusted chain claiming Microsoft, but Windows (Sysmon 7) found this very file validly Microsoft-signed → high, not a backdoor', () => {
+    const i = inputs([dllFacts(XPSTAR, { signature: SIG.oldMicrosoftRoot })], { executed: ['xp_dirtree'] });
+    i.events.push(sysmonEvent(7, '2026-03-14T02:19:00.0000000Z', { ImageLoaded: XPSTAR, Hashes: `SHA256=${SHA}`, Signed: 'true', Signature: 'Microsoft Corporation', SignatureStatus: 'Valid' }));
+    const r = assembleResult(i, meta);
+    expect(r.esps[0]?.suspicion).toBe('suspicious');
+    expect(r.findings[0]?.ruleId).toBe('espy.esp.microsoft-root-not-shipped');
+    expect(r.findings[0]?.severity).toBe('high');
+    expect(r.verdict.verdict).toBe('SUSPICIOUS');
+    // Windows vouching for a self-signed one means its root store trusts that certificate: high
+    // too (never NO_INDICATORS); an altered file stays critical whatever Sysmon says.
+    for (const sig of [SIG.forged, SIG.alteredMicrosoft]) {
+      const j = inputs([dllFacts(XPSTAR, { signature: sig })], { executed: ['xp_dirtree'] });
+      j.events.push(...i.events.filter((e) => e.summary.eventId === 7));
+      const f = assembleResult(j, meta);
+      expect(f.verdict.verdict, sig.description).toBe(sig === SIG.forged ? 'SUSPICIOUS' : 'COMPROMISED');
+    }
   });
 
   it('on a DLL that is not an ESP → its own high finding', () => {
