@@ -41,20 +41,24 @@ function timeRange(refs: readonly EvidenceRef[]): { firstSeen?: string; lastSeen
   return out;
 }
 
+function dirOf(artefact: string): string {
+  const path = normalizeWinPath(artefact);
+  return path.slice(0, Math.max(0, path.lastIndexOf('\\')));
+}
+
+function folderOf(artefact: string): string {
+  return dirOf(artefact).toLowerCase();
+}
+
+/** The line SQL Server writes at the end of a generation closed by sp_cycle_errorlog. */
+const CYCLE_REQUESTED = /^Attempting to cycle error log\b/;
+
 /**
  * SQL Server starts a new ERRORLOG at every service start and at every `sp_cycle_errorlog`
  * (or `DBCC ERRORLOG`), and keeps six archives by default: a handful of generations started
  * within an hour pushes the older ones, and the ESP loads and logins they held, out of
  * existence. One start per generation is its earliest entry, per instance log folder.
  */
-function folderOf(artefact: string): string {
-  const path = normalizeWinPath(artefact);
-  return path.slice(0, Math.max(0, path.lastIndexOf('\\'))).toLowerCase();
-}
-
-/** The line SQL Server writes at the end of a generation closed by sp_cycle_errorlog. */
-const CYCLE_REQUESTED = /^Attempting to cycle error log\b/;
-
 function errorlogCycling(stats: readonly ArtefactStats[], events: readonly SourcedEvent[]): Draft[] {
   const byFolder = new Map<string, { artefact: string; start: string }[]>();
   for (const s of stats) {
@@ -98,10 +102,10 @@ function errorlogCycling(stats: readonly ArtefactStats[], events: readonly Sourc
       attack,
       source: 'correlation',
       explanation:
-        `${best.length} ERRORLOG generations in ${winBasename(first.artefact).replace(/\.\d+$/, '')}'s folder began between ${first.start} and ${last.start}. ` +
+        `${best.length} ERRORLOG generations in ${dirOf(first.artefact)} began between ${first.start} and ${last.start}. ` +
         'SQL Server starts a new ERRORLOG at each service start and each sp_cycle_errorlog, and deletes the oldest beyond its archive count (six by default): cycling it repeatedly erases older entries, such as ESP loads and logins. ' +
         (requests.length > 0
-          ? `${requests.length} of these restarts were asked for (sp_cycle_errorlog or DBCC ERRORLOG${sessions.length > 0 ? `, by session ${sessions.join(', ')}` : ''}), not caused by service starts.`
+          ? `${requests.length} request${requests.length === 1 ? '' : 's'} to cycle the log (sp_cycle_errorlog or DBCC ERRORLOG${sessions.length > 0 ? `, session ${sessions.join(', ')}` : ''}) came just before them: not service starts.`
           : 'No generation says it was cycled on request: a crash loop or repeated service restarts also do this.'),
       nextSteps: [
         "Look in these generations for 'Attempting to cycle error log' (sp_cycle_errorlog) versus service starts, and for who ran it (SQL Server Audit, default trace).",

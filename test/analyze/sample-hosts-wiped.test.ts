@@ -48,7 +48,8 @@ describe('host-wiped: backdoor used then removed, logs cleared', () => {
     expect(removed.explanation).toMatch(/Sysmon 7/);
     const cycled = by(RULE.errorlogCycled)[0]!;
     expect(cycled.title).toBe('ERRORLOG restarted 5 times within 1 minute');
-    expect(cycled.explanation).toContain('5 of these restarts were asked for (sp_cycle_errorlog or DBCC ERRORLOG, by session spid66)');
+    expect(cycled.explanation).toContain('5 requests to cycle the log (sp_cycle_errorlog or DBCC ERRORLOG, session spid66) came just before them');
+    expect(cycled.explanation).toContain('generations in C:\\Program Files\\Microsoft SQL Server\\MSSQL14.MSSQLSERVER\\MSSQL\\Log began');
     expect(by('73196d02-0085-407b-a337-181c111dd76d').map((f) => [f.severity, f.count])).toEqual([['low', 5]]);
 
     // The backdoor itself is still the first finding; the DLL is gone from disk and the list.
