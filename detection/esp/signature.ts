@@ -75,10 +75,13 @@ function endsInMicrosoftAnchor(sig: AuthenticodeSignature, anchors: readonly Tru
   return sig.status === 'valid' && last !== undefined && last.isAnchor && anchors.some((a) => a.microsoft && a.sha256 === last.sha256);
 }
 
+/** A reason with each `CN=x, O=y, ...` name shortened to its CN, for a one-line description. */
+const shortNames = (reason: string): string => reason.replace(/CN=([^,]+)(?:, (?:O|OU|L|ST|C|E)=[^,]*?(?=,|$| (?:of|is|does|not|at)\b))*/g, '$1');
+
 function words(best: AuthenticodeSignature, claim: string | null, anchors: readonly TrustAnchor[]): string {
   const who = rdn(best.signer?.subject, 'O') ?? rdn(best.signer?.subject, 'CN') ?? best.signer?.subject ?? 'an unreadable signer';
   const via = rdn(best.signer?.issuer, 'CN') ?? best.signer?.issuer ?? '?';
-  const claiming = claim ? ` claiming ${claim}` : '';
+  const claiming = claim && claim !== who ? ` claiming ${claim}` : '';
   switch (best.status) {
     case 'valid': {
       const last = best.chain[best.chain.length - 1];
@@ -87,7 +90,8 @@ function words(best: AuthenticodeSignature, claim: string | null, anchors: reado
     }
     case 'untrusted': {
       const self = best.chain.length === 1 && best.signer !== null && best.signer.subject === best.signer.issuer;
-      return self ? `untrusted self-signed certificate${claiming || ` of ${who}`}` : `untrusted signature by ${who} via ${via}${claiming} (${best.reason})`;
+      if (self) return `untrusted self-signed certificate ${claim ? `claiming ${claim}` : `of ${who}`}`;
+      return `untrusted signature by ${who} via ${via}${claiming} (${shortNames(best.reason)})`;
     }
     case 'bad-digest':
       return `altered after signing (digest mismatch), signed by ${who}${claiming}`;

@@ -74,6 +74,15 @@ describe('a real Microsoft dual signature (shim-signed)', () => {
     expect(judgeSignature(trusted, anchors)).toMatchObject({ status: 'valid', microsoftSigned: false, description: expect.stringMatching(/^valid, Microsoft Corporation via Microsoft/) as string });
     expect(judgeSignature(trusted, anchors.map((a): TrustAnchor => ({ ...a, microsoft: true }))).microsoftSigned).toBe(true);
   });
+
+  it.skipIf(skip)('espy scan --json shows both signatures with their chains', async () => {
+    const r = await runCli(['scan', join(dir, 'x/usr/lib/shim/shimx64.efi.signed'), '--no-builtin-rules', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const row = JSON.parse(r.stdout) as { signature: { status: string; claimsMicrosoft: boolean; microsoftSigned: boolean }; authenticode: { signatures: { signer: { subject: string }; chain: { subject: string; sha1: string }[] }[] } };
+    expect(row.signature).toMatchObject({ status: 'untrusted', claimsMicrosoft: true, microsoftSigned: false });
+    expect(row.authenticode.signatures.map((s) => s.chain.length)).toEqual([2, 2]);
+    expect(row.authenticode.signatures[1]?.chain[1]?.subject).toMatch(/^CN=Microsoft UEFI CA 2023/);
+  });
 });
 
 describe('espy scan --json on forged and altered signatures', () => {
