@@ -1,6 +1,7 @@
 /**
  * The collector's public face: `openEvidence` (for `analyze`), `collect`, `verifyBundle`.
  */
+import { constants } from 'node:fs';
 import { lstat, open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EvidenceSet } from '../detection/evidence.js';
@@ -19,13 +20,14 @@ export type { Classification, FileClassifier, EventReader } from './classify.js'
 
 /**
  * The first bytes of a regular file (a stray manifest is only quoted and counted, never
- * trusted); a link is not followed, since it could point out of the evidence.
+ * trusted); a link is not followed, since it could point out of the evidence (O_NOFOLLOW
+ * does not exist on Windows: there the lstat check stands alone).
  */
 async function readCapped(path: string): Promise<Uint8Array> {
   const st = await lstat(path).catch(() => undefined);
   if (!st?.isFile()) return new TextEncoder().encode('(not a regular file: not read)');
-  const fh = await open(path, 'r').catch(() => undefined);
-  if (!fh) return new Uint8Array();
+  const fh = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0)).catch(() => undefined);
+  if (!fh) return new TextEncoder().encode('(could not be opened: not read)');
   try {
     const buf = Buffer.alloc(MAX_STRAY_MANIFEST_BYTES);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
