@@ -33,6 +33,8 @@ export const MAX_DER_DEPTH = 32;
 export const PE_HEADER_READ_BYTES = 64 * 1024;
 /** Certificates in one PKCS#7 SignedData (real signatures carry 2–8). */
 export const MAX_SIGNED_DATA_CERTIFICATES = 256;
+/** Certificates read over all signatures and timestamps of one file (each costs an OpenSSL parse). */
+export const MAX_CERTIFICATES_PER_FILE = 1024;
 /** SignerInfos in one SignedData (Authenticode requires exactly one; timestamps may add one). */
 export const MAX_SIGNER_INFOS = 8;
 /** Nested signatures (szOID_NESTED_SIGNATURE) over one file, all levels together. */

@@ -4,8 +4,10 @@ import { FormatError } from '../../common/errors.js';
 import { DerTag, derChildren } from '../der.js';
 import { buildChain } from './chain.js';
 import { contents, oidOf, parseSignedData, signerInfo, whole, type SignedData, type SignerInfo } from './cms.js';
-import { decodeDerTime, readCertCached, sameBytes, type Cert } from './cert.js';
-import type { AuthenticodeCache } from './types.js';
+import { decodeDerTime, sameBytes, type Cert } from './cert.js';
+
+/** Reads a SignedData's certificates (the caller counts them against its per-file budget). */
+export type CertReader = (ders: readonly Uint8Array[], baseOffset: number) => Cert[];
 import { OID } from './oids.js';
 import { digestName, findSignerCert, signerInfoProblem } from './signer.js';
 
@@ -37,7 +39,7 @@ function counterSignature(sd: SignedData, parent: SignerInfo, csNode: Parameters
  * policy, messageImprint { hashAlgorithm, hashedMessage }, serialNumber, genTime, ... } whose
  * imprint is the hash of the signer's encryptedDigest.
  */
-function rfc3161(sd: SignedData, parent: SignerInfo, tokenNode: Parameters<typeof signerInfo>[1], anchors: readonly Cert[], cache: AuthenticodeCache | undefined): Date | null {
+function rfc3161(sd: SignedData, parent: SignerInfo, tokenNode: Parameters<typeof signerInfo>[1], anchors: readonly Cert[], read: CertReader): Date | null {
   const tok = parseSignedData(whole(sd.r, tokenNode), sd.r.baseOffset + tokenNode.at, 4);
   if (tok.contentType !== OID.tstInfo || tok.content?.tag !== DerTag.OctetString || tok.signerInfos.length !== 1) return null;
   const tstBytes = contents(tok.r, tok.content);
@@ -52,7 +54,7 @@ function rfc3161(sd: SignedData, parent: SignerInfo, tokenNode: Parameters<typeo
   const [algOid] = derChildren(tr, alg, 8);
   const h = digestName(tok, { oid: oidOf(tr, algOid, 'messageImprint.hashAlgorithm'), params: undefined }, 'messageImprint.hashAlgorithm');
   if (!sameBytes(createHash(h).update(parent.signature).digest(), contents(tr, hashed))) return null;
-  const certs = tok.certificates.map((d) => readCertCached(d, tok.r.baseOffset, cache));
+  const certs = read(tok.certificates, tok.r.baseOffset);
   const si = tok.signerInfos[0] as SignerInfo;
   const candidates = si.issuer ? [findSignerCert(tok, si, certs)] : certs;
   const cert = candidates.find((c) => c !== null && signerInfoProblem(tok, si, c, tstBytes) === null) ?? null;
@@ -64,7 +66,7 @@ function rfc3161(sd: SignedData, parent: SignerInfo, tokenNode: Parameters<typeo
  * The signing time from the first counter-signature or RFC 3161 timestamp that verifies and
  * chains to an anchor; null when none does (the caller then checks validity at "now").
  */
-export function verifiedSigningTime(sd: SignedData, si: SignerInfo, certs: readonly Cert[], anchors: readonly Cert[], cache?: AuthenticodeCache): SigningTime | null {
+export function verifiedSigningTime(sd: SignedData, si: SignerInfo, certs: readonly Cert[], anchors: readonly Cert[], read: CertReader): SigningTime | null {
   for (const a of si.unsignedAttrs) {
     for (const v of a.values) {
       try {
@@ -72,7 +74,7 @@ export function verifiedSigningTime(sd: SignedData, si: SignerInfo, certs: reado
           const t = counterSignature(sd, si, v, certs, anchors);
           if (t) return { time: t, source: 'counter-signature' };
         } else if (a.oid === OID.rfc3161Timestamp) {
-          const t = rfc3161(sd, si, v, anchors, cache);
+          const t = rfc3161(sd, si, v, anchors, read);
           if (t) return { time: t, source: 'rfc3161' };
         }
       } catch (e) {

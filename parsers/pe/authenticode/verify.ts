@@ -3,7 +3,7 @@ import { ByteReader } from '../../common/byte-reader.js';
 import { ImageDirectoryEntry, WIN_CERT_TYPE_PKCS_SIGNED_DATA } from '../constants.js';
 import { WIN_CERTIFICATE } from '../certificate.js';
 import { DerTag, derChildren } from '../der.js';
-import { MAX_CERTIFICATES, MAX_NESTED_SIGNATURES, MAX_SIGNATURE_NESTING } from '../limits.js';
+import { MAX_CERTIFICATES, MAX_CERTIFICATES_PER_FILE, MAX_NESTED_SIGNATURES, MAX_SIGNATURE_NESTING } from '../limits.js';
 import type { PeHeaders } from '../types.js';
 import { buildChain, chainView } from './chain.js';
 import { contents, oidOf, parseSignedData, whole } from './cms.js';
@@ -23,6 +23,14 @@ interface Context {
   digests: Map<string, string>;
   nested: number;
   cache: AuthenticodeCache | undefined;
+  /** Certificates read so far for this file (MAX_CERTIFICATES_PER_FILE). */
+  certCount: number;
+}
+
+function readCerts(ctx: Context, ders: readonly Uint8Array[], baseOffset: number): Cert[] {
+  ctx.certCount += ders.length;
+  if (ctx.certCount > MAX_CERTIFICATES_PER_FILE) throw new LimitExceededError('pe', 'MAX_CERTIFICATES_PER_FILE', ctx.certCount, MAX_CERTIFICATES_PER_FILE, baseOffset);
+  return ders.map((d) => readCertCached(d, baseOffset, ctx.cache));
 }
 
 /**
@@ -75,7 +83,7 @@ function verifyPkcs7(ctx: Context, body: Uint8Array, baseOffset: number, entry: 
     out.digestAlgorithm = algName;
     out.calculatedDigest = imageDigest(ctx, algName);
     if (sd.signerInfos.length !== 1 || !si) throw new FormatError({ code: 'INVALID', format: 'pe', offset: baseOffset, what: 'signerInfos', message: `pe: Authenticode needs exactly one SignerInfo, found ${sd.signerInfos.length}` });
-    const certs = sd.certificates.map((d) => readCertCached(d, baseOffset, ctx.cache));
+    const certs = readCerts(ctx, sd.certificates, baseOffset);
     const cert = findSignerCert(sd, si, certs);
     if (!cert) throw new FormatError({ code: 'INVALID', format: 'pe', offset: baseOffset, what: 'signer certificate', message: "pe: the signer's certificate is not in the SignedData" });
     out.signer = { subject: cert.subject, issuer: cert.issuer, serial: cert.serial };
@@ -83,7 +91,7 @@ function verifyPkcs7(ctx: Context, body: Uint8Array, baseOffset: number, entry: 
     const sigProblem = signerInfoProblem(sd, si, cert, contents(sd.r, sd.content));
     if (sigProblem) return { ...out, status: 'bad-signature', reason: sigProblem };
     if (out.signedDigest !== out.calculatedDigest) return { ...out, status: 'bad-digest', reason: 'the file was altered after signing (image digest differs from the signed one)' };
-    const st = verifiedSigningTime(sd, si, certs, ctx.anchors, ctx.cache);
+    const st = verifiedSigningTime(sd, si, certs, ctx.anchors, (ders, base) => readCerts(ctx, ders, base));
     if (st) {
       out.signingTime = st.time.toISOString();
       out.signingTimeSource = st.source;
@@ -117,7 +125,7 @@ export function verifyAuthenticode(bytes: Uint8Array, pe: PeHeaders, opts: Verif
       if (!(e instanceof FormatError)) throw e; // an unreadable anchor anchors nothing
     }
   }
-  const ctx: Context = { bytes, pe, anchors, now: opts.now, digests: new Map(), nested: 0, cache: opts.cache };
+  const ctx: Context = { bytes, pe, anchors, now: opts.now, digests: new Map(), nested: 0, cache: opts.cache, certCount: 0 };
   const signatures: AuthenticodeSignature[] = [];
   const end = Math.min(sec.virtualAddress + sec.size, bytes.byteLength);
   const r = new ByteReader(bytes, 0, 'pe');
