@@ -71,7 +71,8 @@ async function expandSources(cwd: string, sources: readonly string[]): Promise<s
     if (st.isDirectory()) {
       const names = await readdir(p);
       const bundles = names.filter((n) => /^espy-.*\.zip$/i.test(n)).sort();
-      const looksLikeHost = names.some((n) => /^(windows|program files|programdata|manifest\.json|c|uploads)$/i.test(n));
+      // A manifest.json beside bundles makes nothing a host: it would only hide the bundles.
+      const looksLikeHost = names.some((n) => /^(windows|program files|programdata|c|uploads)$/i.test(n));
       if (bundles.length > 0 && !looksLikeHost) {
         out.push(...bundles.map((b) => join(p, b)));
         continue;

@@ -194,6 +194,19 @@ describe('espy bundles of host-maggie', () => {
     expect(a.esps.some((e) => e.file?.sha256 === sha256(dll.data) && e.suspicion === 'malicious')).toBe(true);
   });
 
+  it('a manifest.json planted in a folder of bundles does not hide them: each bundle is analysed', async () => {
+    const dir = join(root, 'fleet');
+    mkdirSync(dir, { recursive: true });
+    cpSync(bundle, join(dir, 'espy-SQL01-a.zip'));
+    writeFileSync(join(dir, 'manifest.json'), '{"files":[]}');
+    const out = join(root, 'fleet-out');
+    const r = await runCli(['--json', 'analyze', dir, '--out', out]);
+    expect(r.code).toBe(EXIT.OK);
+    const o = JSON.parse(r.stdout) as { verdict: string; source: string };
+    expect(o.source).toBe(join(dir, 'espy-SQL01-a.zip'));
+    expect(o.verdict).toBe('COMPROMISED');
+  });
+
   it('a forged original path in the manifest does not move a file: the stored name decides, the row disagrees', async () => {
     const binn = 'C:\\Program Files\\Microsoft SQL Server\\MSSQL14.MSSQLSERVER\\MSSQL\\Binn\\xpstar.dll';
     const edited: Manifest = { ...manifest, files: manifest.files.map((f) => (f.storedPath === BACKDOOR ? { ...f, originalPath: binn } : f)) };
