@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { judgeSignature, parseTrustAnchors } from '../../detection/esp/index.js';
 import { FormatError } from '../../parsers/common/errors.js';
 import type { AuthenticodeResult, AuthenticodeSignature } from '../../parsers/pe/index.js';
+import { runCli } from '../support/cli.js';
 import { REPO_ROOT } from '../support/paths.js';
 
 const MS = parseTrustAnchors(readFileSync(join(REPO_ROOT, 'rules/trust/microsoft-roots.pem'), 'utf8'), 'rules/trust/microsoft-roots.pem', true);
@@ -53,5 +54,11 @@ describe('parseTrustAnchors', () => {
   it('a file with no certificate, or a broken one, is a FormatError naming the file', () => {
     expect(() => parseTrustAnchors('hello', 'x.pem', false)).toThrow(FormatError);
     expect(() => parseTrustAnchors('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----', 'y.pem', false)).toThrow(/y\.pem: certificate at offset 0/);
+  });
+
+  it('espy scan --trust with a file that holds no certificate: one line, usage exit code', async () => {
+    const r = await runCli(['scan', join(REPO_ROOT, 'test/fixtures/pe/plain.dll'), '--trust', join(REPO_ROOT, 'package.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--trust .*package\.json: no PEM certificate/);
   });
 });
