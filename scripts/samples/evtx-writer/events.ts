@@ -22,6 +22,11 @@ export interface Provider {
   guid?: string;
   /** Written as a literal attribute on <Provider> (e.g. Service Control Manager). */
   eventSourceName?: string;
+  /**
+   * The GUID as a literal string attribute (`{fc65ddd8-…}`, as Microsoft-Windows-Eventlog's
+   * 1102/104 carry it) instead of a GUID-typed substitution.
+   */
+  guidLiteral?: boolean;
 }
 
 /** Classic insertion strings plus the binary blob (SQL Server: error number, severity, …). */
@@ -80,7 +85,10 @@ function classicSystem(p: Provider, ctx: LogContext): Template {
 }
 
 function manifestSystem(p: Provider, ctx: LogContext): Template {
-  const provAttrs: Record<string, ReturnType<typeof opt> | ReturnType<typeof text>> = { Name: opt(14, 'string'), Guid: opt(15, 'guid') };
+  const provAttrs: Record<string, ReturnType<typeof opt> | ReturnType<typeof text>> = {
+    Name: opt(14, 'string'),
+    Guid: p.guidLiteral && p.guid !== undefined ? text(p.guid) : opt(15, 'guid'),
+  };
   if (p.eventSourceName !== undefined) provAttrs.EventSourceName = text(p.eventSourceName);
   return cached(
     el('Event', { xmlns: text(EVENT_NS) },

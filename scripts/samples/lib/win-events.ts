@@ -243,7 +243,7 @@ export function esent(time: string, attach: boolean, pid: number): EventSpec {
 }
 
 /** Microsoft-Windows-Eventlog: writes 1102 (Security cleared) and 104 (a log cleared, in System). */
-export const EVENTLOG_MANIFEST: Provider = { name: 'Microsoft-Windows-Eventlog', guid: '{fc65ddd8-d6ef-4962-83d5-6e5cfe9ce148}' };
+export const EVENTLOG_MANIFEST: Provider = { name: 'Microsoft-Windows-Eventlog', guid: '{fc65ddd8-d6ef-4962-83d5-6e5cfe9ce148}', guidLiteral: true };
 const EVENTLOG_NS = 'http://manifests.microsoft.com/win/2004/08/windows/eventlog';
 
 /** Eventlog 1102 "The audit log was cleared.": the first record of the emptied Security log. */
