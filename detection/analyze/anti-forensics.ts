@@ -62,7 +62,7 @@ const CYCLE_REQUESTED = /^Attempting to cycle error log\b/;
 function errorlogCycling(stats: readonly ArtefactStats[], events: readonly SourcedEvent[]): Draft[] {
   const byFolder = new Map<string, { artefact: string; start: string }[]>();
   for (const s of stats) {
-    if (s.kind !== 'errorlog' || !s.first || !/^\d{4}-\d{2}-\d{2}T/.test(s.first)) continue;
+    if (s.kind !== 'errorlog' || !s.first || !/^\d{4}-\d{2}-\d{2}T/.test(s.first) || Number.isNaN(Date.parse(s.first))) continue;
     const folder = folderOf(s.artefact);
     const list = byFolder.get(folder) ?? [];
     list.push({ artefact: s.artefact, start: s.first });
@@ -71,11 +71,15 @@ function errorlogCycling(stats: readonly ArtefactStats[], events: readonly Sourc
   const out: Draft[] = [];
   for (const [folder, list] of byFolder) {
     list.sort((a, b) => a.start.localeCompare(b.start));
-    let best: typeof list = [];
+    // Sliding window over the sorted starts: linear, however many generations are planted.
+    const ms = list.map((g) => Date.parse(g.start));
+    let bestFrom = 0;
+    let bestLen = 0;
     for (let i = 0, j = 0; j < list.length; j++) {
-      while (Date.parse(list[j]!.start) - Date.parse(list[i]!.start) > ERRORLOG_CYCLE_WINDOW_MS) i++;
-      if (j - i + 1 > best.length) best = list.slice(i, j + 1);
+      while (ms[j]! - ms[i]! > ERRORLOG_CYCLE_WINDOW_MS) i++;
+      if (j - i + 1 > bestLen) [bestFrom, bestLen] = [i, j - i + 1];
     }
+    const best = list.slice(bestFrom, bestFrom + bestLen);
     if (best.length < ERRORLOG_CYCLE_MIN_GENERATIONS) continue;
     const refs: EvidenceRef[] = best.map((g): EvidenceRef => ({
       artefact: g.artefact,

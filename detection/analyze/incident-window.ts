@@ -98,11 +98,12 @@ export function incidentWindow(findings: readonly Finding[]): IncidentWindow | u
   }
   const first = chosen[0]!;
   const last = chosen[chosen.length - 1]!;
+  const inWindow = new Set(chosen);
   return {
     start: first.start,
     end: last.end,
     clusters: chosen,
-    outside: clusters.filter((c) => !chosen.includes(c)),
+    outside: clusters.filter((c) => !inWindow.has(c)),
   };
 }
 

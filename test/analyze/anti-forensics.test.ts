@@ -131,6 +131,15 @@ describe('ERRORLOG cycled many times in a short window', () => {
     for (const s of [four, slow, split]) expect(findingsFromAntiForensics({ ...base, stats: s })).toEqual([]);
   });
 
+  it('planted generations: 20,000 files in one folder give one finding with capped evidence; impossible dates are ignored', () => {
+    const t0 = Date.parse('2026-03-14T02:00:00.000Z');
+    const many = errorlogStats(Array.from({ length: 20_000 }, (_, i) => new Date(t0 + i * 100).toISOString()));
+    const out = findingsFromAntiForensics({ ...base, stats: many });
+    expect(out.map((f) => [f.count, f.evidence.length])).toEqual([[20_000, 10]]);
+    const bad = errorlogStats(['2026-99-99T00:00:00.000Z', '2026-13-01T00:00:00.000Z', '2026-03-14T03:00:00.000Z', '2026-03-14T03:01:00.000Z', '2026-03-14T03:02:00.000Z']);
+    expect(findingsFromAntiForensics({ ...base, stats: bad })).toEqual([]);
+  });
+
   it('the generations show in the assembled timeline', () => {
     const inputs = wipedInputs();
     inputs.stats.push(...errorlogStats(['2026-03-14T03:30:00.000Z', '2026-03-14T03:20:00.000Z', '2026-03-14T03:10:00.000Z', '2026-03-14T03:05:00.000Z', '2026-03-14T02:40:00.000Z']));

@@ -59,6 +59,14 @@ describe('incidentClusters / incidentWindow', () => {
     expect(isDuringIncident('2026-03-16T00:00:00.000Z', w)).toBe(false);
   });
 
+  it('many clusters (one every 8 days for 40 years) stay one window around the ESP evidence', () => {
+    const t0 = Date.parse('1990-01-01T00:00:00.000Z');
+    const noise = finding('high', Array.from({ length: 1_800 }, (_, i) => new Date(t0 + i * 8 * 24 * 3_600_000).toISOString()));
+    const esp = finding('critical', ['2030-01-01T00:00:00.000Z'], { esp: true });
+    const w = incidentWindow([noise, esp]);
+    expect([w?.start, w?.end, w?.clusters.length, w?.outside.length]).toEqual(['2030-01-01T00:00:00.000Z', '2030-01-01T00:00:00.000Z', 1, 1_800]);
+  });
+
   it('without ESP evidence: the largest cluster; file times and medium findings never count', () => {
     const w = incidentWindow([
       finding('high', ['2026-01-01T00:00:00.000Z']),
