@@ -88,12 +88,13 @@ export function incidentClusters(findings: readonly Finding[]): IncidentCluster[
 export function incidentWindow(findings: readonly Finding[]): IncidentWindow | undefined {
   const clusters = incidentClusters(findings);
   if (clusters.length === 0) return undefined;
-  const best = Math.min(...clusters.map((c) => rank(c.espSeverity)));
+  // reduce, not Math.min(...): a forged log can make more clusters than a call takes arguments.
+  const best = clusters.reduce((m, c) => Math.min(m, rank(c.espSeverity)), SEVERITIES.length);
   let chosen: IncidentCluster[];
   if (best < SEVERITIES.length) {
     chosen = clusters.filter((c) => rank(c.espSeverity) === best);
   } else {
-    const most = Math.max(...clusters.map((c) => c.count));
+    const most = clusters.reduce((m, c) => Math.max(m, c.count), 0);
     chosen = [clusters.filter((c) => c.count === most).pop()!];
   }
   const first = chosen[0]!;

@@ -67,6 +67,13 @@ describe('incidentClusters / incidentWindow', () => {
     expect([w?.start, w?.end, w?.clusters.length, w?.outside.length]).toEqual(['2030-01-01T00:00:00.000Z', '2030-01-01T00:00:00.000Z', 1, 1_800]);
   });
 
+  it('200,000 clusters (forged evidence) do not overflow the call stack', () => {
+    const t0 = Date.parse('1970-01-02T00:00:00.000Z');
+    const times = Array.from({ length: 200_000 }, (_, i) => new Date(t0 + i * 8 * 24 * 3_600_000).toISOString());
+    const w = incidentWindow([finding('high', times)]);
+    expect(w?.outside.length).toBe(199_999);
+  });
+
   it('without ESP evidence: the largest cluster; file times and medium findings never count', () => {
     const w = incidentWindow([
       finding('high', ['2026-01-01T00:00:00.000Z']),
