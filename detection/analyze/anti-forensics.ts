@@ -95,8 +95,8 @@ function errorlogCycling(stats: readonly ArtefactStats[], events: readonly Sourc
       (ev) => ev.kind === 'errorlog' && CYCLE_REQUESTED.test(ev.message) && folderOf(ev.artefact) === folder &&
         Date.parse(ev.summary.timestamp) >= from && ev.summary.timestamp <= last.start,
     );
-    const sessions = [...new Set(requests.map((ev) => errorlogSource(ev)).filter((x): x is string => Boolean(x)))];
-    refs.push(...requests.map(refOf));
+    const sessions = [...new Set(requests.map((ev) => errorlogSource(ev)).filter((x): x is string => Boolean(x)))].slice(0, 5);
+    for (const ev of requests.slice(0, MAX_EVIDENCE)) refs.push(refOf(ev));
     const minutes = Math.max(1, Math.round((Date.parse(last.start) - Date.parse(first.start)) / 60_000));
     const attack = ['T1070'];
     out.push({

@@ -89,12 +89,12 @@ export function incidentWindow(findings: readonly Finding[]): IncidentWindow | u
   const clusters = incidentClusters(findings);
   if (clusters.length === 0) return undefined;
   // reduce, not Math.min(...): a forged log can make more clusters than a call takes arguments.
-  const best = clusters.reduce((m, c) => Math.min(m, rank(c.espSeverity)), SEVERITIES.length);
+  const best = clusters.reduce<number>((m, c) => Math.min(m, rank(c.espSeverity)), SEVERITIES.length);
   let chosen: IncidentCluster[];
   if (best < SEVERITIES.length) {
     chosen = clusters.filter((c) => rank(c.espSeverity) === best);
   } else {
-    const most = clusters.reduce((m, c) => Math.max(m, c.count), 0);
+    const most = clusters.reduce<number>((m, c) => Math.max(m, c.count), 0);
     chosen = [clusters.filter((c) => c.count === most).pop()!];
   }
   const first = chosen[0]!;
