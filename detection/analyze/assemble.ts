@@ -38,7 +38,7 @@ export function assembleResult(inputs: AnalysisInputs, meta: AssembleMeta): Anal
     ...findingsFromHits(inputs.hits),
   ];
   const antiForensics = findingsFromAntiForensics({ esps, events: inputs.events, sql: inputs.sql, stats: inputs.stats, dlls: inputs.dlls });
-  drafts.push(...antiForensics);
+  for (const d of antiForensics) drafts.push(d);
   // The window comes from the event and file evidence; logins created in it are then findings too.
   const window0 = incidentWindow(finalizeFindings(drafts));
   const logins = buildLogins(inputs.sql, window0);
