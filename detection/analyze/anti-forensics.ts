@@ -131,14 +131,19 @@ function errorlogSource(ev: SourcedEvent): string | undefined {
   return typeof src === 'string' && src ? src : undefined;
 }
 
-function eventsNaming(e: EspEntry, events: readonly SourcedEvent[]): SourcedEvent[] {
-  const path = normalizeWinPath(e.dllPath ?? e.dll).toLowerCase();
-  return events
-    .filter((ev) => {
-      const named = espEventDll(ev.event, ev.summary);
-      return named !== undefined && normalizeWinPath(named.dll).toLowerCase() === path;
-    })
-    .sort((a, b) => a.summary.timestamp.localeCompare(b.summary.timestamp));
+/** Events by the DLL path they name (lower case), each list in time order: built once. */
+function eventsByDll(events: readonly SourcedEvent[]): Map<string, SourcedEvent[]> {
+  const out = new Map<string, SourcedEvent[]>();
+  for (const ev of events) {
+    const named = espEventDll(ev.event, ev.summary);
+    if (!named) continue;
+    const key = normalizeWinPath(named.dll).toLowerCase();
+    const list = out.get(key);
+    if (list) list.push(ev);
+    else out.set(key, [ev]);
+  }
+  for (const list of out.values()) list.sort((a, b) => a.summary.timestamp.localeCompare(b.summary.timestamp));
+  return out;
 }
 
 /**
@@ -151,14 +156,17 @@ function usedThenRemoved(input: AntiForensicsInput): Draft[] {
   const diskSeen = input.dlls.some((d) => d.file.present);
   if (!diskSeen || !input.sql?.esps) return [];
   const out: Draft[] = [];
+  let byDll: Map<string, SourcedEvent[]> | undefined;
   for (const e of input.esps) {
     const used = e.executions.count > 0 || e.loads.count > 0;
     if (!used || e.registered !== false || e.file?.present !== false || !e.dllPath) continue;
-    const evs = eventsNaming(e, input.events);
+    byDll ??= eventsByDll(input.events);
+    const evs = byDll.get(normalizeWinPath(e.dllPath).toLowerCase()) ?? [];
     const seen = [...new Set([...e.executions.sources, ...e.loads.sources])].sort();
     const first = [e.loads.first, e.executions.first].filter((t): t is string => Boolean(t)).sort()[0];
     const last = [e.loads.last, e.executions.last].filter((t): t is string => Boolean(t)).sort().pop();
-    const refs: EvidenceRef[] = evs.map(refOf);
+    // The log lines first, then what is missing: both kept within MAX_EVIDENCE.
+    const refs: EvidenceRef[] = evs.slice(0, MAX_EVIDENCE - 2).map(refOf);
     refs.push({ artefact: e.dllPath, kind: 'pe', excerpt: excerpt(`${e.dllPath}: not in the evidence`) });
     const exportFile = input.sql.esps[0]?.file ?? input.sql.files[0] ?? 'SQL export';
     refs.push({
@@ -192,7 +200,8 @@ function usedThenRemoved(input: AntiForensicsInput): Draft[] {
       ],
       evidence: refs.slice(0, MAX_EVIDENCE),
       count: Math.max(1, e.executions.count + e.loads.count),
-      ...timeRange(refs),
+      ...(first ? { firstSeen: first } : {}),
+      ...(last ? { lastSeen: last } : {}),
     });
   }
   return out;

@@ -70,11 +70,21 @@ describe('"used, then removed" ESP DLL', () => {
     expect(f?.evidence.filter((e) => e.kind === 'evtx').map((e) => e.timestamp)).toEqual(['2026-03-14T02:20:59.0000000Z', '2026-03-14T02:21:00.0000000Z']);
     expect(f?.evidence.some((e) => e.kind === 'sql-export')).toBe(true);
     expect(f?.nextSteps.join(' ')).toMatch(/shadow copies/);
+    expect([f?.firstSeen, f?.lastSeen]).toEqual(['2026-03-14T02:20:59.0000000Z', '2026-03-14T02:21:00.0000000Z']);
     expect(r.findings.filter((x) => x.ruleId === USED_THEN_REMOVED)).toHaveLength(1);
     const rows = r.timeline.filter((t) => t.ruleIds.includes(USED_THEN_REMOVED));
     expect(rows.map((t) => t.eventId)).toEqual([33090, 8128]);
     expect(rows.every((t) => t.severity === 'high' || t.severity === 'critical')).toBe(true);
     expect(r.verdict.verdict).toBe('COMPROMISED');
+  });
+
+  it('keeps the missing file and the export among its evidence however many log lines name the DLL', () => {
+    const inputs = wipedInputs();
+    for (let i = 0; i < 30; i++) inputs.events.push(mssqlEvent(33090, `2026-03-14T03:${String(i).padStart(2, '0')}:00.0000000Z`, [GONE]));
+    const f = assembleResult(inputs, meta).findings.find((x) => x.ruleId === USED_THEN_REMOVED);
+    expect(f?.evidence.length).toBe(10);
+    expect(f?.evidence.slice(-2).map((e) => e.kind)).toEqual(['pe', 'sql-export']);
+    expect(f?.lastSeen).toBe('2026-03-14T03:29:00.0000000Z');
   });
 
   it('not raised when the DLL is still registered, still on disk, or the evidence cannot tell', () => {
