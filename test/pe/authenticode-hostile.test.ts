@@ -95,6 +95,26 @@ describe('Authenticode hostile input', () => {
     expect(verify(b).best?.reason).toMatch(/does not fit/);
   });
 
+  it('bytes hidden after the PKCS#7 inside its WIN_CERTIFICATE make the file malformed, even beside a good signature', () => {
+    const hidden = Buffer.concat([signed, Buffer.from('HIDDEN PAYLOAD..')]);
+    hidden.writeUInt32LE(hidden.readUInt32LE(SEC.at) + 16, SEC.at);
+    hidden.writeUInt32LE(SEC.size + 16, secEntry + 4);
+    const r = verify(new Uint8Array(hidden));
+    expect(r.status).toBe('malformed');
+    expect(r.best?.reason).toMatch(/16 byte\(s\) after the PKCS#7 .*data hidden in the certificate table/);
+    expect(verify(signed).status).toBe('untrusted');
+  });
+
+  it('a certificate table lying over a section is malformed (the section bytes would escape the hash)', () => {
+    const b = new Uint8Array(signed);
+    const last = parsePe(signed).sections.filter((x) => x.sizeOfRawData > 0).at(-1);
+    new DataView(b.buffer).setUint32(secEntry, (last?.pointerToRawData ?? 0) + 8, true);
+    new DataView(b.buffer).setUint32(secEntry + 4, 64, true);
+    const r = verify(b);
+    expect(r.status).toBe('malformed');
+    expect(r.best?.reason).toMatch(/overlaps section/);
+  });
+
   it('10,000 certificates in one SignedData: malformed by a named limit, in bounded time', () => {
     const cert = tlv(0x30, tlv(0x30, tlv(0x02, Buffer.from([1]))), tlv(0x30), tlv(0x03, Buffer.from([0])));
     const certs = tlv(0xa0, ...Array.from({ length: 10_000 }, () => cert));

@@ -43,6 +43,8 @@ export interface SignedData {
   /** DER of every certificate (CertificateChoices other than plain certificates are skipped). */
   certificates: Uint8Array[];
   signerInfos: SignerInfo[];
+  /** Bytes after the ContentInfo's DER inside the given buffer. */
+  trailing: Uint8Array;
 }
 
 export function invalid(r: ByteReader, n: DerNode | undefined, what: string): FormatError {
@@ -139,5 +141,5 @@ export function parseSignedData(bytes: Uint8Array, baseOffset: number, depth = 0
   if (fields.length < 4 || !sis || sis.tag !== DerTag.Set) throw invalid(r, sis, 'signerInfos');
   const list = derChildren(r, sis, depth + 3);
   if (list.length > MAX_SIGNER_INFOS) throw new LimitExceededError('pe', 'MAX_SIGNER_INFOS', list.length, MAX_SIGNER_INFOS, baseOffset + sis.at);
-  return { r, bytes, contentType, content, certificates, signerInfos: list.map((n) => signerInfo(r, n, depth + 4)) };
+  return { r, bytes, contentType, content, certificates, signerInfos: list.map((n) => signerInfo(r, n, depth + 4)), trailing: bytes.subarray(ci.end) };
 }

@@ -39,8 +39,13 @@ function readCerts(ctx: Context, ders: readonly Uint8Array[], baseOffset: number
  * cryptographically (someone real signed something, just not these bytes), so it says more
  * than a signature that does not verify at all. One valid signature is enough, as for Windows,
  * which accepts a file when its signature verifies whatever extra signatures it carries.
+ * Except: a table that overlaps the headers or a section, runs past the file, or hides bytes
+ * after an entry's PKCS#7 makes the file `malformed` (those bytes escape the image hash).
  */
 const RANK: Readonly<Record<AuthenticodeStatus, number>> = { valid: 5, untrusted: 4, 'bad-digest': 3, 'bad-signature': 2, malformed: 1, unsigned: 0 };
+
+/** The reason an entry gets when bytes hide after its PKCS#7 (see verifyPkcs7). */
+const HIDDEN_DATA = /data hidden in the certificate table/;
 
 function blank(entry: number, depth: number, status: AuthenticodeStatus, reason: string): AuthenticodeSignature {
   return { status, reason, entry, depth, digestAlgorithm: null, signedDigest: null, calculatedDigest: null, signer: null, chain: [], signingTime: null, signingTimeSource: null, nested: [] };
@@ -60,6 +65,9 @@ function verifyPkcs7(ctx: Context, body: Uint8Array, baseOffset: number, entry: 
   const out = blank(entry, depth, 'malformed', '');
   try {
     const sd = parseSignedData(body, baseOffset);
+    // Up to 7 zero bytes pad an entry to 8; anything more is data the signature does not cover
+    // hidden where the image hash does not look (the WinVerifyTrust padding trick, CVE-2013-3900).
+    if (sd.trailing.byteLength >= 8 || sd.trailing.some((b) => b !== 0)) throw new FormatError({ code: 'INVALID', format: 'pe', offset: baseOffset + body.byteLength - sd.trailing.byteLength, what: 'WIN_CERTIFICATE padding', message: `pe: ${sd.trailing.byteLength} byte(s) after the PKCS#7 inside its WIN_CERTIFICATE (data hidden in the certificate table)` });
     const si = sd.signerInfos[0];
     for (const a of si?.unsignedAttrs ?? []) {
       if (a.oid !== OID.nestedSignature) continue;
@@ -130,7 +138,13 @@ export function verifyAuthenticode(bytes: Uint8Array, pe: PeHeaders, opts: Verif
   const end = Math.min(sec.virtualAddress + sec.size, bytes.byteLength);
   const r = new ByteReader(bytes, 0, 'pe');
   let p = sec.virtualAddress;
-  if (sec.virtualAddress + sec.size > bytes.byteLength) signatures.push(blank(0, 0, 'malformed', 'pe: the certificate table runs past the end of the file'));
+  // Problems of the table itself make the whole file malformed, whatever its signatures say.
+  const fatal: AuthenticodeSignature[] = [];
+  if (sec.virtualAddress + sec.size > bytes.byteLength) fatal.push(blank(0, 0, 'malformed', 'pe: the certificate table runs past the end of the file'));
+  // The table is not hashed: lying over the headers or a section, it would hide what it covers.
+  const covered = pe.sections.find((s) => s.sizeOfRawData > 0 && sec.virtualAddress < s.pointerToRawData + s.sizeOfRawData && sec.virtualAddress + sec.size > s.pointerToRawData);
+  if (covered || sec.virtualAddress < pe.sizeOfHeaders) fatal.push(blank(0, 0, 'malformed', `pe: the certificate table overlaps ${covered ? `section ${covered.name}` : 'the headers'}`));
+  signatures.push(...fatal);
   for (let i = 0; signatures.length === 0 || p + WIN_CERTIFICATE.headerSize <= end; i++) {
     if (i >= MAX_CERTIFICATES || p + WIN_CERTIFICATE.headerSize > end) {
       signatures.push(blank(i, 0, 'malformed', i >= MAX_CERTIFICATES ? `pe: more than ${MAX_CERTIFICATES} WIN_CERTIFICATE entries` : 'pe: certificate table too short for a WIN_CERTIFICATE'));
@@ -146,7 +160,8 @@ export function verifyAuthenticode(bytes: Uint8Array, pe: PeHeaders, opts: Verif
     else signatures.push(verifyPkcs7(ctx, bytes.subarray(p + WIN_CERTIFICATE.headerSize, p + len), p + WIN_CERTIFICATE.headerSize, i, 0));
     p += (len + 7) & ~7;
   }
-  let best: AuthenticodeSignature | null = null;
-  for (const s of flatten(signatures)) if (!best || RANK[s.status] > RANK[best.status]) best = s;
+  for (const s of signatures) if (HIDDEN_DATA.test(s.reason)) fatal.push(s);
+  let best: AuthenticodeSignature | null = fatal[0] ?? null;
+  if (!best) for (const s of flatten(signatures)) if (!best || RANK[s.status] > RANK[best.status]) best = s;
   return { status: best?.status ?? 'malformed', best, signatures };
 }
