@@ -101,7 +101,7 @@ describe('Authenticode hostile input', () => {
     hidden.writeUInt32LE(SEC.size + 16, secEntry + 4);
     const r = verify(new Uint8Array(hidden));
     expect(r.status).toBe('malformed');
-    expect(r.best?.reason).toMatch(/16 byte\(s\) after the PKCS#7 .*data hidden in the certificate table/);
+    expect(r.best?.reason).toMatch(/\d+ byte\(s\) after the PKCS#7 .*data hidden in the certificate table/);
     expect(verify(signed).status).toBe('untrusted');
   });
 
