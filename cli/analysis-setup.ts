@@ -3,10 +3,12 @@ import type { AnalyzeOptions } from '../detection/analyze/run.js';
 import type { DllClassifier } from '../detection/analyze/dlls.js';
 import type { KnownEsps } from '../detection/analyze/esp-inventory.js';
 import { parseBaseline, type Baseline } from '../detection/baseline.js';
-import { KNOWN_ESPS, classifyFile, type KnownEspData } from '../detection/esp/index.js';
+import { KNOWN_ESPS, classifyFile, type KnownEspData, type TrustAnchor } from '../detection/esp/index.js';
 import { createYaraEngine, type CompiledYara } from '../detection/yara/index.js';
+import { createAuthenticodeCache } from '../parsers/pe/index.js';
 import type { FileClassifier } from '../collector/classify.js';
 import type { CliContext } from './context.js';
+import { loadTrustAnchors } from './trust-files.js';
 import { readRuleFiles, readUserFile, shippedRuleFiles, SIGMA_EXTS, YARA_EXTS } from './rule-files.js';
 
 /** Flags shared by `analyze` and `collect` that shape the analysis. */
@@ -16,6 +18,8 @@ export interface AnalysisFlags {
   baseline?: string;
   /** Use only the user's Sigma rules, not espy's pack. */
   noDefaultRules?: boolean;
+  /** Extra Authenticode trust anchors (PEM files) besides the shipped Microsoft roots. */
+  trust?: string[];
 }
 
 /** Known Microsoft ESP names as the inventory wants them (lower-case sets). */
@@ -27,12 +31,14 @@ export function knownEspSets(data: KnownEspData = KNOWN_ESPS): KnownEsps {
 }
 
 /** Adapts the PE/ESP/YARA classification to what the analysis keeps per DLL. */
-export function makeDllClassifier(yara: CompiledYara | undefined): DllClassifier {
+export function makeDllClassifier(yara: CompiledYara | undefined, trust: readonly TrustAnchor[] = []): DllClassifier {
+  const authenticodeCache = createAuthenticodeCache();
   return async ({ path, bytes, created, modified }) => {
     const times: { created?: string; modified?: string } = {};
     if (created) times.created = created;
     if (modified) times.modified = modified;
-    const c = await classifyFile({ path, bytes, times }, { knownEsps: KNOWN_ESPS, ...(yara ? { yara } : {}) });
+    const c = await classifyFile({ path, bytes, times }, { knownEsps: KNOWN_ESPS, trust, authenticodeCache, ...(yara ? { yara } : {}) });
+    const { status, microsoftSigned, claimsMicrosoft, description, signingTime } = c.signature;
     return {
       file: {
         present: true,
@@ -47,6 +53,7 @@ export function makeDllClassifier(yara: CompiledYara | undefined): DllClassifier
         exports: c.exports,
         signed: c.signed,
         ...(c.signer ? { signer: c.signer } : {}),
+        signature: { status, microsoftSigned, claimsMicrosoft, description, ...(signingTime ? { signingTime } : {}) },
         ...(c.company ? { company: c.company } : {}),
         yara: c.yara,
       },
@@ -74,6 +81,7 @@ export async function prepareAnalysis(
   }));
   let baseline: Baseline | undefined;
   if (flags.baseline) baseline = parseBaseline((await readUserFile(flags.baseline, 'baseline')).toString('utf8'), flags.baseline);
+  const trust = await loadTrustAnchors(flags.trust ?? [], ctx.cwd);
 
   const engine = createYaraEngine();
   let yara: CompiledYara | undefined;
@@ -86,7 +94,7 @@ export async function prepareAnalysis(
   }
   const options: Omit<AnalyzeOptions, 'generatedAt'> = {
     sigma,
-    classify: makeDllClassifier(yara),
+    classify: makeDllClassifier(yara, trust),
     yaraRuleCount: yara?.rules.length ?? 0,
     yaraErrors: (yara?.errors ?? []).map((e) => ({ path: e.source, ...(e.line ? { line: e.line } : {}), reason: e.message })),
     known: knownEspSets(),

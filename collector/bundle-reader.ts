@@ -5,7 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Readable } from 'node:stream';
+import { finished, type Readable } from 'node:stream';
 import { nodeFsView, type FsView } from './fs-view.js';
 import { parseManifest, type Manifest } from './manifest.js';
 import { openZip, type OpenZipOptions, type ZipEntryInfo, type ZipIndex } from './zip-reader.js';
@@ -31,6 +31,12 @@ export interface BundleReader {
   stream(name: string): Promise<Readable>;
   readBytes(name: string, cap: number): Promise<Uint8Array>;
   close(): Promise<void>;
+}
+
+/** `a/b/x.dll` → `a/b/x (duplicate 2).dll`: the extension stays, so the kind does. */
+export function duplicateName(name: string, k: number): string {
+  const m = /^(.*\/)?([^/]*?)(\.[^./]*)?$/.exec(name);
+  return `${m?.[1] ?? ''}${m?.[2] ?? name} (duplicate ${k})${m?.[3] ?? ''}`;
 }
 
 async function folderEntries(view: FsView): Promise<Map<string, BundleEntry>> {
@@ -69,7 +75,13 @@ export async function openBundle(path: string, opts: OpenZipOptions = {}): Promi
       path: abs,
       entries,
       refused: [],
-      stream: async (name) => (await open(name)).stream(),
+      async stream(name) {
+        const f = await open(name);
+        const s = f.stream();
+        // The view's stream leaves its file open: close it once the stream is done with.
+        finished(s, () => void f.close().catch(() => undefined));
+        return s;
+      },
       async readBytes(name, cap) {
         const f = await open(name);
         try {
@@ -84,7 +96,17 @@ export async function openBundle(path: string, opts: OpenZipOptions = {}): Promi
   } else {
     const zip: ZipIndex = await openZip(abs, opts);
     const byName = new Map<string, ZipEntryInfo>();
-    for (const e of zip.entries) if (!e.isDir) byName.set(e.name, e);
+    const taken = new Set<string>();
+    for (const e of zip.entries) {
+      if (e.isDir) continue;
+      // A zip may hold two entries of one name (or of names that differ only in case, one
+      // file on Windows); tools then disagree on which one is "the" file. Both are kept, the
+      // later one renamed, so each is read and checked.
+      let name = e.name;
+      for (let k = 2; taken.has(name.toLowerCase()); k++) name = duplicateName(e.name, k);
+      taken.add(name.toLowerCase());
+      byName.set(name, e);
+    }
     const get = (name: string): ZipEntryInfo => {
       const e = byName.get(name);
       if (!e) throw new Error(`no entry ${name} in the bundle`);

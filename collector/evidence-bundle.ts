@@ -1,16 +1,21 @@
 /**
- * `EvidenceSet` over an espy bundle, zipped or extracted. Artefacts come from the manifest
- * (original paths, hashes, times); without a valid manifest, from `files/<drive>/...` names.
+ * `EvidenceSet` over an espy bundle, zipped or extracted. Artefacts are every entry that is
+ * there, named from its stored path (`files/<drive>/...`, `sql/...`); the manifest is a claim
+ * checked against them (see bundle-integrity.ts), never a filter. A manifest row adds its
+ * file-system times and original path only when it agrees with the entry's content.
  * Entries are inflated into memory on open (bounded); nothing is written to disk, so a
  * crafted `../` entry can never land outside any folder.
  */
-import type { EvidenceArtefact, EvidenceKind, EvidenceSet } from '../detection/evidence.js';
+import type { EvidenceArtefact, EvidenceIntegrity, EvidenceSet } from '../detection/evidence.js';
 import { memorySource } from '../parsers/common/byte-source.js';
+import { agreeingEntries, checkBundle } from './bundle-integrity.js';
+import { BUNDLE_RECORD_NAMES, kindFromName, originalFromStored } from './bundle-layout.js';
 import type { BundleReader } from './bundle-reader.js';
-import { summarizeManifest, type Manifest, type ManifestSummary } from './manifest.js';
+import { summarizeManifest, type Manifest, type ManifestFile, type ManifestSummary } from './manifest.js';
 import { listedEvidenceSet, type ListedArtefact } from './memory-evidence.js';
 import { openMaybeSealedBundle, type OpenMaybeSealedOptions } from './seal/open.js';
-import { formatWindowsPath } from './win-path.js';
+
+export { originalFromStored } from './bundle-layout.js';
 
 /** An artefact is inflated into memory to be read; this bounds it. */
 export const MAX_ARTEFACT_BYTES = 2 * 1024 * 1024 * 1024 - 1;
@@ -22,57 +27,54 @@ export interface BundleEvidence extends EvidenceSet {
   readonly manifestSummary: ManifestSummary | undefined;
   /** Unsafe names refused while reading the zip. */
   readonly refused: { name: string; reason: string }[];
+  /** The manifest and sidecar against the content. */
+  integrity(): Promise<EvidenceIntegrity>;
   collectionLog(): Promise<string[]>;
   close(): Promise<void>;
 }
 
-function kindFromName(stored: string): EvidenceKind {
-  const n = stored.toLowerCase();
-  if (n.endsWith('.evtx')) return 'evtx';
-  if (/\/errorlog(\.\d+)?$/.test(n)) return 'errorlog';
-  if (n.endsWith('.trc')) return 'trace';
-  if (n.startsWith('sql/')) return 'sql-export';
-  if (n.endsWith('.dll')) return 'dll';
-  return 'other';
-}
-
-/** `files/C/Windows/x` → `C:\Windows\x` (undoing the `%XX` escapes of storedPathFor). */
-export function originalFromStored(stored: string): string | undefined {
-  const m = /^files\/([A-Za-z])\/(.+)$/.exec(stored);
-  if (!m) return undefined;
-  const segs = (m[2] ?? '').split('/').map((s) => s.replace(/%(25|2F|5C|00)/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16))));
-  return formatWindowsPath(m[1] ?? 'C', segs);
-}
-
-function artefactsOf(b: BundleReader): EvidenceArtefact[] {
+/** Every entry but the bundle's own records, as an artefact; agreeing manifest rows add their facts. */
+function artefactsOf(b: BundleReader, rows: ReadonlyMap<string, ManifestFile>): EvidenceArtefact[] {
   const out: EvidenceArtefact[] = [];
-  if (b.manifest) {
-    for (const f of b.manifest.files) {
-      if (!f.storedPath || !b.entries.has(f.storedPath)) continue;
-      const a: EvidenceArtefact = { originalPath: f.originalPath, storedPath: f.storedPath, kind: f.kind, size: f.size };
-      if (f.sha256) a.sha256 = f.sha256;
-      if (f.created) a.created = f.created;
-      if (f.modified) a.modified = f.modified;
-      out.push(a);
-    }
-    if (b.entries.has('sysinfo.json')) out.push({ originalPath: 'sysinfo.json', storedPath: 'sysinfo.json', kind: 'sysinfo', size: b.entries.get('sysinfo.json')?.size ?? 0 });
-    return out;
-  }
   for (const e of b.entries.values()) {
-    const original = originalFromStored(e.name);
-    if (original) out.push({ originalPath: original, storedPath: e.name, kind: kindFromName(e.name), size: e.size });
-    else if (e.name.startsWith('sql/')) out.push({ originalPath: e.name, storedPath: e.name, kind: 'sql-export', size: e.size });
-    else if (e.name === 'sysinfo.json') out.push({ originalPath: e.name, storedPath: e.name, kind: 'sysinfo', size: e.size });
+    if (BUNDLE_RECORD_NAMES.has(e.name)) continue;
+    const a: EvidenceArtefact = { originalPath: originalFromStored(e.name) ?? e.name, storedPath: e.name, kind: kindFromName(e.name), size: e.size };
+    const row = rows.get(e.name);
+    if (row) {
+      // Only the kind a name cannot tell (a DLL without `.dll`), never one that hides a log.
+      if (a.kind === 'other') a.kind = row.kind;
+      if (!originalFromStored(e.name)) a.originalPath = row.originalPath;
+      if (row.sha256) a.sha256 = row.sha256;
+      if (row.created) a.created = row.created;
+      if (row.modified) a.modified = row.modified;
+    }
+    out.push(a);
   }
-  return out;
+  return out.sort((x, y) => (x.storedPath ?? '').localeCompare(y.storedPath ?? ''));
 }
 
 export async function openBundleEvidence(path: string, opts: OpenMaybeSealedOptions = {}): Promise<BundleEvidence> {
   const b = await openMaybeSealedBundle(path, opts);
-  const items: ListedArtefact[] = artefactsOf(b).map((artefact) => ({
-    artefact,
-    open: async () => memorySource(await b.readBytes(artefact.storedPath as string, MAX_ARTEFACT_BYTES)),
-  }));
+  // The check reads every entry: done once, on first use, so that `analyze` can time it.
+  let ready: Promise<{ integrity: EvidenceIntegrity; set: EvidenceSet }> | undefined;
+  const prepare = (): Promise<{ integrity: EvidenceIntegrity; set: EvidenceSet }> =>
+    (ready ??= (async () => {
+      const integrity = await checkBundle(b.path, {
+        ...(opts.password ? { password: opts.password } : {}),
+        ...(opts.identities ? { identities: opts.identities } : {}),
+        manifest: b.manifest,
+        manifestError: b.manifestError,
+        hasManifest: b.entries.has('manifest.json'),
+      });
+      const agreeing = agreeingEntries(b.manifest, integrity);
+      const rows = new Map<string, ManifestFile>();
+      for (const f of b.manifest?.files ?? []) if (f.storedPath && agreeing.has(f.storedPath)) rows.set(f.storedPath, f);
+      const items: ListedArtefact[] = artefactsOf(b, rows).map((artefact) => ({
+        artefact,
+        open: async () => memorySource(await b.readBytes(artefact.storedPath as string, MAX_ARTEFACT_BYTES)),
+      }));
+      return { integrity, set: listedEvidenceSet('bundle', b.path, items, hostInfo) };
+    })());
   const hostInfo = async (): Promise<Record<string, unknown> | undefined> => {
     const info: Record<string, unknown> = {};
     if (b.entries.has('sysinfo.json')) {
@@ -90,15 +92,19 @@ export async function openBundleEvidence(path: string, opts: OpenMaybeSealedOpti
     }
     return Object.keys(info).length > 0 ? info : undefined;
   };
-  const base = listedEvidenceSet('bundle', b.path, items, hostInfo);
+  const set = async (): Promise<EvidenceSet> => (await prepare()).set;
   return {
-    ...base,
+    list: async () => (await set()).list(),
+    open: async (a) => (await set()).open(a),
+    lookup: async (p) => (await set()).lookup(p),
+    hostInfo,
     kind: 'bundle',
     location: b.path,
     manifest: b.manifest,
     manifestError: b.manifestError,
     manifestSummary: b.manifest ? summarizeManifest(b.manifest) : undefined,
     refused: b.refused,
+    integrity: async () => (await prepare()).integrity,
     async collectionLog() {
       if (!b.entries.has('collection.log')) return [];
       return new TextDecoder().decode(await b.readBytes('collection.log', 256 * 1024 * 1024)).split('\n').filter((l) => l !== '');

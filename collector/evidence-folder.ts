@@ -5,7 +5,7 @@
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import type { EvidenceSet } from '../detection/evidence.js';
+import type { EvidenceIntegrity, EvidenceSet } from '../detection/evidence.js';
 import { memorySource } from '../parsers/common/byte-source.js';
 import type { EventReader, FileClassifier } from './classify.js';
 import { listedEvidenceSet, openFromView, type ListedArtefact } from './memory-evidence.js';
@@ -91,4 +91,38 @@ export async function openFolderEvidence(path: string, opts: FolderEvidenceOptio
     Promise.resolve({ ...(host ? { hostname: host } : {}), sqlInstances: plan.instances, layout: src.layout.kind }),
   );
   return { ...set, notes, close: src.close };
+}
+
+/** A stray manifest.json is read up to this size to be quoted and counted. */
+export const MAX_STRAY_MANIFEST_BYTES = 16 * 1024 * 1024;
+
+/** How many files a manifest lists, when it parses as JSON with a `files` array. */
+function claimedFiles(text: string): number | undefined {
+  try {
+    const m = JSON.parse(text) as unknown;
+    const files = m && typeof m === 'object' ? (m as Record<string, unknown>)['files'] : undefined;
+    return Array.isArray(files) ? files.length : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A folder (or zipped tree) that holds a manifest.json but is not laid out as an espy bundle:
+ * the tree was analysed as an image or collection, and the manifest is reported as ignored
+ * with what it claims, so that an analyst sees someone put it there.
+ */
+export function withStrayManifest<T extends EvidenceSet>(evidence: T, name: string, bytes: Uint8Array): T {
+  const text = new TextDecoder('utf-8').decode(bytes);
+  const claimed = claimedFiles(text);
+  const integrity: EvidenceIntegrity = {
+    manifest: 'ignored',
+    manifestPath: name,
+    excerpt: `${text.trim().slice(0, 120)}${text.trim().length > 120 ? '…' : ''}`,
+    checked: 0,
+    disagreements: [],
+    disagreementCount: 0,
+    ...(claimed === undefined ? {} : { claimedFiles: claimed }),
+  };
+  return Object.assign(evidence, { integrity: () => Promise.resolve(integrity) });
 }

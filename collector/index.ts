@@ -1,11 +1,14 @@
 /**
  * The collector's public face: `openEvidence` (for `analyze`), `collect`, `verifyBundle`.
  */
-import { stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EvidenceSet } from '../detection/evidence.js';
+import { isBundleLayout, STORED_DRIVE_RE, topName } from './bundle-layout.js';
+import { openMaybeSealedBundle } from './seal/open.js';
 import { openBundleEvidence } from './evidence-bundle.js';
-import { openFolderEvidence, type FolderEvidenceOptions } from './evidence-folder.js';
+import { openFolderEvidence, withStrayManifest, MAX_STRAY_MANIFEST_BYTES, type FolderEvidenceOptions } from './evidence-folder.js';
 
 export { collect, type CollectOptions, type CollectResult, type ExtraEntry } from './collect.js';
 export { verifyBundle, type VerifyReport, type VerifyProblem } from './verify.js';
@@ -19,6 +22,25 @@ export { KeyFileError, readIdentityFile, readRecipientsFile, checkRecipients, wr
 export { SourceError } from './source.js';
 export type { Classification, FileClassifier, EventReader } from './classify.js';
 
+/**
+ * The first bytes of a regular file (a stray manifest is only quoted and counted, never
+ * trusted); a link is not followed, since it could point out of the evidence (O_NOFOLLOW
+ * does not exist on Windows: there the lstat check stands alone).
+ */
+async function readCapped(path: string): Promise<Uint8Array> {
+  const st = await lstat(path).catch(() => undefined);
+  if (!st?.isFile()) return new TextEncoder().encode('(not a regular file: not read)');
+  const fh = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0)).catch(() => undefined);
+  if (!fh) return new TextEncoder().encode('(could not be opened: not read)');
+  try {
+    const buf = Buffer.alloc(MAX_STRAY_MANIFEST_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
 export type OpenEvidenceOptions = FolderEvidenceOptions & {
   /** Password of an AES-encrypted espy bundle. */
   password?: Buffer;
@@ -27,19 +49,31 @@ export type OpenEvidenceOptions = FolderEvidenceOptions & {
 };
 
 /**
- * Opens what the user gave to `analyze`: an espy bundle `.zip`, an extracted bundle folder
- * (has `manifest.json`), a Velociraptor collection `.zip`, or a source folder (drive image,
- * KAPE, Velociraptor, sample host). Close it with `close()` when done.
+ * Opens what the user gave to `analyze`: an espy bundle (a `.zip` or an extracted folder, told
+ * by espy's layout: files stored as `files/<drive>/...`, see isBundleLayout), a
+ * Velociraptor collection `.zip`, or a source folder (drive image, KAPE, Velociraptor, sample
+ * host). A manifest.json anywhere else decides nothing: the tree is analysed as what it is,
+ * and the stray manifest is reported. Close it with `close()` when done.
  */
 export async function openEvidence(path: string, opts: OpenEvidenceOptions = {}): Promise<EvidenceSet & { close(): Promise<void> }> {
   const st = await stat(path);
   if (st.isDirectory()) {
-    const hasManifest = await stat(join(path, 'manifest.json')).then((s) => s.isFile(), () => false);
-    return hasManifest ? openBundleEvidence(path) : openFolderEvidence(path, opts);
+    const top = await readdir(path).catch(() => [] as string[]);
+    const stored = top.includes('files') ? await readdir(join(path, 'files'), { withFileTypes: true }).catch(() => []) : [];
+    if (isBundleLayout(top, stored.some((d) => d.isDirectory() && /^[A-Za-z]$/.test(d.name)))) return openBundleEvidence(path);
+    const folder = await openFolderEvidence(path, opts);
+    if (!top.includes('manifest.json')) return folder;
+    const text = await readCapped(join(path, 'manifest.json'));
+    return withStrayManifest(folder, 'manifest.json', text);
   }
-  const b = await openBundleEvidence(path, { ...(opts.password ? { password: opts.password } : {}), ...(opts.identities ? { identities: opts.identities } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
-  if (b.manifest || (await b.list()).length > 0) return b;
-  // A zip without an espy manifest: a Velociraptor offline collection.
-  await b.close();
-  return openFolderEvidence(path, opts);
+  const zipOpts = { ...(opts.password ? { password: opts.password } : {}), ...(opts.identities ? { identities: opts.identities } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
+  const zip = await openMaybeSealedBundle(path, zipOpts);
+  const top = new Set([...zip.entries.keys()].map(topName));
+  const isBundle = isBundleLayout(top, [...zip.entries.keys()].some((n) => STORED_DRIVE_RE.test(n)));
+  const stray = !isBundle && top.has('manifest.json') ? await zip.readBytes('manifest.json', MAX_STRAY_MANIFEST_BYTES).catch(() => new Uint8Array()) : undefined;
+  await zip.close();
+  if (isBundle) return openBundleEvidence(path, zipOpts);
+  // Not espy's layout: a Velociraptor offline collection (or any zipped tree).
+  const folder = await openFolderEvidence(path, opts);
+  return stray ? withStrayManifest(folder, 'manifest.json', stray) : folder;
 }

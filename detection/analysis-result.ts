@@ -84,8 +84,24 @@ export interface EspFile {
   exports?: string[];
   signed?: boolean;
   signer?: string;
+  /** The Authenticode verdict (detection/esp/signature.ts): only `microsoftSigned` means Microsoft-signed. */
+  signature?: EspFileSignature;
   company?: string;
   yara: YaraHit[];
+}
+
+export type SignatureStatus = 'valid' | 'untrusted' | 'bad-digest' | 'bad-signature' | 'malformed' | 'unsigned';
+
+export interface EspFileSignature {
+  status: SignatureStatus;
+  /** Valid, and the chain ends in a shipped Microsoft root. */
+  microsoftSigned: boolean;
+  /** A signer's O or CN names Microsoft (verified or not). */
+  claimsMicrosoft: boolean;
+  /** Words for the report ("untrusted self-signed certificate claiming Microsoft Corporation"). */
+  description: string;
+  /** ISO-8601 UTC, from a counter-signature or timestamp that verified. */
+  signingTime?: string;
 }
 
 export interface EspUse {
@@ -116,6 +132,10 @@ export interface EspEntry {
   reasons: string[];
   /** In the baseline given with --baseline (undefined when none). */
   inBaseline?: boolean;
+  /** The baseline's SHA-256 values for this DLL, set only when the file's SHA-256 is not among them. */
+  baselineSha256?: string[];
+  /** The signature or location rule that sets this ESP's finding (its id, severity floor and title). */
+  trustRule?: { ruleId: string; severity: Severity; title: string };
 }
 
 export interface Login {
@@ -196,14 +216,20 @@ export interface AnalysisResult {
     kind: 'bundle' | 'folder' | 'live';
     path: string;
     bundleName?: string;
+    /** SHA-256 of the bundle zip, computed from its bytes while analysing. */
     bundleSha256?: string;
+    /** The bundle's `.sha256` sidecar against the computed hash. */
+    bundleSidecar?: 'ok' | 'mismatch' | 'missing';
     collectedAt?: string;
     /** The machine that ran the collection (never the suspect host for image sources). */
     collectedBy?: string;
   };
   verdict: { verdict: Verdict; reasons: string[] };
-  /** Earliest to latest evidence of malicious activity, when any. */
-  incidentWindow?: { start: string; end: string };
+  /**
+   * The cluster(s) of high/critical evidence around the ESP backdoor evidence (clusters are
+   * separated by quiet weeks), when any; `outside`: other clusters, left out of the window.
+   */
+  incidentWindow?: { start: string; end: string; outside?: { start: string; end: string; count: number }[] };
   findings: Finding[];
   esps: EspEntry[];
   logins: Login[];

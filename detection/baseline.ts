@@ -8,7 +8,8 @@ const BaselineSchema = z.object({
   schema: z.literal('espy-baseline/1'),
   createdAt: z.string(),
   host: z.string(),
-  esps: z.array(z.object({ procedure: z.string(), dll: z.string(), sha256: z.string().optional() })),
+  // A hash that is not SHA-256 hex would make every DLL "changed since the baseline": refused.
+  esps: z.array(z.object({ procedure: z.string(), dll: z.string(), sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'not a SHA-256 (64 hex digits)').optional() })),
 });
 
 /**
@@ -21,7 +22,7 @@ export function createBaseline(result: AnalysisResult, createdAt: string): Basel
   for (const e of result.esps) {
     for (const procedure of e.procedures.length > 0 ? e.procedures : ['']) {
       const row: Baseline['esps'][number] = { procedure, dll: e.dllPath ?? e.dll };
-      if (e.file?.sha256) row.sha256 = e.file.sha256;
+      if (e.file?.sha256) row.sha256 = e.file.sha256.toLowerCase();
       esps.push(row);
     }
   }
@@ -40,6 +41,6 @@ export function parseBaseline(text: string, name: string): Baseline {
   const r = BaselineSchema.safeParse(json);
   if (!r.success) throw new Error(`${name}: not an espy baseline: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const b: Baseline = { schema: r.data.schema, createdAt: r.data.createdAt, host: r.data.host, esps: [] };
-  for (const e of r.data.esps) b.esps.push(e.sha256 === undefined ? { procedure: e.procedure, dll: e.dll } : { procedure: e.procedure, dll: e.dll, sha256: e.sha256 });
+  for (const e of r.data.esps) b.esps.push(e.sha256 === undefined ? { procedure: e.procedure, dll: e.dll } : { procedure: e.procedure, dll: e.dll, sha256: e.sha256.toLowerCase() });
   return b;
 }

@@ -1,9 +1,9 @@
 import type { ByteSource } from '../parsers/common/byte-source.js';
 
 /**
- * How detection reads evidence without knowing where it lives (STYLE §2): the collector
- * implements this for folders laid out like a system drive, extracted or zipped bundles,
- * and live hosts.
+ * How detection reads evidence without knowing where it lives (detection never imports the
+ * collector): the collector implements this for folders laid out like a system drive,
+ * extracted or zipped bundles, and live hosts.
  */
 export type EvidenceKind = 'evtx' | 'errorlog' | 'sql-export' | 'dll' | 'sysinfo' | 'trace' | 'other';
 
@@ -36,4 +36,48 @@ export interface EvidenceSet {
   lookup(originalPath: string): Promise<EvidenceArtefact | undefined>;
   /** Host facts known to the source (bundle sysinfo.json, live snapshot). */
   hostInfo(): Promise<Record<string, unknown> | undefined>;
+  /**
+   * What the evidence claims about itself (a bundle's manifest and `.sha256` sidecar, a
+   * manifest.json found in a folder that is no bundle) against what is there. Absent or
+   * undefined when the evidence makes no such claim.
+   */
+  integrity?(): Promise<EvidenceIntegrity | undefined>;
+}
+
+/** One entry where a manifest and the content disagree. */
+export interface ManifestDisagreement {
+  /** Entry name in the bundle (`files/C/...`), or the artefact's path. */
+  name: string;
+  problem: 'missing' | 'extra' | 'altered' | 'unreadable' | 'refused' | 'encrypted';
+  detail: string;
+}
+
+/**
+ * A manifest compared with the content. The manifest is a claim, never a filter: analysis
+ * reads every file that is there, and a disagreement is reported as a finding.
+ */
+export interface EvidenceIntegrity {
+  /**
+   * `agrees`/`disagrees`: an espy bundle checked entry by entry; `missing`/`invalid`: a bundle
+   * without a readable espy manifest; `ignored`: a manifest.json in a folder that is not a
+   * bundle (an image or collection tree), which was analysed as such.
+   */
+  manifest: 'agrees' | 'disagrees' | 'missing' | 'invalid' | 'ignored';
+  /** Where the manifest is (entry name or path). */
+  manifestPath?: string;
+  manifestError?: string;
+  /** The start of an ignored manifest's text (attacker-controlled: quoted, never parsed further). */
+  excerpt?: string;
+  /** Files an ignored manifest lists (undefined when it lists none in a readable form). */
+  claimedFiles?: number;
+  /** Entries whose hash was recomputed against the manifest. */
+  checked: number;
+  /** Disagreeing entries, at most a few hundred; `disagreementCount` has them all. */
+  disagreements: ManifestDisagreement[];
+  disagreementCount: number;
+  /** A zipped bundle: SHA-256 computed from the zip's bytes while opening it. */
+  bundleSha256?: string;
+  /** The `<bundle>.sha256` sidecar against the computed hash. */
+  sidecar?: 'ok' | 'mismatch' | 'missing';
+  sidecarSha256?: string;
 }

@@ -1,7 +1,5 @@
 import { Command } from 'commander';
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { openEvidence, type BundleEvidence } from '../../collector/index.js';
@@ -24,6 +22,7 @@ export const AnalyzeArgs = z.object({
   out: z.string().min(1),
   sigma: z.array(z.string().min(1)),
   yara: z.array(z.string().min(1)),
+  trust: z.array(z.string().min(1)).optional(),
   sweep: z.enum(['smart', 'full', 'none']),
   noDefaultRules: z.boolean(),
   passwordEnv: z.string().min(1).optional(),
@@ -37,6 +36,7 @@ interface RawAnalyze {
   out?: string;
   sigma?: string[];
   yara?: string[];
+  trust?: string[];
   sweep?: string;
   defaultRules?: boolean;
   passwordEnv?: string;
@@ -52,6 +52,7 @@ export function parseAnalyzeArgs(sources: string[], raw: RawAnalyze): AnalyzeArg
     out: raw.out ?? 'espy-out',
     sigma: raw.sigma ?? [],
     yara: raw.yara ?? [],
+    ...(raw.trust?.length ? { trust: raw.trust } : {}),
     sweep: raw.sweep ?? 'smart',
     noDefaultRules: raw.defaultRules === false,
     ...(raw.passwordEnv === undefined ? {} : { passwordEnv: raw.passwordEnv }),
@@ -74,7 +75,8 @@ async function expandSources(cwd: string, sources: readonly string[]): Promise<s
     if (st.isDirectory()) {
       const names = await readdir(p);
       const bundles = names.filter((n) => /^espy-.*\.zip(\.age)?$/i.test(n)).sort();
-      const looksLikeHost = names.some((n) => /^(windows|program files|programdata|manifest\.json|c|uploads)$/i.test(n));
+      // A manifest.json beside bundles makes nothing a host: it would only hide the bundles.
+      const looksLikeHost = names.some((n) => /^(windows|program files|programdata|c|uploads)$/i.test(n));
       if (bundles.length > 0 && !looksLikeHost) {
         out.push(...bundles.map((b) => join(p, b)));
         continue;
@@ -83,12 +85,6 @@ async function expandSources(cwd: string, sources: readonly string[]): Promise<s
     out.push(p);
   }
   return out;
-}
-
-async function sha256File(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
 }
 
 const VERDICT_RANK: Record<Verdict, number> = { COMPROMISED: 0, SUSPICIOUS: 1, NO_INDICATORS: 2 };
@@ -110,6 +106,7 @@ export async function runAnalyzeResults(args: AnalyzeArgs, ctx: CliContext): Pro
   const setup = await prepareAnalysis(ctx, {
     sigma: args.sigma.map((s) => resolve(ctx.cwd, s)),
     yara: args.yara.map((s) => resolve(ctx.cwd, s)),
+    trust: args.trust ?? [],
     ...(args.baseline ? { baseline: resolve(ctx.cwd, args.baseline) } : {}),
     noDefaultRules: args.noDefaultRules,
   });
@@ -140,11 +137,8 @@ export async function runAnalyzeResults(args: AnalyzeArgs, ctx: CliContext): Pro
       try {
         const bundle = evidence.kind === 'bundle' ? (evidence as unknown as BundleEvidence) : undefined;
         const source: Partial<AnalysisResult['source']> = {};
-        if (bundle && /\.zip(\.age)?$/i.test(src)) {
-          source.bundleName = basename(src);
-          const sidecar = await readFile(`${src}.sha256`, 'utf8').catch(() => undefined);
-          source.bundleSha256 = sidecar?.trim().split(/\s+/)[0] ?? (await sha256File(src));
-        }
+        // The bundle's SHA-256 is computed from its bytes by the analysis (sidecar checked there).
+        if (bundle && /\.zip(\.age)?$/i.test(src)) source.bundleName = basename(src);
         let phase = '';
         const result = await analyze(evidence, {
           ...setup.options,
@@ -242,6 +236,7 @@ export const analyzeCommand: CommandFactory = (ctx) =>
     .option('--out <dir>', 'output folder', 'espy-out')
     .option('--sigma <path>', 'extra Sigma rule file or folder (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--yara <path>', 'extra YARA rule file or folder (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--trust <file>', 'extra Authenticode trust anchor(s), PEM (repeatable; Microsoft roots are built in)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--no-default-rules', "use only the --sigma rules, not espy's pack")
     .option('--sweep <mode>', 'folder sources: DLL sweep smart|full|none (as collect would)', 'smart')
     .option('--password-env <var>', 'password of encrypted (AES-256) bundles, from environment variable VAR')

@@ -49,6 +49,7 @@ export const CollectArgs = z.object({
   sqlExport: z.string().min(1).optional(),
   out: z.string().min(1),
   baseline: z.string().min(1).optional(),
+  trust: z.array(z.string().min(1)).optional(),
   sweep: z.enum(['smart', 'full', 'none']),
   passwordEnv: z.string().min(1).optional(),
   passwordPrompt: z.boolean(),
@@ -66,6 +67,7 @@ interface RawCollect {
   sqlExport?: string;
   out?: string;
   baseline?: string;
+  trust?: string[];
   sweep?: string;
   passwordEnv?: string;
   password?: boolean;
@@ -86,6 +88,7 @@ export function parseCollectArgs(raw: RawCollect): CollectArgs {
     ...(raw.sqlExport === undefined ? {} : { sqlExport: raw.sqlExport }),
     out: raw.out ?? 'espy-out',
     ...(raw.baseline === undefined ? {} : { baseline: raw.baseline }),
+    ...(raw.trust?.length ? { trust: raw.trust } : {}),
     sweep: raw.sweep ?? 'smart',
     ...(raw.passwordEnv === undefined ? {} : { passwordEnv: raw.passwordEnv }),
     passwordPrompt: Boolean(raw.password),
@@ -280,6 +283,7 @@ export const collectCommand: CommandFactory = (ctx) =>
     .option('--sql-export <dir>', 'folder of SQL exports (sp_helpextendedproc, principals, ...) to include')
     .option('--out <dir>', 'output folder for the bundle and the report', 'espy-out')
     .option('--baseline <file>', 'known-good ESP inventory (espy baseline create)')
+    .option('--trust <file>', 'extra Authenticode trust anchor(s), PEM (repeatable; Microsoft roots are built in)', (v: string, prev: string[] = []) => [...prev, v])
     .addOption(new Option('--sweep <mode>', 'DLL sweep: smart (drop locations) or full (whole drives)').choices(['smart', 'full', 'none']).default('smart'))
     .option('--password-env <var>', 'encrypt the bundle (AES-256) with the password in environment variable VAR')
     .option('--password', 'encrypt the bundle (AES-256), asking for the password on the terminal')
@@ -292,7 +296,7 @@ export const collectCommand: CommandFactory = (ctx) =>
     .action(async (raw: RawCollect) => {
       const c = ctx();
       const args = parseCollectArgs(raw);
-      const pipeline = await makeCollectPipeline(c, args.baseline ? { baseline: resolve(c.cwd, args.baseline) } : {});
+      const pipeline = await makeCollectPipeline(c, { ...(args.baseline ? { baseline: resolve(c.cwd, args.baseline) } : {}), trust: args.trust ?? [] });
       let out: Record<string, unknown>;
       try {
         out = await runCollect(args, c, pipeline);

@@ -4,11 +4,12 @@ import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { KNOWN_ESPS, classifyFile, type FileClassification } from '../../detection/esp/index.js';
 import { createYaraEngine, type CompiledYara } from '../../detection/yara/index.js';
-import { readPeHeaders } from '../../parsers/pe/index.js';
+import { createAuthenticodeCache, readPeHeaders, type AuthenticodeSignature } from '../../parsers/pe/index.js';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../exit-codes.js';
 import { openFileSource } from '../file-source.js';
 import type { CommandFactory } from '../program.js';
+import { collectTrust, loadTrustAnchors } from '../trust-files.js';
 import { findDriveRoot, hashFile, originalWindowsPath, readYaraRuleFiles, shippedYaraRules, walkInputs } from '../scan-files.js';
 
 /** `espy scan PATH... [--yara FILE|DIR]... [--json]` (issue 5): classify DLLs, run YARA. */
@@ -19,6 +20,7 @@ export const DEFAULT_MAX_SCAN_BYTES = 256 * 1024 * 1024;
 export const ScanArgs = z.object({
   paths: z.array(z.string().min(1)).min(1),
   yara: z.array(z.string().min(1)),
+  trust: z.array(z.string().min(1)),
   builtinRules: z.boolean(),
   root: z.string().min(1).optional(),
   maxSize: z.number().int().positive(),
@@ -28,10 +30,11 @@ export const ScanArgs = z.object({
 export type ScanArgs = z.infer<typeof ScanArgs>;
 
 /** Pure flag parsing (tests call it). */
-export function parseScanArgs(paths: string[], raw: { yara?: string[]; builtinRules?: boolean; root?: string; maxSize?: string; timeout?: string }, json: boolean): ScanArgs {
+export function parseScanArgs(paths: string[], raw: { yara?: string[]; trust?: string[]; builtinRules?: boolean; root?: string; maxSize?: string; timeout?: string }, json: boolean): ScanArgs {
   const r = ScanArgs.safeParse({
     paths,
     yara: raw.yara ?? [],
+    trust: raw.trust ?? [],
     builtinRules: raw.builtinRules !== false,
     ...(raw.root ? { root: raw.root } : {}),
     maxSize: raw.maxSize === undefined ? DEFAULT_MAX_SCAN_BYTES : Number(raw.maxSize),
@@ -83,7 +86,7 @@ async function classifyLarge(file: string, path: string, size: number): Promise<
   }
   return {
     path, size, ...hashes, isPe, ...(why ? { notPeReason: why } : {}), isEsp: false, espReasons: [], exports: [], procedures: [], imports: [],
-    signed: false, signer: null, company: null, version: null, location: 'unknown', suspicion: 'unknown',
+    signed: false, signer: null, signature: { status: 'unsigned', microsoftSigned: false, claimsMicrosoft: false, description: 'not verified (larger than --max-size)', signer: null, signingTime: null }, authenticode: null, company: null, version: null, location: 'unknown', suspicion: 'unknown',
     reasons: ['not classified: larger than --max-size'], yara: [], diagnostics: [`file of ${size} bytes > --max-size: hashed and header-checked only`],
   };
 }
@@ -98,6 +101,8 @@ export async function runScan(args: ScanArgs, ctx: CliContext, emit: (row: ScanR
     ctx.markPartial(`unreadable: ${s.path}`);
   }
 
+  const trust = await loadTrustAnchors(args.trust, ctx.cwd);
+  const authenticodeCache = createAuthenticodeCache();
   const sources = [...(args.builtinRules ? shippedYaraRules() : []), ...(await readYaraRuleFiles(args.yara, ctx.cwd))];
   const engine = sources.length ? createYaraEngine() : undefined;
   const summary: ScanSummary = { files: 0, pe: 0, esp: 0, bySuspicion: {}, skipped: walked.skipped.length, ruleErrors: 0 };
@@ -125,7 +130,7 @@ export async function runScan(args: ScanArgs, ctx: CliContext, emit: (row: ScanR
         const size = st.size;
         await st.close();
         if (size > args.maxSize) row = await classifyLarge(file, path, size);
-        else row = await classifyFile({ path, bytes: new Uint8Array(await readFile(file)), times: await fileTimes(file) }, { knownEsps: KNOWN_ESPS, ...(yara ? { yara } : {}), yaraTimeoutMs: args.timeoutMs });
+        else row = await classifyFile({ path, bytes: new Uint8Array(await readFile(file)), times: await fileTimes(file) }, { knownEsps: KNOWN_ESPS, trust, authenticodeCache, ...(yara ? { yara } : {}), yaraTimeoutMs: args.timeoutMs });
       } catch (e) {
         ctx.log.warn(`cannot read ${file}: ${(e as Error).message}`);
         ctx.markPartial(`unreadable: ${file}`);
@@ -147,6 +152,19 @@ export async function runScan(args: ScanArgs, ctx: CliContext, emit: (row: ScanR
   return summary;
 }
 
+/** Authenticode lines: the verdict in words, then each signature with its chain and signing time. */
+function signatureLines(r: ScanRow): string[] {
+  const lines = [`  signature:  ${r.signature.status}${r.signature.microsoftSigned ? ' (Microsoft-signed)' : ''}: ${r.signature.description}`];
+  const each = (s: AuthenticodeSignature, indent: string): void => {
+    lines.push(`${indent}#${s.entry}${s.depth ? ` nested ${s.depth}` : ''} ${s.status}${s.digestAlgorithm ? ` ${s.digestAlgorithm}` : ''}: ${s.signer?.subject ?? '(no signer)'}${s.signingTime ? `, signed ${s.signingTime} (${s.signingTimeSource ?? '?'})` : ''}`);
+    if (s.status !== 'valid' && s.status !== 'untrusted') lines.push(`${indent}  ${s.reason}`);
+    for (const c of s.chain.slice(1)) lines.push(`${indent}  <- ${c.subject} [${c.sha1}]${c.isAnchor ? ' (trust anchor)' : ''}`);
+    for (const n of s.nested) each(n, `${indent}  `);
+  };
+  for (const s of r.authenticode?.signatures ?? []) each(s, '              ');
+  return lines;
+}
+
 /** Human-readable block for one file. */
 export function renderScanRow(r: ScanRow): string {
   if (!r.isPe) return `${r.path}\n  not a PE file (${r.size} bytes, sha256 ${r.sha256})${r.yara.length ? `\n  YARA: ${r.yara.map((h) => h.rule).join(', ')}` : ''}\n`;
@@ -154,7 +172,7 @@ export function renderScanRow(r: ScanRow): string {
   if (r.file !== r.path) lines.push(`  file:       ${r.file}`);
   lines.push(`  sha256:     ${r.sha256}  (${r.size} bytes, imphash ${r.imphash ?? '-'})`);
   if (r.isEsp) lines.push(`  procedures: ${r.procedures.join(', ') || '(none)'}`);
-  lines.push(`  signed:     ${r.signed ? `yes, ${r.signer ?? 'signer unreadable'}` : 'no'}   company: ${r.company ?? '-'}`);
+  lines.push(...signatureLines(r), `  company:    ${r.company ?? '-'}`);
   for (const h of r.yara) lines.push(`  YARA:       ${h.rule} (${h.source}) ${h.strings.slice(0, 6).map((s) => `${s.id}@0x${s.offset.toString(16)}`).join(' ')}${h.strings.length > 6 ? ' ...' : ''}`);
   if (r.suspicion !== 'benign' || r.isEsp) for (const why of r.reasons) lines.push(`  - ${why}`);
   for (const d of r.diagnostics.slice(0, 5)) lines.push(`  ! ${d}`);
@@ -166,11 +184,12 @@ export const scanCommand: CommandFactory = (ctx) =>
     .description('classify files (PE, ESP DLL, location, signer, suspicion) and run YARA rules over them')
     .argument('<path...>', 'files or folders (a folder laid out like a system drive gives original C:\\ paths)')
     .addOption(new Option('--yara <file|dir>', 'extra YARA rule file or folder (repeatable)').argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]))
+    .addOption(new Option('--trust <file>', 'extra Authenticode trust anchor(s), PEM (repeatable; Microsoft roots are built in)').argParser(collectTrust))
     .addOption(new Option('--no-builtin-rules', "do not load espy's own rules/yara"))
     .addOption(new Option('--root <dir>', 'the folder that stands for C:\\ (default: found from Windows/, Program Files/, ProgramData/, Users/)'))
     .addOption(new Option('--max-size <bytes>', `files larger than this are hashed and header-checked only (default ${DEFAULT_MAX_SCAN_BYTES})`))
     .addOption(new Option('--timeout <seconds>', 'YARA time budget per file (default 30)'))
-    .action(async (paths: string[], raw: { yara?: string[]; builtinRules?: boolean; root?: string; maxSize?: string; timeout?: string }) => {
+    .action(async (paths: string[], raw: { yara?: string[]; trust?: string[]; builtinRules?: boolean; root?: string; maxSize?: string; timeout?: string }) => {
       const c = ctx();
       const args = parseScanArgs(paths, raw, c.json);
       const summary = await runScan(args, c, (row) => c.stdout.write(args.json ? `${JSON.stringify(row)}\n` : renderScanRow(row)));

@@ -2,10 +2,13 @@ import { ANALYSIS_SCHEMA_VERSION, type AnalysisResult, type RuleLoadReport } fro
 import { buildCoverage } from './coverage.js';
 import { baselineKey, buildEspInventory, type KnownEsps } from './esp-inventory.js';
 import { findingsFromEsps, findingsFromFiles, findingsFromHits, findingsFromLogins, finalizeFindings } from './findings.js';
+import { findingsFromIntegrity, leadWith } from './manifest-claims.js';
 import type { AnalysisInputs } from './inputs.js';
 import { buildLogins } from './logins.js';
 import { buildTimeline } from './timeline.js';
-import { decideVerdict, incidentWindow } from './verdict.js';
+import { decideVerdict } from './verdict.js';
+import { findingsFromAntiForensics, withAntiForensics } from './anti-forensics.js';
+import { incidentWindow } from './incident-window.js';
 
 export interface AssembleMeta {
   espyVersion: string;
@@ -27,17 +30,21 @@ export function assembleResult(inputs: AnalysisInputs, meta: AssembleMeta): Anal
     dlls: inputs.dlls,
     known: meta.known,
     ...(baseline ? { baseline } : {}),
+    ...(inputs.baseline ? { baselineEsps: inputs.baseline.esps } : {}),
   });
   const drafts = [
     ...findingsFromEsps(esps, inputs.events, inputs.sql),
     ...findingsFromFiles(inputs.dlls, esps),
     ...findingsFromHits(inputs.hits),
   ];
+  const antiForensics = findingsFromAntiForensics({ esps, events: inputs.events, sql: inputs.sql, stats: inputs.stats, dlls: inputs.dlls });
+  for (const d of antiForensics) drafts.push(d);
   // The window comes from the event and file evidence; logins created in it are then findings too.
   const window0 = incidentWindow(finalizeFindings(drafts));
   const logins = buildLogins(inputs.sql, window0);
   drafts.push(...findingsFromLogins(logins));
-  const findings = finalizeFindings(drafts);
+  // The evidence's own claims come first: they say how far the rest can be trusted.
+  const findings = leadWith(findingsFromIntegrity(inputs.integrity, inputs.artefactCount ?? 0), finalizeFindings(drafts));
   const window = incidentWindow(findings);
   const coverage = buildCoverage(inputs.stats, inputs.sql, inputs.dlls);
   const verdict = decideVerdict(findings, esps, coverage);
@@ -45,7 +52,7 @@ export function assembleResult(inputs: AnalysisInputs, meta: AssembleMeta): Anal
     const unread = new Set(inputs.errors.map((e) => e.artefact));
     verdict.reasons.push(`not checked: ${unread.size} artefact(s) could not be read in full (listed under errors)`);
   }
-  const timeline = buildTimeline({ hits: inputs.hits, events: inputs.events, esps, logins, sql: inputs.sql });
+  const timeline = withAntiForensics(buildTimeline({ hits: inputs.hits, events: inputs.events, esps, logins, sql: inputs.sql }), antiForensics);
 
   const host: AnalysisResult['host'] = { name: inputs.hostName, sqlInstances: inputs.sqlInstances };
   const info = inputs.hostInfo ?? {};
@@ -70,7 +77,10 @@ export function assembleResult(inputs: AnalysisInputs, meta: AssembleMeta): Anal
     timings: meta.timings,
   };
   if (meta.command) result.command = meta.command;
-  if (window) result.incidentWindow = window;
+  if (window) {
+    result.incidentWindow = { start: window.start, end: window.end };
+    if (window.outside.length > 0) result.incidentWindow.outside = window.outside.map((c) => ({ start: c.start, end: c.end, count: c.count }));
+  }
   if (meta.collection) result.collection = meta.collection;
   return result;
 }

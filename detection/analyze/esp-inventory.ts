@@ -1,6 +1,8 @@
 import { ESP_EVENT_IDS, espEventDll, isMssqlProvider } from '../esp/events.js';
-import type { EspEntry, EspUse, LocationClass, Suspicion } from '../analysis-result.js';
-import type { DllFacts, SourcedEvent, SqlEspRow } from './inputs.js';
+import type { EspEntry, LocationClass, Suspicion } from '../analysis-result.js';
+import { assessEspTrust, baselineHashesFor, isMicrosoftSigned, windowsMicrosoftSignedHashes } from './esp-trust.js';
+import type { Baseline, DllFacts, SourcedEvent, SqlEspRow } from './inputs.js';
+import { mergeInto, Use, type Acc } from './esp-acc.js';
 import { errorlogTwins } from './twins.js';
 import { hasDirectory, locationOf, normalizeWinPath, winBasename } from './windows-paths.js';
 
@@ -11,41 +13,6 @@ export interface KnownEsps {
 }
 
 const SYSTEM_DLL_DIRS = /^[a-z]:\\windows\\(system32|syswow64|winsxs|microsoft\.net|assembly|servicing)\\/i;
-
-interface Acc {
-  key: string;
-  dll: string;
-  dllPath?: string;
-  procedures: Set<string>;
-  loads: Use;
-  executions: Use;
-  noGetXpVersion: SourcedEvent[];
-  loadFailures: SourcedEvent[];
-  missingFunctions: string[];
-  sysmonLoads: number;
-  sql?: SqlEspRow;
-  file?: DllFacts;
-}
-
-class Use {
-  count = 0;
-  first: string | undefined;
-  last: string | undefined;
-  sources = new Set<string>();
-  /** `counted` false: a second source's copy of an event already counted (ERRORLOG twin). */
-  add(ts: string, source: string, counted = true): void {
-    if (counted) this.count++;
-    if (ts && (this.first === undefined || ts < this.first)) this.first = ts;
-    if (ts && (this.last === undefined || ts > this.last)) this.last = ts;
-    this.sources.add(source);
-  }
-  toJson(): EspUse {
-    const u: EspUse = { count: this.count, sources: [...this.sources].sort() };
-    if (this.first !== undefined) u.first = this.first;
-    if (this.last !== undefined) u.last = this.last;
-    return u;
-  }
-}
 
 /** `Application.evtx 8128`, `ERRORLOG 33090`. */
 function sourceLabel(ev: SourcedEvent): string {
@@ -67,6 +34,8 @@ export interface InventoryInput {
   known: KnownEsps;
   /** Procedure/DLL pairs of the baseline; undefined when no baseline was given. */
   baseline?: ReadonlySet<string>;
+  /** The baseline's rows, for its SHA-256 values ("changed since the baseline"). */
+  baselineEsps?: Baseline['esps'];
 }
 
 /** `procedure|dll basename`, lower-case: the identity used by baselines. */
@@ -185,26 +154,8 @@ export function buildEspInventory(input: InventoryInput): EspEntry[] {
     accs.delete(a.key);
   }
 
-  return [...accs.values()].map((a) => toEntry(a, input)).sort(compareEntries);
-}
-
-function mergeInto(target: Acc, src: Acc): void {
-  for (const p of src.procedures) target.procedures.add(p);
-  for (const [t, s] of [
-    [target.loads, src.loads],
-    [target.executions, src.executions],
-  ] as const) {
-    t.count += s.count;
-    if (s.first !== undefined && (t.first === undefined || s.first < t.first)) t.first = s.first;
-    if (s.last !== undefined && (t.last === undefined || s.last > t.last)) t.last = s.last;
-    for (const x of s.sources) t.sources.add(x);
-  }
-  target.noGetXpVersion.push(...src.noGetXpVersion);
-  target.loadFailures.push(...src.loadFailures);
-  target.missingFunctions.push(...src.missingFunctions);
-  target.sysmonLoads += src.sysmonLoads;
-  if (!target.sql && src.sql) target.sql = src.sql;
-  if (!target.file && src.file) target.file = src.file;
+  const attested = windowsMicrosoftSignedHashes(input.events);
+  return [...accs.values()].map((a) => toEntry(a, input, attested)).sort(compareEntries);
 }
 
 const SUSPICION_RANK: Record<Suspicion, number> = { malicious: 0, suspicious: 1, unknown: 2, benign: 3 };
@@ -217,12 +168,7 @@ function compareEntries(a: EspEntry, b: EspEntry): number {
   );
 }
 
-function isMicrosoftSigned(a: Acc): boolean {
-  const f = a.file?.file;
-  return Boolean(f?.signed && /microsoft/i.test(f.signer ?? ''));
-}
-
-function toEntry(a: Acc, input: InventoryInput): EspEntry {
+function toEntry(a: Acc, input: InventoryInput, attested: ReadonlySet<string>): EspEntry {
   const exports = (a.file?.file.exports ?? []).filter((e) => !/^(__GetXpVersion|DllMain|DllEntryPoint)$/i.test(e));
   // An ESP DLL's exports are its procedures only when something registered or ran one of them.
   const procedures = [...a.procedures].sort((x, y) => x.localeCompare(y));
@@ -231,9 +177,16 @@ function toEntry(a: Acc, input: InventoryInput): EspEntry {
   let malicious = false;
   let suspicious = false;
   const used = a.executions.count > 0 || a.loads.count > 0 || Boolean(a.sql);
-  const msSigned = isMicrosoftSigned(a);
+  const msSigned = isMicrosoftSigned(a.file?.file);
   const knownDll = input.known.dlls.has(winBasename(a.dll).toLowerCase());
   const unknownProcs = procedures.filter((p) => !input.known.procedures.has(p.toLowerCase()));
+  const named = [...new Set([...procedures, ...exports.filter((e) => !/^Dll[A-Z]/.test(e))])];
+  const isKnown = (p: string): boolean => input.known.procedures.has(p.toLowerCase());
+  const trust = assessEspTrust({ location, file: a.file?.file, knownDll, knownProcedures: named.filter(isKnown), unknownProcedures: named.filter((p) => !isKnown(p)),
+    executed: a.executions.count > 0, windowsAttested: attested.has(a.file?.file.sha256?.toLowerCase() ?? '') });
+  const sig = a.file?.file.signature;
+  // Valid through a trust anchor the analyst gave (--trust), not Microsoft's: a known vendor.
+  const vendorSigned = sig?.status === 'valid' && !msSigned;
 
   const yara = a.file?.file.yara ?? [];
   if (yara.length > 0) {
@@ -246,17 +199,20 @@ function toEntry(a: Acc, input: InventoryInput): EspEntry {
   }
   if (location === 'outside' || location === 'sql-server') {
     const where = location === 'outside' ? 'outside the SQL Server folders' : "under the SQL Server folders but outside the instance's Binn";
-    if (used && !msSigned) {
+    const how = a.executions.count > 0 ? 'executed' : a.sql ? 'registered' : 'loaded';
+    if (used && !msSigned && !vendorSigned) {
       malicious = true;
-      reasons.push(`ESP DLL ${where}, ${a.executions.count > 0 ? 'executed' : a.sql ? 'registered' : 'loaded'} by SQL Server, not signed by Microsoft`);
+      reasons.push(`ESP DLL ${where}, ${how} by SQL Server, not signed by Microsoft`);
+    } else if (used && vendorSigned) {
+      suspicious = true;
+      reasons.push(`ESP DLL ${where}, ${how} by SQL Server, signed through a trust anchor you gave (${sig.description}), not by Microsoft: confirm it was installed on purpose`);
     } else {
       suspicious = true;
       reasons.push(`ESP DLL ${where}`);
     }
   }
-  // A Microsoft ESP name in Binn exporting only Microsoft procedures, with no YARA hit, whose
-  // only suspect traits are the signature or version resource: not raised on those alone
-  // (a replaced Binn DLL is caught by YARA, the baseline's hashes, or this note's low finding).
+  // An unsigned Microsoft ESP name in Binn with only Microsoft procedures, no YARA hit and no
+  // claim to be Microsoft's (signature rules above): a low "compare the hash" note.
   const weakBinnFile =
     a.file !== undefined &&
     a.file.file.present &&
@@ -265,16 +221,21 @@ function toEntry(a: Acc, input: InventoryInput): EspEntry {
     location === 'binn' &&
     knownDll &&
     unknownProcs.length === 0 &&
-    yara.length === 0;
+    yara.length === 0 &&
+    trust.rule === undefined;
+  if (trust.malicious) malicious = true;
+  else if (trust.rule) suspicious = true;
+  reasons.push(...trust.reasons);
   if (a.file?.suspicion === 'malicious') {
     malicious = true;
-    reasons.push(...a.file.reasons.filter((r) => !reasons.includes(r)));
+    reasons.push(...a.file.reasons.filter((r) => !reasons.includes(r) && !(sig && trust.rule && r.includes(sig.description))));
   } else if (weakBinnFile) {
     const why = a.file?.reasons.filter((r) => !reasons.includes(r)) ?? [];
     reasons.push(...(why.length > 0 ? why : ['Microsoft ESP DLL name in Binn, not Microsoft-signed: compare its hash with a known-good server']));
   } else if (a.file?.suspicion === 'suspicious') {
     suspicious = true;
-    for (const r of a.file.reasons) if (!reasons.includes(r)) reasons.push(r);
+    // The signature rule's reason already says what the file's signature reason says.
+    for (const r of a.file.reasons) if (!reasons.includes(r) && !(sig && trust.rule && r.includes(sig.description))) reasons.push(r);
   }
   if (unknownProcs.length > 0 && !(knownDll && msSigned)) {
     suspicious = true;
@@ -301,6 +262,13 @@ function toEntry(a: Acc, input: InventoryInput): EspEntry {
       reasons.push('not in the baseline');
     }
   }
+  const sha = a.file?.file.sha256?.toLowerCase();
+  const baselineSha = input.baselineEsps && sha ? baselineHashesFor(input.baselineEsps, a.dllPath ?? a.dll) : [];
+  const changed = baselineSha.length > 0 && sha !== undefined && !baselineSha.includes(sha);
+  if (changed) {
+    suspicious = true;
+    reasons.push(`SHA-256 differs from the baseline's (${baselineSha.join(', ')}): the DLL changed since the baseline`);
+  }
 
   let suspicion: Suspicion;
   if (malicious) suspicion = 'malicious';
@@ -325,5 +293,7 @@ function toEntry(a: Acc, input: InventoryInput): EspEntry {
   if (a.sql?.isMsShipped !== undefined) entry.isMsShipped = a.sql.isMsShipped;
   if (a.file) entry.file = a.file.file;
   if (inBaseline !== undefined) entry.inBaseline = inBaseline;
+  if (changed) entry.baselineSha256 = baselineSha;
+  if (trust.rule && (malicious || suspicious)) entry.trustRule = trust.rule;
   return entry;
 }

@@ -3,7 +3,8 @@ import { SEVERITIES } from '../analysis-result.js';
 import { espEventDll } from '../esp/events.js';
 import { excerpt, refOf } from './evidence-ref.js';
 import type { DllFacts, RuleHit, SourcedEvent, SqlFacts } from './inputs.js';
-import { attackIds, nextStepsFor } from './next-steps.js';
+import { findingsFromBaselineHashes, findingsFromFalseMicrosoftClaims, maxSeverity } from './esp-trust.js';
+import { attackIds, NEXT_STEPS, nextStepsFor } from './next-steps.js';
 import { normalizeWinPath, winBasename } from './windows-paths.js';
 
 /** Evidence items kept per finding (the count says how many matched in all). */
@@ -88,7 +89,7 @@ export function findingsFromEsps(esps: readonly EspEntry[], events: readonly Sou
         artefact: e.file.path,
         kind: 'pe',
         excerpt: excerpt(
-          `${winBasename(e.file.path)} sha256 ${e.file.sha256 ?? '?'}; ${e.file.signed ? `signed by ${e.file.signer ?? '?'}` : 'not signed'}; exports ${(e.file.exports ?? []).join(', ') || 'none'}${e.file.yara.length ? `; YARA ${e.file.yara.map((y) => y.rule).join(', ')}` : ''}${e.file.modified ? `; file modified ${e.file.modified} (file system time, as found)` : ''}`,
+          `${winBasename(e.file.path)} sha256 ${e.file.sha256 ?? '?'}; signature: ${e.file.signature?.description ?? (e.file.signed ? `signed by ${e.file.signer ?? '?'}, not verified` : 'not signed')}; exports ${(e.file.exports ?? []).join(', ') || 'none'}${e.file.yara.length ? `; YARA ${e.file.yara.map((y) => y.rule).join(', ')}` : ''}${e.file.modified ? `; file modified ${e.file.modified} (file system time, as found)` : ''}`,
         ),
       };
       // No `timestamp`: file-system times are copied, restored and rewritten; the excerpt keeps them as found.
@@ -109,24 +110,29 @@ export function findingsFromEsps(esps: readonly EspEntry[], events: readonly Sou
     refs.push(...evs.map(refOf));
     const proc = e.procedures[0];
     const malicious = e.suspicion === 'malicious';
-    const title = malicious
-      ? `Backdoor extended stored procedure${proc ? ` '${proc}'` : ''}: ${e.dll}`
-      : `Suspicious extended stored procedure DLL${proc ? ` '${proc}'` : ''}: ${e.dll}`;
-    const severity: Severity = malicious ? 'critical' : e.location === 'outside' ? 'high' : 'medium';
+    // A backdoor keeps its own title unless the trust rule is what makes it one.
+    const rule = e.trustRule && (!malicious || e.trustRule.severity === 'critical') ? e.trustRule : undefined;
+    const title = rule
+      ? `${rule.title}${proc ? ` ('${proc}')` : ''}: ${e.dll}`
+      : malicious
+        ? `Backdoor extended stored procedure${proc ? ` '${proc}'` : ''}: ${e.dll}`
+        : `Suspicious extended stored procedure DLL${proc ? ` '${proc}'` : ''}: ${e.dll}`;
+    const severity: Severity = maxSeverity(malicious ? 'critical' : e.location === 'outside' ? 'high' : 'medium', rule?.severity);
     const attack = ['T1505.001'];
     out.push({
-      ruleId: malicious ? 'espy.esp.backdoor' : 'espy.esp.suspicious',
+      ruleId: rule?.ruleId ?? (malicious ? 'espy.esp.backdoor' : 'espy.esp.suspicious'),
       title,
       severity,
       attack,
       source: e.file?.yara.length ? 'yara' : 'esp',
-      explanation: `${e.reasons.join('; ')}. An ESP DLL runs inside sqlservr.exe with the service account's rights; Maggie-class backdoors are ESP DLLs controlled through SQL queries.`,
-      nextSteps: nextStepsFor(attack, 'esp'),
+      explanation: `${rule ? `${e.file?.path ?? e.dll}: ` : ''}${e.reasons.join('; ')}. An ESP DLL runs inside sqlservr.exe with the service account's rights; Maggie-class backdoors are ESP DLLs controlled through SQL queries.`,
+      nextSteps: rule ? [...(NEXT_STEPS['signature'] ?? []), ...nextStepsFor(attack, 'esp')] : nextStepsFor(attack, 'esp'),
       evidence: refs.slice(0, MAX_EVIDENCE_PER_FINDING),
       count: Math.max(1, e.executions.count + e.loads.count),
       ...timeRange(refs),
     });
   }
+  out.push(...findingsFromBaselineHashes(esps));
   return out;
 }
 
@@ -141,14 +147,17 @@ function unsignedBinnFinding(e: EspEntry): Draft {
     severity: 'low',
     attack: ['T1505.001'],
     source: 'esp',
-    explanation: `${e.reasons.join('; ')}. Microsoft's ESP DLLs are signed; an unsigned one in Binn may be a replaced file, or a build espy cannot check the signature of.`,
+    explanation: `${e.reasons.join('; ')}. Microsoft's ESP DLLs carry an embedded Microsoft signature; an unsigned one in Binn that does not claim to be Microsoft's is a test stand-in or a replaced file, and only its hash can tell.`,
     nextSteps: ['Compare the SHA-256 with the same file on a known-good server of the same build, or create a baseline (`espy baseline create`) from one.'],
     evidence: [ref],
     count: 1,
   };
 }
 
-/** YARA hits on swept files that are not ESPs in the inventory (dropped tools, renamed copies). */
+/**
+ * YARA hits on swept files that are not ESPs in the inventory (dropped tools, renamed copies),
+ * and false Microsoft signatures on them.
+ */
 export function findingsFromFiles(dlls: readonly DllFacts[], esps: readonly EspEntry[]): Draft[] {
   const inInventory = new Set(esps.map((e) => (e.file?.path ?? '').toLowerCase()));
   const out: Draft[] = [];
@@ -172,6 +181,7 @@ export function findingsFromFiles(dlls: readonly DllFacts[], esps: readonly EspE
       count: 1,
     });
   }
+  out.push(...findingsFromFalseMicrosoftClaims(dlls, esps));
   return out;
 }
 

@@ -1,5 +1,6 @@
 import type { EventJson, EventOrigin, EventSummary } from '../../parsers/common/event.js';
 import type { ArtefactKind, EspFile, Severity, SqlInstance } from '../analysis-result.js';
+import type { EvidenceIntegrity } from '../evidence.js';
 
 /**
  * What the pure part of the analysis works on: already-parsed evidence. `analyze()` builds
@@ -128,6 +129,10 @@ export interface AnalysisInputs {
   stats: ArtefactStats[];
   errors: { artefact: string; message: string }[];
   baseline?: Baseline;
+  /** The evidence's own claims (manifest, sidecar) against its content, when it makes any. */
+  integrity?: EvidenceIntegrity;
+  /** How many artefacts the evidence holds (all of them were analysed). */
+  artefactCount?: number;
 }
 
 /** A known-good ESP inventory (`espy baseline create`). */

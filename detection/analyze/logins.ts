@@ -1,9 +1,10 @@
 import type { Login } from '../analysis-result.js';
+import { isDuringIncident, type IncidentWindow } from './incident-window.js';
 import type { SqlFacts } from './inputs.js';
 import { sqlLocalToUtc } from './sql-time.js';
 
 /** Windows/SQL logins from the server principals export, with sysadmin membership. */
-export function buildLogins(sql: SqlFacts | undefined, window: { start: string; end: string } | undefined): Login[] {
+export function buildLogins(sql: SqlFacts | undefined, window: IncidentWindow | undefined): Login[] {
   if (!sql?.principals) return [];
   const sysadmins = new Set(
     (sql.roleMembers ?? []).filter((r) => r.roleName.toLowerCase() === 'sysadmin').map((r) => r.memberName.toLowerCase()),
@@ -27,11 +28,8 @@ export function buildLogins(sql: SqlFacts | undefined, window: { start: string; 
     if (modified) login.modifyDate = modified;
     else if (p.modifyDate) login.modifyDate = p.modifyDate;
     if (p.isDisabled !== undefined) login.isDisabled = p.isDisabled;
-    if (window && created) {
-      // "Right after": created between the first malicious activity and a day after the last.
-      const end = new Date(Date.parse(window.end) + 24 * 3600_000).toISOString();
-      login.createdDuringIncident = created >= window.start && created <= end;
-    }
+    // Inside a cluster of the incident or the day after it; not merely between two of them.
+    if (created) login.createdDuringIncident = isDuringIncident(created, window);
     logins.push(login);
   }
   return logins.sort(

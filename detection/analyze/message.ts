@@ -13,6 +13,17 @@ function scalar(v: JsonValue | undefined): string | undefined {
 }
 
 /**
+ * The fields of a UserData event: its one child element (`LogFileCleared` of Eventlog
+ * 1102/104 holds who cleared which log there, not in EventData).
+ */
+function userDataFields(ev: EventJson): Record<string, JsonValue> | undefined {
+  const ud = ev.Event['UserData'];
+  if (ud === null || typeof ud !== 'object' || Array.isArray(ud)) return undefined;
+  const child = Object.entries(ud).find(([k]) => k !== '#attributes')?.[1];
+  return child !== null && typeof child === 'object' && !Array.isArray(child) ? child : undefined;
+}
+
+/**
  * One line describing an event for the timeline and evidence excerpts: the SQL Server
  * message where espy knows its template, else `Name=value` pairs of EventData.
  */
@@ -23,7 +34,7 @@ export function describeEvent(ev: EventJson, provider: string, eventId: number, 
     const text = mssql?.(eventId, strings) ?? strings.map((s) => s.trim()).filter(Boolean).join(' | ');
     return text.slice(0, MAX_MESSAGE_CHARS);
   }
-  const data = eventData(ev);
+  const data = eventData(ev) ?? userDataFields(ev);
   if (!data) return `${provider} ${eventId}`;
   const parts: string[] = [];
   for (const [k, v] of Object.entries(data)) {

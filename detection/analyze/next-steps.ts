@@ -25,6 +25,20 @@ export const NEXT_STEPS: Readonly<Record<string, readonly string[]>> = {
     'Review server configuration changes (`sys.configurations`): xp_cmdshell, CLR, Ole Automation, Ad Hoc Distributed Queries should be off unless required.',
     'Check startup procedures, SQL Agent jobs, CLR assemblies and server triggers for persistence.',
   ],
+  'T1070': [
+    'Find out who cleared the log and from where: the 1102/104 record names the account; match its logon (4624) on this host and on the domain controllers.',
+    'Recover what the cleared log held from elsewhere: a log forwarder or SIEM, backups or volume shadow copies of the .evtx files, the ERRORLOG archives, Sysmon.',
+    'Treat the time of the clearing as part of the incident: what happened just before it is what the intruder wanted gone.',
+  ],
+  'T1562': [
+    'Restore the audit policy (`auditpol /get /category:*` against your baseline or GPO) and find out who changed it.',
+    'Expect a gap in the Security log after the change: take the evidence of that period from other sources (Sysmon, ERRORLOG, network logs).',
+  ],
+  signature: [
+    'Verify the signature on an analysis machine (`signtool verify /pa /all /v <file>` or `osslsigncode verify`) and compare the file with the same DLL on a known-good server of the same build (version, SHA-256).',
+    'Find out when and by whom the file was replaced (file system timeline, installer and patch logs) before restoring the original.',
+  ],
+  'T1036': ['A file that disguises itself as Microsoft\'s is rarely alone: hunt for its hash and its signer certificate (thumbprint) on other hosts.'],
   default: ['Review the evidence listed with this finding and decide whether it is expected on this server.'],
 };
 
@@ -34,6 +48,7 @@ export function nextStepsFor(attack: readonly string[], source: string): string[
   const add = (key: string): void => {
     for (const s of NEXT_STEPS[key] ?? []) if (!out.includes(s)) out.push(s);
   };
+  if (source === 'signature') add('signature');
   if (source === 'esp' || source === 'yara') add('esp');
   for (const t of attack) {
     const base = t.toUpperCase().split('.')[0] ?? '';

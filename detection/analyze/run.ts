@@ -97,6 +97,8 @@ export async function analyze(evidence: EvidenceSet, opts: AnalyzeOptions): Prom
   };
 
   const loaded = await timed('rules', () => loadRules(opts.sigma));
+  // First: checking a bundle against its manifest reads every entry once.
+  const integrity = await timed('integrity', () => evidence.integrity?.());
   const artefacts = await timed('list', () => evidence.list());
   const hostInfo = await evidence.hostInfo();
   const errors: { artefact: string; message: string }[] = [];
@@ -140,8 +142,15 @@ export async function analyze(evidence: EvidenceSet, opts: AnalyzeOptions): Prom
   };
   if (hostInfo) inputs.hostInfo = hostInfo;
   if (opts.baseline) inputs.baseline = opts.baseline;
+  if (integrity) {
+    inputs.integrity = integrity;
+    inputs.artefactCount = artefacts.length;
+  }
 
   const source: AnalysisResult['source'] = { kind: evidence.kind, path: evidence.location, ...opts.source };
+  // The bundle's hash is the one computed from its bytes, never one copied from its sidecar.
+  if (integrity?.bundleSha256) source.bundleSha256 = integrity.bundleSha256;
+  if (integrity?.sidecar) source.bundleSidecar = integrity.sidecar;
   const by = describeCollector(hostInfo?.['collectedBy']);
   if (by && !source.collectedBy) source.collectedBy = by;
   const at = hostInfo?.['collectedAt'];

@@ -33,18 +33,3 @@ export function decideVerdict(findings: readonly Finding[], esps: readonly EspEn
     ],
   };
 }
-
-/**
- * From the first to the last logged evidence (events, logs, exports) of high or critical
- * findings. File-system times are left out: copies, restores and checkouts rewrite them.
- */
-export function incidentWindow(findings: readonly Finding[]): { start: string; end: string } | undefined {
-  const ts = findings
-    .filter((f) => f.severity === 'critical' || f.severity === 'high')
-    .flatMap((f) => f.evidence.filter((e) => e.kind !== 'pe').map((e) => e.timestamp))
-    .filter((t): t is string => Boolean(t) && /^\d{4}-\d{2}-\d{2}T/.test(t ?? ''))
-    .sort();
-  const start = ts[0];
-  const end = ts[ts.length - 1];
-  return start && end ? { start, end } : undefined;
-}

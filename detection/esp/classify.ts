@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { FormatError, describeError } from '../../parsers/common/errors.js';
-import { parsePe, type PeInfo } from '../../parsers/pe/index.js';
+import { parsePe, verifyAuthenticode, type AuthenticodeCache, type AuthenticodeResult, type PeInfo } from '../../parsers/pe/index.js';
 import type { LocationClass, Suspicion, YaraHit } from '../analysis-result.js';
 import type { CompiledYara } from '../yara/types.js';
 import type { KnownEspData } from './known-esps.js';
 import { baseName, classifyLocation } from './location.js';
+import { judgeSignature, type SignatureJudgement, type TrustAnchor } from './signature.js';
 
 /** What the caller knows about the file besides its bytes. */
 export interface FileInput {
@@ -22,6 +23,12 @@ export interface ClassifyOptions {
   yaraTimeoutMs?: number;
   /** YARA matched-string cap per rule. */
   yaraMaxMatches?: number;
+  /** Authenticode trust anchors (shipped Microsoft roots + `--trust`); none: nothing is `valid`. */
+  trust?: readonly TrustAnchor[];
+  /** Certificate validity is checked at this time when no verified timestamp exists (default: now). */
+  now?: Date;
+  /** Parsed certificates shared across the files of one run (`createAuthenticodeCache()`). */
+  authenticodeCache?: AuthenticodeCache;
 }
 
 export interface FileClassification {
@@ -47,8 +54,14 @@ export interface FileClassification {
   procedures: string[];
   /** `dll!function` (or `dll!#ordinal`), import table then delay-import table. */
   imports: string[];
+  /** A certificate table is present (says nothing about its validity: see `signature`). */
   signed: boolean;
+  /** Subject of the signature that gives `signature.status`, as read (not a trust statement). */
   signer: string | null;
+  /** The Authenticode verdict in detection's terms. */
+  signature: SignatureJudgement;
+  /** Every signature as verified (null when the file is not a PE). */
+  authenticode: AuthenticodeResult | null;
   company: string | null;
   version: { fileVersion: string | null; fileDescription: string | null; originalFilename: string | null; productName: string | null } | null;
   location: LocationClass;
@@ -77,12 +90,14 @@ const raise = (s: Suspicion): Suspicion => (s === 'malicious' || s === 'suspicio
  * __GetXpVersion), location class, signer and company, and a reasoned suspicion:
  * - strong traits (outside an instance Binn, DLL name or a procedure no Microsoft ESP has, no
  *   __GetXpVersion) make an ESP DLL suspicious;
+ * - a signer claiming Microsoft without a valid Microsoft signature is a strong trait;
  * - with only weak traits (unsigned or not Microsoft-signed, company not Microsoft) it is
  *   'unknown': it has a Microsoft ESP's profile but nothing proves it is Microsoft's;
  * - with neither (Binn, Microsoft signer and company, known name and procedures) it is benign;
  * - a non-ESP PE is benign, a non-PE unknown;
  * - a YARA hit raises the level one step (benign/unknown → suspicious → malicious).
- * The signature is read, not verified (no chain or digest check): reasons say so.
+ * "Microsoft-signed" means a valid Authenticode signature chaining to a shipped Microsoft root
+ * (detection/esp/signature.ts), never a signer name.
  */
 export async function classifyFile(input: FileInput, opts: ClassifyOptions): Promise<FileClassification> {
   const { bytes } = input;
@@ -101,6 +116,8 @@ export async function classifyFile(input: FileInput, opts: ClassifyOptions): Pro
     imports: [],
     signed: false,
     signer: null,
+    signature: { status: 'unsigned', microsoftSigned: false, claimsMicrosoft: false, description: 'not signed', signer: null, signingTime: null },
+    authenticode: null,
     company: null,
     version: null,
     location: classifyLocation(input.path),
@@ -117,7 +134,12 @@ export async function classifyFile(input: FileInput, opts: ClassifyOptions): Pro
     if (!(e instanceof FormatError)) throw e;
     out.notPeReason = describeError(e);
   }
-  if (pe) fillPe(out, pe, opts.knownEsps);
+  if (pe) {
+    const cache = opts.authenticodeCache;
+    out.authenticode = verifyAuthenticode(bytes, pe, { anchors: opts.trust ?? [], now: opts.now ?? new Date(), ...(cache ? { cache } : {}) });
+    out.signature = judgeSignature(out.authenticode, opts.trust ?? []);
+    fillPe(out, pe, opts.knownEsps);
+  }
   else out.reasons.push('not a PE file');
 
   if (opts.yara) {
@@ -141,7 +163,7 @@ function fillPe(out: FileClassification, pe: PeInfo, known: KnownEspData): void 
   out.exports = pe.exports.map((e) => e.name ?? `#${e.ordinal}`);
   out.imports = [...pe.imports, ...pe.delayImports].flatMap((i) => i.functions.map((f) => `${i.dll}!${f.name ?? `#${f.ordinal ?? '?'}`}`));
   out.signed = pe.signature.present;
-  out.signer = pe.signature.signerSubject;
+  out.signer = out.signature.signer ?? pe.signature.signerSubject;
   out.company = pe.versionInfo?.companyName ?? null;
   if (pe.versionInfo) {
     const v = pe.versionInfo;
@@ -172,10 +194,10 @@ function fillPe(out: FileClassification, pe: PeInfo, known: KnownEspData): void 
   const unknownProcs = out.procedures.filter((p) => !knownProcs.has(lower(p)));
   if (unknownProcs.length) strong.push(`exports procedure(s) no Microsoft ESP has: ${unknownProcs.slice(0, 20).join(', ')}`);
   if (!pe.exports.some((e) => e.name === '__GetXpVersion')) strong.push('no __GetXpVersion export (SQL Server logs event 8131 when loading it)');
-  const isMsSigner = out.signer !== null && known.microsoftSigners.some((s) => lower(out.signer ?? '').includes(lower(s)));
-  if (!out.signed) weak.push('not Authenticode-signed');
-  else if (out.signer === null) weak.push('signature present but its signer could not be read');
-  else if (!isMsSigner) weak.push(`signed by a non-Microsoft signer: ${out.signer}`);
+  const sig = out.signature;
+  if (sig.claimsMicrosoft && !sig.microsoftSigned) strong.push(`signer claims Microsoft but is not a valid Microsoft signature: ${sig.description}`);
+  else if (!out.signed) weak.push('not Authenticode-signed');
+  else if (!sig.microsoftSigned) weak.push(`not Microsoft-signed: ${sig.description}`);
   if (!out.company || !known.microsoftCompanies.some((c) => lower(c) === lower(out.company ?? ''))) {
     weak.push(out.company ? `version-resource company is not Microsoft: ${out.company}` : 'no version-resource company');
   }
@@ -190,9 +212,8 @@ function fillPe(out: FileClassification, pe: PeInfo, known: KnownEspData): void 
     out.reasons.push('ESP DLL in Binn with a Microsoft name and procedures, but:', ...weak, 'compare its hash with a known-good copy of this SQL Server build');
   } else {
     out.suspicion = 'benign';
-    out.reasons.push(`Microsoft ESP DLL in Binn, signed by ${out.signer ?? '?'}`);
+    out.reasons.push(`Microsoft ESP DLL in Binn, Authenticode ${sig.description}`);
   }
-  if (out.signed) out.reasons.push('note: the signature is read, not verified (no digest or chain check)');
 }
 
 /** Most severe first (for sorting reports). */

@@ -2,3 +2,4 @@
 export { classifyFile, suspicionRank, type ClassifyOptions, type FileClassification, type FileInput } from './classify.js';
 export { KNOWN_ESPS, type KnownEspData, type KnownEspDll } from './known-esps.js';
 export { baseName, classifyLocation } from './location.js';
+export { judgeSignature, parseTrustAnchors, type SignatureJudgement, type TrustAnchor } from './signature.js';

@@ -35,7 +35,7 @@ function decodeDirectoryString(bytes: Uint8Array, n: DerNode): string {
 }
 
 /** An X.501 Name as `CN=..., O=..., C=...` (most specific first, as Windows shows it). */
-function renderName(r: ByteReader, name: DerNode, depth: number): string {
+export function renderName(r: ByteReader, name: DerNode, depth: number): string {
   const parts: string[] = [];
   for (const rdn of derChildren(r, name, depth)) {
     for (const atv of derChildren(r, rdn, depth + 1)) {

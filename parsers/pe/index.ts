@@ -9,3 +9,5 @@ export { RvaMapper } from './rva.js';
 export * from './constants.js';
 export * as PE_LIMITS from './limits.js';
 export type * from './types.js';
+export { verifyAuthenticode, authenticodeImageHash, createAuthenticodeCache } from './authenticode/index.js';
+export type * from './authenticode/types.js';

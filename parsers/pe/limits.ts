@@ -31,3 +31,19 @@ export const MAX_CERTIFICATES = 64;
 export const MAX_DER_DEPTH = 32;
 /** Bytes `readPeHeaders` reads up front: DOS header, stub, NT headers and section table. */
 export const PE_HEADER_READ_BYTES = 64 * 1024;
+/** Certificates in one PKCS#7 SignedData (real signatures carry 2–8). */
+export const MAX_SIGNED_DATA_CERTIFICATES = 256;
+/** Certificates read over all signatures and timestamps of one file (each costs an OpenSSL parse). */
+export const MAX_CERTIFICATES_PER_FILE = 1024;
+/** SignerInfos in one SignedData (Authenticode requires exactly one; timestamps may add one). */
+export const MAX_SIGNER_INFOS = 8;
+/** Nested signatures (szOID_NESTED_SIGNATURE) over one file, all levels together. */
+export const MAX_NESTED_SIGNATURES = 16;
+/** Nesting depth of nested signatures. */
+export const MAX_SIGNATURE_NESTING = 4;
+/** Certificates in one built chain, signer and anchor included. */
+export const MAX_CHAIN_LENGTH = 12;
+/** Parsed certificates (and checked issuer links) an AuthenticodeCache keeps; beyond it, work is redone. */
+export const MAX_CACHED_CERTIFICATES = 4096;
+/** Issuer candidates tried (signature checks) while building one chain. */
+export const MAX_CHAIN_CANDIDATES = 64;

@@ -62,12 +62,19 @@ ${f.nextSteps.length > 0 ? html`<h4>Next steps</h4><ul class="next-steps">${f.ne
 </article>`;
 }
 
+/** Findings about the evidence itself (its manifest, its sidecar): they say how far the rest can be trusted. */
+function isIntegrity(f: Finding): boolean {
+  return f.ruleId.startsWith('bundle.');
+}
+
 export function renderFindings(r: AnalysisResult): SafeHtml {
   const ranked = rankFindings(r.findings);
   const counts = SEVERITY_ORDER.map((s) => ({ s, n: ranked.filter((f) => f.severity === s).length })).filter((x) => x.n > 0);
   const groups: SafeHtml[] = [];
+  const integrity = ranked.filter(isIntegrity);
+  if (integrity.length > 0) groups.push(html`<div class="sev-group"><h3 class="sev-heading">evidence integrity (${integrity.length})</h3>${integrity.map(renderFinding)}</div>`);
   for (let rank = 0; rank <= SEVERITY_ORDER.length; rank++) {
-    const group = ranked.filter((f) => severityRank(f.severity) === rank);
+    const group = ranked.filter((f) => severityRank(f.severity) === rank && !isIntegrity(f));
     if (group.length === 0) continue;
     const name = SEVERITY_ORDER[rank] ?? 'other';
     groups.push(html`<div class="sev-group"><h3 class="sev-heading">${name} (${group.length})</h3>${group.map(renderFinding)}</div>`);

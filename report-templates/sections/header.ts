@@ -47,6 +47,14 @@ function fact(label: string, value: SafeHtml | string | undefined, cls = ''): Sa
   return html`<div class="fact ${cls}"><dt>${label}</dt><dd>${value}</dd></div>`;
 }
 
+/** What the bundle's `.sha256` sidecar says of the hash computed from the zip. */
+function sidecarNote(s: AnalysisResult['source']['bundleSidecar']): SafeHtml | '' {
+  if (s === 'ok') return html` <span class="muted">(computed from the zip; matches its .sha256 sidecar)</span>`;
+  if (s === 'mismatch') return html` <strong>(computed from the zip; its .sha256 sidecar disagrees: see the first findings)</strong>`;
+  if (s === 'missing') return html` <span class="muted">(computed from the zip; no .sha256 sidecar beside it)</span>`;
+  return '';
+}
+
 export function renderHeader(r: AnalysisResult, opts: HeaderOptions): SafeHtml {
   const v = verdictInfo(r.verdict.verdict);
   const instances = r.host.sqlInstances.map((i) =>
@@ -71,7 +79,7 @@ ${fact('Command line', r.command ? html`<code>${r.command}</code>` : undefined, 
 ${fact('Elapsed', formatDuration(elapsed))}
 ${fact('Evidence source', html`${r.source.kind}: <code>${r.source.path}</code>`, 'wide')}
 ${fact('Bundle', bundleName ? html`<code>${bundleName}</code>` : undefined, 'wide')}
-${fact('Bundle SHA-256', bundleSha ? html`<code class="hash">${bundleSha}</code>` : undefined, 'wide')}
+${fact('Bundle SHA-256', bundleSha ? html`<code class="hash">${bundleSha}</code>${sidecarNote(r.source.bundleSidecar)}` : undefined, 'wide')}
 </dl>
 </header>`;
 }

@@ -33,10 +33,16 @@ function hashes(e: EspEntry): SafeHtml {
     .map(([k, v]) => html`<div class="hashline"><span class="muted">${k}</span> <code class="hash">${v}</code></div>`)}`;
 }
 
+/** The Authenticode verdict in words; a signer name alone is marked as not verified. */
 function signed(e: EspEntry): SafeHtml {
   const f = e.file;
+  const s = f?.signature;
+  if (f?.present && s) {
+    const cls = s.microsoftSigned ? 'good' : s.status === 'unsigned' ? 'muted' : 'bad';
+    return html`<span class="${cls}">${s.description}</span>${s.signingTime ? html`<br><span class="small">signed ${displayTime(s.signingTime)}</span>` : ''}`;
+  }
   if (!f || !f.present || f.signed === undefined) return html`<span class="muted">unknown</span>`;
-  return html`${yesNo(f.signed, true)}${f.signer ? html`<br><span class="small">${f.signer}</span>` : ''}`;
+  return html`${yesNo(f.signed, true)}${f.signer ? html`<br><span class="small">${f.signer} (not verified)</span>` : ''}`;
 }
 
 function yara(e: EspEntry): SafeHtml {
@@ -66,6 +72,7 @@ export function renderEsps(r: AnalysisResult): SafeHtml {
   return html`<section id="esps">
 <h2>Extended stored procedures (${esps.length})</h2>
 <p class="hint">Every ESP DLL seen in the event logs, ERRORLOG, SQL exports or on disk. Microsoft's ESPs live in the instance's <code>Binn</code> folder and are signed.</p>
+<p class="hint">Signature: the Authenticode signature embedded in the DLL, verified (image digest, signer, chain to a trusted root at the signing time). Microsoft-signed means valid through a Microsoft root; roots given with <code>--trust</code> make a signature valid, never Microsoft's. Not checked: catalog (.cat) signatures, revocation (CRL/OCSP), Windows' own signing policy.</p>
 ${renderTable({
   id: 'esp-table',
   columns: [
@@ -74,7 +81,7 @@ ${renderTable({
     { label: 'DLL' },
     { label: 'Location' },
     { label: 'Registered' },
-    { label: 'Signed' },
+    { label: 'Signature' },
     { label: 'Hashes' },
     { label: 'YARA', type: 'num' },
     { label: 'Loaded' },

@@ -87,8 +87,10 @@ export function renderTimeline(r: AnalysisResult): { section: SafeHtml; data: Sa
   const section = html`<section id="timeline">
 <h2>Attack timeline (${sorted.length} event${sorted.length === 1 ? '' : 's'})</h2>
 <p class="hint">Times in UTC; "Local time" is the artefact's own clock where espy converted it (ERRORLOG). ${flagged} event${flagged === 1 ? '' : 's'} matched a rule.${
-    r.incidentWindow ? html` Incident window: ${displayTime(r.incidentWindow.start)} to ${displayTime(r.incidentWindow.end)}.` : ''
-  }</p>
+    r.incidentWindow ? html` Incident window: ${displayTime(r.incidentWindow.start)} to ${displayTime(r.incidentWindow.end)} (the activity around the ESP evidence).` : ''
+  }${(r.incidentWindow?.outside ?? []).map(
+    (c) => html` Left out of the window, separated from it by quiet weeks: ${c.count} high or critical item${c.count === 1 ? '' : 's'} from ${displayTime(c.start)} to ${displayTime(c.end)}.`,
+  )}</p>
 <div class="tl-controls" id="tl-controls" hidden>
 <label>Source <select id="tl-source"><option value="">all sources</option>${sources.map((s) => html`<option value="${s}">${s}</option>`)}</select></label>
 <label>Severity <select id="tl-severity"><option value="">all events</option><option value="flagged">matched a rule</option>${SEVERITY_ORDER.slice(0, 4).map(

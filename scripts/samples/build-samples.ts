@@ -3,6 +3,9 @@ import { createHash } from 'node:crypto';
 import { buildHostClean } from './hosts/host-clean.js';
 import { buildHostMaggie } from './hosts/host-maggie.js';
 import { buildHostRenamed } from './hosts/host-renamed.js';
+import { buildHostTrojan } from './hosts/host-trojan.js';
+import { buildHostVendor } from './hosts/host-vendor.js';
+import { buildHostWiped } from './hosts/host-wiped.js';
 import type { DllBytes } from './hosts/common.js';
 import { renderProvenance, renderReadme } from './docs.js';
 
@@ -12,6 +15,9 @@ export function buildSamples(dlls: DllBytes): Map<string, Uint8Array> {
     ['host-maggie', buildHostMaggie(dlls)],
     ['host-clean', buildHostClean(dlls)],
     ['host-renamed', buildHostRenamed(dlls)],
+    ['host-trojan', buildHostTrojan(dlls)],
+    ['host-vendor', buildHostVendor(dlls)],
+    ['host-wiped', buildHostWiped(dlls)],
   ];
   for (const [host, m] of hosts) for (const [p, b] of [...m].sort(([a], [c]) => a.localeCompare(c))) files.set(`${host}/${p}`, b);
   const rows = [...files].map(([path, bytes]) => ({ path, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }));

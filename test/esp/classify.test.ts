@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KNOWN_ESPS, classifyFile, classifyLocation, type KnownEspData } from '../../detection/esp/index.js';
+import { KNOWN_ESPS, classifyFile, classifyLocation, parseTrustAnchors, type KnownEspData } from '../../detection/esp/index.js';
 import { createYaraEngine } from '../../detection/yara/index.js';
+import { embeddedCertificatesPem } from '../pe/authenticode-support.js';
 import { fixture } from '../pe/fixtures.js';
 import { SAMPLES } from '../support/paths.js';
 import { espyRuleSources, publishedRuleSource } from '../yara/support.js';
@@ -57,17 +58,26 @@ describe('classifyFile without YARA', () => {
     expect(r.reasons.join('\n')).toMatch(/maggie/);
   });
 
-  it('known ESPs, signers and companies are data: the same file is benign when the data vouches for it', async () => {
+  it('known ESPs, trust anchors and companies are data: the same file is benign when the data vouches for it', async () => {
     const data: KnownEspData = {
       ...KNOWN_ESPS,
       dlls: [...KNOWN_ESPS.dlls, { dll: 'xp_fixture.dll', procedures: ['xp_espy_fixture', 'xp_espy_version'] }],
-      microsoftSigners: ['O=espy test'],
       microsoftCompanies: ['espy test fixtures'],
     };
     const path = `${BINN}xp_fixture.dll`;
-    const benign = await classifyFile({ path, bytes: fixture('xp_fixture_signed.dll') }, { knownEsps: data });
+    const signed = fixture('xp_fixture_signed.dll');
+    // Trusted as if it were a Microsoft root: only a verified chain to such an anchor vouches.
+    const trust = parseTrustAnchors(embeddedCertificatesPem(signed).join('\n'), 'test', true);
+    const benign = await classifyFile({ path, bytes: signed }, { knownEsps: data, trust });
     expect(benign.suspicion).toBe('benign');
     expect(benign.signer).toBe('CN=espy fixture signer, O=espy test, C=XX');
+    expect(benign.signature).toMatchObject({ status: 'valid', microsoftSigned: true });
+    const notMicrosoft = await classifyFile({ path, bytes: signed }, { knownEsps: data, trust: trust.map((t) => ({ ...t, microsoft: false })) });
+    expect(notMicrosoft.signature).toMatchObject({ status: 'valid', microsoftSigned: false });
+    expect(notMicrosoft.suspicion).toBe('unknown');
+    const untrusted = await classifyFile({ path, bytes: signed }, { knownEsps: { ...data, microsoftSigners: ['O=espy test'] } });
+    expect(untrusted.signature.status).toBe('untrusted');
+    expect(untrusted.suspicion).toBe('unknown');
     const unsigned = await classifyFile({ path, bytes: fixture('xp_fixture.dll') }, { knownEsps: data });
     expect(unsigned.suspicion).toBe('unknown');
     expect(unsigned.reasons).toContain('not Authenticode-signed');

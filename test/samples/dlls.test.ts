@@ -34,6 +34,10 @@ const EXPECTED: Array<[string, string[]]> = [
   ...binn('MSSQL14.MSSQLSERVER').map(([p, e]): [string, string[]] => [`host-maggie/${p}`, e]),
   ...binn('MSSQL14.MSSQLSERVER').map(([p, e]): [string, string[]] => [`host-clean/${p}`, e]),
   ...binn('MSSQL13.REPORTING').map(([p, e]): [string, string[]] => [`host-renamed/${p}`, e]),
+  ...binn('MSSQL14.MSSQLSERVER').map(([p, e]): [string, string[]] => [`host-trojan/${p}`, e]),
+  ...binn('MSSQL14.MSSQLSERVER').map(([p, e]): [string, string[]] => [`host-vendor/${p}`, e]),
+  ...binn('MSSQL14.MSSQLSERVER').map(([p, e]): [string, string[]] => [`host-wiped/${p}`, e]),
+  ['host-vendor/Program Files/Contoso/SQL Audit/ctxaudit.dll', ['__GetXpVersion', 'xp_ctx_audit_flush', 'xp_ctx_audit_status']],
 ];
 
 const PEFILE_SCRIPT = `

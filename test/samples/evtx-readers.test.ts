@@ -31,8 +31,15 @@ async function readWithEspy(path: string): Promise<{ records: NormRecord[]; fail
 }
 
 describe('sample EVTX files: espy, evtxexport and python-evtx agree', () => {
-  it('finds the sample logs (11: 4 + 4 + 3 without Sysmon)', () => {
-    expect(EVTX_FILES.map((p) => relative(SAMPLES, p))).toHaveLength(11);
+  it('finds the sample logs: Application, System, Security in every host, Sysmon where installed', () => {
+    const hosts = readdirSync(SAMPLES).filter((n) => n.startsWith('host-'));
+    expect(hosts.length).toBeGreaterThanOrEqual(3);
+    for (const h of hosts) {
+      const logs = EVTX_FILES.filter((p) => relative(SAMPLES, p).startsWith(`${h}/`)).map((p) => p.split('/').at(-1));
+      expect(logs.filter((l) => l !== 'Microsoft-Windows-Sysmon%4Operational.evtx').sort(), h).toEqual(['Application.evtx', 'Security.evtx', 'System.evtx']);
+    }
+    const sysmon = (h: string): boolean => EVTX_FILES.some((p) => relative(SAMPLES, p).startsWith(`${h}/`) && p.includes('Sysmon'));
+    expect([sysmon('host-maggie'), sysmon('host-clean'), sysmon('host-renamed')]).toEqual([true, true, false]);
   });
 
   describe.each(EVTX_FILES.map((p) => [relative(SAMPLES, p), p] as const))('%s', (_name, path) => {

@@ -27,9 +27,9 @@ describe('espy hunt', () => {
   it('--check prints the pack load report (exit 0), as text and JSON', async () => {
     const t = await runCli(['hunt', '--check']);
     expect(t.code).toBe(EXIT.OK);
-    expect(t.stdout).toMatch(/loaded: 15 \(12 detection, 3 correlation\), 100\.00%/);
+    expect(t.stdout).toMatch(/loaded: 21 \(18 detection, 3 correlation\), 100\.00%/);
     const j = await runCli(['--json', 'hunt', '--check']);
-    expect(JSON.parse(j.stdout)).toMatchObject({ documents: 15, loaded: 15, rejected: 0, errors: [] });
+    expect(JSON.parse(j.stdout)).toMatchObject({ documents: 21, loaded: 21, rejected: 0, errors: [] });
   });
 
   it('--check on a folder with a bad rule: file:line:col and reason, exit 4', async () => {

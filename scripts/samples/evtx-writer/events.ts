@@ -22,12 +22,22 @@ export interface Provider {
   guid?: string;
   /** Written as a literal attribute on <Provider> (e.g. Service Control Manager). */
   eventSourceName?: string;
+  /**
+   * The GUID as a literal string attribute (`{fc65ddd8-…}`, as Microsoft-Windows-Eventlog's
+   * 1102/104 carry it) instead of a GUID-typed substitution.
+   */
+  guidLiteral?: boolean;
 }
 
 /** Classic insertion strings plus the binary blob (SQL Server: error number, severity, …). */
 export interface ClassicData { kind: 'classic'; strings: readonly string[]; binary?: Uint8Array }
 /** Data fields in manifest order (name '' = unnamed <Data>). */
 export interface NamedData { kind: 'named'; fields: ReadonlyArray<readonly [string, TypedValue]>; binary?: Uint8Array }
+/**
+ * UserData: one element in the provider's own namespace with one child element per field,
+ * e.g. Microsoft-Windows-Eventlog 1102/104 `<UserData><LogFileCleared xmlns="…">…`.
+ */
+export interface UserData { kind: 'userdata'; element: string; xmlns: string; fields: ReadonlyArray<readonly [string, TypedValue]> }
 
 export interface EventSpec {
   provider: Provider;
@@ -43,7 +53,7 @@ export interface EventSpec {
   processId?: number;
   threadId?: number;
   userSid?: string;
-  data: ClassicData | NamedData;
+  data: ClassicData | NamedData | UserData;
 }
 
 export interface LogContext { channel: string; computer: string }
@@ -75,7 +85,10 @@ function classicSystem(p: Provider, ctx: LogContext): Template {
 }
 
 function manifestSystem(p: Provider, ctx: LogContext): Template {
-  const provAttrs: Record<string, ReturnType<typeof opt> | ReturnType<typeof text>> = { Name: opt(14, 'string'), Guid: opt(15, 'guid') };
+  const provAttrs: Record<string, ReturnType<typeof opt> | ReturnType<typeof text>> = {
+    Name: opt(14, 'string'),
+    Guid: p.guidLiteral && p.guid !== undefined ? text(p.guid) : opt(15, 'guid'),
+  };
   if (p.eventSourceName !== undefined) provAttrs.EventSourceName = text(p.eventSourceName);
   return cached(
     el('Event', { xmlns: text(EVENT_NS) },
@@ -115,9 +128,14 @@ function namedData(d: NamedData): Instance {
   return { template: cached(el('EventData', {}, ...children)), values };
 }
 
+function userData(d: UserData): Instance {
+  const children: TNode[] = d.fields.map(([name, val], i) => el(name, {}, sub(i, val.type)));
+  return { template: cached(el('UserData', {}, el(d.element, { xmlns: text(d.xmlns) }, ...children))), values: d.fields.map(([, val]) => val) };
+}
+
 /** Builds the record's root template instance (System template + nested EventData fragment). */
 export function eventInstance(e: EventSpec, recordId: bigint, ctx: LogContext): Instance {
-  const data = e.data.kind === 'classic' ? classicData(e.data) : namedData(e.data);
+  const data = e.data.kind === 'classic' ? classicData(e.data) : e.data.kind === 'userdata' ? userData(e.data) : namedData(e.data);
   const common: SubValue[] = [
     v.u8(e.level),
     v.u8(e.opcode ?? 0),

@@ -7,7 +7,7 @@
 import { eventInstance, type EventSpec, type LogContext } from './events.js';
 import { assembleEvtx, type WriteOptions } from './file.js';
 
-export type { EventSpec, LogContext, Provider, ClassicData, NamedData } from './events.js';
+export type { EventSpec, LogContext, Provider, ClassicData, NamedData, UserData } from './events.js';
 export { v, type TypedValue } from './values.js';
 
 export interface EvtxLogSpec extends LogContext, WriteOptions {

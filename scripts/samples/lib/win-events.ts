@@ -241,3 +241,44 @@ export function esent(time: string, attach: boolean, pid: number): EventSpec {
   const strings = ['svchost', `${pid},D,50`, '', 'C:\\Windows\\system32\\LogFiles\\Sum\\Svc.mdb', attach ? '0' : '15'];
   return { provider: ESENT, eventId: attach ? 326 : 327, qualifiers: 0, level: 4, task: attach ? 1 : 1, keywords: 0x0080000000000000n, time, data: { kind: 'classic', strings } };
 }
+
+/** Microsoft-Windows-Eventlog: writes 1102 (Security cleared) and 104 (a log cleared, in System). */
+export const EVENTLOG_MANIFEST: Provider = { name: 'Microsoft-Windows-Eventlog', guid: '{fc65ddd8-d6ef-4962-83d5-6e5cfe9ce148}', guidLiteral: true };
+const EVENTLOG_NS = 'http://manifests.microsoft.com/win/2004/08/windows/eventlog';
+
+/** Eventlog 1102 "The audit log was cleared.": the first record of the emptied Security log. */
+export function eventlog1102(time: string, s: Subject): EventSpec {
+  const fields: Array<[string, TypedValue]> = [
+    ['SubjectUserSid', v.sid(s.sid)],
+    ['SubjectUserName', v.str(s.user)],
+    ['SubjectDomainName', v.str(s.domain)],
+    ['SubjectLogonId', v.hex64(s.logonId)],
+  ];
+  return { provider: EVENTLOG_MANIFEST, eventId: 1102, version: 0, level: 4, task: 104, keywords: 0x4020000000000000n, time, processId: 712, threadId: 748, data: { kind: 'userdata', element: 'LogFileCleared', xmlns: EVENTLOG_NS, fields } };
+}
+
+/** Eventlog 104 "The %Channel% log file was cleared.", written to System; Security UserID is the clearer. */
+export function eventlog104(time: string, s: Subject, channel: string): EventSpec {
+  const fields: Array<[string, TypedValue]> = [
+    ['SubjectUserName', v.str(s.user)],
+    ['SubjectDomainName', v.str(s.domain)],
+    ['Channel', v.str(channel)],
+    ['BackupPath', v.str('')],
+  ];
+  return { provider: EVENTLOG_MANIFEST, eventId: 104, version: 0, level: 4, task: 104, keywords: 0x8000000000000000n, time, processId: 712, threadId: 1912, userSid: s.sid, data: { kind: 'userdata', element: 'LogFileCleared', xmlns: EVENTLOG_NS, fields } };
+}
+
+/** Security 4719 "System audit policy was changed." (field list of a real record in the corpus). */
+export function security4719(time: string, s: Subject, change: { categoryId: string; subcategoryId: string; subcategoryGuid: string; changes: string }, threadId: number): EventSpec {
+  const fields: Array<[string, TypedValue]> = [
+    ['SubjectUserSid', v.sid(s.sid)],
+    ['SubjectUserName', v.str(s.user)],
+    ['SubjectDomainName', v.str(s.domain)],
+    ['SubjectLogonId', v.hex64(s.logonId)],
+    ['CategoryId', v.str(change.categoryId)],
+    ['SubcategoryId', v.str(change.subcategoryId)],
+    ['SubcategoryGuid', v.guid(change.subcategoryGuid)],
+    ['AuditPolicyChanges', v.str(change.changes)],
+  ];
+  return { provider: SECURITY, eventId: 4719, version: 0, level: 0, task: 13568, keywords: 0x8020000000000000n, time, processId: 492, threadId, data: { kind: 'named', fields } };
+}
