@@ -32,6 +32,11 @@ export interface EvidenceRef {
   timestamp?: string;
   /** A short excerpt of the evidence (attacker-controlled text: escape when rendering). */
   excerpt: string;
+  /**
+   * The part of the evidence that decides it, never cut to the excerpt's length: the fields
+   * the rule matched and what the event did (`CommandLine=...`), the DLL path, the login.
+   */
+  decisive?: string;
 }
 
 export type FindingSource = 'sigma' | 'esp' | 'yara' | 'baseline' | 'correlation' | 'sql' | 'coverage';

@@ -46,7 +46,7 @@ const LEVEL_TO_SEVERITY: Record<string, Severity> = {
   informational: 'informational',
 };
 
-function hitOf(m: { rule: SigmaMatch['rule'] }, ev: SourcedEvent, related?: SourcedEvent[]): RuleHit {
+function hitOf(m: { rule: SigmaMatch['rule']; fields?: readonly string[] }, ev: SourcedEvent, related?: SourcedEvent[]): RuleHit {
   const h: RuleHit = {
     ruleId: m.rule.id,
     title: m.rule.title,
@@ -57,6 +57,7 @@ function hitOf(m: { rule: SigmaMatch['rule'] }, ev: SourcedEvent, related?: Sour
     event: ev,
   };
   if (related) h.related = related;
+  if (m.fields && m.fields.length > 0) h.fields = m.fields;
   return h;
 }
 

@@ -3,7 +3,7 @@
  * carry it, each with where it came from, then what to do.
  */
 import type { AnalysisResult, EvidenceRef, Finding } from '../../detection/analysis-result.js';
-import { html, type SafeHtml } from '../html.js';
+import { breakablePath, html, type SafeHtml } from '../html.js';
 import { displayTime, knownSeverity, severityRank, stableSort, whereText } from '../format.js';
 import { verdictInfo } from './header.js';
 
@@ -16,6 +16,17 @@ export const KEY_EXCERPT_MAX_CHARS = 240;
 export function shorten(s: string, max: number): string {
   const cps = [...s];
   return cps.length <= max ? s : `${cps.slice(0, max - 1).join('')}…`;
+}
+
+/**
+ * An excerpt with its decisive part first and whole (the command line, the DLL path, the
+ * login), then the rest of the excerpt cut to `max`. Without a decisive part the excerpt is
+ * cut to `max`.
+ */
+export function renderExcerpt(ref: EvidenceRef, max: number): SafeHtml {
+  if (!ref.decisive) return html`<code class="context">${breakablePath(shorten(ref.excerpt, max))}</code>`;
+  const rest = ref.excerpt === ref.decisive ? '' : ref.excerpt;
+  return html`<code class="decisive">${breakablePath(ref.decisive)}</code>${rest ? html`<code class="context">${breakablePath(shorten(rest, max))}</code>` : ''}`;
 }
 
 export interface KeyEvidence {
@@ -82,7 +93,7 @@ export function severityBadge(s: string | undefined): SafeHtml {
 }
 
 export function renderWhere(ref: EvidenceRef): SafeHtml {
-  return html`<span class="where"><span class="where-file" title="${ref.storedPath ?? ref.artefact}">${whereText(ref)}</span>${
+  return html`<span class="where"><span class="where-file" title="${ref.storedPath ?? ref.artefact}">${breakablePath(whereText(ref))}</span>${
     ref.timestamp ? html` <span class="muted">at ${displayTime(ref.timestamp)}</span>` : ''
   }</span>`;
 }
@@ -124,7 +135,7 @@ export function renderAffected(r: AnalysisResult): SafeHtml {
   const key = selectKeyEvidence(r.findings);
   const items = key.map(
     ({ finding, ref }) => html`<li class="key-item">${severityBadge(finding.severity)} <a href="#finding-${finding.id}">${finding.title}</a>
-<div class="excerpt"><code>${shorten(ref.excerpt, KEY_EXCERPT_MAX_CHARS)}</code></div>
+<div class="excerpt">${renderExcerpt(ref, KEY_EXCERPT_MAX_CHARS)}</div>
 <div class="from">from ${renderWhere(ref)}</div></li>`,
   );
   const reasons = r.verdict.reasons.map((s) => html`<li>${s}</li>`);
