@@ -1,6 +1,13 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgressModule from 'cli-progress';
+
+/** Loaded on the first progress bar: `espy --help` and non-terminal runs never need it. */
+const requireCjs = createRequire(import.meta.url);
+function loadCliProgress(): typeof cliProgressModule {
+  return requireCjs('cli-progress') as typeof cliProgressModule;
+}
 
 /** Where human-readable messages go: stderr (and --log-file). */
 export interface Log {
@@ -50,9 +57,10 @@ export interface GlobalOptions {
 const NO_PROGRESS: Progress = { start() {}, update() {}, increment() {}, stop() {} };
 
 function ttyProgress(stream: NodeJS.WriteStream, color: boolean): Progress {
-  let bar: cliProgress.SingleBar | undefined;
+  let bar: cliProgressModule.SingleBar | undefined;
   return {
     start(total, label) {
+      const cliProgress = loadCliProgress();
       bar = new cliProgress.SingleBar(
         {
           stream,
