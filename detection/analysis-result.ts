@@ -163,6 +163,8 @@ export interface CoverageEntry {
   recovered: number;
   /** Gaps and caveats in words ("no Sysmon installed", "ERRORLOG rotated: earliest entry ..."). */
   notes: string[];
+  /** What was looked at, in numbers ("3 DLLs in Binn collected"): not a gap. */
+  counts?: string;
 }
 
 export interface SqlInstance {

@@ -92,9 +92,10 @@ export function severityBadge(s: string | undefined): SafeHtml {
   return html`<span class="sev sev-${known ?? 'none'}">${s ?? '—'}</span>`;
 }
 
-export function renderWhere(ref: EvidenceRef): SafeHtml {
+/** Where an evidence item is; with its time unless a table already has a time column. */
+export function renderWhere(ref: EvidenceRef, withTime = true): SafeHtml {
   return html`<span class="where"><span class="where-file" title="${ref.storedPath ?? ref.artefact}">${breakablePath(whereText(ref))}</span>${
-    ref.timestamp ? html` <span class="muted">at ${displayTime(ref.timestamp)}</span>` : ''
+    withTime && ref.timestamp ? html` <span class="muted">at ${displayTime(ref.timestamp)}</span>` : ''
   }</span>`;
 }
 

@@ -7,8 +7,15 @@ import { rankFindings, renderExcerpt, renderWhere, severityBadge } from './affec
 
 /** Evidence excerpts in the findings are cut here after their decisive part. */
 const FINDING_EXCERPT_MAX_CHARS = 200;
-/** Evidence lists this short start open; longer ones start folded (the key evidence is above). */
+/**
+ * Evidence lists this short start open; longer ones, and those of low and informational
+ * findings, start folded (the key evidence is at the top of the report).
+ */
 const EVIDENCE_OPEN_MAX_ROWS = 3;
+
+function evidenceOpen(f: Finding, rows: number): boolean {
+  return rows <= EVIDENCE_OPEN_MAX_ROWS && severityRank(f.severity) < severityRank('low');
+}
 
 /** Evidence rows shown per finding; the rest are counted (all are in findings.csv / analysis.json). */
 export const EVIDENCE_ROWS_PER_FINDING = 25;
@@ -70,7 +77,7 @@ function renderAttack(ids: readonly string[]): SafeHtml {
 function renderFinding(f: Finding, steps: readonly StepGroup[]): SafeHtml {
   const shown = f.evidence.slice(0, EVIDENCE_ROWS_PER_FINDING);
   const rows = shown.map(
-    (ref) => html`<tr>${cell(displayTime(ref.timestamp), ref.timestamp ?? '', 'c-time')}${cell(renderExcerpt(ref, FINDING_EXCERPT_MAX_CHARS), undefined, 'excerpt')}${cell(renderWhere(ref))}</tr>`,
+    (ref) => html`<tr>${cell(displayTime(ref.timestamp), ref.timestamp ?? '', 'c-time')}${cell(renderExcerpt(ref, FINDING_EXCERPT_MAX_CHARS), undefined, 'excerpt')}${cell(renderWhere(ref, false))}</tr>`,
   );
   const more = f.evidence.length > shown.length ? f.evidence.length - shown.length : 0;
   const unlisted = f.count > f.evidence.length ? f.count - f.evidence.length : 0;
@@ -85,7 +92,7 @@ ${f.lastSeen ? html`<div><dt>Last seen</dt><dd>${displayTime(f.lastSeen)}</dd></
 <div><dt>ATT&amp;CK</dt><dd>${renderAttack(f.attack)}</dd></div>
 </dl>
 <p class="explanation">${withCode(f.explanation)}</p>
-<details class="evidence"${shown.length <= EVIDENCE_OPEN_MAX_ROWS ? html` open` : ''}><summary>Evidence (${f.evidence.length} item${f.evidence.length === 1 ? '' : 's'})</summary>
+<details class="evidence"${evidenceOpen(f, shown.length) ? html` open` : ''}><summary>Evidence (${f.evidence.length} item${f.evidence.length === 1 ? '' : 's'})</summary>
 ${renderTable({
   id: `ev-${f.id}`,
   columns: [{ label: 'Time (UTC)', className: 'c-time' }, { label: 'Excerpt' }, { label: 'Where' }],

@@ -21,7 +21,7 @@ function use(u: EspUse): SafeHtml {
   if (u.count === 0) return html`<span class="muted">none seen</span>`;
   return html`${u.count}×${u.first ? html`<br><span class="small">first ${displayTime(u.first)}</span>` : ''}${
     u.last ? html`<br><span class="small">last ${displayTime(u.last)}</span>` : ''
-  }${u.sources.length > 0 ? html`<br><span class="small muted">${u.sources.join('; ')}</span>` : ''}`;
+  }${u.sources.length > 0 ? html`<details class="procs small"><summary>where</summary><span class="muted">${u.sources.join('; ')}</span></details>` : ''}`;
 }
 
 function hashes(e: EspEntry): SafeHtml {
@@ -42,7 +42,7 @@ function signed(e: EspEntry): SafeHtml {
 function yara(e: EspEntry): SafeHtml {
   const hits = e.file?.yara ?? [];
   if (hits.length === 0) return html`<span class="muted">none</span>`;
-  return html`${hits.map((h) => html`<div class="yara"><code>${h.rule}</code> <span class="small muted">${h.source}</span></div>`)}`;
+  return html`${hits.map((h) => html`<div class="yara"><code title="${h.source}">${h.rule.split(/(?<=_)/).map((part, i) => html`${i > 0 ? html`<wbr>` : ''}${part}`)}</code></div>`)}`;
 }
 
 /** Procedures shown before the rest fold away (Microsoft's xplog70.dll registers over a dozen). */
