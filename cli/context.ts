@@ -2,6 +2,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { createRequire } from 'node:module';
 import type cliProgressModule from 'cli-progress';
+import { revealControls } from './terminal-text.js';
 
 /** Loaded on the first progress bar: `espy --help` and non-terminal runs never need it. */
 const requireCjs = createRequire(import.meta.url);
@@ -14,6 +15,8 @@ export interface Log {
   info(msg: string): void;
   warn(msg: string): void;
   error(msg: string): void;
+  /** INFO in the --log-file only: detail that would flood the terminal (every file collected). */
+  detail(msg: string): void;
   debug(msg: string): void;
 }
 
@@ -108,7 +111,8 @@ export function createContext(
   let logFile: WriteStream | undefined;
   if (opts.logFile) logFile = createWriteStream(opts.logFile, { flags: 'a' });
   const paint = (code: string, s: string): string => (color ? `\u001b[${code}m${s}\u001b[0m` : s);
-  const write = (level: string, msg: string, show: boolean): void => {
+  const write = (level: string, raw: string, show: boolean): void => {
+    const msg = revealControls(raw);
     logFile?.write(`${new Date().toISOString()} ${level} ${msg}\n`);
     if (!show) return;
     const prefix = level === 'WARN' ? paint('33', 'warning: ') : level === 'ERROR' ? paint('31', 'error: ') : '';
@@ -128,6 +132,7 @@ export function createContext(
       info: (m) => write('INFO', m, !quiet),
       warn: (m) => write('WARN', m, true),
       error: (m) => write('ERROR', m, true),
+      detail: (m) => write('INFO', m, false),
       debug: (m) => write('DEBUG', m, false),
     },
     stdout: proc.stdout,

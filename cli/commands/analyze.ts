@@ -10,6 +10,7 @@ import type { AnalysisResult, Verdict } from '../../detection/analysis-result.js
 import { analyze } from '../../detection/analyze/run.js';
 import { prepareAnalysis, sweepClassifier } from '../analysis-setup.js';
 import type { CliContext } from '../context.js';
+import { revealControls } from '../terminal-text.js';
 import { UsageError } from '../exit-codes.js';
 import type { CommandFactory } from '../program.js';
 import { REPORT_FILES, hostDirName, writeFleet, writeReportOutputs } from '../report-output.js';
@@ -222,7 +223,7 @@ export function printAnalyzeHuman(ctx: CliContext, out: Awaited<ReturnType<typeo
     lines.push(`  analysis: ${h.analysis}`);
   }
   if (out.fleet) lines.push(`fleet:    ${out.fleet}`);
-  ctx.stdout.write(`${lines.join('\n')}\n`);
+  ctx.stdout.write(`${revealControls(lines.join('\n'))}\n`);
 }
 
 export const analyzeCommand: CommandFactory = (ctx) =>

@@ -10,6 +10,7 @@ import type { FileClassifier } from '../../collector/classify.js';
 import { createWindowsLiveHost } from '../../collector/live/windows.js';
 import { renderReport } from '../../report-templates/index.js';
 import type { CliContext } from '../context.js';
+import { revealControls } from '../terminal-text.js';
 import { EXIT, ExitError, UsageError } from '../exit-codes.js';
 import type { CommandFactory } from '../program.js';
 import { loadReportTemplates, writeReportOutputs } from '../report-output.js';
@@ -182,7 +183,7 @@ export async function runCollect(args: CollectArgs, ctx: CliContext, pipeline: C
       now: () => new Date(),
       espyVersion: ctx.version,
       recordedOptions: { ...args, passwordEnv: args.passwordEnv ? '(set)' : undefined, encrypted: Boolean(pw) },
-      log: (level, msg) => (level === 'warn' || level === 'error' ? ctx.log.warn(msg) : level === 'info' ? ctx.log.debug(msg) : ctx.log.debug(msg)),
+      log: (level, msg) => (level === 'error' ? ctx.log.error(msg) : level === 'warn' ? ctx.log.warn(msg) : level === 'info' ? ctx.log.detail(msg) : ctx.log.debug(msg)),
       progress: (p, done, total) => {
         if (p !== phase) {
           progress.stop();
@@ -248,7 +249,7 @@ function printHuman(ctx: CliContext, o: Record<string, unknown>): void {
     o['verdict'] ? `verdict:  ${String(o['verdict'])} (${(o['findings'] as unknown[]).length} findings)` : `analysis: ${String(o['analysis'])}`,
   ];
   if (o['report']) lines.push(`report:   ${String(o['report'])}`);
-  ctx.stdout.write(`${lines.join('\n')}\n`);
+  ctx.stdout.write(`${revealControls(lines.join('\n'))}\n`);
 }
 
 export const collectCommand: CommandFactory = (ctx) =>
@@ -258,7 +259,7 @@ export const collectCommand: CommandFactory = (ctx) =>
     .option('--sql-export <dir>', 'folder of SQL exports (sp_helpextendedproc, principals, ...) to include')
     .option('--out <dir>', 'output folder for the bundle and the report', 'espy-out')
     .option('--baseline <file>', 'known-good ESP inventory (espy baseline create)')
-    .addOption(new Option('--sweep <mode>', 'DLL sweep: smart (drop locations) or full (whole drives)').choices(['smart', 'full', 'none']).default('smart'))
+    .addOption(new Option('--sweep <mode>', 'DLL sweep: smart (drop locations), full (whole drives) or none').choices(['smart', 'full', 'none']).default('smart'))
     .option('--password-env <var>', 'encrypt the bundle (AES-256) with the password in environment variable VAR')
     .option('--password', 'encrypt the bundle (AES-256), asking for the password on the terminal')
     .option('--copy-binn', 'also copy the DLLs of the SQL Server Binn folders (default: hashed and classified only)')
