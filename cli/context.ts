@@ -20,9 +20,12 @@ export interface Log {
   debug(msg: string): void;
 }
 
+/** What a progress bar counts: items (files, rules) or bytes (shown as MiB/GiB, ETA from the byte rate). */
+export type ProgressUnit = 'items' | 'bytes';
+
 /** A progress display for one phase of long work. A no-op off a TTY or with --json/--quiet. */
 export interface Progress {
-  start(total: number, label: string): void;
+  start(total: number, label: string, unit?: ProgressUnit): void;
   update(value: number, label?: string): void;
   increment(by?: number, label?: string): void;
   stop(): void;
@@ -59,15 +62,30 @@ export interface GlobalOptions {
 
 const NO_PROGRESS: Progress = { start() {}, update() {}, increment() {}, stop() {} };
 
+/** `1.3 GiB`, `72.0 MiB`, `512 KiB`, `10 B`: for byte progress. */
+export function formatProgressBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
+}
+
 function ttyProgress(stream: NodeJS.WriteStream, color: boolean): Progress {
   let bar: cliProgressModule.SingleBar | undefined;
   return {
-    start(total, label) {
+    start(total, label, unit = 'items') {
       const cliProgress = loadCliProgress();
       bar = new cliProgress.SingleBar(
         {
           stream,
-          format: `${color ? '\u001b[36m' : ''}{label}${color ? '\u001b[0m' : ''} [{bar}] {percentage}% {value}/{total} {eta_formatted}`,
+          ...(unit === 'bytes'
+            ? { formatValue: (v: number, _o: unknown, type: string) => (type === 'value' || type === 'total' ? formatProgressBytes(v) : String(v)) }
+            : {}),
+          format: `${color ? '\u001b[36m' : ''}{label}${color ? '\u001b[0m' : ''} [{bar}] {percentage}% {value}/{total} ETA {eta_formatted}`,
           hideCursor: true,
           clearOnComplete: true,
           etaBuffer: 50,

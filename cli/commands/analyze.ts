@@ -144,10 +144,10 @@ export async function runAnalyzeResults(args: AnalyzeArgs, ctx: CliContext): Pro
           generatedAt: new Date().toISOString(),
           source,
           ...(bundle?.manifestSummary ? { collection: { log: (await bundle.collectionLog()).slice(0, 5000), manifest: bundle.manifestSummary } } : {}),
-          onProgress: (p, done, total, label) => {
+          onProgress: (p, done, total, label, unit) => {
             if (p !== phase) {
               progress.stop();
-              progress.start(total, `${p} (${i + 1}/${sources.length})`);
+              progress.start(total, `${p} (${i + 1}/${sources.length})`, unit === 'bytes' ? 'bytes' : 'items');
               phase = p;
             }
             progress.update(done, label.length > 40 ? `…${label.slice(-39)}` : label);

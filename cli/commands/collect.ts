@@ -23,7 +23,10 @@ import { makeCollectPipeline } from '../collect-pipeline.js';
  */
 
 export interface CollectPipeline {
-  analyse?(evidence: EvidenceSet, opts: { baseline?: string; signal: AbortSignal; command: string }): Promise<AnalysisResult>;
+  analyse?(
+    evidence: EvidenceSet,
+    opts: { baseline?: string; signal: AbortSignal; command: string; onProgress?: (phase: string, done: number, total: number, label: string, unit?: 'bytes') => void },
+  ): Promise<AnalysisResult>;
   classify?: FileClassifier;
 }
 
@@ -157,7 +160,17 @@ export async function runCollect(args: CollectArgs, ctx: CliContext, pipeline: C
     ? async (evidence: EvidenceSet): Promise<ExtraEntry[]> => {
         progress.stop();
         ctx.log.info('analysing the collected evidence');
-        analysis = await pipeline.analyse?.(evidence, { ...(args.baseline ? { baseline: resolve(ctx.cwd, args.baseline) } : {}), signal: ctx.signal, command });
+        phase = '';
+        const onProgress = (p: string, done: number, total: number, label: string, unit?: 'bytes'): void => {
+          if (p !== phase) {
+            progress.stop();
+            progress.start(total, `analysing: ${p}`, unit === 'bytes' ? 'bytes' : 'items');
+            phase = p;
+          }
+          progress.update(done, label);
+        };
+        analysis = await pipeline.analyse?.(evidence, { ...(args.baseline ? { baseline: resolve(ctx.cwd, args.baseline) } : {}), signal: ctx.signal, command, onProgress });
+        progress.stop();
         if (!analysis) return [];
         const html = renderReport(analysis, loadReportTemplates(), { generatedAt: analysis.generatedAt });
         return [
@@ -184,10 +197,10 @@ export async function runCollect(args: CollectArgs, ctx: CliContext, pipeline: C
       espyVersion: ctx.version,
       recordedOptions: { ...args, passwordEnv: args.passwordEnv ? '(set)' : undefined, encrypted: Boolean(pw) },
       log: (level, msg) => (level === 'error' ? ctx.log.error(msg) : level === 'warn' ? ctx.log.warn(msg) : level === 'info' ? ctx.log.detail(msg) : ctx.log.debug(msg)),
-      progress: (p, done, total) => {
+      progress: (p, done, total, unit) => {
         if (p !== phase) {
           progress.stop();
-          progress.start(total, p);
+          progress.start(total, p, unit === 'bytes' ? 'bytes' : 'items');
           phase = p;
         }
         progress.update(done);
