@@ -12,7 +12,13 @@ export async function makeCollectPipeline(ctx: CliContext, flags: { baseline?: s
   return {
     classify: sweepClassifier(setup.yara),
     analyse: (evidence, opts) =>
-      analyze(evidence, { ...setup.options, generatedAt: new Date().toISOString(), command: opts.command, signal: opts.signal }),
+      analyze(evidence, {
+        ...setup.options,
+        generatedAt: new Date().toISOString(),
+        command: opts.command,
+        signal: opts.signal,
+        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      }),
     close: () => setup.close(),
   };
 }

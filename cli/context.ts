@@ -1,18 +1,31 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgressModule from 'cli-progress';
+import { revealControls } from './terminal-text.js';
+
+/** Loaded on the first progress bar: `espy --help` and non-terminal runs never need it. */
+const requireCjs = createRequire(import.meta.url);
+function loadCliProgress(): typeof cliProgressModule {
+  return requireCjs('cli-progress') as typeof cliProgressModule;
+}
 
 /** Where human-readable messages go: stderr (and --log-file). */
 export interface Log {
   info(msg: string): void;
   warn(msg: string): void;
   error(msg: string): void;
+  /** INFO in the --log-file only: detail that would flood the terminal (every file collected). */
+  detail(msg: string): void;
   debug(msg: string): void;
 }
 
+/** What a progress bar counts: items (files, rules) or bytes (shown as MiB/GiB, ETA from the byte rate). */
+export type ProgressUnit = 'items' | 'bytes';
+
 /** A progress display for one phase of long work. A no-op off a TTY or with --json/--quiet. */
 export interface Progress {
-  start(total: number, label: string): void;
+  start(total: number, label: string, unit?: ProgressUnit): void;
   update(value: number, label?: string): void;
   increment(by?: number, label?: string): void;
   stop(): void;
@@ -49,14 +62,30 @@ export interface GlobalOptions {
 
 const NO_PROGRESS: Progress = { start() {}, update() {}, increment() {}, stop() {} };
 
+/** `1.3 GiB`, `72.0 MiB`, `512 KiB`, `10 B`: for byte progress. */
+export function formatProgressBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
+}
+
 function ttyProgress(stream: NodeJS.WriteStream, color: boolean): Progress {
-  let bar: cliProgress.SingleBar | undefined;
+  let bar: cliProgressModule.SingleBar | undefined;
   return {
-    start(total, label) {
+    start(total, label, unit = 'items') {
+      const cliProgress = loadCliProgress();
       bar = new cliProgress.SingleBar(
         {
           stream,
-          format: `${color ? '\u001b[36m' : ''}{label}${color ? '\u001b[0m' : ''} [{bar}] {percentage}% {value}/{total} {eta_formatted}`,
+          ...(unit === 'bytes'
+            ? { formatValue: (v: number, _o: unknown, type: string) => (type === 'value' || type === 'total' ? formatProgressBytes(v) : String(v)) }
+            : {}),
+          format: `${color ? '\u001b[36m' : ''}{label}${color ? '\u001b[0m' : ''} [{bar}] {percentage}% {value}/{total} ETA {eta_formatted}`,
           hideCursor: true,
           clearOnComplete: true,
           etaBuffer: 50,
@@ -100,7 +129,8 @@ export function createContext(
   let logFile: WriteStream | undefined;
   if (opts.logFile) logFile = createWriteStream(opts.logFile, { flags: 'a' });
   const paint = (code: string, s: string): string => (color ? `\u001b[${code}m${s}\u001b[0m` : s);
-  const write = (level: string, msg: string, show: boolean): void => {
+  const write = (level: string, raw: string, show: boolean): void => {
+    const msg = revealControls(raw);
     logFile?.write(`${new Date().toISOString()} ${level} ${msg}\n`);
     if (!show) return;
     const prefix = level === 'WARN' ? paint('33', 'warning: ') : level === 'ERROR' ? paint('31', 'error: ') : '';
@@ -120,6 +150,7 @@ export function createContext(
       info: (m) => write('INFO', m, !quiet),
       warn: (m) => write('WARN', m, true),
       error: (m) => write('ERROR', m, true),
+      detail: (m) => write('INFO', m, false),
       debug: (m) => write('DEBUG', m, false),
     },
     stdout: proc.stdout,

@@ -2,6 +2,7 @@ import { CommanderError } from 'commander';
 import { createContext, type CliContext, type GlobalOptions, type ProcessLike } from './context.js';
 import { EXIT, ExitError, UsageError, type ExitCode } from './exit-codes.js';
 import { buildProgram, loadCommands } from './program.js';
+import { revealControls } from './terminal-text.js';
 import { ESPY_VERSION } from './version.js';
 
 /** Replaces the user's home and the working directory in stack traces (STYLE §22). */
@@ -49,11 +50,11 @@ export async function run(argv: readonly string[], proc: ProcessLike): Promise<E
       return EXIT.USAGE;
     }
     if (e instanceof UsageError) {
-      proc.stderr.write(`espy: ${e.message}\n(run with --help for usage)\n`);
+      proc.stderr.write(`espy: ${revealControls(e.message)}\n(run with --help for usage)\n`);
       return EXIT.USAGE;
     }
     if (e instanceof ExitError) {
-      if (e.message) proc.stderr.write(`espy: ${e.message}\n`);
+      if (e.message) proc.stderr.write(`espy: ${revealControls(e.message)}\n`);
       return e.code;
     }
     if (abort.signal.aborted) {
@@ -63,7 +64,7 @@ export async function run(argv: readonly string[], proc: ProcessLike): Promise<E
     const stack = e instanceof Error ? (e.stack ?? e.message) : String(e);
     proc.stderr.write(
       `espy ${ESPY_VERSION}: internal error (a bug; please report it with this text)\n` +
-        `${redactPaths(stack, proc)}\n` +
+        `${revealControls(redactPaths(stack, proc))}\n` +
         `node ${process.version} ${process.platform}-${process.arch}\n`,
     );
     return EXIT.INTERNAL;

@@ -1,14 +1,15 @@
-import { Command, Option } from 'commander';
+import { Command, Help, Option } from 'commander';
+import { COMMAND_SUMMARIES, type CommandFactory } from './command.js';
 import type { CliContext } from './context.js';
 import { ESPY_VERSION } from './version.js';
 
-/** A command module's export: builds its commander Command; `ctx()` is valid inside actions. */
-export type CommandFactory = (ctx: () => CliContext) => Command;
+export type { CommandFactory } from './command.js';
 
 /**
  * Registered commands, in help order, each loaded on demand: a run imports only the command
  * it runs (`espy evtx dump` does not load the collector, YARA, Sigma or the report), which
- * saves about half a second of start-up and 35 MB of memory. Help and errors load them all.
+ * saves about half a second of start-up and 35 MB of memory. The top-level help and
+ * `--version` load none (their summaries are in command.ts).
  */
 const COMMAND_LOADERS: readonly (readonly [string, () => Promise<CommandFactory>])[] = [
   ['collect', async () => (await import('./commands/collect.js')).collectCommand],
@@ -25,27 +26,41 @@ const COMMAND_LOADERS: readonly (readonly [string, () => Promise<CommandFactory>
 /** Global options that take a value (skipped when looking for the command name). */
 const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--log-file']);
 
-/**
- * The commands `argv` (process.argv: node, script, args...) needs: the named command alone,
- * or every command when none is named (help, version, a typo: commander lists them all).
- */
-export async function loadCommands(argv: readonly string[]): Promise<CommandFactory[]> {
-  const args = argv.slice(2);
-  let name: string | undefined;
+/** The first operand of `args` (the command name), skipping global options and their values. */
+function firstOperand(args: readonly string[]): string | undefined {
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
-    if (a === '--') break;
+    if (a === '--') return undefined;
     if (GLOBAL_OPTIONS_WITH_VALUE.has(a)) {
       i++;
       continue;
     }
-    if (!a.startsWith('-')) {
-      name = a;
-      break;
-    }
+    if (!a.startsWith('-')) return a;
   }
+  return undefined;
+}
+
+/**
+ * A placeholder with a command's name and description only: what the top-level help, the
+ * version and commander's "unknown command (did you mean ...?)" need. It is never run: a
+ * command named on the command line is always the real one.
+ */
+function summaryCommand(s: (typeof COMMAND_SUMMARIES)[number]): CommandFactory {
+  return () => new Command(s.name).description(s.description);
+}
+
+/**
+ * The commands `argv` (process.argv: node, script, args...) needs: the named command alone
+ * (also for `espy help NAME`), or the summaries of every command when none is named (help,
+ * version, a typo: commander lists them all).
+ */
+export async function loadCommands(argv: readonly string[]): Promise<CommandFactory[]> {
+  const args = argv.slice(2);
+  let name = firstOperand(args);
+  if (name === 'help') name = firstOperand(args.slice(args.indexOf('help') + 1));
   const one = COMMAND_LOADERS.find(([n]) => n === name);
-  return Promise.all((one ? [one] : COMMAND_LOADERS).map(([, load]) => load()));
+  if (one) return [await one[1]()];
+  return COMMAND_SUMMARIES.map(summaryCommand);
 }
 
 /** Builds the commander program with the global flags and the given commands (loadCommands). */
@@ -76,6 +91,10 @@ export function buildProgram(
   // command throws (→ exit 2 from run()) instead of exiting the process itself.
   program.exitOverride();
   if (output) program.configureOutput(output);
+  // The usage of each command in the list, from the summaries (placeholders have no options).
+  const terms = new Map(COMMAND_SUMMARIES.map((s) => [s.name, s.term]));
+  const standard = new Help();
+  program.configureHelp({ subcommandTerm: (cmd) => terms.get(cmd.name()) ?? standard.subcommandTerm(cmd) });
   const configure = (cmd: Command, depth: number): void => {
     cmd.exitOverride();
     if (output) cmd.configureOutput(output);

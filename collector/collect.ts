@@ -51,7 +51,8 @@ export interface CollectOptions {
   /** Options recorded in the manifest (never a password). */
   recordedOptions: Record<string, unknown>;
   log?(level: LogLevel, msg: string): void;
-  progress?(phase: string, done: number, total: number): void;
+  /** `unit: 'bytes'` when done/total are bytes (copying files), else counts. */
+  progress?(phase: string, done: number, total: number, unit?: 'bytes'): void;
   /** The machine running espy. */
   localHost: { hostname: string; platform: string; user?: string };
   classify?: FileClassifier;
@@ -216,14 +217,18 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
     log.write('info', `plan: ${plan.items.length} files; ${plan.instances.length} SQL Server instance(s); sweep looked at ${plan.sweepSeen} files, ${plan.sweepPe} PE`);
     const host = opts.live?.hostname ?? plan.hostNames[0] ?? guessHost;
 
-    // Phase two: the files.
-    let done = 0;
-    for (const it of plan.items) {
+    // Phase two: the files. Progress counts bytes, as they stream: one 1 GiB Security.evtx
+    // among ten small files is most of the work, not a tenth of it.
+    const sizes = await Promise.all(plan.items.map(async (it) => (it.action === 'missing' ? 0 : await input.view.lstat(it.fsPath).then((s) => (s.ok ? s.value.size : 0)))));
+    const totalBytes = sizes.reduce((n, s) => n + s, 0);
+    let doneBytes = 0;
+    for (const [index, it] of plan.items.entries()) {
       if (opts.signal.aborted) {
         incompleteReason = 'interrupted';
         break;
       }
-      opts.progress?.('collecting files', done++, plan.items.length);
+      if (index > 0) doneBytes += sizes[index - 1] ?? 0;
+      opts.progress?.('collecting files', doneBytes, totalBytes, 'bytes');
       if (it.action === 'missing') {
         files.push(row(it, { error: it.error ?? 'not present in the source' }));
         continue;
@@ -280,6 +285,16 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
         const mdate = st.ok && st.value.modified ? new Date(st.value.modified) : undefined;
         // Ctrl-C during a long file ends its entry at once (the row says so; the bundle is marked incomplete).
         const stream = file.stream();
+        if (opts.progress) {
+          const report = opts.progress;
+          const base = doneBytes;
+          let streamed = 0;
+          // Attached in the same tick as the writer's pipe: both see every chunk.
+          stream.on('data', (chunk: Buffer) => {
+            streamed += chunk.length;
+            report('collecting files', base + Math.min(streamed, sizes[index] ?? streamed), totalBytes, 'bytes');
+          });
+        }
         const onAbort = (): void => void stream.destroy(new Error('interrupted'));
         opts.signal.addEventListener('abort', onAbort, { once: true });
         let r;

@@ -32,6 +32,11 @@ export interface EvidenceRef {
   timestamp?: string;
   /** A short excerpt of the evidence (attacker-controlled text: escape when rendering). */
   excerpt: string;
+  /**
+   * The part of the evidence that decides it, never cut to the excerpt's length: the fields
+   * the rule matched and what the event did (`CommandLine=...`), the DLL path, the login.
+   */
+  decisive?: string;
 }
 
 export type FindingSource = 'sigma' | 'esp' | 'yara' | 'baseline' | 'correlation' | 'sql' | 'coverage';
@@ -178,6 +183,8 @@ export interface CoverageEntry {
   recovered: number;
   /** Gaps and caveats in words ("no Sysmon installed", "ERRORLOG rotated: earliest entry ..."). */
   notes: string[];
+  /** What was looked at, in numbers ("3 DLLs in Binn collected"): not a gap. */
+  counts?: string;
 }
 
 export interface SqlInstance {

@@ -4,7 +4,7 @@
  */
 import type { AnalysisResult } from '../detection/analysis-result.js';
 import { html, safeUrl, type SafeHtml } from './html.js';
-import { compareStrings, displayTime, stableSort } from './format.js';
+import { compareStrings, displayTime, SEVERITY_ORDER, severityRank, stableSort } from './format.js';
 import { renderPage } from './render-report.js';
 import { rankFindings, severityBadge } from './sections/affected.js';
 import { verdictInfo } from './sections/header.js';
@@ -37,15 +37,34 @@ export function keyIndicators(r: AnalysisResult, max = 4): SafeHtml[] {
   return out.slice(0, max);
 }
 
+/** Findings per severity, most severe first, only the severities present: "2 critical, 1 low". */
+export function severityCounts(r: AnalysisResult): SafeHtml {
+  const counts = SEVERITY_ORDER.map((s) => ({ s, n: r.findings.filter((f) => f.severity === s).length })).filter((x) => x.n > 0);
+  if (counts.length === 0) return html`<span class="muted">none</span>`;
+  return html`${counts.map(({ s, n }) => html`<div class="sev-count">${n} ${severityBadge(s)}</div>`)}`;
+}
+
+/**
+ * For a host without indicators that still has findings: says that they are all low or
+ * informational (checks and inventory notes, not signs of an attacker), so "NO INDICATORS"
+ * beside "findings: 4" does not read as a contradiction.
+ */
+function lowOnlyNote(r: AnalysisResult): SafeHtml | undefined {
+  if (r.verdict.verdict !== 'NO_INDICATORS' || r.findings.length === 0) return undefined;
+  if (r.findings.some((f) => severityRank(f.severity) < severityRank('low'))) return undefined;
+  const n = r.findings.length;
+  return html`<div class="muted">only low and informational finding${n === 1 ? '' : 's'} (${n}): worth a look, none is an indicator of compromise</div>`;
+}
+
 function hostRow(e: FleetEntry): SafeHtml {
   const r = e.result;
   const v = verdictInfo(r.verdict.verdict);
   const href = safeUrl(e.reportHref);
-  const counts = ['critical', 'high', 'medium'].map((s) => r.findings.filter((f) => f.severity === s).length);
+  const worstRank = Math.min(...r.findings.map((f) => severityRank(f.severity)), SEVERITY_ORDER.length);
   const link = href === '#' ? html`<span class="muted" title="unsafe link not shown">${e.reportHref}</span>` : html`<a href="${href}">report</a>`;
-  return html`<tr>${cell(html`<strong>${r.host.name}</strong>`, r.host.name)}${cell(v.label, VERDICT_RANK[r.verdict.verdict] ?? 3, `v-${v.cls}`)}${cell(
-    html`${keyIndicators(r).map((k) => html`<div>${k}</div>`)}`,
-  )}${cell(counts.join(' / '), counts[0] ?? 0)}${cell(r.findings.length, r.findings.length)}${cell(displayTime(r.source.collectedAt), r.source.collectedAt ?? '')}${cell(
+  return html`<tr>${cell(html`<strong>${r.host.name}</strong>`, r.host.name, 'host')}${cell(v.label, VERDICT_RANK[r.verdict.verdict] ?? 3, `v-${v.cls}`)}${cell(
+    html`${lowOnlyNote(r) ?? ''}${keyIndicators(r).map((k) => html`<div>${k}</div>`)}`,
+  )}${cell(severityCounts(r), worstRank)}${cell(r.findings.length, r.findings.length)}${cell(displayTime(r.source.collectedAt), r.source.collectedAt ?? '')}${cell(
     r.source.bundleName ? html`<code class="small">${r.source.bundleName}</code>` : '',
   )}${cell(link)}</tr>`;
 }
@@ -72,7 +91,7 @@ ${renderTable({
     { label: 'Host' },
     { label: 'Verdict', type: 'num' },
     { label: 'Key indicators' },
-    { label: 'Critical / high / medium', type: 'num' },
+    { label: 'Findings by severity', type: 'num' },
     { label: 'Findings', type: 'num' },
     { label: 'Collected (UTC)' },
     { label: 'Bundle' },

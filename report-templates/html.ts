@@ -176,3 +176,12 @@ const SCRIPT_ESCAPES: Record<string, string> = {
   '\u2028': '\\u2028',
   '\u2029': '\\u2029',
 };
+
+/**
+ * A path or file name that may wrap only after its separators (`\`, `/`), never inside a
+ * name: each part is escaped as text and a `<wbr>` follows every separator.
+ */
+export function breakablePath(s: string): SafeHtml {
+  const parts = s.split(/(?<=[\\/])/);
+  return new SafeHtml(parts.map(escapeText).join('<wbr>'));
+}

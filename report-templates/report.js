@@ -36,6 +36,15 @@
     if (last < s.length) node.appendChild(document.createTextNode(s.slice(last)));
   }
 
+  /** putText for a path: a line may break after each \ or /, never inside a name. */
+  function putPath(node, text) {
+    var parts = String(text).split(/(?<=[\\/])/);
+    for (var i = 0; i < parts.length; i++) {
+      if (i > 0) node.appendChild(document.createElement('wbr'));
+      putText(node, parts[i]);
+    }
+  }
+
   function cellKey(td) {
     if (!td) return '';
     var v = td.getAttribute('data-v');
@@ -209,10 +218,12 @@
         for (var c = 0; c < cells.length; c++) {
           var td = document.createElement('td');
           if (c === 4) { var sv = S[row[5]]; if (sv) td.appendChild(sevBadge(sv)); }
+          else if (c === 7) putPath(td, cells[c]);
           else putText(td, cells[c]);
           if (c < 2) td.className = 'c-time';
           if (c === 5) td.className = 'msg';
           if (c === 7) td.className = 'small';
+          if (c === 6 && typeof row[12] === 'number' && S[row[12]]) td.title = S[row[12]];
           tr.appendChild(td);
         }
         frag.appendChild(tr);

@@ -8,6 +8,7 @@ import type { AnalysisResult, Verdict } from '../../detection/analysis-result.js
 import { analyze } from '../../detection/analyze/run.js';
 import { prepareAnalysis, sweepClassifier } from '../analysis-setup.js';
 import type { CliContext } from '../context.js';
+import { revealControls } from '../terminal-text.js';
 import { UsageError } from '../exit-codes.js';
 import { IDENTITY_HELP, identitiesOf, sealError } from '../seal-options.js';
 import type { CommandFactory } from '../program.js';
@@ -145,10 +146,10 @@ export async function runAnalyzeResults(args: AnalyzeArgs, ctx: CliContext): Pro
           generatedAt: new Date().toISOString(),
           source,
           ...(bundle?.manifestSummary ? { collection: { log: (await bundle.collectionLog()).slice(0, 5000), manifest: bundle.manifestSummary } } : {}),
-          onProgress: (p, done, total, label) => {
+          onProgress: (p, done, total, label, unit) => {
             if (p !== phase) {
               progress.stop();
-              progress.start(total, `${p} (${i + 1}/${sources.length})`);
+              progress.start(total, `${p} (${i + 1}/${sources.length})`, unit === 'bytes' ? 'bytes' : 'items');
               phase = p;
             }
             progress.update(done, label.length > 40 ? `…${label.slice(-39)}` : label);
@@ -224,7 +225,7 @@ export function printAnalyzeHuman(ctx: CliContext, out: Awaited<ReturnType<typeo
     lines.push(`  analysis: ${h.analysis}`);
   }
   if (out.fleet) lines.push(`fleet:    ${out.fleet}`);
-  ctx.stdout.write(`${lines.join('\n')}\n`);
+  ctx.stdout.write(`${revealControls(lines.join('\n'))}\n`);
 }
 
 export const analyzeCommand: CommandFactory = (ctx) =>

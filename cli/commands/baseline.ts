@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { createBaseline } from '../../detection/baseline.js';
 import type { CommandFactory } from '../program.js';
 import { parseAnalyzeArgs, runAnalyzeResults } from './analyze.js';
+import { revealControls } from '../terminal-text.js';
 
 /** `espy baseline create SOURCE -o baseline.json`: a known-good ESP inventory (issue 6). */
 export const baselineCommand: CommandFactory = (ctx) => {
@@ -27,7 +28,7 @@ export const baselineCommand: CommandFactory = (ctx) => {
         c.log.warn(`the source has ${suspicious.length} malicious or suspicious ESP(s); they are in the baseline too: ${suspicious.map((e) => e.dll).join(', ')}`);
       }
       if (c.json) c.stdout.write(`${JSON.stringify({ baseline: path, esps: baseline.esps.length, verdict: result.verdict.verdict })}\n`);
-      else c.stdout.write(`baseline: ${path} (${baseline.esps.length} ESP procedure(s) from ${result.host.name}, verdict ${result.verdict.verdict})\n`);
+      else c.stdout.write(revealControls(`baseline: ${path} (${baseline.esps.length} ESP procedure(s) from ${result.host.name}, verdict ${result.verdict.verdict})\n`));
     });
   return cmd;
 };

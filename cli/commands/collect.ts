@@ -10,6 +10,7 @@ import type { FileClassifier } from '../../collector/classify.js';
 import { createWindowsLiveHost } from '../../collector/live/windows.js';
 import { renderReport } from '../../report-templates/index.js';
 import type { CliContext } from '../context.js';
+import { revealControls } from '../terminal-text.js';
 import { EXIT, ExitError, UsageError } from '../exit-codes.js';
 import type { CommandFactory } from '../program.js';
 import { loadReportTemplates, writeReportOutputs } from '../report-output.js';
@@ -23,7 +24,10 @@ import { recipientsOf } from '../seal-options.js';
  */
 
 export interface CollectPipeline {
-  analyse?(evidence: EvidenceSet, opts: { baseline?: string; signal: AbortSignal; command: string }): Promise<AnalysisResult>;
+  analyse?(
+    evidence: EvidenceSet,
+    opts: { baseline?: string; signal: AbortSignal; command: string; onProgress?: (phase: string, done: number, total: number, label: string, unit?: 'bytes') => void },
+  ): Promise<AnalysisResult>;
   classify?: FileClassifier;
 }
 
@@ -170,7 +174,17 @@ export async function runCollect(args: CollectArgs, ctx: CliContext, pipeline: C
     ? async (evidence: EvidenceSet): Promise<ExtraEntry[]> => {
         progress.stop();
         ctx.log.info('analysing the collected evidence');
-        analysis = await pipeline.analyse?.(evidence, { ...(args.baseline ? { baseline: resolve(ctx.cwd, args.baseline) } : {}), signal: ctx.signal, command });
+        phase = '';
+        const onProgress = (p: string, done: number, total: number, label: string, unit?: 'bytes'): void => {
+          if (p !== phase) {
+            progress.stop();
+            progress.start(total, `analysing: ${p}`, unit === 'bytes' ? 'bytes' : 'items');
+            phase = p;
+          }
+          progress.update(done, label);
+        };
+        analysis = await pipeline.analyse?.(evidence, { ...(args.baseline ? { baseline: resolve(ctx.cwd, args.baseline) } : {}), signal: ctx.signal, command, onProgress });
+        progress.stop();
         if (!analysis) return [];
         const html = renderReport(analysis, loadReportTemplates(), { generatedAt: analysis.generatedAt });
         return [
@@ -197,11 +211,11 @@ export async function runCollect(args: CollectArgs, ctx: CliContext, pipeline: C
       now: () => new Date(),
       espyVersion: ctx.version,
       recordedOptions: { ...args, passwordEnv: args.passwordEnv ? '(set)' : undefined, encrypted: Boolean(pw) },
-      log: (level, msg) => (level === 'warn' || level === 'error' ? ctx.log.warn(msg) : level === 'info' ? ctx.log.debug(msg) : ctx.log.debug(msg)),
-      progress: (p, done, total) => {
+      log: (level, msg) => (level === 'error' ? ctx.log.error(msg) : level === 'warn' ? ctx.log.warn(msg) : level === 'info' ? ctx.log.detail(msg) : ctx.log.debug(msg)),
+      progress: (p, done, total, unit) => {
         if (p !== phase) {
           progress.stop();
-          progress.start(total, p);
+          progress.start(total, p, unit === 'bytes' ? 'bytes' : 'items');
           phase = p;
         }
         progress.update(done);
@@ -273,7 +287,7 @@ function printHuman(ctx: CliContext, o: Record<string, unknown>): void {
   if (o['report']) lines.push(`report:   ${String(o['report'])}`);
   const sealed = o['sealed'] as { recipients: string[] } | null;
   if (sealed) lines.push(`sealed:   for ${sealed.recipients.join(', ')}; report and analysis.json are inside the bundle only`);
-  ctx.stdout.write(`${lines.join('\n')}\n`);
+  ctx.stdout.write(`${revealControls(lines.join('\n'))}\n`);
 }
 
 export const collectCommand: CommandFactory = (ctx) =>
@@ -284,7 +298,7 @@ export const collectCommand: CommandFactory = (ctx) =>
     .option('--out <dir>', 'output folder for the bundle and the report', 'espy-out')
     .option('--baseline <file>', 'known-good ESP inventory (espy baseline create)')
     .option('--trust <file>', 'extra Authenticode trust anchor(s), PEM (repeatable; Microsoft roots are built in)', (v: string, prev: string[] = []) => [...prev, v])
-    .addOption(new Option('--sweep <mode>', 'DLL sweep: smart (drop locations) or full (whole drives)').choices(['smart', 'full', 'none']).default('smart'))
+    .addOption(new Option('--sweep <mode>', 'DLL sweep: smart (drop locations), full (whole drives) or none').choices(['smart', 'full', 'none']).default('smart'))
     .option('--password-env <var>', 'encrypt the bundle (AES-256) with the password in environment variable VAR')
     .option('--password', 'encrypt the bundle (AES-256), asking for the password on the terminal')
     .option('--recipient <key>', "seal the bundle (age) for this public key (age1..., the analyst's; repeatable)", (v: string, prev: string[] = []) => [...prev, v])

@@ -2,7 +2,7 @@ import { readFile, readdir, lstat } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
-import { Hunter, loadRules, summarizeLoad, type HuntRow, type LoadReport, type RuleFile } from '../../detection/sigma/index.js';
+import { Hunter, loadRules, SIGMA_LEVELS, summarizeLoad, type HuntRow, type LoadReport, type RuleFile } from '../../detection/sigma/index.js';
 import { readEvtxRecords } from '../../parsers/evtx/index.js';
 import { parseErrorlog } from '../../parsers/errorlog/index.js';
 import { listAssets, readAssetText } from '../assets.js';
@@ -10,6 +10,7 @@ import type { CliContext } from '../context.js';
 import { EXIT, ExitError, UsageError } from '../exit-codes.js';
 import { openFileSource } from '../file-source.js';
 import type { CommandFactory } from '../program.js';
+import { revealControls } from '../terminal-text.js';
 
 /** `espy hunt`: Sigma rules over EVTX files, ERRORLOGs and folders (issue 6). */
 
@@ -26,11 +27,13 @@ export const HuntArgs = z.object({
   format: z.enum(FORMATS),
   check: z.boolean(),
   json: z.boolean(),
+  /** Rows below this Sigma level are counted, not printed. */
+  minLevel: z.enum(SIGMA_LEVELS),
 });
 export type HuntArgs = z.infer<typeof HuntArgs>;
 
 /** Pure flag parsing (tests call it). */
-export function parseHuntArgs(paths: string[], raw: { sigma?: string[]; format?: string; check?: boolean; json?: boolean }, globalJson = false): HuntArgs {
+export function parseHuntArgs(paths: string[], raw: { sigma?: string[]; format?: string; check?: boolean; json?: boolean; minLevel?: string }, globalJson = false): HuntArgs {
   const json = Boolean(raw.json) || globalJson;
   const r = HuntArgs.safeParse({
     paths,
@@ -38,6 +41,7 @@ export function parseHuntArgs(paths: string[], raw: { sigma?: string[]; format?:
     format: raw.format ?? (json ? 'jsonl' : 'table'),
     check: Boolean(raw.check),
     json,
+    minLevel: raw.minLevel ?? 'informational',
   });
   if (!r.success) {
     const i = r.error.issues[0];
@@ -94,7 +98,7 @@ function printLoadReport(ctx: CliContext, report: LoadReport, json: boolean): vo
   ];
   for (const [code, n] of Object.entries(report.byCode)) lines.push(`  ${code}: ${n}`);
   for (const e of report.errors) lines.push(`${e.path}:${e.line}:${e.column}: ${e.code}: ${e.reason}`);
-  ctx.stdout.write(lines.join('\n') + '\n');
+  ctx.stdout.write(revealControls(lines.join('\n')) + '\n');
 }
 
 const CSV_COLUMNS = ['level', 'title', 'ruleId', 'kind', 'file', 'recordId', 'line', 'timestamp', 'eventId', 'count', 'group'] as const;
@@ -110,7 +114,7 @@ function formatRow(row: HuntRow, format: (typeof FORMATS)[number]): string {
   if (format === 'csv') return CSV_COLUMNS.map((c) => csvCell(row[c])).join(',') + '\r\n';
   const where = row.recordId !== undefined ? `#${row.recordId}` : row.line !== undefined ? `:${row.line}` : '';
   const extra = row.kind === 'correlation' ? ` (${row.count} events from ${row.firstSeen}${row.group && Object.keys(row.group).length ? `, ${Object.entries(row.group).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''})` : '';
-  return `${row.level.toUpperCase().padEnd(13)} ${row.timestamp.padEnd(28)} ${String(row.eventId).padEnd(6)} ${row.title}${extra}  [${row.ruleId}]  ${row.file}${where}\n`;
+  return revealControls(`${row.level.toUpperCase().padEnd(13)} ${row.timestamp.padEnd(28)} ${String(row.eventId).padEnd(6)} ${row.title}${extra}  [${row.ruleId}]  ${row.file}${where}`) + '\n';
 }
 
 /** Buffered output: one write per ~64 KiB. */
@@ -210,8 +214,13 @@ export async function runHunt(ctx: CliContext, args: HuntArgs): Promise<void> {
   const hunter = new Hunter(loaded.rules);
   const out = new Out(ctx);
   if (args.format === 'csv') out.write(CSV_COLUMNS.join(',') + '\r\n');
+  const minRank = SIGMA_LEVELS.indexOf(args.minLevel);
+  let below = 0;
   const emit = (rows: HuntRow[]): void => {
-    for (const r of rows) out.write(formatRow(r, args.format));
+    for (const r of rows) {
+      if (SIGMA_LEVELS.indexOf(r.level) < minRank) below++;
+      else out.write(formatRow(r, args.format));
+    }
   };
   const sum: HuntSummary = { files: 0, unreadable: 0, failedRecords: 0 };
   const progress = ctx.newProgress();
@@ -234,7 +243,8 @@ export async function runHunt(ctx: CliContext, args: HuntArgs): Promise<void> {
   const st = hunter.stats;
   ctx.log.info(
     `hunt: ${st.events} event(s) from ${sum.files} file(s) in ${secs.toFixed(1)} s, ${st.detections} detection(s), ${st.correlations} correlation(s)` +
-      `${sum.unreadable ? `, ${sum.unreadable} unreadable file(s)` : ''}${sum.failedRecords ? `, ${sum.failedRecords} unreadable record(s)/line(s)` : ''}`,
+      `${sum.unreadable ? `, ${sum.unreadable} unreadable file(s)` : ''}${sum.failedRecords ? `, ${sum.failedRecords} unreadable record(s)/line(s)` : ''}` +
+      `${below ? `; ${below} row(s) below --min-level ${args.minLevel} not shown` : ''}`,
   );
   if (sum.unreadable || sum.failedRecords) ctx.markPartial(`${sum.unreadable} unreadable file(s), ${sum.failedRecords} unreadable record(s)`);
   if (ctx.signal.aborted) throw new ExitError(EXIT.INTERRUPTED, 'hunt interrupted; output is incomplete');
@@ -248,7 +258,8 @@ export const huntCommand: CommandFactory = (ctx) =>
     .addOption(new Option('--format <format>', 'output format').choices([...FORMATS]))
     .option('--check', 'only load the rules and print the load report (loaded, rejected with file:line and reason)')
     .option('--json', 'JSON output (jsonl rows; the load report as one JSON object)')
-    .action(async (paths: string[], raw: { sigma?: string[]; format?: string; check?: boolean; json?: boolean }) => {
+    .addOption(new Option('--min-level <level>', 'print only rows of this Sigma level or above (the rest are counted)').choices([...SIGMA_LEVELS]))
+    .action(async (paths: string[], raw: { sigma?: string[]; format?: string; check?: boolean; json?: boolean; minLevel?: string }) => {
       const c = ctx();
       await runHunt(c, parseHuntArgs(paths, raw, c.json));
     });

@@ -11,6 +11,7 @@ import { openFileSource } from '../file-source.js';
 import type { CommandFactory } from '../program.js';
 import { collectTrust, loadTrustAnchors } from '../trust-files.js';
 import { findDriveRoot, hashFile, originalWindowsPath, readYaraRuleFiles, shippedYaraRules, walkInputs } from '../scan-files.js';
+import { revealControls } from '../terminal-text.js';
 
 /** `espy scan PATH... [--yara FILE|DIR]... [--json]` (issue 5): classify DLLs, run YARA. */
 
@@ -54,6 +55,8 @@ export type ScanRow = FileClassification & { file: string };
 export interface ScanSummary {
   files: number;
   pe: number;
+  /** Files that are not PE files: no suspicion is assessed for them. */
+  notPe: number;
   esp: number;
   bySuspicion: Record<string, number>;
   skipped: number;
@@ -105,7 +108,7 @@ export async function runScan(args: ScanArgs, ctx: CliContext, emit: (row: ScanR
   const authenticodeCache = createAuthenticodeCache();
   const sources = [...(args.builtinRules ? shippedYaraRules() : []), ...(await readYaraRuleFiles(args.yara, ctx.cwd))];
   const engine = sources.length ? createYaraEngine() : undefined;
-  const summary: ScanSummary = { files: 0, pe: 0, esp: 0, bySuspicion: {}, skipped: walked.skipped.length, ruleErrors: 0 };
+  const summary: ScanSummary = { files: 0, pe: 0, notPe: 0, esp: 0, bySuspicion: {}, skipped: walked.skipped.length, ruleErrors: 0 };
   try {
     let yara: CompiledYara | undefined;
     if (engine) {
@@ -139,9 +142,11 @@ export async function runScan(args: ScanArgs, ctx: CliContext, emit: (row: ScanR
         continue;
       }
       summary.files++;
-      if (row.isPe) summary.pe++;
       if (row.isEsp) summary.esp++;
-      summary.bySuspicion[row.suspicion] = (summary.bySuspicion[row.suspicion] ?? 0) + 1;
+      if (row.isPe) {
+        summary.pe++;
+        summary.bySuspicion[row.suspicion] = (summary.bySuspicion[row.suspicion] ?? 0) + 1;
+      } else summary.notPe++;
       emit({ file: relative(ctx.cwd, file) || file, ...row });
       progress.increment();
     }
@@ -192,7 +197,9 @@ export const scanCommand: CommandFactory = (ctx) =>
     .action(async (paths: string[], raw: { yara?: string[]; trust?: string[]; builtinRules?: boolean; root?: string; maxSize?: string; timeout?: string }) => {
       const c = ctx();
       const args = parseScanArgs(paths, raw, c.json);
-      const summary = await runScan(args, c, (row) => c.stdout.write(args.json ? `${JSON.stringify(row)}\n` : renderScanRow(row)));
+      const summary = await runScan(args, c, (row) => c.stdout.write(args.json ? `${JSON.stringify(row)}\n` : revealControls(renderScanRow(row))));
       const sus = Object.entries(summary.bySuspicion).map(([k, v]) => `${v} ${k}`).join(', ');
-      c.log.info(`scanned ${summary.files} file(s): ${summary.pe} PE, ${summary.esp} ESP DLL(s)${sus ? `; ${sus}` : ''}${summary.skipped ? `; ${summary.skipped} unreadable` : ''}`);
+      c.log.info(
+        `scanned ${summary.files} file(s): ${summary.pe} PE, ${summary.esp} ESP DLL(s)${sus ? ` (${sus})` : ''}${summary.notPe ? `; ${summary.notPe} not a PE file` : ''}${summary.skipped ? `; ${summary.skipped} unreadable` : ''}`,
+      );
     });

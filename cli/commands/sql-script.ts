@@ -20,11 +20,8 @@ export function parseSqlScriptArgs(raw: { out?: string }): SqlScriptArgs {
 
 export const sqlScriptCommand: CommandFactory = (ctx) =>
   new Command('sql-script')
-    .description(
-      "print espy's read-only triage T-SQL (SQL Server 2008 R2 to 2022); run it on the host with\n" +
-        `  ${SQLCMD_COMMAND_LINE}\n` +
-        'and pass the output to `espy analyze --sql-export DIR`',
-    )
+    .description("print espy's read-only triage T-SQL (SQL Server 2008 R2 to 2022) to run on the host")
+    .addHelpText('after', `\nRun it on the SQL Server host with\n  ${SQLCMD_COMMAND_LINE}\nand pass the output to \`espy analyze --sql-export DIR\`.`)
     .option('--out <file>', 'write the script to FILE instead of stdout')
     // Subcommands do not inherit the root's exitOverride (it is set after they are added in
     // cli/main.ts): without this, a bad flag here would end the process with commander's own

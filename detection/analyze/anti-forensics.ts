@@ -166,7 +166,7 @@ function usedThenRemoved(input: AntiForensicsInput): Draft[] {
     const first = [e.loads.first, e.executions.first].filter((t): t is string => Boolean(t)).sort()[0];
     const last = [e.loads.last, e.executions.last].filter((t): t is string => Boolean(t)).sort().pop();
     // The log lines first, then what is missing: both kept within MAX_EVIDENCE.
-    const refs: EvidenceRef[] = evs.slice(0, MAX_EVIDENCE - 2).map(refOf);
+    const refs: EvidenceRef[] = evs.slice(0, MAX_EVIDENCE - 2).map((ev) => refOf(ev));
     refs.push({ artefact: e.dllPath, kind: 'pe', excerpt: excerpt(`${e.dllPath}: not in the evidence`) });
     const exportFile = input.sql.esps[0]?.file ?? input.sql.files[0] ?? 'SQL export';
     refs.push({

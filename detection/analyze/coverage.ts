@@ -1,5 +1,6 @@
 import type { CoverageEntry } from '../analysis-result.js';
 import type { ArtefactStats, DllFacts, SqlFacts } from './inputs.js';
+import { locationOf } from './windows-paths.js';
 
 interface Expected {
   source: string;
@@ -105,21 +106,23 @@ export function buildCoverage(stats: readonly ArtefactStats[], sql: SqlFacts | u
     recovered: 0,
     notes: sqlNotes,
   });
+  // Counted by what the files are, not by why espy looked at them: a Binn DLL that the
+  // evidence also names is still a Binn DLL that was collected.
+  const collected = dlls.filter((d) => d.file.present);
   const named = dlls.filter((d) => d.foundBy === 'named').length;
   const swept = dlls.filter((d) => d.foundBy === 'sweep').length;
-  const binn = dlls.filter((d) => d.foundBy === 'binn').length;
-  const absent = dlls.filter((d) => !d.file.present).length;
-  out.push({
+  const binn = collected.filter((d) => locationOf(d.path) === 'binn').length;
+  const absent = dlls.length - collected.length;
+  const dllEntry: CoverageEntry = {
     source: 'DLL files',
     present: dlls.length > 0,
     artefacts: dlls.map((d) => d.path),
     records: dlls.length,
     failed: absent,
     recovered: 0,
-    notes: [
-      `${named} named by the evidence, ${swept} found by the sweep, ${binn} in Binn`,
-      ...(absent > 0 ? [`${absent} DLL(s) named by the evidence are not in the source`] : []),
-    ],
-  });
+    notes: absent > 0 ? [`${absent} DLL(s) named by the evidence are not in the source`] : [],
+  };
+  if (dlls.length > 0) dllEntry.counts = `${collected.length} collected: ${binn} in Binn; ${named} named by the evidence, ${swept} found by the sweep`;
+  out.push(dllEntry);
   return out;
 }

@@ -41,7 +41,8 @@ export function findingsFromHits(hits: readonly RuleHit[]): Draft[] {
     if (!first) continue;
     const events = group.flatMap((h) => (h.related && h.related.length > 0 ? h.related : [h.event]));
     const unique = [...new Map(events.map((e) => [`${e.artefact}|${e.origin.recordId ?? ''}|${e.origin.line ?? ''}|${e.origin.offset ?? ''}`, e])).values()].sort(byTime);
-    const refs = unique.map(refOf);
+    const fields = first.fields ?? [];
+    const refs = unique.map((e) => refOf(e, fields));
     const attack = attackIds(first.tags);
     let explanation = first.description || first.title;
     if (first.falsepositives.length > 0) explanation += ` False positives: ${first.falsepositives.join('; ')}.`;
@@ -92,6 +93,7 @@ export function findingsFromEsps(esps: readonly EspEntry[], events: readonly Sou
           `${winBasename(e.file.path)} sha256 ${e.file.sha256 ?? '?'}; signature: ${e.file.signature?.description ?? (e.file.signed ? `signed by ${e.file.signer ?? '?'}, not verified` : 'not signed')}; exports ${(e.file.exports ?? []).join(', ') || 'none'}${e.file.yara.length ? `; YARA ${e.file.yara.map((y) => y.rule).join(', ')}` : ''}${e.file.modified ? `; file modified ${e.file.modified} (file system time, as found)` : ''}`,
         ),
       };
+      ref.decisive = e.file.path;
       // No `timestamp`: file-system times are copied, restored and rewritten; the excerpt keeps them as found.
       if (e.file.storedPath) ref.storedPath = e.file.storedPath;
       refs.push(ref);
@@ -103,11 +105,12 @@ export function findingsFromEsps(esps: readonly EspEntry[], events: readonly Sou
         kind: 'sql-export',
         excerpt: excerpt(`registered ESP ${sqlRow.name} → ${sqlRow.dllName}${sqlRow.createDate ? `, created ${sqlRow.createDate} (server time)` : ''}`),
       };
+      ref.decisive = `${sqlRow.name} → ${sqlRow.dllName}`;
       if (sqlRow.line !== undefined) ref.line = sqlRow.line;
       refs.push(ref);
     }
     const evs = espEventsFor(e, events);
-    refs.push(...evs.map(refOf));
+    refs.push(...evs.map((ev) => refOf(ev)));
     const proc = e.procedures[0];
     const malicious = e.suspicion === 'malicious';
     // A backdoor keeps its own title unless the trust rule is what makes it one.
@@ -139,7 +142,7 @@ export function findingsFromEsps(esps: readonly EspEntry[], events: readonly Sou
 /** A Microsoft ESP name in Binn that is not Microsoft-signed: worth a hash check, not an alarm. */
 function unsignedBinnFinding(e: EspEntry): Draft {
   const path = e.file?.path ?? e.dll;
-  const ref: EvidenceRef = { artefact: path, kind: 'pe', excerpt: excerpt(`${winBasename(path)} sha256 ${e.file?.sha256 ?? '?'}; not signed; company ${e.file?.company ?? 'none'}`) };
+  const ref: EvidenceRef = { artefact: path, kind: 'pe', excerpt: excerpt(`${winBasename(path)} sha256 ${e.file?.sha256 ?? '?'}; not signed; company ${e.file?.company ?? 'none'}`), decisive: path };
   if (e.file?.storedPath) ref.storedPath = e.file.storedPath;
   return {
     ruleId: 'espy.esp.binn-unsigned',
@@ -167,6 +170,7 @@ export function findingsFromFiles(dlls: readonly DllFacts[], esps: readonly EspE
       artefact: d.path,
       kind: 'pe',
       excerpt: excerpt(`sha256 ${d.file.sha256 ?? '?'}; YARA ${d.file.yara.map((y) => y.rule).join(', ')}`),
+      decisive: d.path,
     };
     if (d.storedPath) ref.storedPath = d.storedPath;
     out.push({
@@ -194,6 +198,7 @@ export function findingsFromLogins(logins: readonly Login[]): Draft[] {
       artefact: l.source.replace(/:\d+$/, ''),
       kind: 'sql-export',
       excerpt: excerpt(`login ${l.name} (${l.type}) created ${l.createDate ?? '?'}${l.isSysadmin ? ', member of sysadmin' : ''}${l.isDisabled ? ', disabled' : ''}`),
+      decisive: `login ${l.name}${l.isSysadmin ? ' (sysadmin)' : ''}`,
     };
     const line = /:(\d+)$/.exec(l.source)?.[1];
     if (line) ref.line = Number(line);

@@ -34,6 +34,8 @@ export interface RuleHit {
   event: SourcedEvent;
   /** Correlation rules: every event of the group. */
   related?: SourcedEvent[];
+  /** Event fields the rule's detection reads: their values decide the evidence. */
+  fields?: readonly string[];
 }
 
 export interface SqlEspRow {

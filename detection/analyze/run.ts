@@ -23,8 +23,8 @@ export interface AnalyzeOptions {
   generatedAt: string;
   command?: string;
   signal?: AbortSignal;
-  /** Phase progress: `events` (artefacts), `dlls`. */
-  onProgress?: (phase: string, done: number, total: number, label: string) => void;
+  /** Phase progress: `events` in bytes of the event logs (label: the records read), `dlls` in files. */
+  onProgress?: (phase: string, done: number, total: number, label: string, unit?: 'bytes') => void;
   /** Monotonic clock for timings (performance.now). */
   clock?: () => number;
   collection?: AnalysisResult['collection'];
@@ -111,7 +111,7 @@ export async function analyze(evidence: EvidenceSet, opts: AnalyzeOptions): Prom
       rules: loaded.rules,
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(sql?.utcOffsetMinutes !== undefined ? { utcOffsetMinutes: sql.utcOffsetMinutes } : {}),
-      onArtefact: (a, i, n) => opts.onProgress?.('events', i, n, a.originalPath),
+      onBytes: (done, total, records) => opts.onProgress?.('events', done, total, `events, ${records} records`, 'bytes'),
     }),
   );
   errors.push(...scan.errors);

@@ -34,6 +34,11 @@ export interface EventScanOptions {
   rules: RuleSet;
   signal?: AbortSignal;
   onArtefact?: (artefact: EvidenceArtefact, index: number, total: number) => void;
+  /**
+   * Bytes of the event logs read so far, of all of them, and the records read: called every
+   * few thousand records and after each artefact, so a 1 GiB Security.evtx shows progress.
+   */
+  onBytes?: (done: number, total: number, records: number) => void;
   /** SQL export's UTC offset, for ERRORLOGs without a banner line. */
   utcOffsetMinutes?: number;
 }
@@ -46,7 +51,7 @@ const LEVEL_TO_SEVERITY: Record<string, Severity> = {
   informational: 'informational',
 };
 
-function hitOf(m: { rule: SigmaMatch['rule'] }, ev: SourcedEvent, related?: SourcedEvent[]): RuleHit {
+function hitOf(m: { rule: SigmaMatch['rule']; fields?: readonly string[] }, ev: SourcedEvent, related?: SourcedEvent[]): RuleHit {
   const h: RuleHit = {
     ruleId: m.rule.id,
     title: m.rule.title,
@@ -57,6 +62,7 @@ function hitOf(m: { rule: SigmaMatch['rule'] }, ev: SourcedEvent, related?: Sour
     event: ev,
   };
   if (related) h.related = related;
+  if (m.fields && m.fields.length > 0) h.fields = m.fields;
   return h;
 }
 
@@ -108,13 +114,21 @@ export async function scanEvents(evidence: EvidenceSet, artefacts: readonly Evid
     if (matches.some((m) => correlation.wants(m.rule.id))) forCorrelation.push({ ev, matches });
   };
 
+  const totalBytes = logs.reduce((n, a) => n + a.size, 0);
+  let doneBytes = 0;
+  let records = 0;
+  const tick = (offsetInArtefact: number, count: number): void => {
+    records += count;
+    opts.onBytes?.(doneBytes + offsetInArtefact, totalBytes, records);
+  };
   for (const [i, a] of logs.entries()) {
     if (opts.signal?.aborted) break;
     opts.onArtefact?.(a, i, logs.length);
+    opts.onBytes?.(doneBytes, totalBytes, records);
     let source: Awaited<ReturnType<EvidenceSet['open']>> | undefined;
     try {
       source = await evidence.open(a);
-      if (a.kind === 'evtx') await scanEvtx(a, source, out, consider, opts.signal);
+      if (a.kind === 'evtx') await scanEvtx(a, source, out, consider, opts.signal, tick);
       else await scanErrorlog(a, source, out, consider, opts.utcOffsetMinutes);
     } catch (e) {
       const message = `could not read: ${e instanceof Error ? e.message : String(e)}`;
@@ -129,7 +143,9 @@ export async function scanEvents(evidence: EvidenceSet, artefacts: readonly Evid
     } finally {
       await source?.close?.();
     }
+    doneBytes += a.size;
   }
+  opts.onBytes?.(doneBytes, totalBytes, records);
 
   // Correlations: feed the kept hits in time order, each real event once (see errorlogTwins).
   forCorrelation.sort((x, y) => x.ev.summary.timestamp.localeCompare(y.ev.summary.timestamp));
@@ -152,12 +168,27 @@ export async function scanEvents(evidence: EvidenceSet, artefacts: readonly Evid
 
 type Consider = (ev: SourcedEvent, st: ArtefactStats) => void;
 
-async function scanEvtx(a: EvidenceArtefact, source: Awaited<ReturnType<EvidenceSet['open']>>, out: EventScanResult, consider: Consider, signal?: AbortSignal): Promise<void> {
+/** Records between two progress ticks. */
+const RECORDS_PER_TICK = 4096;
+
+async function scanEvtx(
+  a: EvidenceArtefact,
+  source: Awaited<ReturnType<EvidenceSet['open']>>,
+  out: EventScanResult,
+  consider: Consider,
+  signal: AbortSignal | undefined,
+  tick: (offsetInArtefact: number, records: number) => void,
+): Promise<void> {
   let channel = '';
   const st = newStats(a, evtxLabel(a));
   let errors = 0;
+  let sinceTick = 0;
   for await (const o of readEvtxRecords(source, { includeRecovered: true, onDiagnostic: (d) => st.notes.length < 5 && st.notes.push(`${d.code}: ${d.message}`) })) {
     if (signal?.aborted) break;
+    if (++sinceTick >= RECORDS_PER_TICK) {
+      tick(Math.min(o.ok ? o.record.offset : o.offset, a.size), sinceTick);
+      sinceTick = 0;
+    }
     if (!o.ok) {
       st.failed++;
       if (errors++ < MAX_ERRORS_PER_ARTEFACT) out.errors.push({ artefact: a.originalPath, message: `chunk ${o.chunkIndex} offset ${o.offset}: ${o.error.message}` });
@@ -179,6 +210,7 @@ async function scanEvtx(a: EvidenceArtefact, source: Awaited<ReturnType<Evidence
     if (a.storedPath) ev.storedPath = a.storedPath;
     consider(ev, st);
   }
+  tick(a.size, sinceTick);
   if (errors > MAX_ERRORS_PER_ARTEFACT) out.errors.push({ artefact: a.originalPath, message: `${errors - MAX_ERRORS_PER_ARTEFACT} more unreadable records` });
   if (channel) st.label = channel;
   out.stats.push(st);

@@ -74,7 +74,7 @@ export class RuleSet {
         if (seen?.has(rule)) continue;
         if (!alt.pre(ctx) || !alt.detect(ctx)) continue;
         (seen ??= new Set()).add(rule);
-        out.push({ kind: 'detection', rule: rule.meta, event: view.event as EventJson, reported: !rule.suppressed });
+        out.push({ kind: 'detection', rule: rule.meta, event: view.event as EventJson, reported: !rule.suppressed, fields: alt.fields });
       }
     }
     return out;

@@ -12,6 +12,11 @@ export interface CompiledAlternative {
   eventIds?: readonly string[];
   pre: Predicate;
   detect: Predicate;
+  /**
+   * Event fields the detection reads (after field mapping), in rule order: what a match was
+   * decided on, so evidence can show those values first.
+   */
+  fields: readonly string[];
 }
 
 export interface CompiledRule {
@@ -77,15 +82,22 @@ export function compileRule(root: YNode, meta: RuleMeta): CompiledRule {
   const alternatives: CompiledAlternative[] = [];
   const detIds = detectionEventIds(detectionNode);
   // Alternatives with the same field mapping share one compiled detection.
-  const byMap = new Map<string, Predicate>();
+  const byMap = new Map<string, { detect: Predicate; fields: string[] }>();
   for (const alt of alts) {
     const key = JSON.stringify(alt.fieldMap);
-    let detect = byMap.get(key);
-    if (!detect) {
+    let compiled = byMap.get(key);
+    if (!compiled) {
       const fm = alt.fieldMap;
-      detect = compileDetection(detectionNode, (f) => fm[f] ?? f);
-      byMap.set(key, detect);
+      const fields: string[] = [];
+      const mapField = (f: string): string => {
+        const mapped = fm[f] ?? f;
+        if (mapped !== '' && !fields.includes(mapped)) fields.push(mapped);
+        return mapped;
+      };
+      compiled = { detect: compileDetection(detectionNode, mapField), fields };
+      byMap.set(key, compiled);
     }
+    const { detect, fields } = compiled;
     const conds = Object.entries(alt.conditions).map(([f, vs]) => equalsAny(f, vs));
     const channels = alt.channels;
     // Index by EventID: the logsource's and the detection's requirements, intersected.
@@ -100,7 +112,7 @@ export function compileRule(root: YNode, meta: RuleMeta): CompiledRule {
       for (const p of conds) if (!p(ctx)) return false;
       return true;
     };
-    const ca: CompiledAlternative = { pre, detect };
+    const ca: CompiledAlternative = { pre, detect, fields };
     if (channels) ca.channels = channels;
     if (eventIds) ca.eventIds = eventIds;
     alternatives.push(ca);

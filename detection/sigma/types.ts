@@ -75,6 +75,8 @@ export interface SigmaMatch {
   event: EventJson;
   /** False when the rule only feeds a correlation (`generate: false`): not reported on its own. */
   reported: boolean;
+  /** Event fields the matching detection reads (mapped names, rule order). */
+  fields?: readonly string[];
 }
 
 /** A correlation-rule hit over several events. */

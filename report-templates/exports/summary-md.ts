@@ -55,7 +55,7 @@ export function renderSummaryMd(r: AnalysisResult, opts: { generatedAt: string; 
   for (const f of ranked.slice(0, SUMMARY_TOP_FINDINGS)) {
     const ref = f.evidence[0];
     out.push(`- **${mdText(f.severity.toUpperCase())}** ${mdText(f.title)} \\(${mdText(f.id)}, ${f.count} match${f.count === 1 ? '' : 'es'}${f.attack.length > 0 ? `, ${f.attack.map(mdText).join(' ')}` : ''}\\)`);
-    if (ref) out.push(`  - ${mdText(ref.excerpt)}: ${mdText(whereText(ref))}${ref.timestamp ? ` at ${mdText(displayTime(ref.timestamp))}` : ''}`);
+    if (ref) out.push(`  - ${mdText(ref.decisive ?? ref.excerpt)}: ${mdText(whereText(ref))}${ref.timestamp ? ` at ${mdText(displayTime(ref.timestamp))}` : ''}`);
   }
   if (ranked.length > SUMMARY_TOP_FINDINGS) out.push(`- … ${ranked.length - SUMMARY_TOP_FINDINGS} more in report.html and findings.csv`);
   out.push('');

@@ -3,19 +3,39 @@
  * carry it, each with where it came from, then what to do.
  */
 import type { AnalysisResult, EvidenceRef, Finding } from '../../detection/analysis-result.js';
-import { html, type SafeHtml } from '../html.js';
+import { breakablePath, html, type SafeHtml } from '../html.js';
 import { displayTime, knownSeverity, severityRank, stableSort, whereText } from '../format.js';
 import { verdictInfo } from './header.js';
 
 export const KEY_EVIDENCE_MAX = 5;
 export const KEY_EVIDENCE_MIN = 3;
-/** Key-evidence excerpts are cut here (the full text is in the finding further down). */
-export const KEY_EXCERPT_MAX_CHARS = 240;
+/** Key-evidence excerpts are cut here after their decisive part (the finding has the rest). */
+export const KEY_EXCERPT_MAX_CHARS = 140;
 
 /** `s` cut to `max` code points with an ellipsis (never splits a surrogate pair). */
 export function shorten(s: string, max: number): string {
   const cps = [...s];
   return cps.length <= max ? s : `${cps.slice(0, max - 1).join('')}…`;
+}
+
+/**
+ * An excerpt with its decisive part first and whole (the command line, the DLL path, the
+ * login), then the rest of the excerpt cut to `max`. Without a decisive part the excerpt
+ * (a SQL Server message, already bounded by the analysis) is the decisive text: whole.
+ */
+export function renderExcerpt(ref: EvidenceRef, max: number): SafeHtml {
+  if (!ref.decisive) return html`<code class="context whole">${breakablePath(ref.excerpt)}</code>`;
+  const rest = ref.excerpt === ref.decisive ? '' : ref.excerpt;
+  return html`<code class="decisive">${breakablePath(ref.decisive)}</code>${rest ? html`<code class="context">${breakablePath(shorten(rest, max))}</code>` : ''}`;
+}
+
+/**
+ * A key evidence's text: the decisive part alone (the rest of the excerpt is on hover and
+ * in the finding), so five of them fit on the first screen; else the whole excerpt.
+ */
+function renderKeyExcerpt(ref: EvidenceRef): SafeHtml {
+  if (!ref.decisive) return renderExcerpt(ref, KEY_EXCERPT_MAX_CHARS);
+  return html`<code class="decisive" title="${shorten(ref.excerpt, 400)}">${breakablePath(ref.decisive)}</code>`;
 }
 
 export interface KeyEvidence {
@@ -81,9 +101,10 @@ export function severityBadge(s: string | undefined): SafeHtml {
   return html`<span class="sev sev-${known ?? 'none'}">${s ?? '—'}</span>`;
 }
 
-export function renderWhere(ref: EvidenceRef): SafeHtml {
-  return html`<span class="where"><span class="where-file" title="${ref.storedPath ?? ref.artefact}">${whereText(ref)}</span>${
-    ref.timestamp ? html` <span class="muted">at ${displayTime(ref.timestamp)}</span>` : ''
+/** Where an evidence item is; with its time unless a table already has a time column. */
+export function renderWhere(ref: EvidenceRef, withTime = true): SafeHtml {
+  return html`<span class="where"><span class="where-file" title="${ref.storedPath ?? ref.artefact}">${breakablePath(whereText(ref))}</span>${
+    withTime && ref.timestamp ? html` <span class="muted">at ${displayTime(ref.timestamp)}</span>` : ''
   }</span>`;
 }
 
@@ -124,7 +145,7 @@ export function renderAffected(r: AnalysisResult): SafeHtml {
   const key = selectKeyEvidence(r.findings);
   const items = key.map(
     ({ finding, ref }) => html`<li class="key-item">${severityBadge(finding.severity)} <a href="#finding-${finding.id}">${finding.title}</a>
-<div class="excerpt"><code>${shorten(ref.excerpt, KEY_EXCERPT_MAX_CHARS)}</code></div>
+<div class="excerpt">${renderKeyExcerpt(ref)}</div>
 <div class="from">from ${renderWhere(ref)}</div></li>`,
   );
   const reasons = r.verdict.reasons.map((s) => html`<li>${s}</li>`);

@@ -1,6 +1,6 @@
 /** Coverage and gaps ("what was NOT checked"), the collection log and manifest summary. */
 import type { AnalysisResult, CoverageEntry } from '../../detection/analysis-result.js';
-import { html, type SafeHtml } from '../html.js';
+import { breakablePath, html, type SafeHtml } from '../html.js';
 import { compareStrings, displayTime, formatBytes, formatDuration, stableSort } from '../format.js';
 import { cell, renderTable, yesNo } from '../table.js';
 
@@ -10,14 +10,25 @@ export const COLLECTION_LOG_MAX_LINES = 2000;
 export const GAP_ERRORS_MAX = 50;
 export const ERROR_ROWS_MAX = 1000;
 
+/** Artefacts listed before the rest fold away (a DLL sweep can collect hundreds). */
+const ARTEFACTS_SHOWN = 3;
+
+function artefactList(paths: readonly string[]): SafeHtml {
+  const line = (a: string): SafeHtml => html`<div><code class="small">${breakablePath(a)}</code></div>`;
+  if (paths.length <= ARTEFACTS_SHOWN) return html`${paths.map(line)}`;
+  return html`${paths.slice(0, ARTEFACTS_SHOWN - 1).map(line)}<details class="procs"><summary>+${paths.length - ARTEFACTS_SHOWN + 1} more</summary>${paths
+    .slice(ARTEFACTS_SHOWN - 1)
+    .map(line)}</details>`;
+}
+
 function coverageRow(c: CoverageEntry): SafeHtml {
   return html`<tr${c.present ? '' : html` class="flag"`}>${cell(c.source)}${cell(yesNo(c.present, true))}${cell(
-    html`${c.artefacts.map((a) => html`<div><code class="small">${a}</code></div>`)}`,
+    artefactList(c.artefacts),
     c.artefacts.length,
   )}${cell(displayTime(c.firstEvent), c.firstEvent ?? '')}${cell(displayTime(c.lastEvent), c.lastEvent ?? '')}${cell(c.records, c.records)}${cell(
     html`<span class="${c.failed > 0 ? 'bad' : 'neutral'}">${c.failed}</span>`,
     c.failed,
-  )}${cell(c.recovered, c.recovered)}${cell(html`${c.notes.map((n) => html`<div>${n}</div>`)}`)}</tr>`;
+  )}${cell(c.recovered, c.recovered)}${cell(html`${c.counts ? html`<div class="muted">${c.counts}</div>` : ''}${c.notes.map((n) => html`<div>${n}</div>`)}`)}</tr>`;
 }
 
 /** The "not checked" list: absent sources, notes on present ones, unreadable artefacts, rejected rules. */

@@ -1,6 +1,6 @@
 /** ESP inventory and SQL Server logins. */
 import type { AnalysisResult, EspEntry, EspUse, Login } from '../../detection/analysis-result.js';
-import { html, type SafeHtml } from '../html.js';
+import { breakablePath, html, type SafeHtml } from '../html.js';
 import { compareStrings, displayTime, stableSort } from '../format.js';
 import { cell, renderTable, yesNo } from '../table.js';
 
@@ -21,16 +21,16 @@ function use(u: EspUse): SafeHtml {
   if (u.count === 0) return html`<span class="muted">none seen</span>`;
   return html`${u.count}×${u.first ? html`<br><span class="small">first ${displayTime(u.first)}</span>` : ''}${
     u.last ? html`<br><span class="small">last ${displayTime(u.last)}</span>` : ''
-  }${u.sources.length > 0 ? html`<br><span class="small muted">${u.sources.join('; ')}</span>` : ''}`;
+  }${u.sources.length > 0 ? html`<details class="procs small"><summary>where</summary><span class="muted">${u.sources.join('; ')}</span></details>` : ''}`;
 }
 
 function hashes(e: EspEntry): SafeHtml {
   const f = e.file;
   if (!f || !f.present) return html`<span class="muted">DLL not found</span>`;
-  const rows: [string, string | undefined][] = [['SHA-256', f.sha256], ['SHA-1', f.sha1], ['MD5', f.md5]];
-  return html`${rows
-    .filter((x): x is [string, string] => Boolean(x[1]))
-    .map(([k, v]) => html`<div class="hashline"><span class="muted">${k}</span> <code class="hash">${v}</code></div>`)}`;
+  const line = ([k, v]: [string, string]): SafeHtml => html`<div class="hashline"><span class="muted">${k}</span> <code class="hash">${v}</code></div>`;
+  const main: [string, string][] = f.sha256 ? [['SHA-256', f.sha256]] : [];
+  const more = ([['SHA-1', f.sha1], ['MD5', f.md5]] as [string, string | undefined][]).filter((x): x is [string, string] => Boolean(x[1]));
+  return html`${main.map(line)}${more.length > 0 ? html`<details class="more-hashes"><summary>${more.map(([k]) => k).join(', ')}</summary>${more.map(line)}</details>` : ''}`;
 }
 
 /** The Authenticode verdict in words; a signer name alone is marked as not verified. */
@@ -48,7 +48,26 @@ function signed(e: EspEntry): SafeHtml {
 function yara(e: EspEntry): SafeHtml {
   const hits = e.file?.yara ?? [];
   if (hits.length === 0) return html`<span class="muted">none</span>`;
-  return html`${hits.map((h) => html`<div class="yara"><code>${h.rule}</code> <span class="small muted">${h.source}</span></div>`)}`;
+  return html`${hits.map((h) => html`<div class="yara"><code title="${h.source}">${h.rule.split(/(?<=_)/).map((part, i) => html`${i > 0 ? html`<wbr>` : ''}${part}`)}</code></div>`)}`;
+}
+
+/** Procedures shown before the rest fold away (Microsoft's xplog70.dll registers over a dozen). */
+const PROCEDURES_SHOWN = 4;
+
+function procedures(names: readonly string[]): SafeHtml {
+  const list = (xs: readonly string[]): SafeHtml => html`${xs.map((p, i) => html`${i > 0 ? ', ' : ''}<code>${p}</code>`)}`;
+  if (names.length <= PROCEDURES_SHOWN) return list(names);
+  const shown = names.slice(0, PROCEDURES_SHOWN - 1);
+  const rest = names.slice(PROCEDURES_SHOWN - 1);
+  return html`${list(shown)}<details class="procs"><summary>+${rest.length} more</summary>${list(rest)}</details>`;
+}
+
+/** The reasons as a compact list; beyond the first, folded so the row stays short. */
+function why(reasons: readonly string[]): SafeHtml {
+  const [first, ...rest] = reasons;
+  if (first === undefined) return html`<span class="muted">none</span>`;
+  if (rest.length === 0) return html`${first}`;
+  return html`<details class="why"><summary>${first} <span class="muted">(+${rest.length})</span></summary><ul>${rest.map((s) => html`<li>${s}</li>`)}</ul></details>`;
 }
 
 function espRow(e: EspEntry): SafeHtml {
@@ -56,15 +75,15 @@ function espRow(e: EspEntry): SafeHtml {
   return html`<tr class="susp-row-${e.suspicion in SUSPICION_RANK ? e.suspicion : 'unknown'}">${cell(
     suspicionBadge(e.suspicion),
     SUSPICION_RANK[e.suspicion] ?? 2,
-  )}${cell(html`${e.procedures.map((p, i) => html`${i > 0 ? html`<br>` : ''}<code>${p}</code>`)}`, e.procedures.join(' '))}${cell(
-    html`<code>${e.dll}</code>${e.dllPath && e.dllPath !== e.dll ? html`<br><code class="small">${e.dllPath}</code>` : ''}`,
+  )}${cell(procedures(e.procedures), e.procedures.join(' '))}${cell(
+    html`<code>${breakablePath(e.dll)}</code>${e.dllPath && e.dllPath !== e.dll ? html`<br><code class="small">${breakablePath(e.dllPath)}</code>` : ''}`,
     e.dllPath ?? e.dll,
   )}${cell(html`<span class="${binn ? 'good' : e.location === 'unknown' ? 'muted' : 'bad'}">${LOCATION_TEXT[e.location] ?? e.location}</span>`)}${cell(
     html`${yesNo(e.registered)}${e.registeredAt ? html`<br><span class="small">${displayTime(e.registeredAt)}</span>` : ''}`,
   )}${cell(signed(e))}${cell(hashes(e), undefined, 'hashes')}${cell(yara(e), e.file?.yara.length ?? 0)}${cell(use(e.loads), e.loads.first ?? '')}${cell(
     use(e.executions),
     e.executions.first ?? '',
-  )}${cell(html`${e.reasons.map((s) => html`<div>${s}</div>`)}`)}</tr>`;
+  )}${cell(why(e.reasons), undefined, 'why')}</tr>`;
 }
 
 export function renderEsps(r: AnalysisResult): SafeHtml {

@@ -5,14 +5,15 @@
  *
  * Data block (`<script type="application/json" id="timeline-data">`):
  *   { "v": 1, "total": N, "strings": [...], "rows": [[utc, local, source, provider, eventId,
- *     severity, message, rules, artefact, recordId, line, offset], ...] }
- * `source`, `provider`, `severity`, `message`, `rules` and `artefact` are indexes into
+ *     severity, message, rules, artefact, recordId, line, offset, ruleIds], ...] }
+ * `rules` holds the rule titles, `ruleIds` their ids (shown on hover).
+ * `source`, `provider`, `severity`, `message`, `rules`, `artefact` and `ruleIds` are indexes into
  * `strings` (logs repeat the same messages and sources a lot); `utc`/`local` are strings
  * (`local` is 0 for none); `eventId` a number or null; `recordId`, `line` and `offset` numbers,
  * 0 for none (record ids and lines start at 1; a zero offset is not worth a column).
  */
 import type { AnalysisResult, TimelineEntry } from '../../detection/analysis-result.js';
-import { html, jsonForScript, raw, type SafeHtml } from '../html.js';
+import { breakablePath, html, jsonForScript, raw, type SafeHtml } from '../html.js';
 import { compareStrings, displayTime, SEVERITY_ORDER, stableSort, whereText } from '../format.js';
 import { cell } from '../table.js';
 import { severityBadge } from './affected.js';
@@ -40,7 +41,16 @@ function num(n: number | undefined): number {
 }
 
 /** The compact data block for every row. */
-export function buildTimelineData(sorted: readonly TimelineEntry[]): TimelineData {
+/** Rule id → title, from the findings (a timeline row names the rules by id). */
+export function ruleTitles(r: AnalysisResult): Map<string, string> {
+  return new Map(r.findings.map((f) => [f.ruleId, f.title]));
+}
+
+function titlesOf(ids: readonly string[], titles: ReadonlyMap<string, string>): string {
+  return ids.map((id) => titles.get(id) ?? id).join(', ');
+}
+
+export function buildTimelineData(sorted: readonly TimelineEntry[], titles: ReadonlyMap<string, string> = new Map()): TimelineData {
   const strings: string[] = [];
   const index = new Map<string, number>();
   const intern = (s: string): number => {
@@ -60,27 +70,29 @@ export function buildTimelineData(sorted: readonly TimelineEntry[]): TimelineDat
     typeof e.eventId === 'number' && Number.isFinite(e.eventId) ? e.eventId : null,
     intern(e.severity ?? ''),
     intern(e.message),
-    intern(e.ruleIds.join(', ')),
+    intern(titlesOf(e.ruleIds, titles)),
     intern(e.ref.artefact),
     num(e.ref.recordId),
     num(e.ref.line),
     num(e.ref.offset),
+    intern(e.ruleIds.join(', ')),
   ]);
   return { v: TIMELINE_DATA_VERSION, total: rows.length, strings, rows };
 }
 
-function row(e: TimelineEntry): SafeHtml {
+function row(e: TimelineEntry, titles: ReadonlyMap<string, string>): SafeHtml {
   return html`<tr>${cell(displayTime(e.timestamp), e.timestamp, 'c-time')}${cell(e.localTime ?? '', e.localTime ?? '', 'c-time')}${cell(
     e.source,
   )}${cell(e.eventId ?? '', e.eventId ?? -1)}${cell(e.severity ? severityBadge(e.severity) : '', e.severity ? SEVERITY_ORDER.indexOf(e.severity) : 9)}${cell(
     e.message,
     undefined,
     'msg',
-  )}${cell(e.ruleIds.join(', '))}${cell(whereText(e.ref), undefined, 'small')}</tr>`;
+  )}${cell(e.ruleIds.length > 0 ? html`<span title="${e.ruleIds.join(', ')}">${titlesOf(e.ruleIds, titles)}</span>` : '')}${cell(breakablePath(whereText(e.ref)), undefined, 'small')}</tr>`;
 }
 
 export function renderTimeline(r: AnalysisResult): { section: SafeHtml; data: SafeHtml } {
   const sorted = sortTimeline(r.timeline);
+  const titles = ruleTitles(r);
   const shown = sorted.slice(0, TIMELINE_HTML_ROWS);
   const sources = [...new Set(sorted.map((e) => e.source))].sort(compareStrings);
   const flagged = sorted.filter((e) => e.severity !== undefined).length;
@@ -103,8 +115,8 @@ export function renderTimeline(r: AnalysisResult): { section: SafeHtml; data: Sa
 ${
   sorted.length === 0
     ? html`<p class="empty">No timeline events.</p>`
-    : html`<div class="table-wrap"><table id="timeline-table" class="data timeline"><thead><tr><th scope="col" data-key="0" class="c-time">Time (UTC)</th><th scope="col" data-key="1" class="c-time">Local time</th><th scope="col" data-key="2">Source</th><th scope="col" data-key="4">Event ID</th><th scope="col" data-key="5">Severity</th><th scope="col" data-key="6">Message</th><th scope="col" data-key="7">Rules</th><th scope="col" data-key="8">Where</th></tr></thead><tbody id="timeline-body">${shown.map(
-        row,
+    : html`<div class="table-wrap tl-wrap"><table id="timeline-table" class="data timeline"><thead><tr><th scope="col" data-key="0" class="c-time">Time (UTC)</th><th scope="col" data-key="1" class="c-time">Local time</th><th scope="col" data-key="2">Source</th><th scope="col" data-key="4">Event ID</th><th scope="col" data-key="5">Severity</th><th scope="col" data-key="6">Message</th><th scope="col" data-key="7">Rules</th><th scope="col" data-key="8">Where</th></tr></thead><tbody id="timeline-body">${shown.map(
+        (e) => row(e, titles),
       )}</tbody></table></div>`
 }
 ${sorted.length > 0 ? html`<p class="print-only">Printed: the timeline rows shown on screen. All ${sorted.length} events are in <code>timeline.csv</code> and <code>timeline.jsonl</code>.</p>` : ''}
@@ -117,6 +129,6 @@ ${
   const data =
     sorted.length === 0
       ? raw('')
-      : raw(`<script type="application/json" id="timeline-data">${jsonForScript(buildTimelineData(sorted))}</script>`);
+      : raw(`<script type="application/json" id="timeline-data">${jsonForScript(buildTimelineData(sorted, titles))}</script>`);
   return { section, data };
 }

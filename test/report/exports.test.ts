@@ -74,6 +74,9 @@ describe('CSV', () => {
     for (const row of rows) expect(row).toHaveLength(FINDINGS_CSV_HEADER.length);
     expect(rows[1]?.[2]).toBe('F001');
     expect(rows[1]?.[3]).toBe('critical');
+    const decisive = FINDINGS_CSV_HEADER.indexOf('decisive');
+    const withDecisive = rows.filter((row) => row[decisive]);
+    expect(withDecisive.map((row) => row[decisive])).toContain(r.findings.flatMap((f) => f.evidence).find((e) => e.decisive)?.decisive);
   });
 
   it('timeline.csv: Timeline Explorer time format, time order, every field round-trips', () => {

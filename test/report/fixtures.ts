@@ -118,7 +118,14 @@ export function maggieResult(): AnalysisResult {
   const yaraRef: EvidenceRef = { artefact: dllPath, storedPath: 'files/C/ProgramData/sqlmaint.dll', kind: 'pe', offset: 0x2a40, excerpt: 'maggie_backdoor: $s1 "HostList UserList PassList" at 0x2a40' };
   const brute: EvidenceRef = { artefact: ERRORLOG, kind: 'errorlog', line: 412, timestamp: '2026-03-14T10:02:11.0000000Z', excerpt: "Login failed for user 'sa'. Reason: Password did not match that for the login provided. [CLIENT: 203.0.113.45]" };
   const login: EvidenceRef = { artefact: 'sql/server_principals.csv', kind: 'sql-export', line: 7, timestamp: '2026-03-14T10:12:02.0000000Z', excerpt: 'sqlbackup,SQL_LOGIN,2026-03-14 02:12:02.000' };
-  const sysmon: EvidenceRef = { artefact: SYSMON, kind: 'evtx', recordId: 9120, timestamp: '2026-03-14T10:18:02.0000000Z', excerpt: 'Image: C:\\Windows\\System32\\whoami.exe ParentImage: ' + BINN + '\\sqlservr.exe' };
+  const sysmon: EvidenceRef = {
+    artefact: SYSMON,
+    kind: 'evtx',
+    recordId: 9120,
+    timestamp: '2026-03-14T10:18:02.0000000Z',
+    excerpt: 'Image: C:\\Windows\\System32\\whoami.exe ParentImage: ' + BINN + '\\sqlservr.exe',
+    decisive: 'ParentImage=' + BINN + '\\sqlservr.exe; CommandLine=whoami /all',
+  };
   r.findings = [
     {
       id: 'F001', ruleId: 'espy.esp.outside-binn', title: 'ESP executed from a DLL outside Binn', severity: 'critical', attack: ['T1505.001', 'attack.persistence'], source: 'esp',

@@ -1,8 +1,8 @@
 /**
  * Property: whatever text the evidence holds, the report's markup structure (the sequence of
  * tags and attribute names) is the same as with harmless text. Only the visible-character
- * marker spans that escaping adds for hidden characters, and bare `<code>` from backtick
- * spans, are allowed extra.
+ * marker spans that escaping adds for hidden characters, bare `<code>` from backtick
+ * spans and `<wbr>` after path separators are allowed extra.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -27,6 +27,7 @@ function fill(s: string): AnalysisResult {
     for (const e of f.evidence) {
       e.excerpt = s;
       e.artefact = s;
+      if (e.decisive !== undefined) e.decisive = s;
     }
   }
   for (const e of r.esps) {
@@ -55,12 +56,15 @@ function fill(s: string): AnalysisResult {
 const MARKER = /<span class=cc>[^<]*<\/span>/g;
 const ID_ATTRS = /\s(?:id|href|data-v)="[^"]*"/g;
 
-/** Bare `<code>` tags are what `backtick spans` in explanations and next steps become (by design). */
+/**
+ * Bare `<code>` tags are what `backtick spans` in explanations and next steps become, and
+ * `<wbr>` follows each `\` or `/` of a path (both by design).
+ */
 function structure(doc: string): string[] {
   const body = doc.slice(0, doc.indexOf('<script type="application/json"')).replace(MARKER, '');
   return [...body.matchAll(/<\/?([a-zA-Z][\w-]*)((?:\s+[\w-]+(?:="[^"]*")?)*)\s*\/?>/g)].map(
     (m) => `${m[1]}${(m[2] ?? '').replace(ID_ATTRS, '').replace(/="[^"]*"/g, '')}`,
-  ).filter((t) => t !== 'code');
+  ).filter((t) => t !== 'code' && t !== 'wbr');
 }
 
 describe('report structure does not depend on evidence text', () => {

@@ -11,7 +11,7 @@ const SQL_PROCS = (): string => join(requireCorpus('evtx'), 'mdecrevoisier_EVTX-
 
 describe('parseHuntArgs', () => {
   it('defaults and --json', () => {
-    expect(parseHuntArgs(['a.evtx'], {})).toEqual({ paths: ['a.evtx'], sigma: [], format: 'table', check: false, json: false });
+    expect(parseHuntArgs(['a.evtx'], {})).toEqual({ paths: ['a.evtx'], sigma: [], format: 'table', check: false, json: false, minLevel: 'informational' });
     expect(parseHuntArgs(['a.evtx'], { json: true }).format).toBe('jsonl');
     expect(parseHuntArgs(['a.evtx'], {}, true).format).toBe('jsonl');
     expect(parseHuntArgs(['a'], { format: 'csv', sigma: ['r1', 'r2'] })).toMatchObject({ format: 'csv', sigma: ['r1', 'r2'] });
