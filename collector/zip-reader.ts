@@ -4,6 +4,7 @@
  * name (`../x`, `/etc/x`, `C:\x`) is refused and reported by name instead of failing the
  * whole archive. Nothing is ever extracted to disk: entries are read as streams or bytes.
  */
+import { open as openFile } from 'node:fs/promises';
 import { PassThrough, pipeline, Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import yauzl, { type Entry, type RandomAccessReader, type ZipFile } from 'yauzl';
@@ -28,6 +29,33 @@ export interface ZipIndex {
   openStream(e: ZipEntryInfo): Promise<Readable>;
   readBytes(e: ZipEntryInfo, cap: number): Promise<Buffer>;
   close(): void;
+}
+
+/**
+ * A file that cannot be read as a zip: `NOT_ZIP` (it does not start like one: a text file, an
+ * empty file) or `DAMAGED` (it starts like a zip but its central directory cannot be read:
+ * truncated, bytes appended, altered). The CLI turns the first into a usage error and the
+ * second into a failed check.
+ */
+export class ZipFormatError extends Error {
+  override readonly name = 'ZipFormatError';
+  readonly code: 'NOT_ZIP' | 'DAMAGED';
+  constructor(code: 'NOT_ZIP' | 'DAMAGED', message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** Local file header or end-of-central-directory signature (an empty zip) at offset 0. */
+async function startsLikeZip(path: string): Promise<boolean> {
+  const h = await openFile(path, 'r');
+  try {
+    const b = Buffer.alloc(4);
+    const { bytesRead } = await h.read(b, 0, 4, 0);
+    return bytesRead === 4 && b[0] === 0x50 && b[1] === 0x4b && ((b[2] === 3 && b[3] === 4) || (b[2] === 5 && b[3] === 6));
+  } finally {
+    await h.close();
+  }
 }
 
 /** Zip bombs and hostile directories: bounded entry count. */
@@ -59,9 +87,19 @@ export interface OpenZipOptions {
 
 export async function openZip(path: string, opts: OpenZipOptions = {}): Promise<ZipIndex> {
   const yopts = { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: false };
-  const zip: ZipFile = opts.random
-    ? await yauzl.fromRandomAccessReaderPromise(opts.random.reader, opts.random.size, yopts)
-    : await yauzl.openPromise(path, yopts);
+  let zip: ZipFile;
+  try {
+    zip = opts.random
+      ? await yauzl.fromRandomAccessReaderPromise(opts.random.reader, opts.random.size, yopts)
+      : await yauzl.openPromise(path, yopts);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== undefined) throw e; // a file-system error (ENOENT, EACCES)
+    const zipLike = opts.random !== undefined || (await startsLikeZip(path));
+    const why = (e as Error).message;
+    throw zipLike
+      ? new ZipFormatError('DAMAGED', `damaged zip (truncated, altered or with bytes appended): ${why}`, { cause: e })
+      : new ZipFormatError('NOT_ZIP', 'not a zip file', { cause: e });
+  }
   const entries: ZipEntryInfo[] = [];
   const refused: { name: string; reason: string }[] = [];
   await new Promise<void>((resolve, reject) => {
@@ -85,7 +123,10 @@ export async function openZip(path: string, opts: OpenZipOptions = {}): Promise<
       zip.readEntry();
     });
     zip.on('end', () => resolve());
-    zip.on('error', reject);
+    zip.on('error', (e: Error) => {
+      zip.close();
+      reject(new ZipFormatError('DAMAGED', `damaged zip (its central directory cannot be read through): ${e.message}`, { cause: e }));
+    });
     zip.readEntry();
   });
   const openStream = async (e: ZipEntryInfo): Promise<Readable> => {

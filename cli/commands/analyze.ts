@@ -3,13 +3,14 @@ import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { openEvidence, type BundleEvidence } from '../../collector/index.js';
+import { ZipFormatError } from '../../collector/zip-reader.js';
 import { evtxEventReader } from '../../collector/wiring.js';
 import type { AnalysisResult, Verdict } from '../../detection/analysis-result.js';
 import { analyze } from '../../detection/analyze/run.js';
 import { prepareAnalysis, sweepClassifier } from '../analysis-setup.js';
 import type { CliContext } from '../context.js';
 import { revealControls } from '../terminal-text.js';
-import { UsageError } from '../exit-codes.js';
+import { EXIT, ExitError, UsageError } from '../exit-codes.js';
 import { IDENTITY_HELP, identitiesOf, sealError } from '../seal-options.js';
 import type { CommandFactory } from '../program.js';
 import { REPORT_FILES, hostDirName, writeFleet, writeReportOutputs } from '../report-output.js';
@@ -88,6 +89,27 @@ async function expandSources(cwd: string, sources: readonly string[]): Promise<s
   return out;
 }
 
+/** A source that cannot be opened as evidence: its exit code and one line; other errors as they are. */
+function sourceError(e: unknown, src: string): unknown {
+  const sealed = sealError(e, 'analyze', src);
+  if (sealed !== e) return sealed;
+  if (e instanceof ZipFormatError) {
+    if (e.code === 'NOT_ZIP') return new UsageError(`analyze: ${src} is not evidence espy reads (not a zip bundle or a folder)`);
+    return new ExitError(EXIT.CHECK_FAILED, `analyze: ${src}: ${e.message}`);
+  }
+  return e;
+}
+
+/** `--out` and `--sql-export` are checked before the analysis starts, not after it. */
+async function checkPaths(args: AnalyzeArgs, cwd: string): Promise<void> {
+  const out = await stat(resolve(cwd, args.out)).catch(() => undefined);
+  if (out && !out.isDirectory()) throw new UsageError(`analyze: --out ${args.out} exists and is not a folder`);
+  if (args.sqlExport !== undefined) {
+    const sql = await stat(resolve(cwd, args.sqlExport)).catch(() => undefined);
+    if (!sql) throw new UsageError(`analyze: --sql-export ${args.sqlExport}: no such file or folder`);
+  }
+}
+
 const VERDICT_RANK: Record<Verdict, number> = { COMPROMISED: 0, SUSPICIOUS: 1, NO_INDICATORS: 2 };
 
 export interface AnalyzeHostOutput {
@@ -103,6 +125,7 @@ export interface AnalyzeHostOutput {
 
 /** Analyses each source (no files written): the results, in source order. */
 export async function runAnalyzeResults(args: AnalyzeArgs, ctx: CliContext): Promise<AnalysisResult[]> {
+  await checkPaths(args, ctx.cwd);
   const sources = await expandSources(ctx.cwd, args.sources);
   const setup = await prepareAnalysis(ctx, {
     sigma: args.sigma.map((s) => resolve(ctx.cwd, s)),
@@ -133,7 +156,7 @@ export async function runAnalyzeResults(args: AnalyzeArgs, ctx: CliContext): Pro
         signal: ctx.signal,
         ...(password ? { password } : {}),
       }).catch((e: unknown) => {
-        throw sealError(e, 'analyze', src);
+        throw sourceError(e, src);
       });
       try {
         const bundle = evidence.kind === 'bundle' ? (evidence as unknown as BundleEvidence) : undefined;

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { stat } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -166,7 +167,10 @@ export async function runCollect(args: CollectArgs, ctx: CliContext, pipeline: C
     throw new UsageError('collect: no --source given; live collection needs Windows (give --source DIR for an image or collection)');
   }
   const outDir = resolve(ctx.cwd, args.out);
+  const outStat = await stat(outDir).catch(() => undefined);
+  if (outStat && !outStat.isDirectory()) throw new UsageError(`collect: --out ${args.out} exists and is not a folder`);
   const progress = ctx.newProgress();
+  let analysisError: string | undefined;
   let phase = '';
   let analysis: AnalysisResult | undefined;
   const command = ['espy', ...ctx.argv.slice(2)].join(' ');
@@ -183,14 +187,21 @@ export async function runCollect(args: CollectArgs, ctx: CliContext, pipeline: C
           }
           progress.update(done, label);
         };
-        analysis = await pipeline.analyse?.(evidence, { ...(args.baseline ? { baseline: resolve(ctx.cwd, args.baseline) } : {}), signal: ctx.signal, command, onProgress });
-        progress.stop();
-        if (!analysis) return [];
-        const html = renderReport(analysis, loadReportTemplates(), { generatedAt: analysis.generatedAt });
-        return [
-          { name: 'analysis.json', data: `${JSON.stringify(analysis, null, 2)}\n` },
-          { name: 'report.html', data: html },
-        ];
+        try {
+          analysis = await pipeline.analyse?.(evidence, { ...(args.baseline ? { baseline: resolve(ctx.cwd, args.baseline) } : {}), signal: ctx.signal, command, onProgress });
+          progress.stop();
+          if (!analysis) return [];
+          const html = renderReport(analysis, loadReportTemplates(), { generatedAt: analysis.generatedAt });
+          return [
+            { name: 'analysis.json', data: `${JSON.stringify(analysis, null, 2)}\n` },
+            { name: 'report.html', data: html },
+          ];
+        } catch (e) {
+          // The collector logs it into the bundle and keeps the bundle; the exit code says so.
+          analysis = undefined;
+          analysisError = e instanceof Error ? e.message : String(e);
+          throw e;
+        }
       }
     : undefined;
   let res: CollectResult;
@@ -241,6 +252,10 @@ export async function runCollect(args: CollectArgs, ctx: CliContext, pipeline: C
     report = (await writeReportOutputs(finalAnalysis, dir, { bundle: { name: res.bundlePath.replace(/^.*[\\/]/, ''), sha256: res.sha256 }, analysisJson: true })).report;
   }
   if (res.errors > 0) ctx.markPartial(`${res.errors} file(s) could not be collected (see the manifest)`);
+  if (analysisError !== undefined && !res.incomplete) {
+    ctx.log.error(`the analysis failed (${analysisError}); the bundle is kept without analysis.json: run espy analyze on it`);
+    ctx.markPartial('the analysis failed');
+  }
   const findings: Finding[] = finalAnalysis?.findings ?? [];
   return {
     bundle: res.bundlePath,

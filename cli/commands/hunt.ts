@@ -200,6 +200,7 @@ export async function runHunt(ctx: CliContext, args: HuntArgs): Promise<void> {
     try {
       st = await lstat(abs);
     } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`hunt: no such file or folder: ${p}`);
       ctx.log.error(`${p}: ${(e as Error).message}`);
       ctx.markPartial(`${p}: cannot read`);
       continue;
