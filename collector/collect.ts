@@ -8,22 +8,33 @@
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
-import type { EvidenceArtefact, EvidenceSet } from '../detection/evidence.js';
+import type { EvidenceSet } from '../detection/evidence.js';
 import type { EventReader, FileClassifier } from './classify.js';
-import { BundleWriter } from './bundle-writer.js';
+import { BundleWriteError, BundleWriter } from './bundle-writer.js';
 import { createCollectionLog, type LogLevel } from './collection-log.js';
 import type { FsView } from './fs-view.js';
-import { digestsOf, sha256Hex } from './hashing.js';
+import { sha256Hex } from './hashing.js';
 import { decodeTextLog } from './dll-refs.js';
-import { MAX_SWEEP_FILE_BYTES, planCollection, type PlanItem } from './plan.js';
-import { channelFromLogFile, multiDriveView, type LiveHost } from './live-host.js';
+import { planCollection } from './plan.js';
+import { multiDriveView, type LiveHost } from './live-host.js';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, type Manifest, type ManifestEntry, type ManifestFile } from './manifest.js';
-import { fsFileSource, listedEvidenceSet, openFromView, type ListedArtefact } from './memory-evidence.js';
+import { fsFileSource, listedEvidenceSet, type ListedArtefact } from './memory-evidence.js';
 import type { SourceLayout } from './source-layout.js';
 import { openSource } from './source.js';
 import { instanceTargets, type SweepMode, type Target } from './targets/index.js';
 import { parseWindowsPath } from './win-path.js';
 import { bufferFile } from './fs-memory.js';
+import { copyPlanItem, type CopyContext } from './collect-files.js';
+
+/** The collection stopped on an unexpected error; what was gathered is kept in `partialPath`. */
+export class CollectionFailedError extends Error {
+  override readonly name = 'CollectionFailedError';
+  readonly partialPath: string;
+  constructor(message: string, partialPath: string, opts?: { cause?: unknown }) {
+    super(message, opts);
+    this.partialPath = partialPath;
+  }
+}
 
 export interface ExtraEntry {
   name: string;
@@ -136,12 +147,6 @@ async function openInput(opts: CollectOptions): Promise<Opened> {
   };
 }
 
-function row(it: PlanItem, extra: Partial<ManifestFile>): ManifestFile {
-  const r: ManifestFile = { originalPath: it.originalPath, kind: it.kind, target: it.target, method: 'copy', size: 0, reason: it.reason, ...extra };
-  if (it.classification) r.classification = { ...it.classification, kept: true };
-  return r;
-}
-
 export async function collect(opts: CollectOptions): Promise<CollectResult> {
   const log = createCollectionLog(opts.now, opts.log);
   const startedAt = opts.now();
@@ -151,6 +156,29 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
   const listed: ListedArtefact[] = [];
   let incompleteReason: string | undefined;
   let writer: BundleWriter | undefined;
+  let host: string | undefined;
+  const writeManifest = async (hostName: string): Promise<{ text: string; manifest: Manifest }> => {
+    const w = writer as BundleWriter;
+    const manifest: Manifest = {
+      format: MANIFEST_FORMAT,
+      formatVersion: MANIFEST_VERSION,
+      espyVersion: opts.espyVersion,
+      host: hostName,
+      source: { kind: input.kind, path: input.path },
+      collectedBy: opts.localHost,
+      startedAt: startedAt.toISOString(),
+      finishedAt: opts.now().toISOString(),
+      incomplete: incompleteReason !== undefined,
+      ...(incompleteReason ? { incompleteReason } : {}),
+      encrypted: Boolean(opts.password),
+      options: opts.recordedOptions,
+      files,
+      entries,
+    };
+    const text = `${JSON.stringify(manifest, null, 2)}\n`;
+    await w.addBytes('manifest.json', text);
+    return { text, manifest };
+  };
   try {
     log.write('info', `espy ${opts.espyVersion} collect: source ${input.kind} ${input.path}`);
     for (const n of input.layout.notes) log.write('warn', n);
@@ -215,13 +243,29 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
       ...(opts.progress ? { progress: opts.progress } : {}),
     });
     log.write('info', `plan: ${plan.items.length} files; ${plan.instances.length} SQL Server instance(s); sweep looked at ${plan.sweepSeen} files, ${plan.sweepPe} PE`);
-    const host = opts.live?.hostname ?? plan.hostNames[0] ?? guessHost;
+    host = opts.live?.hostname ?? plan.hostNames[0] ?? guessHost;
+    const hostName = host;
 
     // Phase two: the files. Progress counts bytes, as they stream: one 1 GiB Security.evtx
     // among ten small files is most of the work, not a tenth of it.
-    const sizes = await Promise.all(plan.items.map(async (it) => (it.action === 'missing' ? 0 : await input.view.lstat(it.fsPath).then((s) => (s.ok ? s.value.size : 0)))));
+    const sizes = await Promise.all(plan.items.map(async (it) => (it.action === 'missing' ? 0 : await input.view.lstat(it.fsPath).then((s) => (s.ok ? s.value.size : 0), () => 0))));
     const totalBytes = sizes.reduce((n, s) => n + s, 0);
     let doneBytes = 0;
+    // What the walk could not see is listed too: an unreadable folder is not an empty one.
+    for (const k of plan.skipped) {
+      files.push({ originalPath: k.path, kind: 'other', method: 'copy', size: 0, reason: k.budget ? 'walk budget' : 'folder walk', error: k.budget ? `walk stopped: ${k.reason}` : `folder unreadable: ${k.reason}` });
+    }
+    const copy: CopyContext = {
+      view: input.view,
+      writer,
+      maxFileSize: opts.maxFileSize,
+      signal: opts.signal,
+      ...(opts.live ? { live: opts.live } : {}),
+      ...(opts.classify ? { classify: opts.classify } : {}),
+      log: (l, m) => log.write(l, m),
+      files,
+      listed,
+    };
     for (const [index, it] of plan.items.entries()) {
       if (opts.signal.aborted) {
         incompleteReason = 'interrupted';
@@ -229,95 +273,12 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
       }
       if (index > 0) doneBytes += sizes[index - 1] ?? 0;
       opts.progress?.('collecting files', doneBytes, totalBytes, 'bytes');
-      if (it.action === 'missing') {
-        files.push(row(it, { error: it.error ?? 'not present in the source' }));
-        continue;
+      if (opts.progress) {
+        const report = opts.progress;
+        const base = doneBytes;
+        copy.onBytes = (streamed) => report('collecting files', base + Math.min(streamed, sizes[index] ?? streamed), totalBytes, 'bytes');
       }
-      const st = await input.view.lstat(it.fsPath);
-      const times = st.ok ? { created: st.value.created, modified: st.value.modified, accessed: st.value.accessed, changed: st.value.changed } : {};
-      const macb = Object.fromEntries(Object.entries(times).filter(([, v]) => v !== undefined)) as Partial<ManifestFile>;
-      if (st.ok && st.value.size > opts.maxFileSize) {
-        log.write('warn', `skipped ${it.originalPath}: ${st.value.size} bytes is over --max-file-size ${opts.maxFileSize}`);
-        files.push(row(it, { ...macb, size: st.value.size, error: `larger than --max-file-size (${opts.maxFileSize} bytes): not collected` }));
-        continue;
-      }
-      const opened = await input.view.open(it.fsPath);
-      let method: ManifestFile['method'] = it.action === 'hash' ? 'hash' : 'copy';
-      let file = opened.ok ? opened.value : undefined;
-      let exportPath: string | undefined;
-      if (!opened.ok && opts.live && it.kind === 'evtx' && ['EBUSY', 'EPERM', 'EACCES'].includes(opened.code)) {
-        log.write('info', `${it.originalPath} is locked (${opened.code}): exporting with wevtutil epl ${channelFromLogFile(it.segments[it.segments.length - 1] ?? '')}`);
-        const ex = await opts.live.exportEventLog(it.originalPath);
-        if (ex.ok && ex.file) {
-          exportPath = ex.file;
-          const size = (await stat(ex.file)).size;
-          const p = ex.file;
-          file = { size, stream: () => createReadStream(p, { highWaterMark: 1 << 20 }), read: async (o, n) => (await readFile(p)).subarray(o, o + n), close: () => Promise.resolve() };
-          method = 'export';
-        } else {
-          log.write('warn', `wevtutil export of ${it.originalPath} failed: ${ex.message}`);
-        }
-      }
-      if (!file) {
-        const msg = opened.ok ? 'unreadable' : opened.message;
-        log.write('warn', `cannot read ${it.originalPath}: ${msg}`);
-        files.push(row(it, { ...macb, size: st.ok ? st.value.size : 0, error: msg }));
-        continue;
-      }
-      try {
-        // DLLs (Binn, named by the logs) are classified too: the manifest says what each is.
-        let classification: ManifestFile['classification'];
-        if (it.kind === 'dll' && !it.classification && opts.classify && file.size <= MAX_SWEEP_FILE_BYTES) {
-          try {
-            const c = await opts.classify(await file.read(0, file.size), it.originalPath);
-            classification = { ...c, kept: method !== 'hash' };
-          } catch (e) {
-            log.write('warn', `classifying ${it.originalPath} failed: ${(e as Error).message}`);
-          }
-        }
-        const cls = classification ? { classification } : {};
-        if (method === 'hash') {
-          const bytes = await file.read(0, file.size);
-          const d = digestsOf(bytes);
-          files.push(row(it, { ...macb, ...cls, method: 'hash', size: d.size, sha256: d.sha256, sha1: d.sha1, md5: d.md5 }));
-          continue;
-        }
-        const mdate = st.ok && st.value.modified ? new Date(st.value.modified) : undefined;
-        // Ctrl-C during a long file ends its entry at once (the row says so; the bundle is marked incomplete).
-        const stream = file.stream();
-        if (opts.progress) {
-          const report = opts.progress;
-          const base = doneBytes;
-          let streamed = 0;
-          // Attached in the same tick as the writer's pipe: both see every chunk.
-          stream.on('data', (chunk: Buffer) => {
-            streamed += chunk.length;
-            report('collecting files', base + Math.min(streamed, sizes[index] ?? streamed), totalBytes, 'bytes');
-          });
-        }
-        const onAbort = (): void => void stream.destroy(new Error('interrupted'));
-        opts.signal.addEventListener('abort', onAbort, { once: true });
-        let r;
-        try {
-          r = await writer.addStream(it.storedPath, stream, mdate);
-        } finally {
-          opts.signal.removeEventListener('abort', onAbort);
-        }
-        const f = row(it, { ...macb, ...cls, method, storedPath: it.storedPath, size: r.size, sha256: r.sha256, sha1: r.sha1, md5: r.md5 });
-        if (r.readError) {
-          f.error = `read failed after ${r.size} bytes (stored bytes are partial): ${r.readError}`;
-          log.write('warn', `${it.originalPath}: ${f.error}`);
-        }
-        files.push(f);
-        const artefact: EvidenceArtefact = { originalPath: it.originalPath, storedPath: it.storedPath, kind: it.kind, size: r.size, sha256: r.sha256 };
-        if (macb.created) artefact.created = macb.created;
-        if (macb.modified) artefact.modified = macb.modified;
-        const ep = exportPath;
-        const fsPath = it.fsPath;
-        listed.push({ artefact, open: ep ? async () => fsFileSource(bufferFile(await readFile(ep))) : () => openFromView(input.view, fsPath) });
-      } finally {
-        await file.close().catch(() => undefined);
-      }
+      await copyPlanItem(copy, it);
     }
 
     // SQL: exports given by the analyst, or the triage SQL run live.
@@ -375,7 +336,7 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
     const sysinfo: Record<string, unknown> = opts.live
       ? { hostname: opts.live.hostname, ...(await opts.live.snapshot().catch((e: Error) => ({ snapshotError: e.message }))), collectedBy: opts.localHost }
       : {
-          hostname: host,
+          hostname: hostName,
           hostSource: plan.hostNames.length > 0 ? 'named by the evidence (event Computer / ERRORLOG server name)' : 'source folder name (the evidence names no host)',
           hostNamesSeen: plan.hostNames,
           sqlInstances: plan.instances,
@@ -402,25 +363,8 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
     if (incompleteReason) log.write('warn', `bundle is INCOMPLETE: ${incompleteReason}`);
     entries.unshift(await entry(writer, 'collection.log', log.text()));
 
-    const manifest: Manifest = {
-      format: MANIFEST_FORMAT,
-      formatVersion: MANIFEST_VERSION,
-      espyVersion: opts.espyVersion,
-      host,
-      source: { kind: input.kind, path: input.path },
-      collectedBy: opts.localHost,
-      startedAt: startedAt.toISOString(),
-      finishedAt: opts.now().toISOString(),
-      incomplete: incompleteReason !== undefined,
-      ...(incompleteReason ? { incompleteReason } : {}),
-      encrypted: Boolean(opts.password),
-      options: opts.recordedOptions,
-      files,
-      entries,
-    };
-    const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
-    await writer.addBytes('manifest.json', manifestText);
-    const finalName = `espy-${safeHostName(host)}-${utcStamp(startedAt)}.zip`;
+    const { text: manifestText, manifest } = await writeManifest(hostName);
+    const finalName = `espy-${safeHostName(hostName)}-${utcStamp(startedAt)}.zip`;
     const done2 = await writer.finish(finalName, incompleteReason !== undefined);
     writer = undefined;
     const stored = files.filter((f) => f.storedPath);
@@ -428,7 +372,7 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
       bundlePath: done2.path,
       sha256: done2.sha256,
       manifestSha256: sha256Hex(manifestText),
-      host,
+      host: hostName,
       incomplete: incompleteReason !== undefined,
       ...(incompleteReason ? { incompleteReason } : {}),
       files: stored.length,
@@ -437,8 +381,26 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
       manifest,
     };
   } catch (e) {
-    if (writer) await writer.abort().catch(() => undefined);
-    throw e;
+    // Never lose what was gathered: the zip is finished as far as it can be, keeps its
+    // `.partial` name and its manifest says why it is incomplete.
+    if (!writer) throw e;
+    const w = writer;
+    const msg = (e as Error).message;
+    if (w.error) {
+      await w.stop();
+      throw new BundleWriteError(`${msg}: the partial bundle ${w.partialPath} is incomplete (its zip is cut where writing stopped)`, { cause: e });
+    }
+    incompleteReason = `collection failed: ${msg}`;
+    log.write('error', `bundle is INCOMPLETE: ${incompleteReason}`);
+    const kept = await (async () => {
+      entries.unshift(await entry(w, 'collection.log', log.text()));
+      await writeManifest(host ?? opts.live?.hostname ?? basename(input.path));
+      return (await w.finish('', true)).path;
+    })().catch(async () => {
+      await w.stop();
+      return w.partialPath;
+    });
+    throw new CollectionFailedError(`${msg} (the partial bundle is kept, marked incomplete: ${kept})`, kept, { cause: e });
   } finally {
     await input.close();
     await opts.live?.cleanup().catch(() => undefined);

@@ -35,19 +35,34 @@ export function decodeTextLog(bytes: Uint8Array): string {
   return new TextDecoder('utf-8').decode(bytes);
 }
 
-function lineOf(text: string, index: number): number {
+/**
+ * Line numbers of increasing offsets in one pass over the text (asked in any order it
+ * restarts, so callers ask in order): linear in the text, not in lines × matches.
+ */
+function lineCounter(text: string): (index: number) => number {
+  let pos = 0;
   let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) line++;
-  return line;
+  return (index) => {
+    if (index < pos) {
+      pos = 0;
+      line = 1;
+    }
+    for (let i = text.indexOf('\n', pos); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) {
+      line++;
+      pos = i + 1;
+    }
+    return line;
+  };
 }
 
 /** DLLs named by ERRORLOG lines. */
 export function dllRefsFromErrorlog(text: string, label: string): DllRef[] {
   const out: DllRef[] = [];
   for (const re of ERRORLOG_PATTERNS) {
+    const lineOf = lineCounter(text);
     for (const m of text.matchAll(re)) {
       const dll = (m[1] ?? '').trim();
-      if (dll) out.push({ dll, reason: `${label} line ${lineOf(text, m.index)}` });
+      if (dll) out.push({ dll, reason: `${label} line ${lineOf(m.index)}` });
     }
   }
   return out;
@@ -58,7 +73,8 @@ const SQL_EXPORT_DLL = /(?:[A-Za-z]:\\[^\r\n"'|,;\t<>]*?|[\w.$~-]+)\.dll\b/gi;
 /** DLL names and paths in a SQL export (sqlcmd text, CSV, JSON): any `*.dll` token. */
 export function dllRefsFromSqlExport(text: string, label: string): DllRef[] {
   const out: DllRef[] = [];
-  for (const m of text.matchAll(SQL_EXPORT_DLL)) out.push({ dll: m[0].trim(), reason: `${label} line ${lineOf(text, m.index)}` });
+  const lineOf = lineCounter(text);
+  for (const m of text.matchAll(SQL_EXPORT_DLL)) out.push({ dll: m[0].trim(), reason: `${label} line ${lineOf(m.index)}` });
   return out;
 }
 

@@ -195,6 +195,8 @@ export async function nodeFsView(rootDir: string): Promise<FsView> {
       if (!real.ok) return real;
       let h: FileHandle | undefined;
       try {
+        // Only regular files are opened: opening a FIFO blocks until a writer appears.
+        if (!(await lstat(real.value)).isFile()) return fail('NOT_FILE', `not a regular file: ${what}`);
         const noFollow = typeof FS.O_NOFOLLOW === 'number' ? FS.O_NOFOLLOW : 0;
         h = await open(longPath(real.value), FS.O_RDONLY | noFollow);
         const st = await h.stat();

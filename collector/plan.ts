@@ -12,7 +12,7 @@ import { dllRefsFromErrorlog, dllRefsFromEvent, dllRefsFromSqlExport, decodeText
 import type { FsView } from './fs-view.js';
 import type { DriveRoot, SourceLayout } from './source-layout.js';
 import { allTargets, instanceNameFromFolder, type SweepMode, type Target } from './targets/index.js';
-import { resolveSegments, walkDrive, type FoundFile } from './walk.js';
+import { resolveSegments, walkDrive, type FoundFile, type WalkSkip } from './walk.js';
 import { formatWindowsPath, globMatch, parseWindowsPath, storedPathFor, windowsPathKey } from './win-path.js';
 
 /** Sweep candidates above this size are not read for classification (named DLLs still are). */
@@ -62,6 +62,8 @@ export interface CollectionPlan {
   instances: { name: string; root: string }[];
   sweepSeen: number;
   sweepPe: number;
+  /** Folders the walk could not list or did not enter (a budget): what the collection could not see. */
+  skipped: WalkSkip[];
 }
 
 function toItem(f: FoundFile): PlanItem {
@@ -128,10 +130,14 @@ async function instanceRoots(view: FsView, drive: DriveRoot): Promise<{ name: st
 export async function planCollection(view: FsView, layout: SourceLayout, opts: PlanOptions): Promise<CollectionPlan> {
   const targets = [...(opts.extraTargets ?? []), ...allTargets(opts.sweep)];
   const found: FoundFile[] = [];
+  const skipped: WalkSkip[] = [];
   for (const drive of layout.drives) {
     for await (const f of walkDrive(view, drive, targets, {
       ...(opts.signal ? { signal: opts.signal } : {}),
-      onSkip: (s) => opts.log('warn', `skipped ${s.path}: ${s.reason}`),
+      onSkip: (s) => {
+        opts.log('warn', `skipped ${s.path}: ${s.reason}`);
+        if (s.unreadable || s.budget) skipped.push(s);
+      },
     })) {
       found.push(f);
       if (found.length % 500 === 0) opts.progress?.('scanning', found.length, 0);
@@ -144,12 +150,28 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
       opts.log('info', `skipped link ${formatWindowsPath(f.drive, f.segments)}: links are not followed by the sweep`);
       continue;
     }
+    if (f.type === 'other') {
+      // FIFOs, devices, sockets: listed, never opened (a FIFO blocks its reader forever).
+      const where = formatWindowsPath(f.drive, f.segments);
+      opts.log('warn', `skipped ${where}: not a regular file (FIFO, device or socket)`);
+      if (f.target.action !== 'classify') items.push({ ...toItem(f), action: 'error', error: 'not a regular file (FIFO, device or socket): not opened' });
+      continue;
+    }
     if (f.target.action === 'classify') sweepCandidates.push(f);
     else items.push(toItem(f));
   }
 
   // Phase one: which DLLs do the logs name? Which host do they describe?
+  // One ref per distinct DLL (the first place naming it): a log repeating one name 150,000
+  // times must not cost 150,000 lookups.
   const refs: DllRef[] = [];
+  const refKeys = new Set<string>();
+  const addRef = (r: DllRef): void => {
+    const k = r.dll.toLowerCase();
+    if (refKeys.has(k)) return;
+    refKeys.add(k);
+    refs.push(r);
+  };
   const hostNames = new Set<string>();
   const logs = items.filter((i) => i.kind === 'evtx' || i.kind === 'errorlog');
   let done = 0;
@@ -164,13 +186,15 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
       // insertion strings); the line patterns also catch entries it does not infer.
       try {
         const parsed = parseErrorlog(bytes);
-        for (const e of parsed.entries) refs.push(...dllRefsFromEvent(e.event, `${it.originalPath} line ${e.line}`).map((r) => ({ ...r, reason: `${it.originalPath} line ${e.line}` })));
+        for (const e of parsed.entries) {
+          for (const r of dllRefsFromEvent(e.event, it.originalPath)) addRef({ dll: r.dll, reason: `${it.originalPath} line ${e.line}` });
+        }
         if (parsed.computer) hostNames.add(parsed.computer);
       } catch (e) {
         opts.log('warn', `parsing ${it.originalPath} failed: ${(e as Error).message}`);
       }
       const text = decodeTextLog(bytes);
-      refs.push(...dllRefsFromErrorlog(text, it.originalPath));
+      for (const r of dllRefsFromErrorlog(text, it.originalPath)) addRef(r);
       const m = /Server name is '([^'\\\r\n]+)/.exec(text);
       if (m?.[1]) hostNames.add(m[1]);
       continue;
@@ -186,7 +210,7 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
         if (opts.signal?.aborted) break;
         const s = summarizeEvent(ev);
         if (s.computer && /^Application\.evtx$/i.test(label)) hostNames.add(s.computer.split('.')[0] ?? s.computer);
-        refs.push(...dllRefsFromEvent(ev, label));
+        for (const r of dllRefsFromEvent(ev, label)) addRef(r);
       }
     } catch (e) {
       opts.log('warn', `reading events from ${it.originalPath} for DLL names failed: ${(e as Error).message}`);
@@ -194,8 +218,8 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
       await opened.value.close().catch(() => undefined);
     }
   }
-  for (const x of opts.sqlExports ?? []) refs.push(...dllRefsFromSqlExport(x.text, x.label));
-  if (refs.length > 0) opts.log('info', `the evidence names ${new Set(refs.map((r) => r.dll.toLowerCase())).size} distinct DLL(s)`);
+  for (const x of opts.sqlExports ?? []) for (const r of dllRefsFromSqlExport(x.text, x.label)) addRef(r);
+  if (refs.length > 0) opts.log('info', `the evidence names ${refs.length} distinct DLL(s)`);
   if (!opts.readEvents && logs.some((l) => l.kind === 'evtx')) {
     opts.log('warn', 'EVTX parser not available in this build: DLLs named only by event logs are not fetched');
   }
@@ -216,8 +240,9 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
       for (const inst of instances) candidates.push({ drive: inst.drive, segments: [...inst.binn, ref.dll] });
     }
     let resolved = false;
+    let unreadable: string | undefined;
     for (const c of candidates) {
-      const fsPath = await resolveSegments(view, c.drive, c.segments);
+      const fsPath = await resolveSegments(view, c.drive, c.segments, (why) => (unreadable ??= why));
       if (!fsPath) continue;
       const original = formatWindowsPath(c.drive.drive, c.segments);
       const key = windowsPathKey(original);
@@ -249,7 +274,8 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
     const missKey = `missing:${ref.dll.toLowerCase()}`;
     if (!resolved && !seenRef.has(missKey)) {
       seenRef.add(missKey);
-      opts.log('warn', `DLL named by ${ref.reason} is not in the source: ${ref.dll}`);
+      const error = unreadable ? `a folder on its path cannot be read (${unreadable}): not known whether it is there` : 'not present in the source';
+      opts.log('warn', `DLL named by ${ref.reason}: ${ref.dll}: ${error}`);
       const origin = w ? formatWindowsPath(w.drive, w.segments) : ref.dll;
       items.push({
         originalPath: origin,
@@ -261,7 +287,7 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
         target: 'DLL named by the logs',
         action: 'missing',
         reason: `named by ${ref.reason}`,
-        error: 'not present in the source',
+        error,
       });
     }
   }
@@ -308,5 +334,6 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
     instances: instances.map((i) => ({ name: i.name, root: i.root })),
     sweepSeen: sweepCandidates.length,
     sweepPe,
+    skipped,
   };
 }
