@@ -16,7 +16,7 @@ import type { FsView } from './fs-view.js';
 import { sha256Hex } from './hashing.js';
 import { decodeTextLog } from './dll-refs.js';
 import { planCollection } from './plan.js';
-import { multiDriveView, type LiveHost } from './live-host.js';
+import { multiDriveView, type LiveHost, type SqlQueryOutput } from './live-host.js';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, type Manifest, type ManifestEntry, type ManifestFile } from './manifest.js';
 import { fsFileSource, listedEvidenceSet, type ListedArtefact } from './memory-evidence.js';
 import type { SourceLayout } from './source-layout.js';
@@ -219,13 +219,15 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
         return [];
       });
       for (const d of dirs) {
-        const rel = (p?: string): string | undefined => {
-          const w = p ? parseWindowsPath(p) : undefined;
-          return w ? w.segments.join('\\') : undefined;
-        };
-        const logDir = rel(d.logDir);
-        const binnDir = rel(d.binnDir);
-        extraTargets.push(...instanceTargets(d.instance, { ...(logDir ? { logDir } : {}), ...(binnDir ? { binnDir } : {}) }));
+        // The drive letter is kept: `-eD:\SQLLOGS\ERRORLOG` is read on D: only.
+        const logW = d.logDir ? parseWindowsPath(d.logDir) : undefined;
+        const binn = d.binnDir ? parseWindowsPath(d.binnDir) : undefined;
+        extraTargets.push(
+          ...instanceTargets(d.instance, {
+            ...(logW ? { logDir: logW.segments.join('\\'), logDrive: logW.drive } : {}),
+            ...(binn ? { binnDir: binn.segments.join('\\'), binnDrive: binn.drive } : {}),
+          }),
+        );
         log.write('info', `SQL Server instance ${d.instance} (registry): log ${d.logDir ?? '?'}, Binn ${d.binnDir ?? '?'}`);
       }
     }
@@ -317,7 +319,12 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
         return [] as string[];
       });
       for (const inst of instances) {
-        for (const q of await opts.live.runTriageSql(inst)) {
+        const results = await opts.live.runTriageSql(inst).catch((e: Error) => [{ instance: inst, name: '', command: `triage SQL (${inst})`, error: e.message }] as SqlQueryOutput[]);
+        for (const q of results) {
+          if (q.notCollected) {
+            log.write('warn', `triage SQL on ${inst}: ${q.notCollected}`);
+            continue;
+          }
           if (!q.output) {
             log.write('warn', `triage SQL on ${inst} failed: ${q.error ?? 'no output'}`);
             files.push({ originalPath: q.command, kind: 'sql-export', method: 'query', size: 0, error: q.error ?? 'no output' });

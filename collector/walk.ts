@@ -37,6 +37,8 @@ export interface WalkOptions {
 /** Yields every file (or link, or FIFO/device/socket: type `other`) under `drive` that some target takes. */
 export async function* walkDrive(view: FsView, drive: DriveRoot, targets: readonly Target[], opts: WalkOptions = {}): AsyncGenerator<FoundFile> {
   const decode = (n: string): string => (drive.encoded ? decodeVelociraptorName(n) : n);
+  // A target tied to a drive (a registry path) applies there only.
+  targets = targets.filter((t) => t.drive === undefined || t.drive.toUpperCase() === drive.drive.toUpperCase());
   const stack: { raw: string[]; names: string[] }[] = [{ raw: [], names: [] }];
   while (stack.length > 0) {
     if (opts.signal?.aborted) return;

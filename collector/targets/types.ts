@@ -25,6 +25,8 @@ export interface Target {
   recursive: boolean;
   kind: EvidenceKind;
   action: TargetAction;
+  /** Only on this drive (upper-case letter); any drive when absent. */
+  drive?: string;
   /** Folder names (globs) never entered below `path` when recursive. */
   excludeDirs?: readonly string[];
 }
