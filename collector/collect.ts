@@ -69,6 +69,8 @@ export interface CollectOptions {
   classify?: FileClassifier;
   readEvents?: EventReader;
   live?: LiveHost;
+  /** espy's own executable (default `process.execPath`): never swept on a live host. */
+  selfPath?: string;
   /** Wraps the source's view (tests inject failures: EACCES cannot be produced as root). */
   wrapView?(view: FsView): FsView;
   /** Runs after the files are in (analysis, report); its entries go into the bundle. */
@@ -232,8 +234,11 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
       }
     }
 
+    // On a live host espy's executable and its --out folder are on the swept drives.
+    const sweepExclude = opts.live ? [opts.selfPath ?? process.execPath, resolve(opts.outDir)].filter((p) => parseWindowsPath(p) !== undefined) : [];
     const plan = await planCollection(input.view, input.layout, {
       extraTargets,
+      sweepExclude,
       sqlExports,
       sweep: opts.sweep,
       copyBinn: opts.copyBinn,

@@ -53,6 +53,8 @@ export interface PlanOptions {
   sqlExports?: readonly { label: string; text: string }[];
   /** Progress of the phases (label, done, total). */
   progress?(phase: string, done: number, total: number): void;
+  /** Windows paths the sweep never reads: espy's own executable, its output folder (and all below). */
+  sweepExclude?: readonly string[];
 }
 
 export interface CollectionPlan {
@@ -230,6 +232,17 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
   );
   const byKey = new Map(items.map((i) => [windowsPathKey(i.originalPath), i] as const));
   const seenRef = new Set<string>();
+  // Thousands of names resolve through the same few folders: list each folder once.
+  const listed = new Map<string, ReturnType<FsView['readDir']>>();
+  const resolveView: FsView = {
+    ...view,
+    readDir: (p) => {
+      const k = p.join('\0');
+      let r = listed.get(k);
+      if (!r) listed.set(k, (r = view.readDir(p)));
+      return r;
+    },
+  };
   for (const ref of refs) {
     const w = parseWindowsPath(ref.dll);
     const candidates: { drive: DriveRoot; segments: string[] }[] = [];
@@ -242,7 +255,7 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
     let resolved = false;
     let unreadable: string | undefined;
     for (const c of candidates) {
-      const fsPath = await resolveSegments(view, c.drive, c.segments, (why) => (unreadable ??= why));
+      const fsPath = await resolveSegments(resolveView, c.drive, c.segments, (why) => (unreadable ??= why));
       if (!fsPath) continue;
       const original = formatWindowsPath(c.drive.drive, c.segments);
       const key = windowsPathKey(original);
@@ -299,11 +312,17 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
     opts.log('warn', `DLL sweep skipped (${sweepCandidates.length} candidate files): no ESP/YARA classifier in this build`);
   } else if (opts.classify) {
     done = 0;
+    const excluded = (opts.sweepExclude ?? []).map((p) => windowsPathKey(p).replace(/\\+$/, ''));
+    const isExcluded = (key: string): boolean => excluded.some((x) => key === x || key.startsWith(`${x}\\`));
     for (const f of sweepCandidates) {
       if (opts.signal?.aborted) break;
       if (++done % 50 === 0) opts.progress?.('sweeping', done, sweepCandidates.length);
       const original = formatWindowsPath(f.drive, f.segments);
       if (byKey.has(windowsPathKey(original))) continue;
+      if (isExcluded(windowsPathKey(original))) {
+        opts.log('info', `sweep: ${original} skipped: espy's own executable or output`);
+        continue;
+      }
       const h = await head(view, f.fsPath);
       if (!h || !hasMzMagic(h)) continue;
       sweepPe++;

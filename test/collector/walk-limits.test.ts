@@ -1,0 +1,75 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { collect } from '../../collector/collect.js';
+import { memoryFsView, withFaults, type MemoryTree } from '../../collector/fs-memory.js';
+import { verifyBundle } from '../../collector/index.js';
+import { planCollection } from '../../collector/plan.js';
+import { MAX_WALK_DEPTH } from '../../collector/walk.js';
+import { baseOptions, fakeClassify, hostTree, INST } from './fixtures.js';
+import { fakePe, tempDirs, testdir } from './testdir.js';
+
+const { tmp, track } = tempDirs();
+const C = { kind: 'kape' as const, drives: [{ drive: 'C', base: ['C'], encoded: false }], notes: [] };
+const quiet = { sweep: 'smart' as const, copyBinn: false, maxFileSize: 1 << 30, log: () => undefined };
+
+describe('walks: only regular files, unreadable is not absent, budgets are listed', () => {
+  it('a FIFO at a DLL path the logs name is listed and skipped, never opened (no hang)', async () => {
+    const t = testdir(hostTree());
+    track(t.cleanup);
+    const fifo = join(t.dir, 'ProgramData', 'evil.dll');
+    execFileSync('rm', [fifo]);
+    execFileSync('mkfifo', [fifo]);
+    const r = await collect(baseOptions(t.dir, tmp('espy-out-'), { classify: fakeClassify }));
+    const row = r.manifest.files.find((f) => f.originalPath === 'C:\\ProgramData\\evil.dll');
+    expect(row?.error).toMatch(/not a regular file/);
+    expect(row?.storedPath).toBeUndefined();
+    expect((await verifyBundle(r.bundlePath)).ok).toBe(true);
+  }, 20_000);
+
+  it('an unreadable Binn folder: the names it should hold are "unreadable", not "not present"; the folder is listed', async () => {
+    const t = testdir(hostTree());
+    track(t.cleanup);
+    const binn = `Program Files/Microsoft SQL Server/${INST}/MSSQL/Binn`;
+    const r = await collect(baseOptions(t.dir, tmp('espy-out-'), { wrapView: (v) => withFaults(v, { [binn]: 'EACCES' }) }));
+    const xp = r.manifest.files.find((f) => f.originalPath.toLowerCase().endsWith('xpstar.dll'));
+    expect(xp?.error).toMatch(/cannot be read.*EACCES/);
+    expect(xp?.error).not.toMatch(/not present/);
+    const folder = r.manifest.files.find((f) => f.error?.startsWith('folder unreadable'));
+    expect(folder?.originalPath).toBe(`C:\\${binn.split('/').join('\\')}`);
+  });
+
+  it(`a tree deeper than ${MAX_WALK_DEPTH} folders: the walk budget is a manifest row, not only a warning`, async () => {
+    const t = testdir(hostTree());
+    track(t.cleanup);
+    let p = join(t.dir, 'ProgramData');
+    for (let i = 0; i < MAX_WALK_DEPTH + 5; i++) p = join(p, 'd');
+    mkdirSync(p, { recursive: true });
+    writeFileSync(join(p, 'deep.dll'), fakePe('deep opends60.dll'));
+    const r = await collect(baseOptions(t.dir, tmp('espy-out-'), { classify: fakeClassify }));
+    const budget = r.manifest.files.filter((f) => f.error?.startsWith('walk stopped'));
+    expect(budget).toHaveLength(1);
+    expect(budget[0]?.error).toMatch(new RegExp(`deeper than ${MAX_WALK_DEPTH} folders`));
+  });
+
+  it("the sweep never reads espy's own executable or its output folder", async () => {
+    const tree: MemoryTree = {
+      C: {
+        ProgramData: {
+          espy: { 'espy.exe': fakePe('self opends60.dll') },
+          cases: { 'old.dll': fakePe('extracted opends60.dll') },
+          'evil.dll': fakePe('evil opends60.dll'),
+        },
+      },
+    };
+    const seen: string[] = [];
+    const plan = await planCollection(memoryFsView(tree), C, {
+      ...quiet,
+      classify: (b, path) => (seen.push(path), fakeClassify(b)),
+      sweepExclude: ['C:\\ProgramData\\espy\\espy.exe', 'c:\\programdata\\CASES\\'],
+    });
+    expect(seen).toEqual(['C:\\ProgramData\\evil.dll']);
+    expect(plan.items.map((i) => i.originalPath)).toEqual(['C:\\ProgramData\\evil.dll']);
+  });
+});
