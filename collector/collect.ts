@@ -15,7 +15,7 @@ import { createCollectionLog, type LogLevel } from './collection-log.js';
 import type { FsView } from './fs-view.js';
 import { sha256Hex } from './hashing.js';
 import { decodeTextLog } from './dll-refs.js';
-import { planCollection } from './plan.js';
+import { planCollection, type PlanItem } from './plan.js';
 import { multiDriveView, type LiveHost, type SqlQueryOutput } from './live-host.js';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, type Manifest, type ManifestEntry, type ManifestFile } from './manifest.js';
 import { fsFileSource, listedEvidenceSet, type ListedArtefact } from './memory-evidence.js';
@@ -236,6 +236,42 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
 
     // On a live host espy's executable and its --out folder are on the swept drives.
     const sweepExclude = opts.live ? [opts.selfPath ?? process.execPath, resolve(opts.outDir)].filter((p) => parseWindowsPath(p) !== undefined) : [];
+    const copy: CopyContext = {
+      view: input.view,
+      writer,
+      maxFileSize: opts.maxFileSize,
+      signal: opts.signal,
+      ...(opts.live ? { live: opts.live } : {}),
+      ...(opts.classify ? { classify: opts.classify } : {}),
+      log: (l, m) => log.write(l, m),
+      files,
+      listed,
+    };
+    // Phase two: the files. Progress counts bytes, as they stream: one 1 GiB Security.evtx
+    // among ten small files is most of the work, not a tenth of it.
+    const copied = new Set<PlanItem>();
+    const copyBatch = async (batch: readonly PlanItem[]): Promise<void> => {
+      const sizes: number[] = [];
+      for (const it of batch) sizes.push(it.action === 'missing' ? 0 : await input.view.lstat(it.fsPath).then((s) => (s.ok ? s.value.size : 0), () => 0));
+      const totalBytes = sizes.reduce((n, s) => n + s, 0);
+      let doneBytes = 0;
+      for (const [index, it] of batch.entries()) {
+        if (opts.signal.aborted) {
+          incompleteReason = 'interrupted';
+          break;
+        }
+        if (index > 0) doneBytes += sizes[index - 1] ?? 0;
+        opts.progress?.('collecting files', doneBytes, totalBytes, 'bytes');
+        if (opts.progress) {
+          const report = opts.progress;
+          const base = doneBytes;
+          copy.onBytes = (streamed) => report('collecting files', base + Math.min(streamed, sizes[index] ?? streamed), totalBytes, 'bytes');
+        }
+        copied.add(it);
+        await copyPlanItem(copy, it);
+      }
+    };
+
     const plan = await planCollection(input.view, input.layout, {
       extraTargets,
       sweepExclude,
@@ -248,45 +284,18 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
       ...(opts.readEvents ? { readEvents: opts.readEvents } : {}),
       log: (l, m) => log.write(l, m),
       ...(opts.progress ? { progress: opts.progress } : {}),
+      // Logs and the DLLs they name are in the bundle before the sweep starts: a sweep cut
+      // short (Ctrl-C, a hostile folder) never costs them.
+      beforeSweep: copyBatch,
     });
     log.write('info', `plan: ${plan.items.length} files; ${plan.instances.length} SQL Server instance(s); sweep looked at ${plan.sweepSeen} files, ${plan.sweepPe} PE`);
     host = opts.live?.hostname ?? plan.hostNames[0] ?? guessHost;
     const hostName = host;
-
-    // Phase two: the files. Progress counts bytes, as they stream: one 1 GiB Security.evtx
-    // among ten small files is most of the work, not a tenth of it.
-    const sizes = await Promise.all(plan.items.map(async (it) => (it.action === 'missing' ? 0 : await input.view.lstat(it.fsPath).then((s) => (s.ok ? s.value.size : 0), () => 0))));
-    const totalBytes = sizes.reduce((n, s) => n + s, 0);
-    let doneBytes = 0;
     // What the walk could not see is listed too: an unreadable folder is not an empty one.
     for (const k of plan.skipped) {
       files.push({ originalPath: k.path, kind: 'other', method: 'copy', size: 0, reason: k.budget ? 'walk budget' : 'folder walk', error: k.budget ? `walk stopped: ${k.reason}` : `folder unreadable: ${k.reason}` });
     }
-    const copy: CopyContext = {
-      view: input.view,
-      writer,
-      maxFileSize: opts.maxFileSize,
-      signal: opts.signal,
-      ...(opts.live ? { live: opts.live } : {}),
-      ...(opts.classify ? { classify: opts.classify } : {}),
-      log: (l, m) => log.write(l, m),
-      files,
-      listed,
-    };
-    for (const [index, it] of plan.items.entries()) {
-      if (opts.signal.aborted) {
-        incompleteReason = 'interrupted';
-        break;
-      }
-      if (index > 0) doneBytes += sizes[index - 1] ?? 0;
-      opts.progress?.('collecting files', doneBytes, totalBytes, 'bytes');
-      if (opts.progress) {
-        const report = opts.progress;
-        const base = doneBytes;
-        copy.onBytes = (streamed) => report('collecting files', base + Math.min(streamed, sizes[index] ?? streamed), totalBytes, 'bytes');
-      }
-      await copyPlanItem(copy, it);
-    }
+    await copyBatch(plan.items.filter((it) => !copied.has(it)));
 
     // SQL: exports given by the analyst, or the triage SQL run live.
     if (!incompleteReason && sqlDir) {

@@ -17,6 +17,10 @@ import { formatWindowsPath, globMatch, parseWindowsPath, storedPathFor, windowsP
 
 /** Sweep candidates above this size are not read for classification (named DLLs still are). */
 export const MAX_SWEEP_FILE_BYTES = 64 * 1024 * 1024;
+/** The sweep classifies at most this many PE files... */
+export const MAX_SWEEP_CLASSIFIED = 20_000;
+/** ...and spends at most this long; the rest is listed as not classified. */
+export const SWEEP_TIME_BUDGET_MS = 20 * 60_000;
 /** Logs above this size are not parsed for DLL names (they are still collected). */
 export const MAX_LOG_PARSE_BYTES = 512 * 1024 * 1024;
 
@@ -53,6 +57,10 @@ export interface PlanOptions {
   sqlExports?: readonly { label: string; text: string }[];
   /** Progress of the phases (label, done, total). */
   progress?(phase: string, done: number, total: number): void;
+  /** Sweep budgets (defaults MAX_SWEEP_CLASSIFIED, SWEEP_TIME_BUDGET_MS); reaching one is listed in `skipped`. */
+  sweepBudget?: { files?: number; ms?: number };
+  /** Called with the plan so far (logs, named DLLs, Binn) before the sweep starts: `collect` copies them then. */
+  beforeSweep?(items: readonly PlanItem[]): Promise<void>;
   /** Windows paths the sweep never reads: espy's own executable, its output folder (and all below). */
   sweepExclude?: readonly string[];
 }
@@ -97,13 +105,23 @@ async function readSmall(view: FsView, path: string[], cap: number): Promise<Uin
   }
 }
 
-async function head(view: FsView, path: string[]): Promise<Uint8Array | undefined> {
+/**
+ * Has the file a DOS header whose `e_lfanew` points at `PE\0\0`? Anything else cannot parse as
+ * a PE, and only PEs are kept by the sweep: a folder of two-byte `MZ` files costs one small
+ * read each, not a classification.
+ */
+async function hasPeSignature(view: FsView, path: string[]): Promise<boolean> {
   const o = await view.open(path);
-  if (!o.ok) return undefined;
+  if (!o.ok) return false;
   try {
-    return await o.value.read(0, 2);
+    const dos = await o.value.read(0, 64);
+    if (dos.length < 64 || !hasMzMagic(dos)) return false;
+    const at = Buffer.from(dos.buffer, dos.byteOffset, dos.byteLength).readUInt32LE(0x3c);
+    if (at < 4 || at > o.value.size - 4) return false;
+    const sig = await o.value.read(at, 4);
+    return sig.length === 4 && sig[0] === 0x50 && sig[1] === 0x45 && sig[2] === 0 && sig[3] === 0;
   } catch {
-    return undefined;
+    return false;
   } finally {
     await o.value.close().catch(() => undefined);
   }
@@ -306,12 +324,16 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
   }
   for (const it of items) if (it.target === 'SQL Server Binn DLL' && opts.copyBinn) it.action = 'copy';
 
+  if (opts.beforeSweep) await opts.beforeSweep([...items]);
+
   // Sweep: PE files that classify as ESP or hit YARA.
   let sweepPe = 0;
   if (sweepCandidates.length > 0 && !opts.classify) {
     opts.log('warn', `DLL sweep skipped (${sweepCandidates.length} candidate files): no ESP/YARA classifier in this build`);
   } else if (opts.classify) {
     done = 0;
+    const budget = { files: opts.sweepBudget?.files ?? MAX_SWEEP_CLASSIFIED, ms: opts.sweepBudget?.ms ?? SWEEP_TIME_BUDGET_MS };
+    const sweepStart = Date.now();
     const excluded = (opts.sweepExclude ?? []).map((p) => windowsPathKey(p).replace(/\\+$/, ''));
     const isExcluded = (key: string): boolean => excluded.some((x) => key === x || key.startsWith(`${x}\\`));
     for (const f of sweepCandidates) {
@@ -323,8 +345,14 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
         opts.log('info', `sweep: ${original} skipped: espy's own executable or output`);
         continue;
       }
-      const h = await head(view, f.fsPath);
-      if (!h || !hasMzMagic(h)) continue;
+      if (!(await hasPeSignature(view, f.fsPath))) continue;
+      if (sweepPe >= budget.files || Date.now() - sweepStart > budget.ms) {
+        const why = sweepPe >= budget.files ? `${budget.files} PE files classified` : `${Math.round(budget.ms / 1000)} s spent`;
+        const rest = sweepCandidates.length - done + 1;
+        opts.log('warn', `sweep budget reached (${why}): ${rest} candidate file(s) not classified`);
+        skipped.push({ path: original, reason: `sweep budget reached (${why}): this and ${rest - 1} later candidate file(s) not classified`, budget: true });
+        break;
+      }
       sweepPe++;
       const bytes = await readSmall(view, f.fsPath, Math.min(MAX_SWEEP_FILE_BYTES, opts.maxFileSize));
       if (typeof bytes === 'string') {
