@@ -6,6 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { finished, type Readable } from 'node:stream';
+import type { ByteSource } from '../parsers/common/byte-source.js';
 import { nodeFsView, type FsView } from './fs-view.js';
 import { parseManifest, type Manifest } from './manifest.js';
 import { openZip, type OpenZipOptions, type ZipEntryInfo, type ZipIndex } from './zip-reader.js';
@@ -30,6 +31,8 @@ export interface BundleReader {
   refused: { name: string; reason: string }[];
   stream(name: string): Promise<Readable>;
   readBytes(name: string, cap: number): Promise<Uint8Array>;
+  /** Random reads of one entry without holding it whole (a zip entry inflates as read); the caller closes it. */
+  source(name: string): Promise<ByteSource & { close(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -91,6 +94,10 @@ export async function openBundle(path: string, opts: OpenZipOptions = {}): Promi
           await f.close();
         }
       },
+      async source(name) {
+        const f = await open(name);
+        return { size: f.size, read: (o, n) => f.read(o, n), close: () => f.close() };
+      },
       close: () => Promise.resolve(),
     };
   } else {
@@ -119,6 +126,7 @@ export async function openBundle(path: string, opts: OpenZipOptions = {}): Promi
       refused: zip.refused,
       stream: (name) => zip.openStream(get(name)),
       readBytes: (name, cap) => zip.readBytes(get(name), cap),
+      source: (name) => Promise.resolve(zip.openSource(get(name))),
       close: () => Promise.resolve(zip.close()),
     };
   }

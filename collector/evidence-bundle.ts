@@ -3,11 +3,10 @@
  * there, named from its stored path (`files/<drive>/...`, `sql/...`); the manifest is a claim
  * checked against them (see bundle-integrity.ts), never a filter. A manifest row adds its
  * file-system times and original path only when it agrees with the entry's content.
- * Entries are inflated into memory on open (bounded); nothing is written to disk, so a
- * crafted `../` entry can never land outside any folder.
+ * Entries are read as they inflate, each read bounded (zip-entry-source.ts); nothing is
+ * written to disk, so a crafted `../` entry can never land outside any folder.
  */
 import type { EvidenceArtefact, EvidenceIntegrity, EvidenceSet } from '../detection/evidence.js';
-import { memorySource } from '../parsers/common/byte-source.js';
 import { agreeingEntries, checkBundle } from './bundle-integrity.js';
 import { BUNDLE_RECORD_NAMES, kindFromName, originalFromStored } from './bundle-layout.js';
 import type { BundleReader } from './bundle-reader.js';
@@ -17,8 +16,6 @@ import { openMaybeSealedBundle, type OpenMaybeSealedOptions } from './seal/open.
 
 export { originalFromStored } from './bundle-layout.js';
 
-/** An artefact is inflated into memory to be read; this bounds it. */
-export const MAX_ARTEFACT_BYTES = 2 * 1024 * 1024 * 1024 - 1;
 
 export interface BundleEvidence extends EvidenceSet {
   readonly manifest: Manifest | undefined;
@@ -71,7 +68,7 @@ export async function openBundleEvidence(path: string, opts: OpenMaybeSealedOpti
       for (const f of b.manifest?.files ?? []) if (f.storedPath && agreeing.has(f.storedPath)) rows.set(f.storedPath, f);
       const items: ListedArtefact[] = artefactsOf(b, rows).map((artefact) => ({
         artefact,
-        open: async () => memorySource(await b.readBytes(artefact.storedPath as string, MAX_ARTEFACT_BYTES)),
+        open: () => b.source(artefact.storedPath as string),
       }));
       return { integrity, set: listedEvidenceSet('bundle', b.path, items, hostInfo) };
     })());
