@@ -15,7 +15,7 @@ import { createCollectionLog, type LogLevel } from './collection-log.js';
 import type { FsView } from './fs-view.js';
 import { sha256Hex } from './hashing.js';
 import { decodeTextLog } from './dll-refs.js';
-import { planCollection, type PlanItem } from './plan.js';
+import { NOT_IN_SOURCE, planCollection, type PlanItem } from './plan.js';
 import { multiDriveView, type LiveHost, type SqlQueryOutput } from './live-host.js';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, type Manifest, type ManifestEntry, type ManifestFile } from './manifest.js';
 import { fsFileSource, listedEvidenceSet, type ListedArtefact } from './memory-evidence.js';
@@ -372,7 +372,9 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
     log.write('info', `collected ${files.filter((f) => f.storedPath).length} files; ${errors} with errors`);
 
     if (!incompleteReason && opts.afterCollect) {
-      const evidence = listedEvidenceSet(opts.live ? 'live' : 'folder', input.path, listed, () => Promise.resolve(sysinfo));
+      // A named DLL that is not there is evidence (deleted?), not a gap in the collection.
+      const gaps = files.filter((f) => f.error !== undefined && f.error !== NOT_IN_SOURCE).map((f) => ({ path: f.originalPath, reason: f.error ?? '' }));
+      const evidence = listedEvidenceSet(opts.live ? 'live' : 'folder', input.path, listed, () => Promise.resolve(sysinfo), gaps);
       try {
         for (const x of await opts.afterCollect(evidence)) entries.push(await entry(writer, x.name, x.data));
       } catch (e) {

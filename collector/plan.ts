@@ -15,6 +15,9 @@ import { allTargets, instanceNameFromFolder, type SweepMode, type Target } from 
 import { resolveSegments, walkDrive, type FoundFile, type WalkSkip } from './walk.js';
 import { formatWindowsPath, globMatch, parseWindowsPath, storedPathFor, windowsPathKey } from './win-path.js';
 
+/** The error of a named DLL that the source does not hold. */
+export const NOT_IN_SOURCE = 'not present in the source';
+
 /** Sweep candidates above this size are not read for classification (named DLLs still are). */
 export const MAX_SWEEP_FILE_BYTES = 64 * 1024 * 1024;
 /** The sweep classifies at most this many PE files... */
@@ -305,7 +308,7 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
     const missKey = `missing:${ref.dll.toLowerCase()}`;
     if (!resolved && !seenRef.has(missKey)) {
       seenRef.add(missKey);
-      const error = unreadable ? `a folder on its path cannot be read (${unreadable}): not known whether it is there` : 'not present in the source';
+      const error = unreadable ? `a folder on its path cannot be read (${unreadable}): not known whether it is there` : NOT_IN_SOURCE;
       opts.log('warn', `DLL named by ${ref.reason}: ${ref.dll}: ${error}`);
       const origin = w ? formatWindowsPath(w.drive, w.segments) : ref.dll;
       items.push({

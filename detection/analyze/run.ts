@@ -142,6 +142,8 @@ export async function analyze(evidence: EvidenceSet, opts: AnalyzeOptions): Prom
   };
   if (hostInfo) inputs.hostInfo = hostInfo;
   if (opts.baseline) inputs.baseline = opts.baseline;
+  const gaps = await evidence.collectionGaps?.();
+  if (gaps && gaps.length > 0) inputs.collectionGaps = gaps;
   if (integrity) {
     inputs.integrity = integrity;
     inputs.artefactCount = artefacts.length;

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { collect } from '../../collector/collect.js';
 import { memoryFsView, withFaults, type MemoryTree } from '../../collector/fs-memory.js';
 import { verifyBundle } from '../../collector/index.js';
+import { buildCoverage } from '../../detection/analyze/coverage.js';
 import { planCollection } from '../../collector/plan.js';
 import { MAX_WALK_DEPTH } from '../../collector/walk.js';
 import { baseOptions, fakeClassify, hostTree, INST } from './fixtures.js';
@@ -32,12 +33,21 @@ describe('walks: only regular files, unreadable is not absent, budgets are liste
     const t = testdir(hostTree());
     track(t.cleanup);
     const binn = `Program Files/Microsoft SQL Server/${INST}/MSSQL/Binn`;
-    const r = await collect(baseOptions(t.dir, tmp('espy-out-'), { wrapView: (v) => withFaults(v, { [binn]: 'EACCES' }) }));
+    let gaps: { path: string; reason: string }[] = [];
+    const r = await collect(
+      baseOptions(t.dir, tmp('espy-out-'), {
+        wrapView: (v) => withFaults(v, { [binn]: 'EACCES' }),
+        afterCollect: async (ev) => ((gaps = (await ev.collectionGaps?.()) ?? []), []),
+      }),
+    );
     const xp = r.manifest.files.find((f) => f.originalPath.toLowerCase().endsWith('xpstar.dll'));
     expect(xp?.error).toMatch(/cannot be read.*EACCES/);
     expect(xp?.error).not.toMatch(/not present/);
     const folder = r.manifest.files.find((f) => f.error?.startsWith('folder unreadable'));
     expect(folder?.originalPath).toBe(`C:\\${binn.split('/').join('\\')}`);
+    // The analysis sees both as gaps of the collection (its coverage lists them); a DLL that is simply absent is not one.
+    expect(gaps.map((g) => g.path)).toEqual(expect.arrayContaining([folder?.originalPath, xp?.originalPath]));
+    expect(gaps.some((g) => g.path === 'C:\\Missing\\gone.dll')).toBe(false);
   });
 
   it(`a tree deeper than ${MAX_WALK_DEPTH} folders: the walk budget is a manifest row, not only a warning`, async () => {
@@ -71,5 +81,17 @@ describe('walks: only regular files, unreadable is not absent, budgets are liste
     });
     expect(seen).toEqual(['C:\\ProgramData\\evil.dll']);
     expect(plan.items.map((i) => i.originalPath)).toEqual(['C:\\ProgramData\\evil.dll']);
+  });
+});
+
+describe('coverage lists what the collection could not read', () => {
+  it('one "Collection gaps" entry, the first notes and a count of the rest', () => {
+    const gaps = Array.from({ length: 60 }, (_, i) => ({ path: `C:\\Dir${i}`, reason: 'folder unreadable: EACCES' }));
+    const entry = buildCoverage([], undefined, [], gaps).find((c) => c.source === 'Collection gaps');
+    expect(entry?.failed).toBe(60);
+    expect(entry?.notes[0]).toMatch(/^60 file\(s\) or folder\(s\) could not be read/);
+    expect(entry?.notes).toContain('C:\\Dir0: folder unreadable: EACCES');
+    expect(entry?.notes[entry.notes.length - 1]).toBe('... and 10 more (all in the bundle manifest)');
+    expect(buildCoverage([], undefined, []).some((c) => c.source === 'Collection gaps')).toBe(false);
   });
 });
