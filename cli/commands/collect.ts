@@ -170,7 +170,7 @@ export async function runCollect(args: CollectArgs, ctx: CliContext, pipeline: C
   const outStat = await stat(outDir).catch(() => undefined);
   if (outStat && !outStat.isDirectory()) throw new UsageError(`collect: --out ${args.out} exists and is not a folder`);
   const progress = ctx.newProgress();
-  let analysisError: string | undefined;
+  let analysisFailed = false;
   let phase = '';
   let analysis: AnalysisResult | undefined;
   const command = ['espy', ...ctx.argv.slice(2)].join(' ');
@@ -199,7 +199,7 @@ export async function runCollect(args: CollectArgs, ctx: CliContext, pipeline: C
         } catch (e) {
           // The collector logs it into the bundle and keeps the bundle; the exit code says so.
           analysis = undefined;
-          analysisError = e instanceof Error ? e.message : String(e);
+          analysisFailed = true;
           throw e;
         }
       }
@@ -252,8 +252,9 @@ export async function runCollect(args: CollectArgs, ctx: CliContext, pipeline: C
     report = (await writeReportOutputs(finalAnalysis, dir, { bundle: { name: res.bundlePath.replace(/^.*[\\/]/, ''), sha256: res.sha256 }, analysisJson: true })).report;
   }
   if (res.errors > 0) ctx.markPartial(`${res.errors} file(s) could not be collected (see the manifest)`);
-  if (analysisError !== undefined && !res.incomplete) {
-    ctx.log.error(`the analysis failed (${analysisError}); the bundle is kept without analysis.json: run espy analyze on it`);
+  if (analysisFailed && !res.incomplete) {
+    // The collector has already said "analysis failed: <why>" (also in collection.log).
+    ctx.log.warn(`the bundle is kept without analysis.json and report.html: run espy analyze ${res.bundlePath}`);
     ctx.markPartial('the analysis failed');
   }
   const findings: Finding[] = finalAnalysis?.findings ?? [];
