@@ -17,6 +17,8 @@ import { createZipArchive } from './zip-archive.js';
 /** The bundle could not be written (unwritable folder, full disk): a clear, final error. */
 export class BundleWriteError extends Error {
   override readonly name = 'BundleWriteError';
+  /** The `.partial` file kept when writing failed part-way (what was written is never deleted). */
+  partialPath?: string;
 }
 
 export interface StreamResult extends Digests {

@@ -411,7 +411,9 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
     const msg = (e as Error).message;
     if (w.error) {
       await w.stop();
-      throw new BundleWriteError(`${msg}: the partial bundle ${w.partialPath} is incomplete (its zip is cut where writing stopped)`, { cause: e });
+      const err = new BundleWriteError(`${msg}: the partial bundle ${w.partialPath} is kept, incomplete (its zip is cut where writing stopped)`, { cause: e });
+      err.partialPath = w.partialPath;
+      throw err;
     }
     incompleteReason = `collection failed: ${msg}`;
     log.write('error', `bundle is INCOMPLETE: ${incompleteReason}`);

@@ -239,7 +239,7 @@ export async function runCollect(args: CollectArgs, ctx: CliContext, pipeline: C
     });
   } catch (e) {
     if (e instanceof SourceError) throw new UsageError(`collect: ${e.message}`);
-    if (e instanceof BundleWriteError) throw new ExitError(EXIT.INTERNAL, `collect: ${e.message} (no bundle was left behind)`);
+    if (e instanceof BundleWriteError) throw new ExitError(EXIT.INTERNAL, `collect: ${e.message}${e.partialPath ? '' : ' (no bundle was left behind)'}`);
     throw e;
   } finally {
     progress.stop();

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { BundleWriteError } from '../../collector/bundle-writer.js';
 import { collect, CollectionFailedError } from '../../collector/collect.js';
 import { withFaults } from '../../collector/fs-memory.js';
 import type { FsView } from '../../collector/fs-view.js';
@@ -143,3 +144,23 @@ describe('one artefact never stops a collection', () => {
 function hostLog(): Record<string, string> {
   return { ERRORLOG: "2024-03-01 10:00:00.00 spid51      Using 'C:\\ProgramData\\evil.dll' version '1.0.0' to execute extended stored procedure 'maggie'.\r\n" };
 }
+
+describe('the output disk fills up', () => {
+  it('ENOSPC part-way: a clear error naming the kept, incomplete .partial file', async () => {
+    const out = tmp('espy-tiny-');
+    // A 64 KiB tmpfs as the output folder (needs root and mount rights: skipped where absent).
+    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', out]).status !== 0) {
+      console.log('ENOSPC test skipped: cannot mount a tmpfs here');
+      return;
+    }
+    track(() => void spawnSync('umount', [out]));
+    const big = Buffer.alloc(512 * 1024);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 7919) % 251; // barely compressible
+    const dir = tree({ Windows: { System32: { winevt: { Logs: { 'Application.evtx': 'ElfFile\0app', 'Security.evtx': big } } } } });
+    const err = await collect(baseOptions(dir, out, { level: 0 })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BundleWriteError);
+    expect((err as Error).message).toMatch(/disk is full.*partial bundle .*\.zip\.partial is kept, incomplete/);
+    const kept = (err as BundleWriteError).partialPath ?? '';
+    expect(readdirSync(out)).toContain(kept.replace(/^.*[\\/]/, ''));
+  });
+});
