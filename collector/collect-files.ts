@@ -4,18 +4,17 @@
  * error half-way) becomes that file's manifest row with its error and a log line; only a
  * failure of the bundle itself (full disk) stops the run.
  */
-import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { EvidenceArtefact } from '../detection/evidence.js';
 import type { FileClassifier } from './classify.js';
 import type { BundleWriter } from './bundle-writer.js';
 import type { LogLevel } from './collection-log.js';
-import type { FsFile, FsView } from './fs-view.js';
-import { bufferFile } from './fs-memory.js';
+import { nodeFsView, type FsFile, type FsView } from './fs-view.js';
+import { basename, dirname } from 'node:path';
 import { digestsOf } from './hashing.js';
 import { channelFromLogFile, type LiveHost } from './live-host.js';
 import type { ManifestFile } from './manifest.js';
-import { fsFileSource, openFromView, type ListedArtefact } from './memory-evidence.js';
+import { openFromView, type ListedArtefact } from './memory-evidence.js';
 import { MAX_SWEEP_FILE_BYTES, type PlanItem } from './plan.js';
 
 /** An exported event log smaller than this holds no EVTX file header (4 KiB): not a log. */
@@ -59,13 +58,9 @@ async function exportLocked(ctx: CopyContext, it: PlanItem, code: string): Promi
   if (st instanceof Error) return { error: `wevtutil reported success but wrote no file (${st.message})` };
   if (!st.isFile()) return { error: 'wevtutil reported success but its output is not a regular file' };
   if (st.size === 0) return { error: 'wevtutil reported success but wrote an empty file' };
-  const file: FsFile = {
-    size: st.size,
-    stream: () => createReadStream(p, { highWaterMark: 1 << 20 }),
-    read: async (o, n) => (await readFile(p)).subarray(o, o + n),
-    close: () => Promise.resolve(),
-  };
-  return { file, path: p };
+  const opened = await (await nodeFsView(dirname(p))).open([basename(p)]);
+  if (!opened.ok) return { error: `the wevtutil export cannot be read: ${opened.message}` };
+  return { file: opened.value, path: p };
 }
 
 /** Collects one planned file; never throws except for a failure of the bundle writer. */
@@ -179,7 +174,8 @@ async function copyOne(ctx: CopyContext, it: PlanItem): Promise<void> {
     const ep = exportPath;
     const fsPath = it.fsPath;
     const view = ctx.view;
-    ctx.listed.push({ artefact, open: ep ? async () => fsFileSource(bufferFile(await readFile(ep))) : () => openFromView(view, fsPath) });
+    // An exported log (often GBs for Security) is read through a file handle, not into memory.
+    ctx.listed.push({ artefact, open: ep ? async () => openFromView(await nodeFsView(dirname(ep)), [basename(ep)]) : () => openFromView(view, fsPath) });
   } finally {
     await f.close().catch(() => undefined);
   }

@@ -96,6 +96,8 @@ export const MAX_SQL_EXPORT_BYTES = 256 * 1024 * 1024;
 /** SQL exports larger than this are stored but not scanned for DLL names. */
 export const MAX_SQL_TEXT_BYTES = 16 * 1024 * 1024;
 const MAX_SQL_EXPORT_FILES = 1000;
+/** All SQL export text read for DLL names, together (1000 files of 16 MiB would not fit in memory). */
+export const MAX_SQL_TEXT_TOTAL_BYTES = 128 * 1024 * 1024;
 
 /** `20240102T030405Z` */
 export function utcStamp(d: Date): string {
@@ -206,9 +208,14 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
       }
     }
     const sqlExports: { label: string; text: string }[] = [];
+    let sqlTextBytes = 0;
     for (const p of sqlPaths) {
       const st = await stat(p).catch(() => undefined);
-      if (!st || st.size > MAX_SQL_TEXT_BYTES) continue;
+      if (!st?.isFile() || st.size > MAX_SQL_TEXT_BYTES) continue;
+      if ((sqlTextBytes += st.size) > MAX_SQL_TEXT_TOTAL_BYTES) {
+        log.write('warn', `SQL exports: over ${MAX_SQL_TEXT_TOTAL_BYTES} bytes in all: ${p} and later files are stored but not read for DLL names`);
+        break;
+      }
       const text = await readFile(p).then((b) => decodeTextLog(b), () => undefined);
       if (text !== undefined) sqlExports.push({ label: p, text });
     }
