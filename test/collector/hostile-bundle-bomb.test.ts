@@ -19,6 +19,8 @@ import { REPO_ROOT } from '../support/paths.js';
 const READER_RSS_LIMIT_MB = 200;
 /** What a hostile bundle may add to the RSS of analysing a clean one (rules, YARA and the report are the rest). */
 const ANALYZE_EXTRA_RSS_LIMIT_MB = 150;
+/** `espy analyze` of 200,000 entries (a clean bundle alone takes 170-200 MB: rules, YARA, the report). */
+const ANALYZE_MANY_RSS_LIMIT_MB = 350;
 const MIB = 1024 * 1024;
 
 interface Crafted {
@@ -221,5 +223,12 @@ describe('hostile bundles: bounded memory, a clear result', () => {
     expect(out.entries).toBe(MAX_ZIP_ENTRIES - 1);
     expect(out.refused).toEqual([{ name: `(${200_002 - MAX_ZIP_ENTRIES} entries not read)`, reason: `more than ${MAX_ZIP_ENTRIES} entries: the rest of the zip is not read` }]);
     expect(r.rssMb).toBeLessThanOrEqual(READER_RSS_LIMIT_MB);
+    // The CLI: a partial result (exit 3) whose warning names what was not read.
+    const cli = measured([join(REPO_ROOT, 'bin', 'espy.js'), 'analyze', MANY, '--out', 'many-out']);
+    console.log(`espy analyze of 200,000 entries: peak RSS ${cli.rssMb.toFixed(0)} MB, ${cli.seconds.toFixed(1)} s`);
+    expect(cli.stderr).not.toMatch(/^\s+at |internal error/m);
+    expect(cli.code, cli.stderr).toBe(EXIT.PARTIAL);
+    expect(cli.rssMb).toBeLessThanOrEqual(ANALYZE_MANY_RSS_LIMIT_MB);
+    expect(cli.stderr).toMatch(new RegExp(`^warning: .*zip entries not read: \\(${200_002 - MAX_ZIP_ENTRIES} entries not read\\)`, 'm'));
   });
 });
