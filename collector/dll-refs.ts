@@ -23,29 +23,34 @@ const ERRORLOG_PATTERNS: readonly RegExp[] = [
   /Could not load the DLL ([^,\r\n]+), or one of the DLLs it references/g, // 17750
 ];
 
-/** Decodes an ERRORLOG: UTF-16LE with BOM on Windows, UTF-8 on Linux. */
-export function decodeTextLog(bytes: Uint8Array): string {
-  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return new TextDecoder('utf-8').decode(bytes.subarray(3));
+/** The encoding of a text log from its first bytes (512 are enough), and its BOM length. */
+export function textLogEncoding(head: Uint8Array): { encoding: 'utf-16le' | 'utf-8'; bom: number } {
+  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', bom: 2 };
+  if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf-8', bom: 3 };
   // BOM-less UTF-16LE: many NULs in odd positions.
   let zeros = 0;
-  const n = Math.min(bytes.length, 512);
-  for (let i = 1; i < n; i += 2) if (bytes[i] === 0) zeros++;
-  if (n > 8 && zeros > n / 4) return new TextDecoder('utf-16le').decode(bytes);
-  return new TextDecoder('utf-8').decode(bytes);
+  const n = Math.min(head.length, 512);
+  for (let i = 1; i < n; i += 2) if (head[i] === 0) zeros++;
+  return { encoding: n > 8 && zeros > n / 4 ? 'utf-16le' : 'utf-8', bom: 0 };
+}
+
+/** Decodes an ERRORLOG: UTF-16LE with BOM on Windows, UTF-8 on Linux. */
+export function decodeTextLog(bytes: Uint8Array): string {
+  const { encoding, bom } = textLogEncoding(bytes);
+  return new TextDecoder(encoding).decode(bytes.subarray(bom));
 }
 
 /**
  * Line numbers of increasing offsets in one pass over the text (asked in any order it
  * restarts, so callers ask in order): linear in the text, not in lines × matches.
  */
-function lineCounter(text: string): (index: number) => number {
+function lineCounter(text: string, firstLine = 1): (index: number) => number {
   let pos = 0;
-  let line = 1;
+  let line = firstLine;
   return (index) => {
     if (index < pos) {
       pos = 0;
-      line = 1;
+      line = firstLine;
     }
     for (let i = text.indexOf('\n', pos); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) {
       line++;
@@ -55,11 +60,11 @@ function lineCounter(text: string): (index: number) => number {
   };
 }
 
-/** DLLs named by ERRORLOG lines. */
-export function dllRefsFromErrorlog(text: string, label: string): DllRef[] {
+/** DLLs named by ERRORLOG lines (`text` starting at line `firstLine`: logs are read in chunks). */
+export function dllRefsFromErrorlog(text: string, label: string, firstLine = 1): DllRef[] {
   const out: DllRef[] = [];
   for (const re of ERRORLOG_PATTERNS) {
-    const lineOf = lineCounter(text);
+    const lineOf = lineCounter(text, firstLine);
     for (const m of text.matchAll(re)) {
       const dll = (m[1] ?? '').trim();
       if (dll) out.push({ dll, reason: `${label} line ${lineOf(m.index)}` });

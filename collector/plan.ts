@@ -8,7 +8,8 @@ import type { EvidenceKind } from '../detection/evidence.js';
 import { summarizeEvent } from '../parsers/common/event.js';
 import { parseErrorlog } from '../parsers/errorlog/index.js';
 import { hasMzMagic, isKept, type Classification, type EventReader, type FileClassifier } from './classify.js';
-import { dllRefsFromErrorlog, dllRefsFromEvent, dllRefsFromSqlExport, decodeTextLog, type DllRef } from './dll-refs.js';
+import { dllRefsFromEvent, dllRefsFromSqlExport, type DllRef } from './dll-refs.js';
+import { scanErrorlog } from './errorlog-scan.js';
 import type { FsView } from './fs-view.js';
 import type { DriveRoot, SourceLayout } from './source-layout.js';
 import { allTargets, instanceNameFromFolder, type SweepMode, type Target } from './targets/index.js';
@@ -24,8 +25,8 @@ export const MAX_SWEEP_FILE_BYTES = 64 * 1024 * 1024;
 export const MAX_SWEEP_CLASSIFIED = 20_000;
 /** ...and spends at most this long; the rest is listed as not classified. */
 export const SWEEP_TIME_BUDGET_MS = 20 * 60_000;
-/** Logs above this size are not parsed for DLL names (they are still collected). */
-export const MAX_LOG_PARSE_BYTES = 512 * 1024 * 1024;
+/** ERRORLOGs above this size skip the full parser; their lines are still scanned for DLL names in chunks. */
+export const MAX_ERRORLOG_PARSE_BYTES = 32 * 1024 * 1024;
 
 /** Event logs read in phase one for DLL names. */
 export const DLL_NAMING_LOGS = /^(Application|Microsoft-Windows-Sysmon%4Operational)\.evtx$/i;
@@ -203,23 +204,32 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
     opts.progress?.('reading logs', done++, logs.length);
     const label = it.segments[it.segments.length - 1] ?? it.originalPath;
     if (it.kind === 'errorlog') {
-      const bytes = await readSmall(view, it.fsPath, MAX_LOG_PARSE_BYTES);
-      if (typeof bytes === 'string') continue; // reported when collected
-      // The ERRORLOG parser maps entries to the event model (8128/33090/... with their
-      // insertion strings); the line patterns also catch entries it does not infer.
-      try {
-        const parsed = parseErrorlog(bytes);
-        for (const e of parsed.entries) {
-          for (const r of dllRefsFromEvent(e.event, it.originalPath)) addRef({ dll: r.dll, reason: `${it.originalPath} line ${e.line}` });
+      // A log of ordinary size also goes through the ERRORLOG parser (it maps entries to the
+      // event model: 8128/33090/... with their insertion strings); the line patterns, read in
+      // chunks, cover logs of any size and entries the parser does not infer.
+      const bytes = await readSmall(view, it.fsPath, MAX_ERRORLOG_PARSE_BYTES);
+      if (typeof bytes !== 'string') {
+        try {
+          const parsed = parseErrorlog(bytes);
+          for (const e of parsed.entries) {
+            for (const r of dllRefsFromEvent(e.event, it.originalPath)) addRef({ dll: r.dll, reason: `${it.originalPath} line ${e.line}` });
+          }
+          if (parsed.computer) hostNames.add(parsed.computer);
+        } catch (e) {
+          opts.log('warn', `parsing ${it.originalPath} failed: ${(e as Error).message}`);
         }
-        if (parsed.computer) hostNames.add(parsed.computer);
-      } catch (e) {
-        opts.log('warn', `parsing ${it.originalPath} failed: ${(e as Error).message}`);
       }
-      const text = decodeTextLog(bytes);
-      for (const r of dllRefsFromErrorlog(text, it.originalPath)) addRef(r);
-      const m = /Server name is '([^'\\\r\n]+)/.exec(text);
-      if (m?.[1]) hostNames.add(m[1]);
+      const opened = await view.open(it.fsPath);
+      if (!opened.ok) continue; // reported when collected
+      try {
+        const scan = await scanErrorlog(opened.value, it.originalPath, opts.signal);
+        for (const r of scan.refs) addRef(r);
+        if (scan.serverName) hostNames.add(scan.serverName);
+      } catch (e) {
+        opts.log('warn', `reading ${it.originalPath} for DLL names failed: ${(e as Error).message}`);
+      } finally {
+        await opened.value.close().catch(() => undefined);
+      }
       continue;
     }
     // Only these channels name ESP DLLs (8128/33090/8131/17750 in Application, 7 in Sysmon);
