@@ -16,6 +16,9 @@ import { allTargets, instanceNameFromFolder, type SweepMode, type Target } from 
 import { resolveSegments, walkDrive, type FoundFile, type WalkSkip } from './walk.js';
 import { formatWindowsPath, globMatch, parseWindowsPath, storedPathFor, windowsPathKey } from './win-path.js';
 
+/** Warnings for named DLLs that are not found, one each up to this many (a hostile log names thousands). */
+const MAX_MISSING_WARNINGS = 100;
+
 /** The error of a named DLL that the source does not hold. */
 export const NOT_IN_SOURCE = 'not present in the source';
 
@@ -263,6 +266,7 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
   );
   const byKey = new Map(items.map((i) => [windowsPathKey(i.originalPath), i] as const));
   const seenRef = new Set<string>();
+  let missingCount = 0;
   // Thousands of names resolve through the same few folders: list each folder once.
   const listed = new Map<string, ReturnType<FsView['readDir']>>();
   const resolveView: FsView = {
@@ -319,7 +323,7 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
     if (!resolved && !seenRef.has(missKey)) {
       seenRef.add(missKey);
       const error = unreadable ? `a folder on its path cannot be read (${unreadable}): not known whether it is there` : NOT_IN_SOURCE;
-      opts.log('warn', `DLL named by ${ref.reason}: ${ref.dll}: ${error}`);
+      if (++missingCount <= MAX_MISSING_WARNINGS) opts.log('warn', `DLL named by ${ref.reason}: ${ref.dll}: ${error}`);
       const origin = w ? formatWindowsPath(w.drive, w.segments) : ref.dll;
       items.push({
         originalPath: origin,
@@ -335,6 +339,7 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
       });
     }
   }
+  if (missingCount > MAX_MISSING_WARNINGS) opts.log('warn', `... and ${missingCount - MAX_MISSING_WARNINGS} more DLL(s) named by the evidence that could not be found (each has its manifest row)`);
   for (const it of items) if (it.target === 'SQL Server Binn DLL' && opts.copyBinn) it.action = 'copy';
 
   if (opts.beforeSweep) await opts.beforeSweep([...items]);

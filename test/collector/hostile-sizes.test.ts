@@ -38,7 +38,10 @@ describe('hostile sizes: linear work, no stack growth, the bundle is written', (
     log['ERRORLOG'] = errorlogText(lines);
     const t = testdir(tree);
     track(t.cleanup);
-    const r = await measure('150,000-line ERRORLOG collect', () => collect(baseOptions(t.dir, tmp('espy-out-'))));
+    const logs: string[] = [];
+    const r = await measure('150,000-line ERRORLOG collect', () => collect(baseOptions(t.dir, tmp('espy-out-'), { log: (_l, m) => logs.push(m) })));
+    expect(logs.filter((l) => l.startsWith('DLL named by'))).toHaveLength(100);
+    expect(logs).toContain('... and 149900 more DLL(s) named by the evidence that could not be found (each has its manifest row)');
     const gone = r.manifest.files.filter((f) => f.originalPath.startsWith('C:\\Gone\\'));
     expect(gone).toHaveLength(150_000);
     expect(gone.every((f) => f.error === 'not present in the source')).toBe(true);
