@@ -259,7 +259,10 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
     const copied = new Set<PlanItem>();
     const copyBatch = async (batch: readonly PlanItem[]): Promise<void> => {
       const sizes: number[] = [];
-      for (const it of batch) sizes.push(it.action === 'missing' ? 0 : await input.view.lstat(it.fsPath).then((s) => (s.ok ? s.value.size : 0), () => 0));
+      for (const it of batch) {
+        if (opts.signal.aborted) break;
+        sizes.push(it.action === 'missing' ? 0 : await input.view.lstat(it.fsPath).then((s) => (s.ok ? s.value.size : 0), () => 0));
+      }
       const totalBytes = sizes.reduce((n, s) => n + s, 0);
       let doneBytes = 0;
       for (const [index, it] of batch.entries()) {
@@ -313,6 +316,7 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
         files.push({ originalPath: dir, kind: 'sql-export', method: 'export', size: 0, error: sqlListError });
       }
       for (const p of paths) {
+        if (opts.signal.aborted) break;
         const rel = relative(dir, p).split(/[\\/]/).join('/');
         const stored = `sql/${rel}`;
         const st = await stat(p).catch(() => undefined);
@@ -340,6 +344,7 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
         return [] as string[];
       });
       for (const inst of instances) {
+        if (opts.signal.aborted) break;
         const results = await opts.live.runTriageSql(inst).catch((e: Error) => [{ instance: inst, name: '', command: `triage SQL (${inst})`, error: e.message }] as SqlQueryOutput[]);
         for (const q of results) {
           if (q.notCollected) {

@@ -279,6 +279,7 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
     },
   };
   for (const ref of refs) {
+    if (opts.signal?.aborted) break;
     const w = parseWindowsPath(ref.dll);
     const candidates: { drive: DriveRoot; segments: string[] }[] = [];
     if (w) {

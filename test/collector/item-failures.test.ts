@@ -164,3 +164,20 @@ describe('the output disk fills up', () => {
     expect(readdirSync(out)).toContain(kept.replace(/^.*[\\/]/, ''));
   });
 });
+
+describe('Ctrl-C during the sweep', () => {
+  it('the logs and the DLLs they name are already in the bundle', async () => {
+    const ac = new AbortController();
+    // Named DLLs are classified while copied; sweep candidates (benign.dll, hidden.dat) only in the sweep.
+    const classify = (b: Uint8Array, path: string): ReturnType<typeof fakeClassify> => {
+      if (/benign\.dll$|hidden\.dat$/.test(path)) ac.abort(new Error('SIGINT'));
+      return fakeClassify(b);
+    };
+    const r = await collect(baseOptions(tree(), tmp('espy-out-'), { signal: ac.signal, classify }));
+    expect(r.incomplete).toBe(true);
+    const stored = r.manifest.files.filter((f) => f.storedPath).map((f) => f.originalPath);
+    expect(stored).toEqual(expect.arrayContaining([expect.stringMatching(/\\ERRORLOG$/), expect.stringMatching(/\\Application\.evtx$/), 'C:\\ProgramData\\evil.dll']));
+    expect(stored.some((p) => p.endsWith('hidden.dat'))).toBe(false);
+    expect((await verifyBundle(r.bundlePath)).incomplete).toBe(true);
+  });
+});
