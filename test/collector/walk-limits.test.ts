@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { collect } from '../../collector/collect.js';
 import { memoryFsView, withFaults, type MemoryTree } from '../../collector/fs-memory.js';
 import { verifyBundle } from '../../collector/index.js';
+import { knownEspSets } from '../../cli/analysis-setup.js';
+import type { AnalysisResult } from '../../detection/analysis-result.js';
 import { buildCoverage } from '../../detection/analyze/coverage.js';
+import { analyze } from '../../detection/analyze/run.js';
 import { planCollection } from '../../collector/plan.js';
 import { MAX_WALK_DEPTH } from '../../collector/walk.js';
 import { baseOptions, fakeClassify, hostTree, INST } from './fixtures.js';
@@ -93,5 +96,31 @@ describe('coverage lists what the collection could not read', () => {
     expect(entry?.notes).toContain('C:\\Dir0: folder unreadable: EACCES');
     expect(entry?.notes[entry.notes.length - 1]).toBe('... and 10 more (all in the bundle manifest)');
     expect(buildCoverage([], undefined, []).some((c) => c.source === 'Collection gaps')).toBe(false);
+  });
+});
+
+describe('an unreadable folder is never read as a deletion', () => {
+  it('a DLL the logs name in a folder espy could not list is "could not read", not "deleted or moved?"', async () => {
+    const t = testdir(hostTree());
+    track(t.cleanup);
+    let result: AnalysisResult | undefined;
+    await collect(
+      baseOptions(t.dir, tmp('espy-out-'), {
+        wrapView: (v) => withFaults(v, { ProgramData: 'EACCES' }),
+        afterCollect: async (ev) => {
+          result = await analyze(ev, { sigma: [], known: knownEspSets(), espyVersion: 'test', generatedAt: '2024-03-02T10:00:00.000Z' });
+          return [];
+        },
+      }),
+    );
+    const text = JSON.stringify(result);
+    expect(text).toContain('the collection could not read the DLL');
+    // C:\Missing\gone.dll is simply absent (its folder does not exist): that one stays a possible deletion.
+    const deleted = [...text.matchAll(/deleted or moved\?/g)].length;
+    expect(deleted).toBeGreaterThan(0);
+    const esps = (result?.esps ?? []) as { dll: string; reasons: string[] }[];
+    const evil = esps.find((e) => /evil\.dll$/i.test(e.dll));
+    expect(evil?.reasons.join(' ')).not.toMatch(/deleted or moved/);
+    expect(esps.find((e) => /gone\.dll$/i.test(e.dll))?.reasons.join(' ')).toMatch(/deleted or moved/);
   });
 });
