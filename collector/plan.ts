@@ -29,7 +29,7 @@ export const MAX_SWEEP_CLASSIFIED = 20_000;
 /** ...and spends at most this long; the rest is listed as not classified. */
 export const SWEEP_TIME_BUDGET_MS = 20 * 60_000;
 /** ERRORLOGs above this size skip the full parser; their lines are still scanned for DLL names in chunks. */
-export const MAX_ERRORLOG_PARSE_BYTES = 32 * 1024 * 1024;
+export const MAX_ERRORLOG_PARSE_BYTES = 8 * 1024 * 1024;
 
 /** Event logs read in phase one for DLL names. */
 export const DLL_NAMING_LOGS = /^(Application|Microsoft-Windows-Sysmon%4Operational)\.evtx$/i;
