@@ -1,22 +1,20 @@
 /**
- * `collect`: source → plan → bundle (STYLE §8). Streams every planned file into the zip once,
+ * `collect`: source → plan → bundle (plan, then do the I/O). Streams every planned file into the zip once,
  * hashing on the way; adds SQL exports, sysinfo.json, collection.log, the caller's extra
  * entries (analysis.json, the report) and manifest.json last; then renames the `.partial`
  * zip and writes the `.sha256` sidecar. One unreadable file is a manifest row with its error;
- * an interrupted run finishes a zip whose manifest says `incomplete` and keeps `.partial`.
+ * an interrupted or failed run finishes a zip whose manifest says `incomplete` and keeps
+ * `.partial`: what was gathered is never deleted.
  */
-import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { EvidenceSet } from '../detection/evidence.js';
 import type { EventReader, FileClassifier } from './classify.js';
 import { BundleWriteError, BundleWriter } from './bundle-writer.js';
 import { createCollectionLog, type LogLevel } from './collection-log.js';
 import type { FsView } from './fs-view.js';
 import { sha256Hex } from './hashing.js';
-import { decodeTextLog } from './dll-refs.js';
 import { NOT_IN_SOURCE, planCollection, type PlanItem } from './plan.js';
-import { multiDriveView, type LiveHost, type SqlQueryOutput } from './live-host.js';
+import { multiDriveView, type LiveHost } from './live-host.js';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, type Manifest, type ManifestEntry, type ManifestFile } from './manifest.js';
 import { fsFileSource, listedEvidenceSet, type ListedArtefact } from './memory-evidence.js';
 import type { SourceLayout } from './source-layout.js';
@@ -25,6 +23,9 @@ import { instanceTargets, type SweepMode, type Target } from './targets/index.js
 import { parseWindowsPath } from './win-path.js';
 import { bufferFile } from './fs-memory.js';
 import { copyPlanItem, type CopyContext } from './collect-files.js';
+import { readSqlExports, runLiveSql, storeSqlExports, type SqlContext } from './collect-sql.js';
+
+export { MAX_SQL_EXPORT_BYTES, MAX_SQL_TEXT_BYTES, MAX_SQL_TEXT_TOTAL_BYTES } from './collect-sql.js';
 
 /** The collection stopped on an unexpected error; what was gathered is kept in `partialPath`. */
 export class CollectionFailedError extends Error {
@@ -91,14 +92,6 @@ export interface CollectResult {
   manifest: Manifest;
 }
 
-/** Max size of a SQL export file taken from --sql-export. */
-export const MAX_SQL_EXPORT_BYTES = 256 * 1024 * 1024;
-/** SQL exports larger than this are stored but not scanned for DLL names. */
-export const MAX_SQL_TEXT_BYTES = 16 * 1024 * 1024;
-const MAX_SQL_EXPORT_FILES = 1000;
-/** All SQL export text read for DLL names, together (1000 files of 16 MiB would not fit in memory). */
-export const MAX_SQL_TEXT_TOTAL_BYTES = 128 * 1024 * 1024;
-
 /** `20240102T030405Z` */
 export function utcStamp(d: Date): string {
   return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
@@ -108,22 +101,6 @@ export function utcStamp(d: Date): string {
 export function safeHostName(s: string): string {
   const t = s.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 63);
   return t || 'UNKNOWN';
-}
-
-async function listSqlExports(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (d: string, depth: number): Promise<void> => {
-    if (depth > 8 || out.length >= MAX_SQL_EXPORT_FILES) return;
-    const ents = await readdir(d, { withFileTypes: true });
-    ents.sort((a, b) => (a.name < b.name ? -1 : 1));
-    for (const e of ents) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) await walk(p, depth + 1);
-      else if (e.isFile() && out.length < MAX_SQL_EXPORT_FILES) out.push(p);
-    }
-  };
-  await walk(dir, 0);
-  return out;
 }
 
 interface Opened {
@@ -198,27 +175,7 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
 
     // SQL exports are small: read them first for the DLL names they list.
     const sqlDir = opts.sqlExport ? resolve(opts.sqlExport) : undefined;
-    let sqlPaths: string[] = [];
-    let sqlListError: string | undefined;
-    if (sqlDir) {
-      try {
-        sqlPaths = await listSqlExports(sqlDir);
-      } catch (e) {
-        sqlListError = (e as Error).message;
-      }
-    }
-    const sqlExports: { label: string; text: string }[] = [];
-    let sqlTextBytes = 0;
-    for (const p of sqlPaths) {
-      const st = await stat(p).catch(() => undefined);
-      if (!st?.isFile() || st.size > MAX_SQL_TEXT_BYTES) continue;
-      if ((sqlTextBytes += st.size) > MAX_SQL_TEXT_TOTAL_BYTES) {
-        log.write('warn', `SQL exports: over ${MAX_SQL_TEXT_TOTAL_BYTES} bytes in all: ${p} and later files are stored but not read for DLL names`);
-        break;
-      }
-      const text = await readFile(p).then((b) => decodeTextLog(b), () => undefined);
-      if (text !== undefined) sqlExports.push({ label: p, text });
-    }
+    const sqlIn = sqlDir ? await readSqlExports(sqlDir, (l, m) => log.write(l, m)) : undefined;
 
     // Live host: instance folders from the registry (an instance outside Program Files).
     const extraTargets: Target[] = [];
@@ -285,7 +242,7 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
     const plan = await planCollection(input.view, input.layout, {
       extraTargets,
       sweepExclude,
-      sqlExports,
+      sqlExports: sqlIn?.texts ?? [],
       sweep: opts.sweep,
       copyBinn: opts.copyBinn,
       maxFileSize: opts.maxFileSize,
@@ -308,62 +265,9 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
     await copyBatch(plan.items.filter((it) => !copied.has(it)));
 
     // SQL: exports given by the analyst, or the triage SQL run live.
-    if (!incompleteReason && sqlDir) {
-      const dir = sqlDir;
-      const paths = sqlPaths;
-      if (sqlListError) {
-        log.write('error', `cannot read --sql-export ${dir}: ${sqlListError}`);
-        files.push({ originalPath: dir, kind: 'sql-export', method: 'export', size: 0, error: sqlListError });
-      }
-      for (const p of paths) {
-        if (opts.signal.aborted) break;
-        const rel = relative(dir, p).split(/[\\/]/).join('/');
-        const stored = `sql/${rel}`;
-        const st = await stat(p).catch(() => undefined);
-        if (st && st.size > MAX_SQL_EXPORT_BYTES) {
-          files.push({ originalPath: p, kind: 'sql-export', method: 'export', size: st.size, error: `larger than ${MAX_SQL_EXPORT_BYTES} bytes: not collected` });
-          continue;
-        }
-        try {
-          const r = await writer.addStream(stored, createReadStream(p), st?.mtime);
-          const f: ManifestFile = { originalPath: p, storedPath: stored, kind: 'sql-export', method: 'export', size: r.size, sha256: r.sha256, sha1: r.sha1, md5: r.md5, reason: '--sql-export' };
-          if (st) f.modified = st.mtime.toISOString();
-          if (r.readError) f.error = `read failed: ${r.readError}`;
-          files.push(f);
-          listed.push({ artefact: { originalPath: p, storedPath: stored, kind: 'sql-export', size: r.size, sha256: r.sha256 }, open: async () => fsFileSource(bufferFile(await readFile(p))) });
-        } catch (e) {
-          if (writer.error) throw e;
-          files.push({ originalPath: p, kind: 'sql-export', method: 'export', size: 0, error: (e as Error).message });
-        }
-      }
-      log.write('info', `SQL exports: ${paths.length} file(s) from ${dir}`);
-    }
-    if (!incompleteReason && opts.live && !opts.noSql && !opts.sqlExport) {
-      const instances = await opts.live.sqlInstances().catch((e: Error) => {
-        log.write('warn', `listing SQL Server instances failed: ${e.message}`);
-        return [] as string[];
-      });
-      for (const inst of instances) {
-        if (opts.signal.aborted) break;
-        const results = await opts.live.runTriageSql(inst).catch((e: Error) => [{ instance: inst, name: '', command: `triage SQL (${inst})`, error: e.message }] as SqlQueryOutput[]);
-        for (const q of results) {
-          if (q.notCollected) {
-            log.write('warn', `triage SQL on ${inst}: ${q.notCollected}`);
-            continue;
-          }
-          if (!q.output) {
-            log.write('warn', `triage SQL on ${inst} failed: ${q.error ?? 'no output'}`);
-            files.push({ originalPath: q.command, kind: 'sql-export', method: 'query', size: 0, error: q.error ?? 'no output' });
-            continue;
-          }
-          const stored = `sql/${q.name}`;
-          const r = await writer.addBytes(stored, q.output);
-          files.push({ originalPath: q.command, storedPath: stored, kind: 'sql-export', method: 'query', size: r.size, sha256: r.sha256, sha1: r.sha1, md5: r.md5, reason: `triage SQL (${inst})` });
-          const out = q.output;
-          listed.push({ artefact: { originalPath: q.command, storedPath: stored, kind: 'sql-export', size: r.size, sha256: r.sha256 }, open: () => Promise.resolve(fsFileSource(bufferFile(out))) });
-        }
-      }
-    }
+    const sqlCtx: SqlContext = { writer, files, listed, signal: opts.signal, log: (l, m) => log.write(l, m) };
+    if (!incompleteReason && sqlDir && sqlIn) await storeSqlExports(sqlCtx, sqlDir, sqlIn);
+    if (!incompleteReason && opts.live && !opts.noSql && !opts.sqlExport) await runLiveSql(sqlCtx, opts.live);
 
     // sysinfo.json: the suspect host (live: the snapshot) and who collected.
     const sysinfo: Record<string, unknown> = opts.live
