@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { isBundleLayout, STORED_DRIVE_RE, topName } from './bundle-layout.js';
 import { HashTee } from './hashing.js';
 import { openMaybeSealedBundle } from './seal/open.js';
 import { ZipFormatError } from './zip-reader.js';
@@ -74,7 +75,11 @@ export async function verifyBundle(path: string, opts: { signal?: AbortSignal; p
   const report: VerifyReport = { bundle: b.path, ok: true, sidecar: 'not-applicable', incomplete: false, checked: 0, problems: [], ...(b.sealed ? { sealed: true } : {}) };
   try {
     if (b.kind === 'zip') await checkSidecar(b.path, report);
-    if (b.kind === 'folder' && !b.entries.has('manifest.json')) report.notABundle = 'a folder with no manifest.json (not an espy bundle)';
+    if (b.kind === 'folder' && !b.entries.has('manifest.json')) {
+      // A folder laid out as a bundle (stored files and espy's records) that lost its manifest fails the check.
+      const names = [...b.entries.keys()];
+      if (!isBundleLayout(new Set(names.map(topName)), names.some((n) => STORED_DRIVE_RE.test(n)))) report.notABundle = 'a folder with no manifest.json (not an espy bundle)';
+    }
     for (const r of b.refused) report.problems.push({ name: r.name, problem: 'refused', detail: `unsafe entry name (${r.reason})` });
     const m = b.manifest;
     if (!m) {

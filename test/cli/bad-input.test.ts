@@ -69,6 +69,11 @@ beforeAll(() => {
   const bytes = readFileSync(bundle);
   writeFileSync(at('truncated.zip'), bytes.subarray(0, bytes.length >> 1));
   writeFileSync(at('badid.txt'), 'not an identity\n');
+  // An extracted bundle whose manifest was deleted: a bundle that fails its check, not a usage error.
+  mkdirSync(at('stripped'));
+  const x = spawnSync('bsdtar', ['-xf', bundle, '-C', at('stripped')], { encoding: 'utf8' });
+  if (x.status !== 0) throw new Error(`bsdtar: ${x.stderr}`);
+  rmSync(at('stripped/manifest.json'));
 }, 120_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -97,6 +102,7 @@ const CASES: Case[] = [
   // A damaged bundle is a failed check, and the line names the sidecar.
   { args: ['verify', 'appended.zip'], code: EXIT.CHECK_FAILED, says: /appended\.zip FAILED: its SHA-256 [0-9a-f]{64} does not match the \.sha256 sidecar/ },
   { args: ['verify', 'truncated.zip'], code: EXIT.CHECK_FAILED, says: /truncated\.zip FAILED: .*cannot be read as a zip/ },
+  { args: ['verify', 'stripped'], code: EXIT.CHECK_FAILED, says: /stripped FAILED: manifest\.json is missing/ },
   // --out names a file.
   { args: ['analyze', HOST, '--out', 'outfile'], code: EXIT.USAGE, says: /--out outfile exists and is not a folder/ },
   { args: ['collect', '--source', HOST, '--out', 'outfile'], code: EXIT.USAGE, says: /--out outfile exists and is not a folder/ },
