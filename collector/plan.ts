@@ -7,7 +7,8 @@
 import type { EvidenceKind } from '../detection/evidence.js';
 import { summarizeEvent } from '../parsers/common/event.js';
 import { parseErrorlog } from '../parsers/errorlog/index.js';
-import { hasMzMagic, isKept, type Classification, type EventReader, type FileClassifier } from './classify.js';
+import type { Classification, EventReader, FileClassifier } from './classify.js';
+import { MAX_SWEEP_CLASSIFIED, MAX_SWEEP_FILE_BYTES, readSmall, SWEEP_TIME_BUDGET_MS, sweepCandidatesInto, toItem } from './plan-sweep.js';
 import { dllRefsFromEvent, dllRefsFromSqlExport, type DllRef } from './dll-refs.js';
 import { scanErrorlog } from './errorlog-scan.js';
 import type { FsView } from './fs-view.js';
@@ -22,12 +23,8 @@ const MAX_MISSING_WARNINGS = 100;
 /** The error of a named DLL that the source does not hold. */
 export const NOT_IN_SOURCE = 'not present in the source';
 
-/** Sweep candidates above this size are not read for classification (named DLLs still are). */
-export const MAX_SWEEP_FILE_BYTES = 64 * 1024 * 1024;
-/** The sweep classifies at most this many PE files... */
-export const MAX_SWEEP_CLASSIFIED = 20_000;
-/** ...and spends at most this long; the rest is listed as not classified. */
-export const SWEEP_TIME_BUDGET_MS = 20 * 60_000;
+export { MAX_SWEEP_CLASSIFIED, MAX_SWEEP_FILE_BYTES, SWEEP_TIME_BUDGET_MS };
+
 /** ERRORLOGs above this size skip the full parser; their lines are still scanned for DLL names in chunks. */
 export const MAX_ERRORLOG_PARSE_BYTES = 8 * 1024 * 1024;
 
@@ -81,57 +78,6 @@ export interface CollectionPlan {
   sweepPe: number;
   /** Folders the walk could not list or did not enter (a budget): what the collection could not see. */
   skipped: WalkSkip[];
-}
-
-function toItem(f: FoundFile): PlanItem {
-  const action: PlanAction = f.target.action === 'copy' ? 'copy' : 'hash';
-  return {
-    originalPath: formatWindowsPath(f.drive, f.segments),
-    storedPath: storedPathFor(f.drive, f.segments),
-    drive: f.drive,
-    segments: f.segments,
-    fsPath: f.fsPath,
-    kind: f.target.kind,
-    target: f.target.name,
-    action,
-    reason: f.target.name,
-  };
-}
-
-async function readSmall(view: FsView, path: string[], cap: number): Promise<Uint8Array | string> {
-  const st = await view.lstat(path);
-  if (st.ok && st.value.size > cap) return `larger than ${cap} bytes`;
-  const o = await view.open(path);
-  if (!o.ok) return o.message;
-  try {
-    return await o.value.read(0, Math.min(o.value.size, cap));
-  } catch (e) {
-    return (e as Error).message;
-  } finally {
-    await o.value.close().catch(() => undefined);
-  }
-}
-
-/**
- * Has the file a DOS header whose `e_lfanew` points at `PE\0\0`? Anything else cannot parse as
- * a PE, and only PEs are kept by the sweep: a folder of two-byte `MZ` files costs one small
- * read each, not a classification.
- */
-async function hasPeSignature(view: FsView, path: string[]): Promise<boolean> {
-  const o = await view.open(path);
-  if (!o.ok) return false;
-  try {
-    const dos = await o.value.read(0, 64);
-    if (dos.length < 64 || !hasMzMagic(dos)) return false;
-    const at = Buffer.from(dos.buffer, dos.byteOffset, dos.byteLength).readUInt32LE(0x3c);
-    if (at < 4 || at > o.value.size - 4) return false;
-    const sig = await o.value.read(at, 4);
-    return sig.length === 4 && sig[0] === 0x50 && sig[1] === 0x45 && sig[2] === 0 && sig[3] === 0;
-  } catch {
-    return false;
-  } finally {
-    await o.value.close().catch(() => undefined);
-  }
 }
 
 async function instanceRoots(view: FsView, drive: DriveRoot): Promise<{ name: string; root: string; binn: string[] }[]> {
@@ -346,54 +292,7 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
   if (opts.beforeSweep) await opts.beforeSweep([...items]);
 
   // Sweep: PE files that classify as ESP or hit YARA.
-  let sweepPe = 0;
-  if (sweepCandidates.length > 0 && !opts.classify) {
-    opts.log('warn', `DLL sweep skipped (${sweepCandidates.length} candidate files): no ESP/YARA classifier in this build`);
-  } else if (opts.classify) {
-    done = 0;
-    const budget = { files: opts.sweepBudget?.files ?? MAX_SWEEP_CLASSIFIED, ms: opts.sweepBudget?.ms ?? SWEEP_TIME_BUDGET_MS };
-    const sweepStart = Date.now();
-    const excluded = (opts.sweepExclude ?? []).map((p) => windowsPathKey(p).replace(/\\+$/, ''));
-    const isExcluded = (key: string): boolean => excluded.some((x) => key === x || key.startsWith(`${x}\\`));
-    for (const f of sweepCandidates) {
-      if (opts.signal?.aborted) break;
-      if (++done % 50 === 0) opts.progress?.('sweeping', done, sweepCandidates.length);
-      const original = formatWindowsPath(f.drive, f.segments);
-      if (byKey.has(windowsPathKey(original))) continue;
-      if (isExcluded(windowsPathKey(original))) {
-        opts.log('info', `sweep: ${original} skipped: espy's own executable or output`);
-        continue;
-      }
-      if (!(await hasPeSignature(view, f.fsPath))) continue;
-      if (sweepPe >= budget.files || Date.now() - sweepStart > budget.ms) {
-        const why = sweepPe >= budget.files ? `${budget.files} PE files classified` : `${Math.round(budget.ms / 1000)} s spent`;
-        const rest = sweepCandidates.length - done + 1;
-        opts.log('warn', `sweep budget reached (${why}): ${rest} candidate file(s) not classified`);
-        skipped.push({ path: original, reason: `sweep budget reached (${why}): this and ${rest - 1} later candidate file(s) not classified`, budget: true });
-        break;
-      }
-      sweepPe++;
-      const bytes = await readSmall(view, f.fsPath, Math.min(MAX_SWEEP_FILE_BYTES, opts.maxFileSize));
-      if (typeof bytes === 'string') {
-        opts.log('warn', `sweep: ${original} not classified: ${bytes}`);
-        continue;
-      }
-      let c: Classification;
-      try {
-        c = await opts.classify(bytes, original);
-      } catch (e) {
-        opts.log('warn', `sweep: classifying ${original} failed: ${(e as Error).message}`);
-        continue;
-      }
-      if (!isKept(c)) continue;
-      const it = toItem(f);
-      it.action = 'copy';
-      it.classification = c;
-      it.reason = `${f.target.name}: ${c.isEsp ? 'classified as ESP' : ''}${c.isEsp && c.yara.length ? ', ' : ''}${c.yara.length ? `YARA ${c.yara.join(', ')}` : ''}`;
-      items.push(it);
-      byKey.set(windowsPathKey(original), it);
-    }
-  }
+  const sweepPe = await sweepCandidatesInto(view, sweepCandidates, { items, byKey, skipped }, opts);
   return {
     items,
     hostNames: [...hostNames],
