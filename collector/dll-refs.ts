@@ -3,7 +3,7 @@
  * the DLL behind every extended stored procedure it loads (8128 "Using '%1' version '%2' to
  * execute extended stored procedure '%3'", 33090 "Attempting to load library '%1'", 8131,
  * 17750), Sysmon 7 names every image sqlservr.exe loads, and the SQL exports list `dll_name`.
- * See ../shared/reference/mssql-artifacts.md.
+ * Message texts as SQL Server writes them (sys.messages).
  */
 import { espEventDll } from '../detection/esp/events.js';
 import { summarizeEvent, type EventJson } from '../parsers/common/event.js';

@@ -1,5 +1,5 @@
 /**
- * Planning a collection (STYLE §8: plan, then do the I/O): walk the source against the
+ * Planning a collection (plan first, then do the I/O): walk the source against the
  * targets, read the logs to learn which DLLs they name (phase one), resolve those names to
  * files, and classify sweep candidates. `collect` streams the plan into a bundle; the folder
  * `EvidenceSet` lists the same plan, so analysing a folder sees what collecting it would.

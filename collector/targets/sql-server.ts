@@ -5,7 +5,7 @@ export const SQL_INSTANCE_ROOT = 'Program Files*\\Microsoft SQL Server\\MSSQL*.*
 const LOG = `${SQL_INSTANCE_ROOT}\\MSSQL\\Log`;
 export const SQL_BINN = `${SQL_INSTANCE_ROOT}\\MSSQL\\Binn`;
 
-/** Per-instance text logs and the default trace (../../shared/reference/mssql-artifacts.md). */
+/** Per-instance text logs and the default trace. */
 export const SQL_SERVER_TARGETS: readonly Target[] = [
   { name: 'SQL Server ERRORLOG', category: 'sqlserver', path: LOG, fileMask: 'ERRORLOG*', recursive: false, kind: 'errorlog', action: 'copy' },
   { name: 'SQL Agent log', category: 'sqlserver', path: LOG, fileMask: 'SQLAGENT.OUT*', recursive: false, kind: 'other', action: 'copy' },
