@@ -11,8 +11,8 @@ import { nodeFsView, type FsView } from './fs-view.js';
 import { parseManifest, type Manifest } from './manifest.js';
 import { MAX_ZIP_ENTRIES, openZip, type OpenZipOptions, type ZipEntryInfo, type ZipIndex } from './zip-reader.js';
 
-/** manifest.json larger than this is refused (a hostile bundle). */
-export const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
+/** manifest.json larger than this is refused (a hostile bundle): espy writes about 500 bytes per file. */
+export const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
 
 export interface BundleEntry {
   name: string;

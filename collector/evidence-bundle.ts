@@ -17,6 +17,11 @@ import { openMaybeSealedBundle, type OpenMaybeSealedOptions } from './seal/open.
 export { originalFromStored } from './bundle-layout.js';
 
 
+/** sysinfo.json is a few kilobytes; a larger one is not read. */
+export const MAX_SYSINFO_BYTES = 1024 * 1024;
+/** The head of collection.log that is read (for the report). */
+export const MAX_COLLECTION_LOG_BYTES = 4 * 1024 * 1024;
+
 export interface BundleEvidence extends EvidenceSet {
   readonly manifest: Manifest | undefined;
   readonly manifestError: string | undefined;
@@ -76,7 +81,7 @@ export async function openBundleEvidence(path: string, opts: OpenMaybeSealedOpti
     const info: Record<string, unknown> = {};
     if (b.entries.has('sysinfo.json')) {
       try {
-        const s = JSON.parse(new TextDecoder().decode(await b.readBytes('sysinfo.json', 64 * 1024 * 1024))) as unknown;
+        const s = JSON.parse(new TextDecoder().decode(await b.readBytes('sysinfo.json', MAX_SYSINFO_BYTES))) as unknown;
         if (s && typeof s === 'object' && !Array.isArray(s)) Object.assign(info, s);
       } catch {
         // An unreadable sysinfo.json is not fatal: the manifest still names the host.
@@ -104,7 +109,16 @@ export async function openBundleEvidence(path: string, opts: OpenMaybeSealedOpti
     integrity: async () => (await prepare()).integrity,
     async collectionLog() {
       if (!b.entries.has('collection.log')) return [];
-      return new TextDecoder().decode(await b.readBytes('collection.log', 256 * 1024 * 1024)).split('\n').filter((l) => l !== '');
+      // Only the head: the report shows the first lines, and a bomb of a log costs nothing.
+      const src = await b.source('collection.log');
+      try {
+        const head = await src.read(0, Math.min(src.size, MAX_COLLECTION_LOG_BYTES));
+        const lines = new TextDecoder().decode(head).split('\n').filter((l) => l !== '');
+        if (src.size > MAX_COLLECTION_LOG_BYTES) lines.push(`(collection.log continues: only its first ${MAX_COLLECTION_LOG_BYTES} of ${src.size} bytes are shown)`);
+        return lines;
+      } finally {
+        await src.close();
+      }
     },
     close: () => b.close(),
   };

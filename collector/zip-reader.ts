@@ -67,7 +67,7 @@ async function startsLikeZip(path: string): Promise<boolean> {
  * Entries read from a zip's central directory; the rest are counted in one refused row, not
  * read (a hostile directory of millions of entries costs memory and time per entry).
  */
-export const MAX_ZIP_ENTRIES = 40_000;
+export const MAX_ZIP_ENTRIES = 25_000;
 /** Unsafe names listed one by one; past this they are counted in one row. */
 export const MAX_REFUSED_LISTED = 1_000;
 

@@ -128,7 +128,10 @@ beforeAll(async () => {
   const mib200 = await zerosDeflated(200);
   const head = [plain('collection.log', 'crafted\n'), plain(`${SQL}/Log/ERRORLOG.1`, '2026-01-01 00:00:00.00 Server      Microsoft SQL Server 2019\r\n')];
   const bomb = zipOf([
-    ...head,
+    // The bundle's own records, inflating to 1 GiB each: only a bounded head is ever read.
+    { name: 'collection.log', ...gib, deflated: true, size: 1024 * MIB },
+    { name: 'manifest.json', ...gib, deflated: true, size: 1024 * MIB },
+    head[1] as Crafted,
     { name: `${LOGS}/Security.evtx`, ...gib, deflated: true, size: 1024 * MIB },
     { name: `${SQL}/Log/ERRORLOG`, ...mib300, deflated: true, size: 300 * MIB },
     { name: `${SQL}/Binn/xpbomb.dll`, ...mib200, deflated: true, size: 200 * MIB },
@@ -173,14 +176,15 @@ for (const a of await ev.list()) {
   } catch (e) { error = e.message; }
   rows.push({ path: a.storedPath, size: a.size, read, error });
 }
+const log = listOnly ? [] : await ev.collectionLog();
 await ev.close();
-console.log(JSON.stringify({ entries: rows.length, rows: rows.slice(0, 20), refused: ev.refused ?? [] }));
+console.log(JSON.stringify({ entries: rows.length, rows: rows.slice(0, 20), refused: ev.refused ?? [], logLines: log.length, logEnd: log.at(-1) ?? '', manifestError: ev.manifestError ?? '' }));
 `;
 
 describe('hostile bundles: bounded memory, a clear result', () => {
   it('the bomb is small on disk and declares gigabytes', () => {
     const size = statSync(BOMB).size;
-    console.log(`zip bomb: ${(size / MIB).toFixed(1)} MiB on disk, ${1024 + 300 + 200 + 1024} MiB inflated`);
+    console.log(`zip bomb: ${(size / MIB).toFixed(1)} MiB on disk, ${4 * 1024 + 300 + 200} MiB inflated`);
     expect(size).toBeLessThan(5 * MIB);
   });
 
@@ -197,6 +201,9 @@ describe('hostile bundles: bounded memory, a clear result', () => {
     expect(row('xpbomb.dll').error).toContain(`larger than ${MAX_ENTRY_READ_BYTES} bytes`);
     expect(row('System.evtx').error).toMatch(/too many bytes|inflates past/);
     expect(row('ERRORLOG.1').error).toBe('');
+    const all = out as unknown as { logEnd: string; manifestError: string };
+    expect(all.logEnd).toMatch(/^\(collection\.log continues: only its first \d+ of 1073741824 bytes are shown\)$/);
+    expect(all.manifestError).toMatch(/larger than \d+ bytes/);
     expect(r.rssMb).toBeLessThanOrEqual(READER_RSS_LIMIT_MB);
   });
 
