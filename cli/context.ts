@@ -32,7 +32,7 @@ export interface Progress {
   stop(): void;
 }
 
-/** Everything a command needs from the process, passed explicitly (STYLE §27). */
+/** Everything a command needs from the process, passed explicitly. */
 export interface CliContext {
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;

@@ -1,5 +1,5 @@
 /**
- * The collector's one door to a file system (STYLE §5, the Velociraptor accessor idea): a
+ * The collector's one door to a file system (the Velociraptor accessor idea): a
  * narrow, read-only `FsView { readDir, lstat, open }` over a root folder. Paths are arrays of
  * name segments relative to the root, so no caller ever builds a path string that could
  * climb out. Failures (permission, vanished file, link out of the root) are values, never

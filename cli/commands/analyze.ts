@@ -15,7 +15,7 @@ import { IDENTITY_HELP, identitiesOf, sealError } from '../seal-options.js';
 import type { CommandFactory } from '../program.js';
 import { REPORT_FILES, hostDirName, writeFleet, writeReportOutputs } from '../report-output.js';
 
-/** `espy analyze` (issue 6): evidence → analysis.json, the report and the exports. */
+/** `espy analyze`: evidence → analysis.json, the report and the exports. */
 
 export const AnalyzeArgs = z.object({
   sources: z.array(z.string().min(1)).min(1),

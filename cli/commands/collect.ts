@@ -19,7 +19,7 @@ import { makeCollectPipeline } from '../collect-pipeline.js';
 import { recipientsOf } from '../seal-options.js';
 
 /**
- * `espy collect` (issue 7): collect → analyse → render → write. Analysis and the DLL
+ * `espy collect`: collect → analyse → render → write. Analysis and the DLL
  * classifier are passed in (`CollectPipeline`, built by cli/collect-pipeline.ts); without
  * them the bundle is written without analysis.json and the output says so.
  */

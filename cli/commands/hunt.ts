@@ -12,7 +12,7 @@ import { openFileSource } from '../file-source.js';
 import type { CommandFactory } from '../program.js';
 import { revealControls } from '../terminal-text.js';
 
-/** `espy hunt`: Sigma rules over EVTX files, ERRORLOGs and folders (issue 6). */
+/** `espy hunt`: Sigma rules over EVTX files, ERRORLOGs and folders. */
 
 const FORMATS = ['table', 'jsonl', 'csv'] as const;
 /** ERRORLOGs are read whole; bigger files are refused by name. */

@@ -13,7 +13,7 @@ import { collectTrust, loadTrustAnchors } from '../trust-files.js';
 import { findDriveRoot, hashFile, originalWindowsPath, readYaraRuleFiles, shippedYaraRules, walkInputs } from '../scan-files.js';
 import { revealControls } from '../terminal-text.js';
 
-/** `espy scan PATH... [--yara FILE|DIR]... [--json]` (issue 5): classify DLLs, run YARA. */
+/** `espy scan PATH... [--yara FILE|DIR]... [--json]`: classify DLLs, run YARA. */
 
 /** Files larger than this are hashed and header-checked only (not read whole). */
 export const DEFAULT_MAX_SCAN_BYTES = 256 * 1024 * 1024;

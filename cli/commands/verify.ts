@@ -6,7 +6,7 @@ import { EXIT, ExitError, UsageError } from '../exit-codes.js';
 import type { CommandFactory } from '../program.js';
 import { IDENTITY_HELP, identitiesOf, sealError } from '../seal-options.js';
 
-/** `espy verify BUNDLE` (issue 7): recompute every hash; exit 4 on any mismatch. */
+/** `espy verify BUNDLE`: recompute every hash; exit 4 on any mismatch. */
 
 export function renderVerify(r: VerifyReport): string {
   const out = [`bundle:  ${r.bundle}${r.sealed ? '  (sealed: read through its decrypted chunks, every chunk authenticated)' : ''}`];
