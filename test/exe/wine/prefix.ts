@@ -157,6 +157,8 @@ export async function waitForFile(path: string, timeoutMs: number): Promise<void
 
 /** Ends every program of the prefix and its wineserver (which outlives the last program). */
 export function stopWine(host: WineHost): void {
-  spawnSync('wineserver', ['-k'], { env: host.env, stdio: 'ignore', timeout: 30_000 });
-  spawnSync('wineserver', ['-w'], { env: host.env, stdio: 'ignore', timeout: 30_000 });
+  // Debian's `wine` package puts wineserver on PATH; `wine64` alone ships it in /usr/lib/wine.
+  const server = ['/usr/bin/wineserver', '/usr/lib/wine/wineserver64', '/usr/lib/wine/wineserver'].find((p) => existsSync(p)) ?? 'wineserver';
+  spawnSync(server, ['-k'], { env: host.env, stdio: 'ignore', timeout: 30_000 });
+  spawnSync(server, ['-w'], { env: host.env, stdio: 'ignore', timeout: 30_000 });
 }
