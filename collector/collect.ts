@@ -214,7 +214,7 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
     // Phase two: the files. Progress counts bytes, as they stream: one 1 GiB Security.evtx
     // among ten small files is most of the work, not a tenth of it.
     const copied = new Set<PlanItem>();
-    const copyBatch = async (batch: readonly PlanItem[]): Promise<void> => {
+    const copyBatch = async (batch: readonly PlanItem[], phase: string): Promise<void> => {
       const sizes: number[] = [];
       for (const it of batch) {
         if (opts.signal.aborted) break;
@@ -228,11 +228,11 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
           break;
         }
         if (index > 0) doneBytes += sizes[index - 1] ?? 0;
-        opts.progress?.('collecting files', doneBytes, totalBytes, 'bytes');
+        opts.progress?.(phase, doneBytes, totalBytes, 'bytes');
         if (opts.progress) {
           const report = opts.progress;
           const base = doneBytes;
-          copy.onBytes = (streamed) => report('collecting files', base + Math.min(streamed, sizes[index] ?? streamed), totalBytes, 'bytes');
+          copy.onBytes = (streamed) => report(phase, base + Math.min(streamed, sizes[index] ?? streamed), totalBytes, 'bytes');
         }
         copied.add(it);
         await copyPlanItem(copy, it);
@@ -253,7 +253,7 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
       ...(opts.progress ? { progress: opts.progress } : {}),
       // Logs and the DLLs they name are in the bundle before the sweep starts: a sweep cut
       // short (Ctrl-C, a hostile folder) never costs them.
-      beforeSweep: copyBatch,
+      beforeSweep: (items) => copyBatch(items, 'collecting files'),
     });
     log.write('info', `plan: ${plan.items.length} files; ${plan.instances.length} SQL Server instance(s); sweep looked at ${plan.sweepSeen} files, ${plan.sweepPe} PE`);
     host = opts.live?.hostname ?? plan.hostNames[0] ?? guessHost;
@@ -262,7 +262,8 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
     for (const k of plan.skipped) {
       files.push({ originalPath: k.path, kind: 'other', method: 'copy', size: 0, reason: k.budget ? 'walk budget' : 'folder walk', error: k.budget ? `walk stopped: ${k.reason}` : `folder unreadable: ${k.reason}` });
     }
-    await copyBatch(plan.items.filter((it) => !copied.has(it)));
+    const sweepHits = plan.items.filter((it) => !copied.has(it));
+    if (sweepHits.length > 0) await copyBatch(sweepHits, 'collecting sweep hits');
 
     // SQL: exports given by the analyst, or the triage SQL run live.
     const sqlCtx: SqlContext = { writer, files, listed, signal: opts.signal, log: (l, m) => log.write(l, m) };
