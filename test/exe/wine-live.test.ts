@@ -28,7 +28,9 @@ if (!ready) console.warn('wine-live: skipped (needs wine64 and gcc-mingw-w64-x86
 
 const BIN = join(REPO_ROOT, 'bin', 'espy.js');
 const BUILT_MAIN = join(REPO_ROOT, 'build', 'cli', 'main.js');
-const EXE_WIN = 'C:\\espy\\espy-win-x64.exe';
+/** A folder the DLL sweep walks (Users; spelt as wine's prefix spells it). */
+const EXE_DIR = 'C:\\users\\Public\\espy';
+const EXE_WIN = `${EXE_DIR}\\espy-win-x64.exe`;
 const work = mkdtempSync(join(tmpdir(), 'espy-wine-live-'));
 let exe = '';
 const hosts: WineHost[] = [];
@@ -59,13 +61,13 @@ function newestSource(): number {
   return newest;
 }
 
-/** A fresh Windows 10 prefix with host-maggie laid out and the executable in C:\espy. */
+/** A fresh Windows 10 prefix with host-maggie laid out and the executable in a swept folder. */
 function newHost(name: string, extraEnv: NodeJS.ProcessEnv = {}): WineHost {
   const t0 = performance.now();
   const host = makePrefix(wine as string, join(work, name), extraEnv);
   hosts.push(host);
   layOutMaggie(host);
-  mkdirSync(linuxPath(host, 'C:\\espy'));
+  mkdirSync(linuxPath(host, EXE_DIR), { recursive: true });
   copyFileSync(exe, linuxPath(host, EXE_WIN));
   console.log(`wine-live ${name}: prefix, registry and files ready in ${seconds(t0)}`);
   return host;
@@ -146,8 +148,10 @@ describe.skipIf(!ready)('the Windows executable, live under wine (Windows 10)', 
     const logs = r.rows.filter((f) => /^C:\\windows\\system32\\winevt\\Logs\\/i.test(f.originalPath));
     expect(logs.length).toBe(4);
     expect(logs.filter((f) => f.error !== undefined)).toEqual([]);
-    // espy's own executable is not swept into the bundle.
-    expect(r.rows.some((f) => f.originalPath === EXE_WIN)).toBe(false);
+    // The sweep walks Users but leaves espy's own executable alone.
+    expect(r.rows.some((f) => f.originalPath.toLowerCase() === EXE_WIN.toLowerCase())).toBe(false);
+    const log = spawnSync('unzip', ['-p', r.zip, 'collection.log'], { encoding: 'utf8' }).stdout;
+    expect(log).toContain(`${EXE_WIN} skipped: espy's own executable`);
     const v = verifyOnLinux(r.zip);
     expect(v.status, v.stdout + v.stderr).toBe(EXIT.OK);
     expect(v.stdout).toMatch(/sidecar: ok/);
