@@ -12,6 +12,7 @@ import { BUNDLE_RECORD_NAMES, kindFromName, originalFromStored } from './bundle-
 import type { BundleReader } from './bundle-reader.js';
 import { summarizeManifest, type Manifest, type ManifestFile, type ManifestSummary } from './manifest.js';
 import { listedEvidenceSet, type ListedArtefact } from './memory-evidence.js';
+import { NOT_IN_SOURCE } from './plan.js';
 import { openMaybeSealedBundle, type OpenMaybeSealedOptions } from './seal/open.js';
 
 export { originalFromStored } from './bundle-layout.js';
@@ -107,6 +108,11 @@ export async function openBundleEvidence(path: string, opts: OpenMaybeSealedOpti
     manifestSummary: b.manifest ? summarizeManifest(b.manifest) : undefined,
     refused: b.refused,
     integrity: async () => (await prepare()).integrity,
+    // The manifest's failure rows: what the collection says it could not read (coverage only).
+    collectionGaps: () =>
+      Promise.resolve(
+        (b.manifest?.files ?? []).filter((f) => f.error !== undefined && f.error !== NOT_IN_SOURCE).map((f) => ({ path: f.originalPath, reason: f.error ?? '', claimed: true })),
+      ),
     async collectionLog() {
       if (!b.entries.has('collection.log')) return [];
       // Only the head: the report shows the first lines, and a bomb of a log costs nothing.

@@ -54,6 +54,11 @@ export interface CollectionGap {
   /** Original Windows path (a file or a folder). */
   path: string;
   reason: string;
+  /**
+   * Only claimed (a bundle's manifest, which an attacker can forge): shown in the coverage,
+   * never used to explain away a missing file.
+   */
+  claimed?: boolean;
 }
 
 /** One entry where a manifest and the content disagree. */

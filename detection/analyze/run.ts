@@ -183,7 +183,7 @@ export async function analyze(evidence: EvidenceSet, opts: AnalyzeOptions): Prom
 function markUnreadable(g: Awaited<ReturnType<typeof gatherDlls>>, gaps: readonly CollectionGap[]): Awaited<ReturnType<typeof gatherDlls>> {
   if (gaps.length === 0) return g;
   const byKey = new Map<string, string>();
-  for (const x of gaps) byKey.set(normalizeWinPath(x.path).toLowerCase().replace(/\\+$/, ''), x.reason);
+  for (const x of gaps) if (!x.claimed) byKey.set(normalizeWinPath(x.path).toLowerCase().replace(/\\+$/, ''), x.reason);
   // The path itself or any folder above it (one lookup per level: linear in DLLs, not DLLs × gaps).
   const gapOf = (p: string): string | undefined => {
     let k = normalizeWinPath(p).toLowerCase();

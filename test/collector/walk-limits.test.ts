@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collect } from '../../collector/collect.js';
 import { memoryFsView, withFaults, type MemoryTree } from '../../collector/fs-memory.js';
-import { verifyBundle } from '../../collector/index.js';
+import { openBundleEvidence, verifyBundle } from '../../collector/index.js';
 import { knownEspSets } from '../../cli/analysis-setup.js';
 import type { AnalysisResult } from '../../detection/analysis-result.js';
 import { buildCoverage } from '../../detection/analyze/coverage.js';
@@ -122,5 +122,27 @@ describe('an unreadable folder is never read as a deletion', () => {
     const evil = esps.find((e) => /evil\.dll$/i.test(e.dll));
     expect(evil?.reasons.join(' ')).not.toMatch(/deleted or moved/);
     expect(esps.find((e) => /gone\.dll$/i.test(e.dll))?.reasons.join(' ')).toMatch(/deleted or moved/);
+  });
+});
+
+describe('a bundle carries its collection gaps to a later analysis', () => {
+  it("the manifest's failure rows become coverage notes, never an excuse for a missing DLL", async () => {
+    const t = testdir(hostTree());
+    track(t.cleanup);
+    const r = await collect(baseOptions(t.dir, tmp('espy-out-'), { wrapView: (v) => withFaults(v, { ProgramData: 'EACCES' }) }));
+    const ev = await openBundleEvidence(r.bundlePath);
+    try {
+      const gaps = (await ev.collectionGaps?.()) ?? [];
+      expect(gaps.every((g) => g.claimed)).toBe(true);
+      expect(gaps.map((g) => g.path)).toContain('C:\\ProgramData');
+      const result = await analyze(ev, { sigma: [], known: knownEspSets(), espyVersion: 'test', generatedAt: '2024-03-02T10:00:00.000Z' });
+      const cov = result.coverage.find((c) => c.source === 'Collection gaps');
+      expect(cov?.notes.some((n) => n.startsWith('C:\\ProgramData: folder unreadable'))).toBe(true);
+      // A manifest can be forged: its claims do not turn a missing DLL into "could not read".
+      const evil = result.esps.find((e) => /evil\.dll$/i.test(e.dll));
+      expect(evil?.reasons.join(' ')).toMatch(/deleted or moved/);
+    } finally {
+      await ev.close();
+    }
   });
 });
