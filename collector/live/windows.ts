@@ -84,6 +84,7 @@ export async function createWindowsLiveHost(opts: WindowsLiveOptions = {}): Prom
     },
     async sqlInstances() {
       const r = await run('reg.exe', ['query', INSTANCE_KEY]);
+      if (r.failure) throw regUnavailable(r.failure, r.stderr);
       if (r.code !== 0) return [];
       return parseRegInstances(decodeConsole(r.stdout)).map((i) => i.name);
     },
@@ -120,9 +121,19 @@ export async function createWindowsLiveHost(opts: WindowsLiveOptions = {}): Prom
   };
 }
 
+/**
+ * reg.exe that never ran (blocked, missing, or a working folder Windows cannot use) is not
+ * "no SQL Server": the caller must say that the instances and their folders were not read.
+ * A key that does not exist is reg.exe's own exit code 1 and means no instance.
+ */
+function regUnavailable(failure: string, stderr: string): Error {
+  return new Error(`reg.exe could not be run (${failure}${stderr.trim() ? `: ${stderr.trim()}` : ''}): SQL Server instances in the registry were not read`);
+}
+
 /** Each instance's folders from the registry: ERRORLOG (-e), SQLBinRoot, and every other path it names. */
 async function readInstanceDirs(run: CommandRunner): Promise<SqlInstanceDirs[]> {
   const r = await run('reg.exe', ['query', INSTANCE_KEY]);
+  if (r.failure) throw regUnavailable(r.failure, r.stderr);
   if (r.code !== 0) return [];
   const out: SqlInstanceDirs[] = [];
   for (const { name, id } of parseRegInstances(decodeConsole(r.stdout))) {
