@@ -7,7 +7,9 @@
  * bundle is still written, with a failure row for each of those logs, and the exit code is 3.
  *
  * Needs wine (`apt-get install wine64`) and mingw-w64 (`gcc-mingw-w64-x86-64`); without them
- * the file is skipped, unless ESPY_REQUIRE_WINE is set (CI), where it fails.
+ * the file is skipped, unless ESPY_REQUIRE_WINE is set (CI), where it fails. The executable
+ * is built from the sources at test time (ESPY_WIN_EXE=path uses one already built), and
+ * ESPY_KEEP_WINE=1 keeps the prefixes and the wine programs' output files for a post-mortem.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -126,7 +128,7 @@ describe.skipIf(!ready)('the Windows executable, live under wine (Windows 10)', 
   afterAll(() => {
     for (const h of hosts) stopWine(h);
     if (!process.env['ESPY_KEEP_WINE']) rmSync(work, { recursive: true, force: true });
-  });
+  }, 150_000);
 
   it('collects the ERRORLOG from D:, the DLL outside Binn, says COMPROMISED; the Linux CLI verifies the bundle', () => {
     const host = newHost('default');
