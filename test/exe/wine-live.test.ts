@@ -2,7 +2,7 @@
  * The Windows executable, live (no --source), on a Windows 10 host under Debian's wine: the
  * instance found through the registry (`reg.exe`), its ERRORLOG read from D: (a drive that only
  * the registry names), the backdoor DLL outside Binn collected, COMPROMISED, and a bundle the
- * Linux CLI verifies. Second host: two event logs held open with no sharing (as the event log
+ * Linux CLI verifies; run again without --no-sql, the missing sqlcmd is a note and exit 0. Second host: two event logs held open with no sharing (as the event log
  * service holds them) and a `wevtutil.exe` first on PATH that exits 0 and writes nothing; the
  * bundle is still written, with a failure row for each of those logs, and the exit code is 3.
  *
@@ -76,9 +76,9 @@ function newHost(name: string, extraEnv: NodeJS.ProcessEnv = {}): WineHost {
 }
 
 /** `espy --json collect --out C:\cases --no-sql` under wine: exit code, parsed stdout, manifest. */
-function collectLive(host: WineHost, name: string): { status: number | null; out: Record<string, unknown>; rows: ManifestRow[]; zip: string; stderr: string } {
+function collectLive(host: WineHost, name: string, args = ['--out', 'C:\\cases', '--no-sql']): { status: number | null; out: Record<string, unknown>; rows: ManifestRow[]; zip: string; stderr: string } {
   const t0 = performance.now();
-  const r = wineRun(host.wine, [EXE_WIN, '--json', 'collect', '--out', 'C:\\cases', '--no-sql'], host.env, host.logs, name, 240_000, driveC(host));
+  const r = wineRun(host.wine, [EXE_WIN, '--json', 'collect', ...args], host.env, host.logs, name, 240_000, driveC(host));
   console.log(`wine-live ${name}: collect exited ${String(r.status)} in ${seconds(t0)}`);
   let out: Record<string, unknown>;
   try {
@@ -130,7 +130,7 @@ describe.skipIf(!ready)('the Windows executable, live under wine (Windows 10)', 
     if (!process.env['ESPY_KEEP_WINE']) rmSync(work, { recursive: true, force: true });
   }, 150_000);
 
-  it('collects the ERRORLOG from D:, the DLL outside Binn, says COMPROMISED; the Linux CLI verifies the bundle', () => {
+  it('collects the ERRORLOG from D:, the DLL outside Binn, says COMPROMISED; the Linux CLI verifies the bundle; no sqlcmd is a note', () => {
     const host = newHost('default');
     const r = collectLive(host, 'collect-default');
     expect(r.status, r.stderr).toBe(EXIT.OK);
@@ -157,6 +157,11 @@ describe.skipIf(!ready)('the Windows executable, live under wine (Windows 10)', 
     const v = verifyOnLinux(r.zip);
     expect(v.status, v.stdout + v.stderr).toBe(EXIT.OK);
     expect(v.stdout).toMatch(/sidecar: ok/);
+    // Without --no-sql on a host with no sqlcmd: a note saying what is missing and how to get it, exit 0.
+    const s = collectLive(host, 'collect-sql-absent', ['--out', 'C:\\cases-sql']);
+    expect(s.status, s.stderr).toBe(EXIT.OK);
+    expect(s.stderr).toMatch(/sqlcmd is not installed: .*espy sql-script/);
+    expect(s.out['verdict']).toBe('COMPROMISED');
   }, 300_000);
 
   it('an event log whose wevtutil export writes nothing is a failure row: the bundle is written and verifies, exit 3', async () => {
