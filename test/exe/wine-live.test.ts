@@ -1,12 +1,13 @@
 /**
  * The Windows executable, live (no --source), on a Windows 10 host under Debian's wine: the
- * instance found through the registry (`reg.exe`), its ERRORLOG read from D: (a drive that only
- * the registry names), the backdoor DLL outside Binn collected, COMPROMISED, and a bundle the
- * Linux CLI verifies; run again without --no-sql, the missing sqlcmd is a note and exit 0. Second host: two event logs held open with no sharing (as the event log
- * service holds them) and a `wevtutil.exe` first on PATH that exits 0 and writes nothing; the
- * bundle is still written, with a failure row for each of those logs, and the exit code is 3.
+ * instance found through the registry (`reg.exe`), its ERRORLOG read from D: (the `-e` startup
+ * parameter), the backdoor DLL outside Binn collected, COMPROMISED, and a bundle the Linux CLI
+ * verifies; run again without --no-sql, the missing sqlcmd is a note and exit 0. Second host:
+ * two event logs held open with no sharing (as the event log service holds them) and a
+ * `wevtutil.exe` first on PATH that exits 0 and writes nothing; the bundle is still written,
+ * with a failure row for each of those logs, and the exit code is 3.
  *
- * Needs wine (`apt-get install wine64`) and mingw-w64 (`gcc-mingw-w64-x86-64`); without them
+ * Needs wine (`apt-get install wine wine64`) and mingw-w64 (`gcc-mingw-w64-x86-64`); without them
  * the file is skipped, unless ESPY_REQUIRE_WINE is set (CI), where it fails. The executable
  * is built from the sources at test time (ESPY_WIN_EXE=path uses one already built), and
  * ESPY_KEEP_WINE=1 keeps the prefixes and the wine programs' output files for a post-mortem.
