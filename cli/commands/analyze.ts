@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { openEvidence, type BundleEvidence } from '../../collector/index.js';
+import { openEvidence, verifyBundle, type BundleEvidence } from '../../collector/index.js';
 import { ZipFormatError } from '../../collector/zip-reader.js';
 import { evtxEventReader } from '../../collector/wiring.js';
 import type { AnalysisResult, Verdict } from '../../detection/analysis-result.js';
@@ -89,13 +89,15 @@ async function expandSources(cwd: string, sources: readonly string[]): Promise<s
   return out;
 }
 
-/** A source that cannot be opened as evidence: its exit code and one line; other errors as they are. */
-function sourceError(e: unknown, src: string): unknown {
+/** A source that cannot be opened as evidence: its exit code and one line (a damaged zip names its sidecar's verdict); other errors as they are. */
+async function sourceError(e: unknown, src: string): Promise<unknown> {
   const sealed = sealError(e, 'analyze', src);
   if (sealed !== e) return sealed;
   if (e instanceof ZipFormatError) {
     if (e.code === 'NOT_ZIP') return new UsageError(`analyze: ${src} is not evidence espy reads (not a zip bundle or a folder)`);
-    return new ExitError(EXIT.CHECK_FAILED, `analyze: ${src}: ${e.message}`);
+    const v = await verifyBundle(src).catch(() => undefined);
+    const side = v?.sidecar === 'mismatch' ? '; its SHA-256 does not match the .sha256 sidecar' : v?.sidecar === 'ok' ? '; the .sha256 sidecar matches (damaged before it was written)' : '';
+    return new ExitError(EXIT.CHECK_FAILED, `analyze: ${src}: ${e.message}${side}`);
   }
   return e;
 }
@@ -155,8 +157,8 @@ export async function runAnalyzeResults(args: AnalyzeArgs, ctx: CliContext): Pro
         readEvents: evtxEventReader,
         signal: ctx.signal,
         ...(password ? { password } : {}),
-      }).catch((e: unknown) => {
-        throw sourceError(e, src);
+      }).catch(async (e: unknown) => {
+        throw await sourceError(e, src);
       });
       try {
         const bundle = evidence.kind === 'bundle' ? (evidence as unknown as BundleEvidence) : undefined;

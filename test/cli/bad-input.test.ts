@@ -94,6 +94,7 @@ const CASES: Case[] = [
   { args: ['analyze', 'empty.zip', '--out', 'o'], code: EXIT.USAGE, says: /empty\.zip is not evidence espy reads/ },
   { args: ['analyze', '/nope', '--out', 'o'], code: EXIT.USAGE, says: /source not found: \/nope/ },
   { args: ['analyze', 'truncated.zip', '--out', 'o'], code: EXIT.CHECK_FAILED, says: /truncated\.zip: damaged zip/ },
+  { args: ['analyze', 'appended.zip', '--out', 'o'], code: EXIT.CHECK_FAILED, says: /appended\.zip: damaged zip.*; its SHA-256 does not match the \.sha256 sidecar$/ },
   { args: ['verify', 'notes.txt'], code: EXIT.USAGE, says: /notes\.txt is not an espy bundle/ },
   { args: ['verify', 'empty.zip'], code: EXIT.USAGE, says: /empty\.zip is not an espy bundle/ },
   { args: ['verify', '/nope'], code: EXIT.USAGE, says: /no such bundle: \/nope/ },
