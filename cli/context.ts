@@ -1,7 +1,8 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, openSync, type WriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { createRequire } from 'node:module';
 import type cliProgressModule from 'cli-progress';
+import { UsageError } from './exit-codes.js';
 import { revealControls } from './terminal-text.js';
 
 /** Loaded on the first progress bar: `espy --help` and non-terminal runs never need it. */
@@ -31,7 +32,7 @@ export interface Progress {
   stop(): void;
 }
 
-/** Everything a command needs from the process, passed explicitly (STYLE §27). */
+/** Everything a command needs from the process, passed explicitly. */
 export interface CliContext {
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
@@ -127,7 +128,17 @@ export function createContext(
   const json = Boolean(opts.json);
   const quiet = Boolean(opts.quiet);
   let logFile: WriteStream | undefined;
-  if (opts.logFile) logFile = createWriteStream(opts.logFile, { flags: 'a' });
+  if (opts.logFile) {
+    let fd: number;
+    try {
+      fd = openSync(opts.logFile, 'a');
+    } catch (e) {
+      throw new UsageError(`--log-file ${opts.logFile}: cannot open: ${(e as Error).message}`);
+    }
+    logFile = createWriteStream(opts.logFile, { fd });
+    // A log that cannot be written later (disk full) is reported once, never a crash.
+    logFile.once('error', (e) => proc.stderr.write(`espy: warning: --log-file ${opts.logFile}: ${e.message}\n`));
+  }
   const paint = (code: string, s: string): string => (color ? `\u001b[${code}m${s}\u001b[0m` : s);
   const write = (level: string, raw: string, show: boolean): void => {
     const msg = revealControls(raw);
@@ -166,7 +177,7 @@ export function createContext(
   };
   const close = (): Promise<void> =>
     new Promise((resolve) => {
-      if (!logFile) return resolve();
+      if (!logFile || logFile.destroyed) return resolve();
       logFile.end(() => resolve());
     });
   return { ctx, close };

@@ -5,7 +5,7 @@ import { buildProgram, loadCommands } from './program.js';
 import { revealControls } from './terminal-text.js';
 import { ESPY_VERSION } from './version.js';
 
-/** Replaces the user's home and the working directory in stack traces (STYLE §22). */
+/** Replaces the user's home and the working directory in stack traces. */
 function redactPaths(text: string, proc: ProcessLike): string {
   let out = text;
   const home = proc.env.HOME ?? proc.env.USERPROFILE;

@@ -1,5 +1,5 @@
 /**
- * Writes the report and the exports for an `AnalysisResult` (the I/O half of STYLE §8's
+ * Writes the report and the exports for an `AnalysisResult` (the I/O half of
  * render → write): reads the template files through `cli/assets.ts` (source tree or SEA
  * assets), calls the pure renderers of `report-templates/` and writes the files.
  */

@@ -6,12 +6,13 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { finished, type Readable } from 'node:stream';
+import type { ByteSource } from '../parsers/common/byte-source.js';
 import { nodeFsView, type FsView } from './fs-view.js';
 import { parseManifest, type Manifest } from './manifest.js';
-import { openZip, type OpenZipOptions, type ZipEntryInfo, type ZipIndex } from './zip-reader.js';
+import { MAX_ZIP_ENTRIES, openZip, type OpenZipOptions, type ZipEntryInfo, type ZipIndex } from './zip-reader.js';
 
-/** manifest.json larger than this is refused (a hostile bundle). */
-export const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
+/** manifest.json larger than this is refused (a hostile bundle): espy writes about 500 bytes per file. */
+export const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
 
 export interface BundleEntry {
   name: string;
@@ -30,6 +31,8 @@ export interface BundleReader {
   refused: { name: string; reason: string }[];
   stream(name: string): Promise<Readable>;
   readBytes(name: string, cap: number): Promise<Uint8Array>;
+  /** Random reads of one entry without holding it whole (a zip entry inflates as read); the caller closes it. */
+  source(name: string): Promise<ByteSource & { close(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -39,23 +42,35 @@ export function duplicateName(name: string, k: number): string {
   return `${m?.[1] ?? ''}${m?.[2] ?? name} (duplicate ${k})${m?.[3] ?? ''}`;
 }
 
-async function folderEntries(view: FsView): Promise<Map<string, BundleEntry>> {
+/** Folders below this depth in an extracted bundle are not listed (espy writes a few levels plus the host's paths). */
+export const MAX_FOLDER_DEPTH = 64;
+
+/** The files of an extracted bundle, at most MAX_ZIP_ENTRIES; what a limit left out is one refused row each. */
+async function folderEntries(view: FsView): Promise<{ entries: Map<string, BundleEntry>; refused: { name: string; reason: string }[] }> {
   const out = new Map<string, BundleEntry>();
+  const refused: { name: string; reason: string }[] = [];
   const stack: string[][] = [[]];
+  let tooDeep = 0;
   while (stack.length > 0) {
     const dir = stack.pop() as string[];
     const r = await view.readDir(dir);
     if (!r.ok) continue;
     for (const e of r.value) {
       if (e.type === 'dir') {
-        if (dir.length < 64) stack.push([...dir, e.name]);
+        if (dir.length < MAX_FOLDER_DEPTH) stack.push([...dir, e.name]);
+        else tooDeep++;
       } else if (e.type === 'file') {
+        if (out.size >= MAX_ZIP_ENTRIES) {
+          refused.push({ name: '(files past the limit)', reason: `more than ${MAX_ZIP_ENTRIES} files: the rest of the folder is not read` });
+          return { entries: out, refused };
+        }
         const st = await view.lstat([...dir, e.name]);
         out.set([...dir, e.name].join('/'), { name: [...dir, e.name].join('/'), size: st.ok ? st.value.size : 0, encrypted: false });
       }
     }
   }
-  return out;
+  if (tooDeep > 0) refused.push({ name: `(${tooDeep} folders not read)`, reason: `deeper than ${MAX_FOLDER_DEPTH} levels` });
+  return { entries: out, refused };
 }
 
 export async function openBundle(path: string, opts: OpenZipOptions = {}): Promise<BundleReader> {
@@ -64,7 +79,7 @@ export async function openBundle(path: string, opts: OpenZipOptions = {}): Promi
   let reader: BundleReader;
   if (st.isDirectory()) {
     const view = await nodeFsView(abs);
-    const entries = await folderEntries(view);
+    const { entries, refused } = await folderEntries(view);
     const open = async (name: string) => {
       const r = await view.open(name.split('/'));
       if (!r.ok) throw new Error(r.message);
@@ -74,7 +89,7 @@ export async function openBundle(path: string, opts: OpenZipOptions = {}): Promi
       kind: 'folder',
       path: abs,
       entries,
-      refused: [],
+      refused,
       async stream(name) {
         const f = await open(name);
         const s = f.stream();
@@ -90,6 +105,10 @@ export async function openBundle(path: string, opts: OpenZipOptions = {}): Promi
         } finally {
           await f.close();
         }
+      },
+      async source(name) {
+        const f = await open(name);
+        return { size: f.size, read: (o, n) => f.read(o, n), close: () => f.close() };
       },
       close: () => Promise.resolve(),
     };
@@ -119,6 +138,7 @@ export async function openBundle(path: string, opts: OpenZipOptions = {}): Promi
       refused: zip.refused,
       stream: (name) => zip.openStream(get(name)),
       readBytes: (name, cap) => zip.readBytes(get(name), cap),
+      source: (name) => Promise.resolve(zip.openSource(get(name))),
       close: () => Promise.resolve(zip.close()),
     };
   }

@@ -17,6 +17,8 @@ import { createZipArchive } from './zip-archive.js';
 /** The bundle could not be written (unwritable folder, full disk): a clear, final error. */
 export class BundleWriteError extends Error {
   override readonly name = 'BundleWriteError';
+  /** The `.partial` file kept when writing failed part-way (what was written is never deleted). */
+  partialPath?: string;
 }
 
 export interface StreamResult extends Digests {
@@ -160,13 +162,13 @@ export class BundleWriter {
    */
   async finish(finalName: string, keepPartial = false): Promise<{ path: string; sha256: string; size: number }> {
     if (this.failure) {
-      await this.abort();
+      await this.stop();
       throw this.failure;
     }
     await this.archive.finalize();
     await this.closed;
     if (this.failure) {
-      await this.abort();
+      await this.stop();
       throw this.failure;
     }
     const sha256 = this.zipHash.digest('hex');
@@ -181,7 +183,14 @@ export class BundleWriter {
     return { path, sha256, size };
   }
 
-  /** Stops writing and removes the partial file (used when the bundle cannot be completed). */
+  /** Stops writing and keeps the `.partial` file as it is (what was written is never deleted). */
+  async stop(): Promise<void> {
+    this.archive.abort();
+    this.out.destroy();
+    await this.closed;
+  }
+
+  /** Stops writing and removes the partial file (an empty bundle nobody needs). */
   async abort(): Promise<void> {
     this.archive.abort();
     this.out.destroy();

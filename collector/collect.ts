@@ -1,29 +1,41 @@
 /**
- * `collect`: source → plan → bundle (STYLE §8). Streams every planned file into the zip once,
+ * `collect`: source → plan → bundle (plan, then do the I/O). Streams every planned file into the zip once,
  * hashing on the way; adds SQL exports, sysinfo.json, collection.log, the caller's extra
  * entries (analysis.json, the report) and manifest.json last; then renames the `.partial`
  * zip and writes the `.sha256` sidecar. One unreadable file is a manifest row with its error;
- * an interrupted run finishes a zip whose manifest says `incomplete` and keeps `.partial`.
+ * an interrupted or failed run finishes a zip whose manifest says `incomplete` and keeps
+ * `.partial`: what was gathered is never deleted.
  */
-import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join, relative, resolve } from 'node:path';
-import type { EvidenceArtefact, EvidenceSet } from '../detection/evidence.js';
+import { basename, resolve } from 'node:path';
+import type { EvidenceSet } from '../detection/evidence.js';
 import type { EventReader, FileClassifier } from './classify.js';
-import { BundleWriter } from './bundle-writer.js';
+import { BundleWriteError, BundleWriter } from './bundle-writer.js';
 import { createCollectionLog, type LogLevel } from './collection-log.js';
 import type { FsView } from './fs-view.js';
-import { digestsOf, sha256Hex } from './hashing.js';
-import { decodeTextLog } from './dll-refs.js';
-import { MAX_SWEEP_FILE_BYTES, planCollection, type PlanItem } from './plan.js';
-import { channelFromLogFile, multiDriveView, type LiveHost } from './live-host.js';
+import { sha256Hex } from './hashing.js';
+import { NOT_IN_SOURCE, planCollection, type PlanItem } from './plan.js';
+import { multiDriveView, type LiveHost } from './live-host.js';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, type Manifest, type ManifestEntry, type ManifestFile } from './manifest.js';
-import { fsFileSource, listedEvidenceSet, openFromView, type ListedArtefact } from './memory-evidence.js';
+import { fsFileSource, listedEvidenceSet, type ListedArtefact } from './memory-evidence.js';
 import type { SourceLayout } from './source-layout.js';
 import { openSource } from './source.js';
 import { instanceTargets, type SweepMode, type Target } from './targets/index.js';
 import { parseWindowsPath } from './win-path.js';
 import { bufferFile } from './fs-memory.js';
+import { copyPlanItem, type CopyContext } from './collect-files.js';
+import { readSqlExports, runLiveSql, storeSqlExports, type SqlContext } from './collect-sql.js';
+
+export { MAX_SQL_EXPORT_BYTES, MAX_SQL_TEXT_BYTES, MAX_SQL_TEXT_TOTAL_BYTES } from './collect-sql.js';
+
+/** The collection stopped on an unexpected error; what was gathered is kept in `partialPath`. */
+export class CollectionFailedError extends Error {
+  override readonly name = 'CollectionFailedError';
+  readonly partialPath: string;
+  constructor(message: string, partialPath: string, opts?: { cause?: unknown }) {
+    super(message, opts);
+    this.partialPath = partialPath;
+  }
+}
 
 export interface ExtraEntry {
   name: string;
@@ -58,6 +70,8 @@ export interface CollectOptions {
   classify?: FileClassifier;
   readEvents?: EventReader;
   live?: LiveHost;
+  /** espy's own executable (default `process.execPath`): never swept on a live host. */
+  selfPath?: string;
   /** Wraps the source's view (tests inject failures: EACCES cannot be produced as root). */
   wrapView?(view: FsView): FsView;
   /** Runs after the files are in (analysis, report); its entries go into the bundle. */
@@ -78,12 +92,6 @@ export interface CollectResult {
   manifest: Manifest;
 }
 
-/** Max size of a SQL export file taken from --sql-export. */
-export const MAX_SQL_EXPORT_BYTES = 256 * 1024 * 1024;
-/** SQL exports larger than this are stored but not scanned for DLL names. */
-export const MAX_SQL_TEXT_BYTES = 16 * 1024 * 1024;
-const MAX_SQL_EXPORT_FILES = 1000;
-
 /** `20240102T030405Z` */
 export function utcStamp(d: Date): string {
   return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
@@ -93,22 +101,6 @@ export function utcStamp(d: Date): string {
 export function safeHostName(s: string): string {
   const t = s.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 63);
   return t || 'UNKNOWN';
-}
-
-async function listSqlExports(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (d: string, depth: number): Promise<void> => {
-    if (depth > 8 || out.length >= MAX_SQL_EXPORT_FILES) return;
-    const ents = await readdir(d, { withFileTypes: true });
-    ents.sort((a, b) => (a.name < b.name ? -1 : 1));
-    for (const e of ents) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) await walk(p, depth + 1);
-      else if (e.isFile() && out.length < MAX_SQL_EXPORT_FILES) out.push(p);
-    }
-  };
-  await walk(dir, 0);
-  return out;
 }
 
 interface Opened {
@@ -136,12 +128,6 @@ async function openInput(opts: CollectOptions): Promise<Opened> {
   };
 }
 
-function row(it: PlanItem, extra: Partial<ManifestFile>): ManifestFile {
-  const r: ManifestFile = { originalPath: it.originalPath, kind: it.kind, target: it.target, method: 'copy', size: 0, reason: it.reason, ...extra };
-  if (it.classification) r.classification = { ...it.classification, kept: true };
-  return r;
-}
-
 export async function collect(opts: CollectOptions): Promise<CollectResult> {
   const log = createCollectionLog(opts.now, opts.log);
   const startedAt = opts.now();
@@ -151,6 +137,29 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
   const listed: ListedArtefact[] = [];
   let incompleteReason: string | undefined;
   let writer: BundleWriter | undefined;
+  let host: string | undefined;
+  const writeManifest = async (hostName: string): Promise<{ text: string; manifest: Manifest }> => {
+    const w = writer as BundleWriter;
+    const manifest: Manifest = {
+      format: MANIFEST_FORMAT,
+      formatVersion: MANIFEST_VERSION,
+      espyVersion: opts.espyVersion,
+      host: hostName,
+      source: { kind: input.kind, path: input.path },
+      collectedBy: opts.localHost,
+      startedAt: startedAt.toISOString(),
+      finishedAt: opts.now().toISOString(),
+      incomplete: incompleteReason !== undefined,
+      ...(incompleteReason ? { incompleteReason } : {}),
+      encrypted: Boolean(opts.password),
+      options: opts.recordedOptions,
+      files,
+      entries,
+    };
+    const text = `${JSON.stringify(manifest, null, 2)}\n`;
+    await w.addBytes('manifest.json', text);
+    return { text, manifest };
+  };
   try {
     log.write('info', `espy ${opts.espyVersion} collect: source ${input.kind} ${input.path}`);
     for (const n of input.layout.notes) log.write('warn', n);
@@ -166,22 +175,7 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
 
     // SQL exports are small: read them first for the DLL names they list.
     const sqlDir = opts.sqlExport ? resolve(opts.sqlExport) : undefined;
-    let sqlPaths: string[] = [];
-    let sqlListError: string | undefined;
-    if (sqlDir) {
-      try {
-        sqlPaths = await listSqlExports(sqlDir);
-      } catch (e) {
-        sqlListError = (e as Error).message;
-      }
-    }
-    const sqlExports: { label: string; text: string }[] = [];
-    for (const p of sqlPaths) {
-      const st = await stat(p).catch(() => undefined);
-      if (!st || st.size > MAX_SQL_TEXT_BYTES) continue;
-      const text = await readFile(p).then((b) => decodeTextLog(b), () => undefined);
-      if (text !== undefined) sqlExports.push({ label: p, text });
-    }
+    const sqlIn = sqlDir ? await readSqlExports(sqlDir, (l, m) => log.write(l, m)) : undefined;
 
     // Live host: instance folders from the registry (an instance outside Program Files).
     const extraTargets: Target[] = [];
@@ -191,20 +185,64 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
         return [];
       });
       for (const d of dirs) {
-        const rel = (p?: string): string | undefined => {
-          const w = p ? parseWindowsPath(p) : undefined;
-          return w ? w.segments.join('\\') : undefined;
-        };
-        const logDir = rel(d.logDir);
-        const binnDir = rel(d.binnDir);
-        extraTargets.push(...instanceTargets(d.instance, { ...(logDir ? { logDir } : {}), ...(binnDir ? { binnDir } : {}) }));
+        // The drive letter is kept: `-eD:\SQLLOGS\ERRORLOG` is read on D: only.
+        const logW = d.logDir ? parseWindowsPath(d.logDir) : undefined;
+        const binn = d.binnDir ? parseWindowsPath(d.binnDir) : undefined;
+        extraTargets.push(
+          ...instanceTargets(d.instance, {
+            ...(logW ? { logDir: logW.segments.join('\\'), logDrive: logW.drive } : {}),
+            ...(binn ? { binnDir: binn.segments.join('\\'), binnDrive: binn.drive } : {}),
+          }),
+        );
         log.write('info', `SQL Server instance ${d.instance} (registry): log ${d.logDir ?? '?'}, Binn ${d.binnDir ?? '?'}`);
       }
     }
 
+    // On a live host espy's executable and its --out folder are on the swept drives.
+    const sweepExclude = opts.live ? [opts.selfPath ?? process.execPath, resolve(opts.outDir)].filter((p) => parseWindowsPath(p) !== undefined) : [];
+    const copy: CopyContext = {
+      view: input.view,
+      writer,
+      maxFileSize: opts.maxFileSize,
+      signal: opts.signal,
+      ...(opts.live ? { live: opts.live } : {}),
+      ...(opts.classify ? { classify: opts.classify } : {}),
+      log: (l, m) => log.write(l, m),
+      files,
+      listed,
+    };
+    // Phase two: the files. Progress counts bytes, as they stream: one 1 GiB Security.evtx
+    // among ten small files is most of the work, not a tenth of it.
+    const copied = new Set<PlanItem>();
+    const copyBatch = async (batch: readonly PlanItem[], phase: string): Promise<void> => {
+      const sizes: number[] = [];
+      for (const it of batch) {
+        if (opts.signal.aborted) break;
+        sizes.push(it.action === 'missing' ? 0 : await input.view.lstat(it.fsPath).then((s) => (s.ok ? s.value.size : 0), () => 0));
+      }
+      const totalBytes = sizes.reduce((n, s) => n + s, 0);
+      let doneBytes = 0;
+      for (const [index, it] of batch.entries()) {
+        if (opts.signal.aborted) {
+          incompleteReason = 'interrupted';
+          break;
+        }
+        if (index > 0) doneBytes += sizes[index - 1] ?? 0;
+        opts.progress?.(phase, doneBytes, totalBytes, 'bytes');
+        if (opts.progress) {
+          const report = opts.progress;
+          const base = doneBytes;
+          copy.onBytes = (streamed) => report(phase, base + Math.min(streamed, sizes[index] ?? streamed), totalBytes, 'bytes');
+        }
+        copied.add(it);
+        await copyPlanItem(copy, it);
+      }
+    };
+
     const plan = await planCollection(input.view, input.layout, {
       extraTargets,
-      sqlExports,
+      sweepExclude,
+      sqlExports: sqlIn?.texts ?? [],
       sweep: opts.sweep,
       copyBinn: opts.copyBinn,
       maxFileSize: opts.maxFileSize,
@@ -213,169 +251,30 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
       ...(opts.readEvents ? { readEvents: opts.readEvents } : {}),
       log: (l, m) => log.write(l, m),
       ...(opts.progress ? { progress: opts.progress } : {}),
+      // Logs and the DLLs they name are in the bundle before the sweep starts: a sweep cut
+      // short (Ctrl-C, a hostile folder) never costs them.
+      beforeSweep: (items) => copyBatch(items, 'collecting files'),
     });
     log.write('info', `plan: ${plan.items.length} files; ${plan.instances.length} SQL Server instance(s); sweep looked at ${plan.sweepSeen} files, ${plan.sweepPe} PE`);
-    const host = opts.live?.hostname ?? plan.hostNames[0] ?? guessHost;
-
-    // Phase two: the files. Progress counts bytes, as they stream: one 1 GiB Security.evtx
-    // among ten small files is most of the work, not a tenth of it.
-    const sizes = await Promise.all(plan.items.map(async (it) => (it.action === 'missing' ? 0 : await input.view.lstat(it.fsPath).then((s) => (s.ok ? s.value.size : 0)))));
-    const totalBytes = sizes.reduce((n, s) => n + s, 0);
-    let doneBytes = 0;
-    for (const [index, it] of plan.items.entries()) {
-      if (opts.signal.aborted) {
-        incompleteReason = 'interrupted';
-        break;
-      }
-      if (index > 0) doneBytes += sizes[index - 1] ?? 0;
-      opts.progress?.('collecting files', doneBytes, totalBytes, 'bytes');
-      if (it.action === 'missing') {
-        files.push(row(it, { error: it.error ?? 'not present in the source' }));
-        continue;
-      }
-      const st = await input.view.lstat(it.fsPath);
-      const times = st.ok ? { created: st.value.created, modified: st.value.modified, accessed: st.value.accessed, changed: st.value.changed } : {};
-      const macb = Object.fromEntries(Object.entries(times).filter(([, v]) => v !== undefined)) as Partial<ManifestFile>;
-      if (st.ok && st.value.size > opts.maxFileSize) {
-        log.write('warn', `skipped ${it.originalPath}: ${st.value.size} bytes is over --max-file-size ${opts.maxFileSize}`);
-        files.push(row(it, { ...macb, size: st.value.size, error: `larger than --max-file-size (${opts.maxFileSize} bytes): not collected` }));
-        continue;
-      }
-      const opened = await input.view.open(it.fsPath);
-      let method: ManifestFile['method'] = it.action === 'hash' ? 'hash' : 'copy';
-      let file = opened.ok ? opened.value : undefined;
-      let exportPath: string | undefined;
-      if (!opened.ok && opts.live && it.kind === 'evtx' && ['EBUSY', 'EPERM', 'EACCES'].includes(opened.code)) {
-        log.write('info', `${it.originalPath} is locked (${opened.code}): exporting with wevtutil epl ${channelFromLogFile(it.segments[it.segments.length - 1] ?? '')}`);
-        const ex = await opts.live.exportEventLog(it.originalPath);
-        if (ex.ok && ex.file) {
-          exportPath = ex.file;
-          const size = (await stat(ex.file)).size;
-          const p = ex.file;
-          file = { size, stream: () => createReadStream(p, { highWaterMark: 1 << 20 }), read: async (o, n) => (await readFile(p)).subarray(o, o + n), close: () => Promise.resolve() };
-          method = 'export';
-        } else {
-          log.write('warn', `wevtutil export of ${it.originalPath} failed: ${ex.message}`);
-        }
-      }
-      if (!file) {
-        const msg = opened.ok ? 'unreadable' : opened.message;
-        log.write('warn', `cannot read ${it.originalPath}: ${msg}`);
-        files.push(row(it, { ...macb, size: st.ok ? st.value.size : 0, error: msg }));
-        continue;
-      }
-      try {
-        // DLLs (Binn, named by the logs) are classified too: the manifest says what each is.
-        let classification: ManifestFile['classification'];
-        if (it.kind === 'dll' && !it.classification && opts.classify && file.size <= MAX_SWEEP_FILE_BYTES) {
-          try {
-            const c = await opts.classify(await file.read(0, file.size), it.originalPath);
-            classification = { ...c, kept: method !== 'hash' };
-          } catch (e) {
-            log.write('warn', `classifying ${it.originalPath} failed: ${(e as Error).message}`);
-          }
-        }
-        const cls = classification ? { classification } : {};
-        if (method === 'hash') {
-          const bytes = await file.read(0, file.size);
-          const d = digestsOf(bytes);
-          files.push(row(it, { ...macb, ...cls, method: 'hash', size: d.size, sha256: d.sha256, sha1: d.sha1, md5: d.md5 }));
-          continue;
-        }
-        const mdate = st.ok && st.value.modified ? new Date(st.value.modified) : undefined;
-        // Ctrl-C during a long file ends its entry at once (the row says so; the bundle is marked incomplete).
-        const stream = file.stream();
-        if (opts.progress) {
-          const report = opts.progress;
-          const base = doneBytes;
-          let streamed = 0;
-          // Attached in the same tick as the writer's pipe: both see every chunk.
-          stream.on('data', (chunk: Buffer) => {
-            streamed += chunk.length;
-            report('collecting files', base + Math.min(streamed, sizes[index] ?? streamed), totalBytes, 'bytes');
-          });
-        }
-        const onAbort = (): void => void stream.destroy(new Error('interrupted'));
-        opts.signal.addEventListener('abort', onAbort, { once: true });
-        let r;
-        try {
-          r = await writer.addStream(it.storedPath, stream, mdate);
-        } finally {
-          opts.signal.removeEventListener('abort', onAbort);
-        }
-        const f = row(it, { ...macb, ...cls, method, storedPath: it.storedPath, size: r.size, sha256: r.sha256, sha1: r.sha1, md5: r.md5 });
-        if (r.readError) {
-          f.error = `read failed after ${r.size} bytes (stored bytes are partial): ${r.readError}`;
-          log.write('warn', `${it.originalPath}: ${f.error}`);
-        }
-        files.push(f);
-        const artefact: EvidenceArtefact = { originalPath: it.originalPath, storedPath: it.storedPath, kind: it.kind, size: r.size, sha256: r.sha256 };
-        if (macb.created) artefact.created = macb.created;
-        if (macb.modified) artefact.modified = macb.modified;
-        const ep = exportPath;
-        const fsPath = it.fsPath;
-        listed.push({ artefact, open: ep ? async () => fsFileSource(bufferFile(await readFile(ep))) : () => openFromView(input.view, fsPath) });
-      } finally {
-        await file.close().catch(() => undefined);
-      }
+    host = opts.live?.hostname ?? plan.hostNames[0] ?? guessHost;
+    const hostName = host;
+    // What the walk could not see is listed too: an unreadable folder is not an empty one.
+    for (const k of plan.skipped) {
+      files.push({ originalPath: k.path, kind: 'other', method: 'copy', size: 0, reason: k.budget ? 'walk budget' : 'folder walk', error: k.budget ? `walk stopped: ${k.reason}` : `folder unreadable: ${k.reason}` });
     }
+    const sweepHits = plan.items.filter((it) => !copied.has(it));
+    if (sweepHits.length > 0) await copyBatch(sweepHits, 'collecting sweep hits');
 
     // SQL: exports given by the analyst, or the triage SQL run live.
-    if (!incompleteReason && sqlDir) {
-      const dir = sqlDir;
-      const paths = sqlPaths;
-      if (sqlListError) {
-        log.write('error', `cannot read --sql-export ${dir}: ${sqlListError}`);
-        files.push({ originalPath: dir, kind: 'sql-export', method: 'export', size: 0, error: sqlListError });
-      }
-      for (const p of paths) {
-        const rel = relative(dir, p).split(/[\\/]/).join('/');
-        const stored = `sql/${rel}`;
-        const st = await stat(p).catch(() => undefined);
-        if (st && st.size > MAX_SQL_EXPORT_BYTES) {
-          files.push({ originalPath: p, kind: 'sql-export', method: 'export', size: st.size, error: `larger than ${MAX_SQL_EXPORT_BYTES} bytes: not collected` });
-          continue;
-        }
-        try {
-          const r = await writer.addStream(stored, createReadStream(p), st?.mtime);
-          const f: ManifestFile = { originalPath: p, storedPath: stored, kind: 'sql-export', method: 'export', size: r.size, sha256: r.sha256, sha1: r.sha1, md5: r.md5, reason: '--sql-export' };
-          if (st) f.modified = st.mtime.toISOString();
-          if (r.readError) f.error = `read failed: ${r.readError}`;
-          files.push(f);
-          listed.push({ artefact: { originalPath: p, storedPath: stored, kind: 'sql-export', size: r.size, sha256: r.sha256 }, open: async () => fsFileSource(bufferFile(await readFile(p))) });
-        } catch (e) {
-          if (writer.error) throw e;
-          files.push({ originalPath: p, kind: 'sql-export', method: 'export', size: 0, error: (e as Error).message });
-        }
-      }
-      log.write('info', `SQL exports: ${paths.length} file(s) from ${dir}`);
-    }
-    if (!incompleteReason && opts.live && !opts.noSql && !opts.sqlExport) {
-      const instances = await opts.live.sqlInstances().catch((e: Error) => {
-        log.write('warn', `listing SQL Server instances failed: ${e.message}`);
-        return [] as string[];
-      });
-      for (const inst of instances) {
-        for (const q of await opts.live.runTriageSql(inst)) {
-          if (!q.output) {
-            log.write('warn', `triage SQL on ${inst} failed: ${q.error ?? 'no output'}`);
-            files.push({ originalPath: q.command, kind: 'sql-export', method: 'query', size: 0, error: q.error ?? 'no output' });
-            continue;
-          }
-          const stored = `sql/${q.name}`;
-          const r = await writer.addBytes(stored, q.output);
-          files.push({ originalPath: q.command, storedPath: stored, kind: 'sql-export', method: 'query', size: r.size, sha256: r.sha256, sha1: r.sha1, md5: r.md5, reason: `triage SQL (${inst})` });
-          const out = q.output;
-          listed.push({ artefact: { originalPath: q.command, storedPath: stored, kind: 'sql-export', size: r.size, sha256: r.sha256 }, open: () => Promise.resolve(fsFileSource(bufferFile(out))) });
-        }
-      }
-    }
+    const sqlCtx: SqlContext = { writer, files, listed, signal: opts.signal, log: (l, m) => log.write(l, m) };
+    if (!incompleteReason && sqlDir && sqlIn) await storeSqlExports(sqlCtx, sqlDir, sqlIn);
+    if (!incompleteReason && opts.live && !opts.noSql && !opts.sqlExport) await runLiveSql(sqlCtx, opts.live);
 
     // sysinfo.json: the suspect host (live: the snapshot) and who collected.
     const sysinfo: Record<string, unknown> = opts.live
       ? { hostname: opts.live.hostname, ...(await opts.live.snapshot().catch((e: Error) => ({ snapshotError: e.message }))), collectedBy: opts.localHost }
       : {
-          hostname: host,
+          hostname: hostName,
           hostSource: plan.hostNames.length > 0 ? 'named by the evidence (event Computer / ERRORLOG server name)' : 'source folder name (the evidence names no host)',
           hostNamesSeen: plan.hostNames,
           sqlInstances: plan.instances,
@@ -390,7 +289,9 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
     log.write('info', `collected ${files.filter((f) => f.storedPath).length} files; ${errors} with errors`);
 
     if (!incompleteReason && opts.afterCollect) {
-      const evidence = listedEvidenceSet(opts.live ? 'live' : 'folder', input.path, listed, () => Promise.resolve(sysinfo));
+      // A named DLL that is not there is evidence (deleted?), not a gap in the collection.
+      const gaps = files.filter((f) => f.error !== undefined && f.error !== NOT_IN_SOURCE).map((f) => ({ path: f.originalPath, reason: f.error ?? '' }));
+      const evidence = listedEvidenceSet(opts.live ? 'live' : 'folder', input.path, listed, () => Promise.resolve(sysinfo), gaps);
       try {
         for (const x of await opts.afterCollect(evidence)) entries.push(await entry(writer, x.name, x.data));
       } catch (e) {
@@ -402,25 +303,8 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
     if (incompleteReason) log.write('warn', `bundle is INCOMPLETE: ${incompleteReason}`);
     entries.unshift(await entry(writer, 'collection.log', log.text()));
 
-    const manifest: Manifest = {
-      format: MANIFEST_FORMAT,
-      formatVersion: MANIFEST_VERSION,
-      espyVersion: opts.espyVersion,
-      host,
-      source: { kind: input.kind, path: input.path },
-      collectedBy: opts.localHost,
-      startedAt: startedAt.toISOString(),
-      finishedAt: opts.now().toISOString(),
-      incomplete: incompleteReason !== undefined,
-      ...(incompleteReason ? { incompleteReason } : {}),
-      encrypted: Boolean(opts.password),
-      options: opts.recordedOptions,
-      files,
-      entries,
-    };
-    const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
-    await writer.addBytes('manifest.json', manifestText);
-    const finalName = `espy-${safeHostName(host)}-${utcStamp(startedAt)}.zip`;
+    const { text: manifestText, manifest } = await writeManifest(hostName);
+    const finalName = `espy-${safeHostName(hostName)}-${utcStamp(startedAt)}.zip`;
     const done2 = await writer.finish(finalName, incompleteReason !== undefined);
     writer = undefined;
     const stored = files.filter((f) => f.storedPath);
@@ -428,7 +312,7 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
       bundlePath: done2.path,
       sha256: done2.sha256,
       manifestSha256: sha256Hex(manifestText),
-      host,
+      host: hostName,
       incomplete: incompleteReason !== undefined,
       ...(incompleteReason ? { incompleteReason } : {}),
       files: stored.length,
@@ -437,8 +321,28 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
       manifest,
     };
   } catch (e) {
-    if (writer) await writer.abort().catch(() => undefined);
-    throw e;
+    // Never lose what was gathered: the zip is finished as far as it can be, keeps its
+    // `.partial` name and its manifest says why it is incomplete.
+    if (!writer) throw e;
+    const w = writer;
+    const msg = (e as Error).message;
+    if (w.error) {
+      await w.stop();
+      const err = new BundleWriteError(`${msg}: the partial bundle ${w.partialPath} is kept, incomplete (its zip is cut where writing stopped)`, { cause: e });
+      err.partialPath = w.partialPath;
+      throw err;
+    }
+    incompleteReason = `collection failed: ${msg}`;
+    log.write('error', `bundle is INCOMPLETE: ${incompleteReason}`);
+    const kept = await (async () => {
+      entries.unshift(await entry(w, 'collection.log', log.text()));
+      await writeManifest(host ?? opts.live?.hostname ?? basename(input.path));
+      return (await w.finish('', true)).path;
+    })().catch(async () => {
+      await w.stop();
+      return w.partialPath;
+    });
+    throw new CollectionFailedError(`${msg} (the partial bundle is kept, marked incomplete: ${kept})`, kept, { cause: e });
   } finally {
     await input.close();
     await opts.live?.cleanup().catch(() => undefined);

@@ -3,7 +3,7 @@
  * the DLL behind every extended stored procedure it loads (8128 "Using '%1' version '%2' to
  * execute extended stored procedure '%3'", 33090 "Attempting to load library '%1'", 8131,
  * 17750), Sysmon 7 names every image sqlservr.exe loads, and the SQL exports list `dll_name`.
- * See ../shared/reference/mssql-artifacts.md.
+ * Message texts as SQL Server writes them (sys.messages).
  */
 import { espEventDll } from '../detection/esp/events.js';
 import { summarizeEvent, type EventJson } from '../parsers/common/event.js';
@@ -23,31 +23,51 @@ const ERRORLOG_PATTERNS: readonly RegExp[] = [
   /Could not load the DLL ([^,\r\n]+), or one of the DLLs it references/g, // 17750
 ];
 
-/** Decodes an ERRORLOG: UTF-16LE with BOM on Windows, UTF-8 on Linux. */
-export function decodeTextLog(bytes: Uint8Array): string {
-  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return new TextDecoder('utf-8').decode(bytes.subarray(3));
+/** The encoding of a text log from its first bytes (512 are enough), and its BOM length. */
+export function textLogEncoding(head: Uint8Array): { encoding: 'utf-16le' | 'utf-8'; bom: number } {
+  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', bom: 2 };
+  if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf-8', bom: 3 };
   // BOM-less UTF-16LE: many NULs in odd positions.
   let zeros = 0;
-  const n = Math.min(bytes.length, 512);
-  for (let i = 1; i < n; i += 2) if (bytes[i] === 0) zeros++;
-  if (n > 8 && zeros > n / 4) return new TextDecoder('utf-16le').decode(bytes);
-  return new TextDecoder('utf-8').decode(bytes);
+  const n = Math.min(head.length, 512);
+  for (let i = 1; i < n; i += 2) if (head[i] === 0) zeros++;
+  return { encoding: n > 8 && zeros > n / 4 ? 'utf-16le' : 'utf-8', bom: 0 };
 }
 
-function lineOf(text: string, index: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) line++;
-  return line;
+/** Decodes an ERRORLOG: UTF-16LE with BOM on Windows, UTF-8 on Linux. */
+export function decodeTextLog(bytes: Uint8Array): string {
+  const { encoding, bom } = textLogEncoding(bytes);
+  return new TextDecoder(encoding).decode(bytes.subarray(bom));
 }
 
-/** DLLs named by ERRORLOG lines. */
-export function dllRefsFromErrorlog(text: string, label: string): DllRef[] {
+/**
+ * Line numbers of increasing offsets in one pass over the text (asked in any order it
+ * restarts, so callers ask in order): linear in the text, not in lines × matches.
+ */
+function lineCounter(text: string, firstLine = 1): (index: number) => number {
+  let pos = 0;
+  let line = firstLine;
+  return (index) => {
+    if (index < pos) {
+      pos = 0;
+      line = firstLine;
+    }
+    for (let i = text.indexOf('\n', pos); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) {
+      line++;
+      pos = i + 1;
+    }
+    return line;
+  };
+}
+
+/** DLLs named by ERRORLOG lines (`text` starting at line `firstLine`: logs are read in chunks). */
+export function dllRefsFromErrorlog(text: string, label: string, firstLine = 1): DllRef[] {
   const out: DllRef[] = [];
   for (const re of ERRORLOG_PATTERNS) {
+    const lineOf = lineCounter(text, firstLine);
     for (const m of text.matchAll(re)) {
       const dll = (m[1] ?? '').trim();
-      if (dll) out.push({ dll, reason: `${label} line ${lineOf(text, m.index)}` });
+      if (dll) out.push({ dll, reason: `${label} line ${lineOf(m.index)}` });
     }
   }
   return out;
@@ -58,7 +78,8 @@ const SQL_EXPORT_DLL = /(?:[A-Za-z]:\\[^\r\n"'|,;\t<>]*?|[\w.$~-]+)\.dll\b/gi;
 /** DLL names and paths in a SQL export (sqlcmd text, CSV, JSON): any `*.dll` token. */
 export function dllRefsFromSqlExport(text: string, label: string): DllRef[] {
   const out: DllRef[] = [];
-  for (const m of text.matchAll(SQL_EXPORT_DLL)) out.push({ dll: m[0].trim(), reason: `${label} line ${lineOf(text, m.index)}` });
+  const lineOf = lineCounter(text);
+  for (const m of text.matchAll(SQL_EXPORT_DLL)) out.push({ dll: m[0].trim(), reason: `${label} line ${lineOf(m.index)}` });
   return out;
 }
 

@@ -3,22 +3,25 @@
  * there, named from its stored path (`files/<drive>/...`, `sql/...`); the manifest is a claim
  * checked against them (see bundle-integrity.ts), never a filter. A manifest row adds its
  * file-system times and original path only when it agrees with the entry's content.
- * Entries are inflated into memory on open (bounded); nothing is written to disk, so a
- * crafted `../` entry can never land outside any folder.
+ * Entries are read as they inflate, each read bounded (zip-entry-source.ts); nothing is
+ * written to disk, so a crafted `../` entry can never land outside any folder.
  */
 import type { EvidenceArtefact, EvidenceIntegrity, EvidenceSet } from '../detection/evidence.js';
-import { memorySource } from '../parsers/common/byte-source.js';
 import { agreeingEntries, checkBundle } from './bundle-integrity.js';
 import { BUNDLE_RECORD_NAMES, kindFromName, originalFromStored } from './bundle-layout.js';
 import type { BundleReader } from './bundle-reader.js';
 import { summarizeManifest, type Manifest, type ManifestFile, type ManifestSummary } from './manifest.js';
 import { listedEvidenceSet, type ListedArtefact } from './memory-evidence.js';
+import { NOT_IN_SOURCE } from './plan.js';
 import { openMaybeSealedBundle, type OpenMaybeSealedOptions } from './seal/open.js';
 
 export { originalFromStored } from './bundle-layout.js';
 
-/** An artefact is inflated into memory to be read; this bounds it. */
-export const MAX_ARTEFACT_BYTES = 2 * 1024 * 1024 * 1024 - 1;
+
+/** sysinfo.json is a few kilobytes; a larger one is not read. */
+export const MAX_SYSINFO_BYTES = 1024 * 1024;
+/** The head of collection.log that is read (for the report). */
+export const MAX_COLLECTION_LOG_BYTES = 4 * 1024 * 1024;
 
 export interface BundleEvidence extends EvidenceSet {
   readonly manifest: Manifest | undefined;
@@ -71,7 +74,7 @@ export async function openBundleEvidence(path: string, opts: OpenMaybeSealedOpti
       for (const f of b.manifest?.files ?? []) if (f.storedPath && agreeing.has(f.storedPath)) rows.set(f.storedPath, f);
       const items: ListedArtefact[] = artefactsOf(b, rows).map((artefact) => ({
         artefact,
-        open: async () => memorySource(await b.readBytes(artefact.storedPath as string, MAX_ARTEFACT_BYTES)),
+        open: () => b.source(artefact.storedPath as string),
       }));
       return { integrity, set: listedEvidenceSet('bundle', b.path, items, hostInfo) };
     })());
@@ -79,7 +82,7 @@ export async function openBundleEvidence(path: string, opts: OpenMaybeSealedOpti
     const info: Record<string, unknown> = {};
     if (b.entries.has('sysinfo.json')) {
       try {
-        const s = JSON.parse(new TextDecoder().decode(await b.readBytes('sysinfo.json', 64 * 1024 * 1024))) as unknown;
+        const s = JSON.parse(new TextDecoder().decode(await b.readBytes('sysinfo.json', MAX_SYSINFO_BYTES))) as unknown;
         if (s && typeof s === 'object' && !Array.isArray(s)) Object.assign(info, s);
       } catch {
         // An unreadable sysinfo.json is not fatal: the manifest still names the host.
@@ -105,9 +108,23 @@ export async function openBundleEvidence(path: string, opts: OpenMaybeSealedOpti
     manifestSummary: b.manifest ? summarizeManifest(b.manifest) : undefined,
     refused: b.refused,
     integrity: async () => (await prepare()).integrity,
+    // The manifest's failure rows: what the collection says it could not read (coverage only).
+    collectionGaps: () =>
+      Promise.resolve(
+        (b.manifest?.files ?? []).filter((f) => f.error !== undefined && f.error !== NOT_IN_SOURCE).map((f) => ({ path: f.originalPath, reason: f.error ?? '', claimed: true })),
+      ),
     async collectionLog() {
       if (!b.entries.has('collection.log')) return [];
-      return new TextDecoder().decode(await b.readBytes('collection.log', 256 * 1024 * 1024)).split('\n').filter((l) => l !== '');
+      // Only the head: the report shows the first lines, and a bomb of a log costs nothing.
+      const src = await b.source('collection.log');
+      try {
+        const head = await src.read(0, Math.min(src.size, MAX_COLLECTION_LOG_BYTES));
+        const lines = new TextDecoder().decode(head).split('\n').filter((l) => l !== '');
+        if (src.size > MAX_COLLECTION_LOG_BYTES) lines.push(`(collection.log continues: only its first ${MAX_COLLECTION_LOG_BYTES} of ${src.size} bytes are shown)`);
+        return lines;
+      } finally {
+        await src.close();
+      }
     },
     close: () => b.close(),
   };

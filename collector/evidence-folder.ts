@@ -10,7 +10,7 @@ import { memorySource } from '../parsers/common/byte-source.js';
 import type { EventReader, FileClassifier } from './classify.js';
 import { listedEvidenceSet, openFromView, type ListedArtefact } from './memory-evidence.js';
 import { planCollection } from './plan.js';
-import { MAX_SQL_TEXT_BYTES } from './collect.js';
+import { MAX_SQL_TEXT_BYTES } from './collect-sql.js';
 import { decodeTextLog } from './dll-refs.js';
 import { openSource } from './source.js';
 import type { SweepMode } from './targets/index.js';

@@ -1,5 +1,5 @@
 /**
- * The collector's one door to a file system (STYLE §5, the Velociraptor accessor idea): a
+ * The collector's one door to a file system (the Velociraptor accessor idea): a
  * narrow, read-only `FsView { readDir, lstat, open }` over a root folder. Paths are arrays of
  * name segments relative to the root, so no caller ever builds a path string that could
  * climb out. Failures (permission, vanished file, link out of the root) are values, never
@@ -195,6 +195,8 @@ export async function nodeFsView(rootDir: string): Promise<FsView> {
       if (!real.ok) return real;
       let h: FileHandle | undefined;
       try {
+        // Only regular files are opened: opening a FIFO blocks until a writer appears.
+        if (!(await lstat(real.value)).isFile()) return fail('NOT_FILE', `not a regular file: ${what}`);
         const noFollow = typeof FS.O_NOFOLLOW === 'number' ? FS.O_NOFOLLOW : 0;
         h = await open(longPath(real.value), FS.O_RDONLY | noFollow);
         const st = await h.stat();

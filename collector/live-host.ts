@@ -19,6 +19,17 @@ export interface SqlQueryOutput {
   command: string;
   output?: Uint8Array;
   error?: string;
+  /** Not collected for a reason that is no failure of the host (sqlcmd not installed): what to do instead. */
+  notCollected?: string;
+}
+
+/** What the registry says about one instance's folders (full Windows paths). */
+export interface SqlInstanceDirs {
+  instance: string;
+  logDir?: string;
+  binnDir?: string;
+  /** Every other path SQL Server is told about (-d, -l, DefaultData, DefaultLog, BackupDirectory): their drives are read too. */
+  otherPaths?: string[];
 }
 
 export interface LiveHost {
@@ -30,7 +41,7 @@ export interface LiveHost {
   /** Instance names from the registry (`reg.exe query`), e.g. `MSSQLSERVER`, `SQLEXPRESS`. */
   sqlInstances(): Promise<string[]>;
   /** Each instance's ERRORLOG and Binn folders from the registry (full Windows paths), when known. */
-  sqlInstanceDirs?(): Promise<{ instance: string; logDir?: string; binnDir?: string }[]>;
+  sqlInstanceDirs?(): Promise<SqlInstanceDirs[]>;
   /** Runs espy's triage SQL against one instance (sqlcmd -E). */
   runTriageSql(instance: string): Promise<SqlQueryOutput[]>;
   /** The systeminformation snapshot with flags (sysinfo.json). */

@@ -1,5 +1,5 @@
 /**
- * Planning a collection (STYLE §8: plan, then do the I/O): walk the source against the
+ * Planning a collection (plan first, then do the I/O): walk the source against the
  * targets, read the logs to learn which DLLs they name (phase one), resolve those names to
  * files, and classify sweep candidates. `collect` streams the plan into a bundle; the folder
  * `EvidenceSet` lists the same plan, so analysing a folder sees what collecting it would.
@@ -7,18 +7,26 @@
 import type { EvidenceKind } from '../detection/evidence.js';
 import { summarizeEvent } from '../parsers/common/event.js';
 import { parseErrorlog } from '../parsers/errorlog/index.js';
-import { hasMzMagic, isKept, type Classification, type EventReader, type FileClassifier } from './classify.js';
-import { dllRefsFromErrorlog, dllRefsFromEvent, dllRefsFromSqlExport, decodeTextLog, type DllRef } from './dll-refs.js';
+import type { Classification, EventReader, FileClassifier } from './classify.js';
+import { MAX_SWEEP_CLASSIFIED, MAX_SWEEP_FILE_BYTES, readSmall, SWEEP_TIME_BUDGET_MS, sweepCandidatesInto, toItem } from './plan-sweep.js';
+import { dllRefsFromEvent, dllRefsFromSqlExport, type DllRef } from './dll-refs.js';
+import { scanErrorlog } from './errorlog-scan.js';
 import type { FsView } from './fs-view.js';
 import type { DriveRoot, SourceLayout } from './source-layout.js';
 import { allTargets, instanceNameFromFolder, type SweepMode, type Target } from './targets/index.js';
-import { resolveSegments, walkDrive, type FoundFile } from './walk.js';
+import { resolveSegments, walkDrive, type FoundFile, type WalkSkip } from './walk.js';
 import { formatWindowsPath, globMatch, parseWindowsPath, storedPathFor, windowsPathKey } from './win-path.js';
 
-/** Sweep candidates above this size are not read for classification (named DLLs still are). */
-export const MAX_SWEEP_FILE_BYTES = 64 * 1024 * 1024;
-/** Logs above this size are not parsed for DLL names (they are still collected). */
-export const MAX_LOG_PARSE_BYTES = 512 * 1024 * 1024;
+/** Warnings for named DLLs that are not found, one each up to this many (a hostile log names thousands). */
+const MAX_MISSING_WARNINGS = 100;
+
+/** The error of a named DLL that the source does not hold. */
+export const NOT_IN_SOURCE = 'not present in the source';
+
+export { MAX_SWEEP_CLASSIFIED, MAX_SWEEP_FILE_BYTES, SWEEP_TIME_BUDGET_MS };
+
+/** ERRORLOGs above this size skip the full parser; their lines are still scanned for DLL names in chunks. */
+export const MAX_ERRORLOG_PARSE_BYTES = 8 * 1024 * 1024;
 
 /** Event logs read in phase one for DLL names. */
 export const DLL_NAMING_LOGS = /^(Application|Microsoft-Windows-Sysmon%4Operational)\.evtx$/i;
@@ -53,6 +61,12 @@ export interface PlanOptions {
   sqlExports?: readonly { label: string; text: string }[];
   /** Progress of the phases (label, done, total). */
   progress?(phase: string, done: number, total: number): void;
+  /** Sweep budgets (defaults MAX_SWEEP_CLASSIFIED, SWEEP_TIME_BUDGET_MS); reaching one is listed in `skipped`. */
+  sweepBudget?: { files?: number; ms?: number };
+  /** Called with the plan so far (logs, named DLLs, Binn) before the sweep starts: `collect` copies them then. */
+  beforeSweep?(items: readonly PlanItem[]): Promise<void>;
+  /** Windows paths the sweep never reads: espy's own executable, its output folder (and all below). */
+  sweepExclude?: readonly string[];
 }
 
 export interface CollectionPlan {
@@ -62,47 +76,8 @@ export interface CollectionPlan {
   instances: { name: string; root: string }[];
   sweepSeen: number;
   sweepPe: number;
-}
-
-function toItem(f: FoundFile): PlanItem {
-  const action: PlanAction = f.target.action === 'copy' ? 'copy' : 'hash';
-  return {
-    originalPath: formatWindowsPath(f.drive, f.segments),
-    storedPath: storedPathFor(f.drive, f.segments),
-    drive: f.drive,
-    segments: f.segments,
-    fsPath: f.fsPath,
-    kind: f.target.kind,
-    target: f.target.name,
-    action,
-    reason: f.target.name,
-  };
-}
-
-async function readSmall(view: FsView, path: string[], cap: number): Promise<Uint8Array | string> {
-  const st = await view.lstat(path);
-  if (st.ok && st.value.size > cap) return `larger than ${cap} bytes`;
-  const o = await view.open(path);
-  if (!o.ok) return o.message;
-  try {
-    return await o.value.read(0, Math.min(o.value.size, cap));
-  } catch (e) {
-    return (e as Error).message;
-  } finally {
-    await o.value.close().catch(() => undefined);
-  }
-}
-
-async function head(view: FsView, path: string[]): Promise<Uint8Array | undefined> {
-  const o = await view.open(path);
-  if (!o.ok) return undefined;
-  try {
-    return await o.value.read(0, 2);
-  } catch {
-    return undefined;
-  } finally {
-    await o.value.close().catch(() => undefined);
-  }
+  /** Folders the walk could not list or did not enter (a budget): what the collection could not see. */
+  skipped: WalkSkip[];
 }
 
 async function instanceRoots(view: FsView, drive: DriveRoot): Promise<{ name: string; root: string; binn: string[] }[]> {
@@ -128,10 +103,14 @@ async function instanceRoots(view: FsView, drive: DriveRoot): Promise<{ name: st
 export async function planCollection(view: FsView, layout: SourceLayout, opts: PlanOptions): Promise<CollectionPlan> {
   const targets = [...(opts.extraTargets ?? []), ...allTargets(opts.sweep)];
   const found: FoundFile[] = [];
+  const skipped: WalkSkip[] = [];
   for (const drive of layout.drives) {
     for await (const f of walkDrive(view, drive, targets, {
       ...(opts.signal ? { signal: opts.signal } : {}),
-      onSkip: (s) => opts.log('warn', `skipped ${s.path}: ${s.reason}`),
+      onSkip: (s) => {
+        opts.log('warn', `skipped ${s.path}: ${s.reason}`);
+        if (s.unreadable || s.budget) skipped.push(s);
+      },
     })) {
       found.push(f);
       if (found.length % 500 === 0) opts.progress?.('scanning', found.length, 0);
@@ -144,12 +123,28 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
       opts.log('info', `skipped link ${formatWindowsPath(f.drive, f.segments)}: links are not followed by the sweep`);
       continue;
     }
+    if (f.type === 'other') {
+      // FIFOs, devices, sockets: listed, never opened (a FIFO blocks its reader forever).
+      const where = formatWindowsPath(f.drive, f.segments);
+      opts.log('warn', `skipped ${where}: not a regular file (FIFO, device or socket)`);
+      if (f.target.action !== 'classify') items.push({ ...toItem(f), action: 'error', error: 'not a regular file (FIFO, device or socket): not opened' });
+      continue;
+    }
     if (f.target.action === 'classify') sweepCandidates.push(f);
     else items.push(toItem(f));
   }
 
   // Phase one: which DLLs do the logs name? Which host do they describe?
+  // One ref per distinct DLL (the first place naming it): a log repeating one name 150,000
+  // times must not cost 150,000 lookups.
   const refs: DllRef[] = [];
+  const refKeys = new Set<string>();
+  const addRef = (r: DllRef): void => {
+    const k = r.dll.toLowerCase();
+    if (refKeys.has(k)) return;
+    refKeys.add(k);
+    refs.push(r);
+  };
   const hostNames = new Set<string>();
   const logs = items.filter((i) => i.kind === 'evtx' || i.kind === 'errorlog');
   let done = 0;
@@ -158,21 +153,32 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
     opts.progress?.('reading logs', done++, logs.length);
     const label = it.segments[it.segments.length - 1] ?? it.originalPath;
     if (it.kind === 'errorlog') {
-      const bytes = await readSmall(view, it.fsPath, MAX_LOG_PARSE_BYTES);
-      if (typeof bytes === 'string') continue; // reported when collected
-      // The ERRORLOG parser maps entries to the event model (8128/33090/... with their
-      // insertion strings); the line patterns also catch entries it does not infer.
-      try {
-        const parsed = parseErrorlog(bytes);
-        for (const e of parsed.entries) refs.push(...dllRefsFromEvent(e.event, `${it.originalPath} line ${e.line}`).map((r) => ({ ...r, reason: `${it.originalPath} line ${e.line}` })));
-        if (parsed.computer) hostNames.add(parsed.computer);
-      } catch (e) {
-        opts.log('warn', `parsing ${it.originalPath} failed: ${(e as Error).message}`);
+      // A log of ordinary size also goes through the ERRORLOG parser (it maps entries to the
+      // event model: 8128/33090/... with their insertion strings); the line patterns, read in
+      // chunks, cover logs of any size and entries the parser does not infer.
+      const bytes = await readSmall(view, it.fsPath, MAX_ERRORLOG_PARSE_BYTES);
+      if (typeof bytes !== 'string') {
+        try {
+          const parsed = parseErrorlog(bytes);
+          for (const e of parsed.entries) {
+            for (const r of dllRefsFromEvent(e.event, it.originalPath)) addRef({ dll: r.dll, reason: `${it.originalPath} line ${e.line}` });
+          }
+          if (parsed.computer) hostNames.add(parsed.computer);
+        } catch (e) {
+          opts.log('warn', `parsing ${it.originalPath} failed: ${(e as Error).message}`);
+        }
       }
-      const text = decodeTextLog(bytes);
-      refs.push(...dllRefsFromErrorlog(text, it.originalPath));
-      const m = /Server name is '([^'\\\r\n]+)/.exec(text);
-      if (m?.[1]) hostNames.add(m[1]);
+      const opened = await view.open(it.fsPath);
+      if (!opened.ok) continue; // reported when collected
+      try {
+        const scan = await scanErrorlog(opened.value, it.originalPath, opts.signal);
+        for (const r of scan.refs) addRef(r);
+        if (scan.serverName) hostNames.add(scan.serverName);
+      } catch (e) {
+        opts.log('warn', `reading ${it.originalPath} for DLL names failed: ${(e as Error).message}`);
+      } finally {
+        await opened.value.close().catch(() => undefined);
+      }
       continue;
     }
     // Only these channels name ESP DLLs (8128/33090/8131/17750 in Application, 7 in Sysmon);
@@ -186,7 +192,7 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
         if (opts.signal?.aborted) break;
         const s = summarizeEvent(ev);
         if (s.computer && /^Application\.evtx$/i.test(label)) hostNames.add(s.computer.split('.')[0] ?? s.computer);
-        refs.push(...dllRefsFromEvent(ev, label));
+        for (const r of dllRefsFromEvent(ev, label)) addRef(r);
       }
     } catch (e) {
       opts.log('warn', `reading events from ${it.originalPath} for DLL names failed: ${(e as Error).message}`);
@@ -194,8 +200,8 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
       await opened.value.close().catch(() => undefined);
     }
   }
-  for (const x of opts.sqlExports ?? []) refs.push(...dllRefsFromSqlExport(x.text, x.label));
-  if (refs.length > 0) opts.log('info', `the evidence names ${new Set(refs.map((r) => r.dll.toLowerCase())).size} distinct DLL(s)`);
+  for (const x of opts.sqlExports ?? []) for (const r of dllRefsFromSqlExport(x.text, x.label)) addRef(r);
+  if (refs.length > 0) opts.log('info', `the evidence names ${refs.length} distinct DLL(s)`);
   if (!opts.readEvents && logs.some((l) => l.kind === 'evtx')) {
     opts.log('warn', 'EVTX parser not available in this build: DLLs named only by event logs are not fetched');
   }
@@ -206,7 +212,20 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
   );
   const byKey = new Map(items.map((i) => [windowsPathKey(i.originalPath), i] as const));
   const seenRef = new Set<string>();
+  let missingCount = 0;
+  // Thousands of names resolve through the same few folders: list each folder once.
+  const listed = new Map<string, ReturnType<FsView['readDir']>>();
+  const resolveView: FsView = {
+    ...view,
+    readDir: (p) => {
+      const k = p.join('\0');
+      let r = listed.get(k);
+      if (!r) listed.set(k, (r = view.readDir(p)));
+      return r;
+    },
+  };
   for (const ref of refs) {
+    if (opts.signal?.aborted) break;
     const w = parseWindowsPath(ref.dll);
     const candidates: { drive: DriveRoot; segments: string[] }[] = [];
     if (w) {
@@ -216,8 +235,9 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
       for (const inst of instances) candidates.push({ drive: inst.drive, segments: [...inst.binn, ref.dll] });
     }
     let resolved = false;
+    let unreadable: string | undefined;
     for (const c of candidates) {
-      const fsPath = await resolveSegments(view, c.drive, c.segments);
+      const fsPath = await resolveSegments(resolveView, c.drive, c.segments, (why) => (unreadable ??= why));
       if (!fsPath) continue;
       const original = formatWindowsPath(c.drive.drive, c.segments);
       const key = windowsPathKey(original);
@@ -249,7 +269,8 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
     const missKey = `missing:${ref.dll.toLowerCase()}`;
     if (!resolved && !seenRef.has(missKey)) {
       seenRef.add(missKey);
-      opts.log('warn', `DLL named by ${ref.reason} is not in the source: ${ref.dll}`);
+      const error = unreadable ? `a folder on its path cannot be read (${unreadable}): not known whether it is there` : NOT_IN_SOURCE;
+      if (++missingCount <= MAX_MISSING_WARNINGS) opts.log('warn', `DLL named by ${ref.reason}: ${ref.dll}: ${error}`);
       const origin = w ? formatWindowsPath(w.drive, w.segments) : ref.dll;
       items.push({
         originalPath: origin,
@@ -261,52 +282,23 @@ export async function planCollection(view: FsView, layout: SourceLayout, opts: P
         target: 'DLL named by the logs',
         action: 'missing',
         reason: `named by ${ref.reason}`,
-        error: 'not present in the source',
+        error,
       });
     }
   }
+  if (missingCount > MAX_MISSING_WARNINGS) opts.log('warn', `... and ${missingCount - MAX_MISSING_WARNINGS} more DLL(s) named by the evidence that could not be found (each has its manifest row)`);
   for (const it of items) if (it.target === 'SQL Server Binn DLL' && opts.copyBinn) it.action = 'copy';
 
+  if (opts.beforeSweep) await opts.beforeSweep([...items]);
+
   // Sweep: PE files that classify as ESP or hit YARA.
-  let sweepPe = 0;
-  if (sweepCandidates.length > 0 && !opts.classify) {
-    opts.log('warn', `DLL sweep skipped (${sweepCandidates.length} candidate files): no ESP/YARA classifier in this build`);
-  } else if (opts.classify) {
-    done = 0;
-    for (const f of sweepCandidates) {
-      if (opts.signal?.aborted) break;
-      if (++done % 50 === 0) opts.progress?.('sweeping', done, sweepCandidates.length);
-      const original = formatWindowsPath(f.drive, f.segments);
-      if (byKey.has(windowsPathKey(original))) continue;
-      const h = await head(view, f.fsPath);
-      if (!h || !hasMzMagic(h)) continue;
-      sweepPe++;
-      const bytes = await readSmall(view, f.fsPath, Math.min(MAX_SWEEP_FILE_BYTES, opts.maxFileSize));
-      if (typeof bytes === 'string') {
-        opts.log('warn', `sweep: ${original} not classified: ${bytes}`);
-        continue;
-      }
-      let c: Classification;
-      try {
-        c = await opts.classify(bytes, original);
-      } catch (e) {
-        opts.log('warn', `sweep: classifying ${original} failed: ${(e as Error).message}`);
-        continue;
-      }
-      if (!isKept(c)) continue;
-      const it = toItem(f);
-      it.action = 'copy';
-      it.classification = c;
-      it.reason = `${f.target.name}: ${c.isEsp ? 'classified as ESP' : ''}${c.isEsp && c.yara.length ? ', ' : ''}${c.yara.length ? `YARA ${c.yara.join(', ')}` : ''}`;
-      items.push(it);
-      byKey.set(windowsPathKey(original), it);
-    }
-  }
+  const sweepPe = await sweepCandidatesInto(view, sweepCandidates, { items, byKey, skipped }, opts);
   return {
     items,
     hostNames: [...hostNames],
     instances: instances.map((i) => ({ name: i.name, root: i.root })),
     sweepSeen: sweepCandidates.length,
     sweepPe,
+    skipped,
   };
 }

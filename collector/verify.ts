@@ -4,9 +4,12 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { isBundleLayout, STORED_DRIVE_RE, topName } from './bundle-layout.js';
 import { HashTee } from './hashing.js';
 import { openMaybeSealedBundle } from './seal/open.js';
+import { ZipFormatError } from './zip-reader.js';
 
 export interface VerifyProblem {
   name: string;
@@ -23,6 +26,8 @@ export interface VerifyReport {
   bundleSha256?: string;
   sidecarSha256?: string;
   manifestError?: string;
+  /** Set when the path is a folder with no manifest.json: not a bundle at all (a usage error, not a failed check). */
+  notABundle?: string;
   incomplete: boolean;
   checked: number;
   problems: VerifyProblem[];
@@ -34,18 +39,46 @@ async function fileSha256(path: string): Promise<string> {
   return h.digest('hex');
 }
 
+/** The bundle file's SHA-256 against its `.sha256` sidecar, into `report`. */
+async function checkSidecar(path: string, report: VerifyReport): Promise<void> {
+  report.bundleSha256 = await fileSha256(path);
+  const side = await readFile(`${path}.sha256`, 'utf8').catch(() => undefined);
+  if (side === undefined) report.sidecar = 'missing';
+  else {
+    report.sidecarSha256 = (/^[0-9a-fA-F]{64}/.exec(side.trim())?.[0] ?? '').toLowerCase();
+    report.sidecar = report.sidecarSha256 === report.bundleSha256 ? 'ok' : 'mismatch';
+  }
+}
+
+/**
+ * A file that cannot be opened as a zip. With a sidecar, or when it starts like a zip, it is
+ * a damaged bundle: a failed check whose report names the sidecar's verdict. A file that is
+ * not a zip and has no sidecar is not a bundle at all: the error is thrown again.
+ */
+async function unreadableZip(path: string, e: ZipFormatError): Promise<VerifyReport> {
+  const abs = resolve(path);
+  const report: VerifyReport = { bundle: abs, ok: false, sidecar: 'not-applicable', incomplete: false, checked: 0, problems: [] };
+  await checkSidecar(abs, report);
+  if (e.code === 'NOT_ZIP' && report.sidecar === 'missing') throw e;
+  report.manifestError = `the bundle cannot be read as a zip: ${e.message}`;
+  return report;
+}
+
 export async function verifyBundle(path: string, opts: { signal?: AbortSignal; password?: Buffer; identities?: readonly string[] } = {}): Promise<VerifyReport> {
-  const b = await openMaybeSealedBundle(path, { ...(opts.password ? { password: opts.password } : {}), ...(opts.identities ? { identities: opts.identities } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+  let b: Awaited<ReturnType<typeof openMaybeSealedBundle>>;
+  try {
+    b = await openMaybeSealedBundle(path, { ...(opts.password ? { password: opts.password } : {}), ...(opts.identities ? { identities: opts.identities } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+  } catch (e) {
+    if (e instanceof ZipFormatError && (await stat(path)).isFile()) return unreadableZip(path, e);
+    throw e;
+  }
   const report: VerifyReport = { bundle: b.path, ok: true, sidecar: 'not-applicable', incomplete: false, checked: 0, problems: [], ...(b.sealed ? { sealed: true } : {}) };
   try {
-    if (b.kind === 'zip') {
-      report.bundleSha256 = await fileSha256(b.path);
-      const side = await readFile(`${b.path}.sha256`, 'utf8').catch(() => undefined);
-      if (side === undefined) report.sidecar = 'missing';
-      else {
-        report.sidecarSha256 = (/^[0-9a-fA-F]{64}/.exec(side.trim())?.[0] ?? '').toLowerCase();
-        report.sidecar = report.sidecarSha256 === report.bundleSha256 ? 'ok' : 'mismatch';
-      }
+    if (b.kind === 'zip') await checkSidecar(b.path, report);
+    if (b.kind === 'folder' && !b.entries.has('manifest.json')) {
+      // A folder laid out as a bundle (stored files and espy's records) that lost its manifest fails the check.
+      const names = [...b.entries.keys()];
+      if (!isBundleLayout(new Set(names.map(topName)), names.some((n) => STORED_DRIVE_RE.test(n)))) report.notABundle = 'a folder with no manifest.json (not an espy bundle)';
     }
     for (const r of b.refused) report.problems.push({ name: r.name, problem: 'refused', detail: `unsafe entry name (${r.reason})` });
     const m = b.manifest;

@@ -23,6 +23,10 @@ export interface FoundFile {
 export interface WalkSkip {
   path: string;
   reason: string;
+  /** The folder exists but could not be listed (permission, I/O): its files are unknown, not absent. */
+  unreadable?: boolean;
+  /** A walk budget stopped here (depth): the coverage must say so. */
+  budget?: boolean;
 }
 
 export interface WalkOptions {
@@ -30,9 +34,11 @@ export interface WalkOptions {
   onSkip?(skip: WalkSkip): void;
 }
 
-/** Yields every file (or link) under `drive` that some target takes. */
+/** Yields every file (or link, or FIFO/device/socket: type `other`) under `drive` that some target takes. */
 export async function* walkDrive(view: FsView, drive: DriveRoot, targets: readonly Target[], opts: WalkOptions = {}): AsyncGenerator<FoundFile> {
   const decode = (n: string): string => (drive.encoded ? decodeVelociraptorName(n) : n);
+  // A target tied to a drive (a registry path) applies there only.
+  targets = targets.filter((t) => t.drive === undefined || t.drive.toUpperCase() === drive.drive.toUpperCase());
   const stack: { raw: string[]; names: string[] }[] = [{ raw: [], names: [] }];
   while (stack.length > 0) {
     if (opts.signal?.aborted) return;
@@ -41,7 +47,7 @@ export async function* walkDrive(view: FsView, drive: DriveRoot, targets: readon
     const listing = await view.readDir([...drive.base, ...dir.raw]);
     const where = `${drive.drive}:\\${dir.names.join('\\')}`;
     if (!listing.ok) {
-      opts.onSkip?.({ path: where, reason: listing.message });
+      opts.onSkip?.({ path: where, reason: listing.message, unreadable: listing.code !== 'ENOENT' });
       continue;
     }
     const entries = [...listing.value].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -51,13 +57,12 @@ export async function* walkDrive(view: FsView, drive: DriveRoot, targets: readon
       const names = [...dir.names, name];
       if (e.type === 'dir') {
         if (names.length > MAX_WALK_DEPTH) {
-          opts.onSkip?.({ path: `${where}\\${name}`, reason: `deeper than ${MAX_WALK_DEPTH} folders: not entered` });
+          opts.onSkip?.({ path: `${where}\\${name}`, reason: `deeper than ${MAX_WALK_DEPTH} folders: not entered`, budget: true });
         } else if (shouldDescend(targets, names)) {
           subdirs.push({ raw: [...dir.raw, e.name], names });
         }
         continue;
       }
-      if (e.type === 'other') continue;
       const target = matchTargets(targets, names);
       if (!target) continue;
       yield { drive: drive.drive, segments: names, fsPath: [...drive.base, ...dir.raw, e.name], type: e.type, target };
@@ -69,14 +74,24 @@ export async function* walkDrive(view: FsView, drive: DriveRoot, targets: readon
 
 /**
  * Finds the raw path of a Windows path's segments below a drive, matching names
- * case-insensitively (NTFS) and decoding Velociraptor names. Undefined when absent.
+ * case-insensitively (NTFS) and decoding Velociraptor names. Undefined when absent or when a
+ * folder on the way cannot be listed (then `unreadable` is told why).
  */
-export async function resolveSegments(view: FsView, drive: DriveRoot, segments: readonly string[]): Promise<string[] | undefined> {
+export async function resolveSegments(
+  view: FsView,
+  drive: DriveRoot,
+  segments: readonly string[],
+  unreadable?: (reason: string) => void,
+): Promise<string[] | undefined> {
   const decode = (n: string): string => (drive.encoded ? decodeVelociraptorName(n) : n);
   const raw: string[] = [];
   for (const seg of segments) {
     const r = await view.readDir([...drive.base, ...raw]);
-    if (!r.ok) return undefined;
+    if (!r.ok) {
+      // A folder that exists but cannot be listed says nothing about what it holds.
+      if (r.code !== 'ENOENT') unreadable?.(r.message);
+      return undefined;
+    }
     const want = seg.toLowerCase();
     const hit = r.value.find((e) => e.name === seg) ?? r.value.find((e) => decode(e.name).toLowerCase() === want);
     if (!hit) return undefined;

@@ -4,10 +4,8 @@
  */
 import { PassThrough } from 'node:stream';
 import { fail, type FsEntry, type FsFile, type FsStat, type FsView } from './fs-view.js';
-import type { ZipEntryInfo, ZipIndex } from './zip-reader.js';
+import type { ZipEntryInfo, ZipEntrySource, ZipIndex } from './zip-reader.js';
 
-/** Random reads of a zip entry inflate it into memory once; this caps that. */
-export const MAX_ZIP_ENTRY_MEMORY_BYTES = 1024 * 1024 * 1024;
 
 interface Dir {
   dirs: Map<string, Dir>;
@@ -63,8 +61,7 @@ export function zipFsView(zip: ZipIndex): FsView {
       const f = findFile(path);
       if (!f) return Promise.resolve(fail('ENOENT', `not found in zip: ${path.join('/')}`));
       if (f.encrypted) return Promise.resolve(fail('EACCES', `encrypted zip entry: ${f.name}`));
-      let bytes: Promise<Buffer> | undefined;
-      const all = (): Promise<Buffer> => (bytes ??= zip.readBytes(f, MAX_ZIP_ENTRY_MEMORY_BYTES));
+      let source: ZipEntrySource | undefined;
       const file: FsFile = {
         size: f.size,
         stream() {
@@ -72,18 +69,18 @@ export function zipFsView(zip: ZipIndex): FsView {
           zip.openStream(f).then(
             (s) => {
               s.on('error', (e) => out.destroy(e));
+              out.on('close', () => s.destroy());
               s.pipe(out);
             },
             (e: Error) => out.destroy(e),
           );
           return out;
         },
-        async read(offset, length) {
-          const b = await all();
-          const s = Math.max(0, Math.min(offset, b.length));
-          return b.subarray(s, Math.max(s, Math.min(s + length, b.length)));
+        read(offset, length) {
+          source ??= zip.openSource(f);
+          return source.read(offset, length);
         },
-        close: () => Promise.resolve(),
+        close: () => source?.close() ?? Promise.resolve(),
       };
       return Promise.resolve({ ok: true, value: file });
     },

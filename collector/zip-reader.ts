@@ -4,10 +4,14 @@
  * name (`../x`, `/etc/x`, `C:\x`) is refused and reported by name instead of failing the
  * whole archive. Nothing is ever extracted to disk: entries are read as streams or bytes.
  */
+import { open as openFile } from 'node:fs/promises';
 import { PassThrough, pipeline, Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import yauzl, { type Entry, type RandomAccessReader, type ZipFile } from 'yauzl';
 import { AesDecryptStream, parseAesExtra } from './zip-aes.js';
+import { ZipLimitError, zipEntrySource, type ZipEntrySource } from './zip-entry-source.js';
+
+export { ZipLimitError, type ZipEntrySource } from './zip-entry-source.js';
 
 export interface ZipEntryInfo {
   /** Checked, `/`-separated relative name. */
@@ -27,11 +31,45 @@ export interface ZipIndex {
   refused: { name: string; reason: string }[];
   openStream(e: ZipEntryInfo): Promise<Readable>;
   readBytes(e: ZipEntryInfo, cap: number): Promise<Buffer>;
+  /** Random reads of one entry, streamed (see entry-source.ts): the caller closes it. */
+  openSource(e: ZipEntryInfo): ZipEntrySource;
   close(): void;
 }
 
-/** Zip bombs and hostile directories: bounded entry count. */
-export const MAX_ZIP_ENTRIES = 1_000_000;
+/**
+ * A file that cannot be read as a zip: `NOT_ZIP` (it does not start like one: a text file, an
+ * empty file) or `DAMAGED` (it starts like a zip but its central directory cannot be read:
+ * truncated, bytes appended, altered). The CLI turns the first into a usage error and the
+ * second into a failed check.
+ */
+export class ZipFormatError extends Error {
+  override readonly name = 'ZipFormatError';
+  readonly code: 'NOT_ZIP' | 'DAMAGED';
+  constructor(code: 'NOT_ZIP' | 'DAMAGED', message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** Local file header or end-of-central-directory signature (an empty zip) at offset 0. */
+async function startsLikeZip(path: string): Promise<boolean> {
+  const h = await openFile(path, 'r');
+  try {
+    const b = Buffer.alloc(4);
+    const { bytesRead } = await h.read(b, 0, 4, 0);
+    return bytesRead === 4 && b[0] === 0x50 && b[1] === 0x4b && ((b[2] === 3 && b[3] === 4) || (b[2] === 5 && b[3] === 6));
+  } finally {
+    await h.close();
+  }
+}
+
+/**
+ * Entries read from a zip's central directory; the rest are counted in one refused row, not
+ * read (a hostile directory of millions of entries costs memory and time per entry).
+ */
+export const MAX_ZIP_ENTRIES = 25_000;
+/** Unsafe names listed one by one; past this they are counted in one row. */
+export const MAX_REFUSED_LISTED = 1_000;
 
 const utf8 = new TextDecoder('utf-8');
 const latin1 = new TextDecoder('latin1');
@@ -50,6 +88,23 @@ export function unsafeEntryName(name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Drops what yauzl keeps per entry that reading it never needs again (the raw name, extra
+ * field and comment bytes; the extra fields unless encrypted): a zip of many entries then
+ * costs far less memory.
+ */
+const NO_BYTES = Buffer.alloc(0);
+const NO_EXTRA_FIELDS: Entry['extraFields'] = [];
+
+function slim(entry: Entry): void {
+  // Assigned, not deleted: a deleted property turns the object into a slower, larger dictionary.
+  const e = entry as unknown as Record<string, unknown>;
+  for (const k of ['fileNameRaw', 'extraFieldRaw', 'fileCommentRaw', 'fileName']) if (k in e) e[k] = NO_BYTES;
+  if ('fileComment' in e) e['fileComment'] = '';
+  if ('comment' in e) e['comment'] = '';
+  if (!entry.isEncrypted()) entry.extraFields = NO_EXTRA_FIELDS;
+}
+
 export interface OpenZipOptions {
   /** Password of an AES-encrypted zip (espy's `--password` bundles). */
   password?: Buffer;
@@ -59,20 +114,34 @@ export interface OpenZipOptions {
 
 export async function openZip(path: string, opts: OpenZipOptions = {}): Promise<ZipIndex> {
   const yopts = { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: false };
-  const zip: ZipFile = opts.random
-    ? await yauzl.fromRandomAccessReaderPromise(opts.random.reader, opts.random.size, yopts)
-    : await yauzl.openPromise(path, yopts);
+  let zip: ZipFile;
+  try {
+    zip = opts.random
+      ? await yauzl.fromRandomAccessReaderPromise(opts.random.reader, opts.random.size, yopts)
+      : await yauzl.openPromise(path, yopts);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== undefined) throw e; // a file-system error (ENOENT, EACCES)
+    const zipLike = opts.random !== undefined || (await startsLikeZip(path));
+    const why = (e as Error).message;
+    throw zipLike
+      ? new ZipFormatError('DAMAGED', `damaged zip (truncated, altered or with bytes appended): ${why}`, { cause: e })
+      : new ZipFormatError('NOT_ZIP', 'not a zip file', { cause: e });
+  }
   const entries: ZipEntryInfo[] = [];
   const refused: { name: string; reason: string }[] = [];
+  let seen = 0;
+  let unlisted = 0;
   await new Promise<void>((resolve, reject) => {
     zip.on('entry', (entry: Entry) => {
+      seen++;
       const raw = entry.fileName as unknown as Buffer;
       // General purpose bit 11: UTF-8 names; otherwise CP437 (latin1 is close enough for ASCII paths).
       const name = ((entry.generalPurposeBitFlag & 0x800) !== 0 ? utf8 : latin1).decode(raw);
       const bad = unsafeEntryName(name);
-      if (bad) refused.push({ name, reason: bad });
-      else if (entries.length >= MAX_ZIP_ENTRIES) refused.push({ name, reason: `more than ${MAX_ZIP_ENTRIES} entries` });
-      else
+      if (bad) {
+        if (refused.length < MAX_REFUSED_LISTED) refused.push({ name, reason: bad });
+        else unlisted++;
+      } else
         entries.push({
           name: name.replace(/\\/g, '/'),
           size: entry.uncompressedSize,
@@ -82,10 +151,15 @@ export async function openZip(path: string, opts: OpenZipOptions = {}): Promise<
           isDir: name.endsWith('/'),
           entry,
         });
-      zip.readEntry();
+      slim(entry);
+      if (seen < MAX_ZIP_ENTRIES) zip.readEntry();
+      else resolve();
     });
     zip.on('end', () => resolve());
-    zip.on('error', reject);
+    zip.on('error', (e: Error) => {
+      zip.close();
+      reject(new ZipFormatError('DAMAGED', `damaged zip (its central directory cannot be read through): ${e.message}`, { cause: e }));
+    });
     zip.readEntry();
   });
   const openStream = async (e: ZipEntryInfo): Promise<Readable> => {
@@ -104,26 +178,31 @@ export async function openZip(path: string, opts: OpenZipOptions = {}): Promise<
     else pipeline(raw, dec, out, done);
     return out;
   };
+  if (unlisted > 0) refused.push({ name: `(${unlisted} more unsafe names)`, reason: `more than ${MAX_REFUSED_LISTED} unsafe names: counted, not listed` });
+  if (zip.entryCount > seen) refused.push({ name: `(${zip.entryCount - seen} entries not read)`, reason: `more than ${MAX_ZIP_ENTRIES} entries: the rest of the zip is not read` });
+    // Checked as bytes arrive, whatever the entry claims: a lying size cannot inflate past `cap`.
+  const readBytes = async (e: ZipEntryInfo, cap: number): Promise<Buffer> => {
+    if (e.size > cap) throw new ZipLimitError(`entry ${e.name} is larger than ${cap} bytes`);
+    const s = await openStream(e);
+    const parts: Buffer[] = [];
+    let n = 0;
+    for await (const chunk of s as AsyncIterable<Buffer>) {
+      n += chunk.length;
+      if (n > cap) {
+        s.destroy();
+        throw new ZipLimitError(`entry ${e.name} inflates past ${cap} bytes`);
+      }
+      parts.push(chunk);
+    }
+    return Buffer.concat(parts, n);
+  };
   return {
     path,
     entries,
     refused,
     openStream,
-    async readBytes(e, cap) {
-      if (e.size > cap) throw new Error(`entry ${e.name} is larger than ${cap} bytes`);
-      const s = await openStream(e);
-      const parts: Buffer[] = [];
-      let n = 0;
-      for await (const chunk of s as AsyncIterable<Buffer>) {
-        n += chunk.length;
-        if (n > cap) {
-          s.destroy();
-          throw new Error(`entry ${e.name} inflates past ${cap} bytes`);
-        }
-        parts.push(chunk);
-      }
-      return Buffer.concat(parts, n);
-    },
+    readBytes,
+    openSource: (e) => zipEntrySource(e.name, e.size, () => openStream(e), (cap) => readBytes(e, cap)),
     close: () => zip.close(),
   };
 }

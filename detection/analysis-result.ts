@@ -74,6 +74,8 @@ export type LocationClass = 'binn' | 'sql-server' | 'outside' | 'unknown';
 /** The DLL file behind an ESP, when espy saw it. */
 export interface EspFile {
   present: boolean;
+  /** Not read because the collection could not read it (permission, I/O): its absence proves nothing. */
+  unreadable?: string;
   /** Original path where it was found. */
   path?: string;
   storedPath?: string;

@@ -42,6 +42,23 @@ export interface EvidenceSet {
    * undefined when the evidence makes no such claim.
    */
   integrity?(): Promise<EvidenceIntegrity | undefined>;
+  /**
+   * What the collection that made this evidence could not read (a file that failed, an
+   * unreadable folder, a walk or sweep budget reached): listed in the coverage, so that an
+   * absence there is never read as a clean result.
+   */
+  collectionGaps?(): Promise<CollectionGap[]>;
+}
+
+export interface CollectionGap {
+  /** Original Windows path (a file or a folder). */
+  path: string;
+  reason: string;
+  /**
+   * Only claimed (a bundle's manifest, which an attacker can forge): shown in the coverage,
+   * never used to explain away a missing file.
+   */
+  claimed?: boolean;
 }
 
 /** One entry where a manifest and the content disagree. */

@@ -2,19 +2,20 @@ import { Command } from 'commander';
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { openEvidence, type BundleEvidence } from '../../collector/index.js';
+import { openEvidence, verifyBundle, type BundleEvidence } from '../../collector/index.js';
+import { ZipFormatError } from '../../collector/zip-reader.js';
 import { evtxEventReader } from '../../collector/wiring.js';
 import type { AnalysisResult, Verdict } from '../../detection/analysis-result.js';
 import { analyze } from '../../detection/analyze/run.js';
 import { prepareAnalysis, sweepClassifier } from '../analysis-setup.js';
 import type { CliContext } from '../context.js';
 import { revealControls } from '../terminal-text.js';
-import { UsageError } from '../exit-codes.js';
+import { EXIT, ExitError, UsageError } from '../exit-codes.js';
 import { IDENTITY_HELP, identitiesOf, sealError } from '../seal-options.js';
 import type { CommandFactory } from '../program.js';
 import { REPORT_FILES, hostDirName, writeFleet, writeReportOutputs } from '../report-output.js';
 
-/** `espy analyze` (issue 6): evidence → analysis.json, the report and the exports. */
+/** `espy analyze`: evidence → analysis.json, the report and the exports. */
 
 export const AnalyzeArgs = z.object({
   sources: z.array(z.string().min(1)).min(1),
@@ -88,6 +89,29 @@ async function expandSources(cwd: string, sources: readonly string[]): Promise<s
   return out;
 }
 
+/** A source that cannot be opened as evidence: its exit code and one line (a damaged zip names its sidecar's verdict); other errors as they are. */
+async function sourceError(e: unknown, src: string): Promise<unknown> {
+  const sealed = sealError(e, 'analyze', src);
+  if (sealed !== e) return sealed;
+  if (e instanceof ZipFormatError) {
+    if (e.code === 'NOT_ZIP') return new UsageError(`analyze: ${src} is not evidence espy reads (not a zip bundle or a folder)`);
+    const v = await verifyBundle(src).catch(() => undefined);
+    const side = v?.sidecar === 'mismatch' ? '; its SHA-256 does not match the .sha256 sidecar' : v?.sidecar === 'ok' ? '; the .sha256 sidecar matches (damaged before it was written)' : '';
+    return new ExitError(EXIT.CHECK_FAILED, `analyze: ${src}: ${e.message}${side}`);
+  }
+  return e;
+}
+
+/** `--out` and `--sql-export` are checked before the analysis starts, not after it. */
+async function checkPaths(args: AnalyzeArgs, cwd: string): Promise<void> {
+  const out = await stat(resolve(cwd, args.out)).catch(() => undefined);
+  if (out && !out.isDirectory()) throw new UsageError(`analyze: --out ${args.out} exists and is not a folder`);
+  if (args.sqlExport !== undefined) {
+    const sql = await stat(resolve(cwd, args.sqlExport)).catch(() => undefined);
+    if (!sql) throw new UsageError(`analyze: --sql-export ${args.sqlExport}: no such file or folder`);
+  }
+}
+
 const VERDICT_RANK: Record<Verdict, number> = { COMPROMISED: 0, SUSPICIOUS: 1, NO_INDICATORS: 2 };
 
 export interface AnalyzeHostOutput {
@@ -103,6 +127,7 @@ export interface AnalyzeHostOutput {
 
 /** Analyses each source (no files written): the results, in source order. */
 export async function runAnalyzeResults(args: AnalyzeArgs, ctx: CliContext): Promise<AnalysisResult[]> {
+  await checkPaths(args, ctx.cwd);
   const sources = await expandSources(ctx.cwd, args.sources);
   const setup = await prepareAnalysis(ctx, {
     sigma: args.sigma.map((s) => resolve(ctx.cwd, s)),
@@ -132,8 +157,8 @@ export async function runAnalyzeResults(args: AnalyzeArgs, ctx: CliContext): Pro
         readEvents: evtxEventReader,
         signal: ctx.signal,
         ...(password ? { password } : {}),
-      }).catch((e: unknown) => {
-        throw sealError(e, 'analyze', src);
+      }).catch(async (e: unknown) => {
+        throw await sourceError(e, src);
       });
       try {
         const bundle = evidence.kind === 'bundle' ? (evidence as unknown as BundleEvidence) : undefined;
@@ -157,6 +182,12 @@ export async function runAnalyzeResults(args: AnalyzeArgs, ctx: CliContext): Pro
         });
         if (!password && result.errors.some((e) => /encrypted \(give the bundle password\)/.test(e.message))) {
           throw new UsageError(`analyze: ${src} is an encrypted bundle: give its password with --password-env VAR`);
+        }
+        const refused = bundle?.refused ?? [];
+        if (refused.length > 0) {
+          // Entries refused by the reader (unsafe names, past the entry limit) were not analysed.
+          ctx.log.warn(`${src}: zip entries not read: ${refused.slice(0, 3).map((r) => `${r.name} (${r.reason})`).join('; ')}${refused.length > 3 ? `; and ${refused.length - 3} more` : ''}`);
+          ctx.markPartial(`${refused.length} zip entr${refused.length === 1 ? 'y' : 'ies'} of ${src} not read`);
         }
         results.push(result);
       } finally {

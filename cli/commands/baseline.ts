@@ -6,7 +6,7 @@ import type { CommandFactory } from '../program.js';
 import { parseAnalyzeArgs, runAnalyzeResults } from './analyze.js';
 import { revealControls } from '../terminal-text.js';
 
-/** `espy baseline create SOURCE -o baseline.json`: a known-good ESP inventory (issue 6). */
+/** `espy baseline create SOURCE -o baseline.json`: a known-good ESP inventory. */
 export const baselineCommand: CommandFactory = (ctx) => {
   const cmd = new Command('baseline').description('known-good ESP inventories: `--baseline FILE` on analyze/collect flags every ESP not in one');
   cmd

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { stat } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -18,7 +19,7 @@ import { makeCollectPipeline } from '../collect-pipeline.js';
 import { recipientsOf } from '../seal-options.js';
 
 /**
- * `espy collect` (issue 7): collect → analyse → render → write. Analysis and the DLL
+ * `espy collect`: collect → analyse → render → write. Analysis and the DLL
  * classifier are passed in (`CollectPipeline`, built by cli/collect-pipeline.ts); without
  * them the bundle is written without analysis.json and the output says so.
  */
@@ -166,7 +167,10 @@ export async function runCollect(args: CollectArgs, ctx: CliContext, pipeline: C
     throw new UsageError('collect: no --source given; live collection needs Windows (give --source DIR for an image or collection)');
   }
   const outDir = resolve(ctx.cwd, args.out);
+  const outStat = await stat(outDir).catch(() => undefined);
+  if (outStat && !outStat.isDirectory()) throw new UsageError(`collect: --out ${args.out} exists and is not a folder`);
   const progress = ctx.newProgress();
+  let analysisFailed = false;
   let phase = '';
   let analysis: AnalysisResult | undefined;
   const command = ['espy', ...ctx.argv.slice(2)].join(' ');
@@ -183,14 +187,21 @@ export async function runCollect(args: CollectArgs, ctx: CliContext, pipeline: C
           }
           progress.update(done, label);
         };
-        analysis = await pipeline.analyse?.(evidence, { ...(args.baseline ? { baseline: resolve(ctx.cwd, args.baseline) } : {}), signal: ctx.signal, command, onProgress });
-        progress.stop();
-        if (!analysis) return [];
-        const html = renderReport(analysis, loadReportTemplates(), { generatedAt: analysis.generatedAt });
-        return [
-          { name: 'analysis.json', data: `${JSON.stringify(analysis, null, 2)}\n` },
-          { name: 'report.html', data: html },
-        ];
+        try {
+          analysis = await pipeline.analyse?.(evidence, { ...(args.baseline ? { baseline: resolve(ctx.cwd, args.baseline) } : {}), signal: ctx.signal, command, onProgress });
+          progress.stop();
+          if (!analysis) return [];
+          const html = renderReport(analysis, loadReportTemplates(), { generatedAt: analysis.generatedAt });
+          return [
+            { name: 'analysis.json', data: `${JSON.stringify(analysis, null, 2)}\n` },
+            { name: 'report.html', data: html },
+          ];
+        } catch (e) {
+          // The collector logs it into the bundle and keeps the bundle; the exit code says so.
+          analysis = undefined;
+          analysisFailed = true;
+          throw e;
+        }
       }
     : undefined;
   let res: CollectResult;
@@ -228,7 +239,7 @@ export async function runCollect(args: CollectArgs, ctx: CliContext, pipeline: C
     });
   } catch (e) {
     if (e instanceof SourceError) throw new UsageError(`collect: ${e.message}`);
-    if (e instanceof BundleWriteError) throw new ExitError(EXIT.INTERNAL, `collect: ${e.message} (no bundle was left behind)`);
+    if (e instanceof BundleWriteError) throw new ExitError(EXIT.INTERNAL, `collect: ${e.message}${e.partialPath ? '' : ' (no bundle was left behind)'}`);
     throw e;
   } finally {
     progress.stop();
@@ -241,6 +252,11 @@ export async function runCollect(args: CollectArgs, ctx: CliContext, pipeline: C
     report = (await writeReportOutputs(finalAnalysis, dir, { bundle: { name: res.bundlePath.replace(/^.*[\\/]/, ''), sha256: res.sha256 }, analysisJson: true })).report;
   }
   if (res.errors > 0) ctx.markPartial(`${res.errors} file(s) could not be collected (see the manifest)`);
+  if (analysisFailed && !res.incomplete) {
+    // The collector has already said "analysis failed: <why>" (also in collection.log).
+    ctx.log.warn(`the bundle is kept without analysis.json and report.html: run espy analyze ${res.bundlePath}`);
+    ctx.markPartial('the analysis failed');
+  }
   const findings: Finding[] = finalAnalysis?.findings ?? [];
   return {
     bundle: res.bundlePath,

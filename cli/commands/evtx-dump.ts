@@ -200,7 +200,7 @@ export function defaultThreads(): number {
  * machine that cost outweighed the split on inputs of real logs up to 128 MiB (2 workers
  * took 1.1-1.6x as long as one thread on 8, 16, 64 and 128 MiB of the corpus' mixed chunks)
  * and roughly broke even at 256 MiB; on 64-256 MiB of ONE log's chunks (few templates) 2
- * workers were 1.1-1.3x faster. Measured in issue 3's session 3; `npm run bench:evtx` prints
+ * workers were 1.1-1.3x faster. Measured when the workers were added; `npm run bench:evtx` prints
  * the figures at 256 MiB.
  */
 export const AUTO_THREADS_MIN_BYTES = 256 * 2 ** 20;

@@ -7,7 +7,7 @@ import { UsageError } from '../exit-codes.js';
 import { openFileSource } from '../file-source.js';
 import { dumpEvtx } from './evtx-dump.js';
 
-/** `espy evtx dump|info` (issue 3). Actions validate options and call one function. */
+/** `espy evtx dump|info`. Actions validate options and call one function. */
 
 const FORMATS = ['jsonl', 'json', 'xml'] as const;
 

@@ -12,7 +12,7 @@ import { openFileSource } from '../file-source.js';
 import type { CommandFactory } from '../program.js';
 import { revealControls } from '../terminal-text.js';
 
-/** `espy hunt`: Sigma rules over EVTX files, ERRORLOGs and folders (issue 6). */
+/** `espy hunt`: Sigma rules over EVTX files, ERRORLOGs and folders. */
 
 const FORMATS = ['table', 'jsonl', 'csv'] as const;
 /** ERRORLOGs are read whole; bigger files are refused by name. */
@@ -200,6 +200,7 @@ export async function runHunt(ctx: CliContext, args: HuntArgs): Promise<void> {
     try {
       st = await lstat(abs);
     } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`hunt: no such file or folder: ${p}`);
       ctx.log.error(`${p}: ${(e as Error).message}`);
       ctx.markPartial(`${p}: cannot read`);
       continue;

@@ -13,7 +13,7 @@ import { collectTrust, loadTrustAnchors } from '../trust-files.js';
 import { findDriveRoot, hashFile, originalWindowsPath, readYaraRuleFiles, shippedYaraRules, walkInputs } from '../scan-files.js';
 import { revealControls } from '../terminal-text.js';
 
-/** `espy scan PATH... [--yara FILE|DIR]... [--json]` (issue 5): classify DLLs, run YARA. */
+/** `espy scan PATH... [--yara FILE|DIR]... [--json]`: classify DLLs, run YARA. */
 
 /** Files larger than this are hashed and header-checked only (not read whole). */
 export const DEFAULT_MAX_SCAN_BYTES = 256 * 1024 * 1024;
@@ -98,7 +98,7 @@ async function classifyLarge(file: string, path: string, size: number): Promise<
 export async function runScan(args: ScanArgs, ctx: CliContext, emit: (row: ScanRow) => void): Promise<ScanSummary> {
   const inputs = args.paths.map((p) => resolve(ctx.cwd, p));
   const walked = await walkInputs(inputs);
-  for (const i of inputs) if (walked.skipped.some((s) => s.path === i)) throw new UsageError(`scan: no such file or folder: ${relative(ctx.cwd, i) || i}`);
+  for (const [k, i] of inputs.entries()) if (walked.skipped.some((s) => s.path === i)) throw new UsageError(`scan: no such file or folder: ${args.paths[k] ?? i}`);
   for (const s of walked.skipped) {
     ctx.log.warn(`skipped ${s.path}: ${s.reason}`);
     ctx.markPartial(`unreadable: ${s.path}`);

@@ -6,7 +6,7 @@ import { SQLCMD_COMMAND_LINE, SQLCMD_SEPARATOR, TRIAGE_SECTIONS, TRIAGE_SQL, TRI
 import { UsageError } from '../exit-codes.js';
 import type { CommandFactory } from '../program.js';
 
-/** `espy sql-script [--out FILE]` (issue 6): prints espy's read-only triage T-SQL. */
+/** `espy sql-script [--out FILE]`: prints espy's read-only triage T-SQL. */
 
 export const SqlScriptArgs = z.object({ out: z.string().min(1).optional() });
 export type SqlScriptArgs = z.infer<typeof SqlScriptArgs>;

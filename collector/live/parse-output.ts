@@ -44,6 +44,27 @@ export function parseRegValues(text: string): [string, string][] {
   return out;
 }
 
+/** Folders SQL Server is told about: `-d`/`-e`/`-l` startup parameters (files: their folder), and folder values (`DefaultData`, `DefaultLog`, `BackupDirectory`). */
+export function sqlServerPaths(values: readonly [string, string][]): string[] {
+  const out: string[] = [];
+  for (const [name, data] of values) {
+    if (/^SQLArg\d+$/i.test(name) && /^-[del]/i.test(data)) out.push(data.slice(2));
+    else if (/^(DefaultData|DefaultLog|BackupDirectory)$/i.test(name)) out.push(data);
+  }
+  return out;
+}
+
+/** Drive letters of Windows paths (`D:\x` → `D`), upper case, each once. */
+export function driveLetters(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    const m = /^([A-Za-z]):[\\/]/.exec(p);
+    const d = m?.[1]?.toUpperCase();
+    if (d && !out.includes(d)) out.push(d);
+  }
+  return out;
+}
+
 /** The ERRORLOG folder from the startup parameters (`SQLArgN` = `-eD:\SQL\Log\ERRORLOG`). */
 export function errorlogDirFromParams(values: readonly [string, string][]): string | undefined {
   for (const [name, data] of values) {

@@ -9,9 +9,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodeFsView, type FsView } from '../fs-view.js';
-import { channelFromLogFile, type LiveExport, type LiveHost, type SqlQueryOutput } from '../live-host.js';
+import { channelFromLogFile, type LiveExport, type LiveHost, type SqlInstanceDirs, type SqlQueryOutput } from '../live-host.js';
 import { baseName } from '../win-path.js';
-import { decodeConsole, errorlogDirFromParams, parseDriveList, parseRegInstances, parseRegValues, sqlServerName } from './parse-output.js';
+import { decodeConsole, driveLetters, errorlogDirFromParams, parseDriveList, parseRegInstances, parseRegValues, sqlServerName, sqlServerPaths } from './parse-output.js';
 import { execRunner, type CommandRunner } from './runner.js';
 import { SQLCMD_SEPARATOR, TRIAGE_SQL, TRIAGE_SQL_VERSION } from '../sql/triage-sql.js';
 import { buildSnapshot, systeminformationSource, type SysinfoSource } from './sysinfo.js';
@@ -31,7 +31,15 @@ export interface WindowsLiveOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Drive letter → folder (tests map drives to temp folders). */
   driveRoot?(letter: string): string;
+  /** Letters whose roots are probed in-process (default `A`..`Z`). */
+  probeDrives?: readonly string[];
 }
+
+/** Said when sqlcmd is not installed: what is missing and how to get it. */
+export const SQLCMD_ABSENT =
+  "sqlcmd is not installed: SQL Server's registered ESPs, logins and sysadmin members were not collected; run the script from `espy sql-script` on the server (SSMS or sqlcmd elsewhere) and give its output to `espy analyze` with --sql-export";
+
+const ALL_LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('');
 
 export const DEFAULT_TRIAGE_SCRIPTS: readonly TriageScript[] = [{ name: 'espy-sql', sql: TRIAGE_SQL }];
 
@@ -41,20 +49,30 @@ export async function createWindowsLiveHost(opts: WindowsLiveOptions = {}): Prom
   const run = opts.runner ?? execRunner;
   const temp = await mkdtemp(join(tmpdir(), 'espy-live-'));
   let exportN = 0;
+  let dirs: Promise<SqlInstanceDirs[]> | undefined;
+  const instanceDirs = (): Promise<SqlInstanceDirs[]> => (dirs ??= readInstanceDirs(run));
   return {
     hostname: opts.hostName ?? hostname(),
     async drives() {
-      const r = await run('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', "(Get-CimInstance Win32_LogicalDisk -Filter 'DriveType=3').DeviceID"]);
-      const letters = r.code === 0 ? parseDriveList(decodeConsole(r.stdout)) : [];
-      if (letters.length === 0) letters.push('C');
+      // Drives are found in-process (a root that opens is a drive); PowerShell, blocked or
+      // absent on many servers, only adds to them, and so do the drives SQL Server's own
+      // registry paths name (an ERRORLOG on D: is read even when nothing else lists D:).
+      const letters = new Set<string>();
       const out: Record<string, FsView> = {};
-      for (const l of letters) {
+      const tryDrive = async (l: string): Promise<void> => {
+        if (out[l]) return;
         try {
           out[l] = await nodeFsView(opts.driveRoot ? opts.driveRoot(l) : `${l}:\\`);
         } catch {
-          // A drive that vanished between listing and opening is skipped.
+          // No such drive, or it cannot be opened: nothing to read there.
         }
-      }
+      };
+      for (const l of opts.probeDrives ?? ALL_LETTERS) await tryDrive(l);
+      const r = await run('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', "(Get-CimInstance Win32_LogicalDisk -Filter 'DriveType=3').DeviceID"]).catch(() => undefined);
+      if (r?.code === 0) for (const l of parseDriveList(decodeConsole(r.stdout))) letters.add(l);
+      const named = await instanceDirs().catch(() => []);
+      for (const d of named) for (const l of driveLetters([d.logDir ?? '', d.binnDir ?? '', ...(d.otherPaths ?? [])])) letters.add(l);
+      for (const l of [...letters].sort()) await tryDrive(l);
       return out;
     },
     async exportEventLog(originalPath): Promise<LiveExport> {
@@ -66,23 +84,11 @@ export async function createWindowsLiveHost(opts: WindowsLiveOptions = {}): Prom
     },
     async sqlInstances() {
       const r = await run('reg.exe', ['query', INSTANCE_KEY]);
+      if (r.failure) throw regUnavailable(r.failure, r.stderr);
       if (r.code !== 0) return [];
       return parseRegInstances(decodeConsole(r.stdout)).map((i) => i.name);
     },
-    async sqlInstanceDirs() {
-      const r = await run('reg.exe', ['query', INSTANCE_KEY]);
-      if (r.code !== 0) return [];
-      const out: { instance: string; logDir?: string; binnDir?: string }[] = [];
-      for (const { name, id } of parseRegInstances(decodeConsole(r.stdout))) {
-        const base = `HKLM\\SOFTWARE\\Microsoft\\Microsoft SQL Server\\${id}`;
-        const params = await run('reg.exe', ['query', `${base}\\MSSQLServer\\Parameters`]);
-        const setup = await run('reg.exe', ['query', `${base}\\Setup`, '/v', 'SQLBinRoot']);
-        const logDir = params.code === 0 ? errorlogDirFromParams(parseRegValues(decodeConsole(params.stdout))) : undefined;
-        const binnDir = setup.code === 0 ? parseRegValues(decodeConsole(setup.stdout)).find(([k]) => k === 'SQLBinRoot')?.[1] : undefined;
-        out.push({ instance: name, ...(logDir ? { logDir } : {}), ...(binnDir ? { binnDir } : {}) });
-      }
-      return out;
-    },
+    sqlInstanceDirs: instanceDirs,
     async runTriageSql(instance): Promise<SqlQueryOutput[]> {
       if (opts.noSql) return [];
       const scripts = opts.scripts ?? DEFAULT_TRIAGE_SCRIPTS;
@@ -96,7 +102,12 @@ export async function createWindowsLiveHost(opts: WindowsLiveOptions = {}): Prom
         const command = `sqlcmd -E -S ${server} -i ${s.name}.sql -s "${SQLCMD_SEPARATOR}" -W -f o:65001 (triage SQL v${TRIAGE_SQL_VERSION})`;
         const name = `${instance}/${s.name}.txt`;
         const r = await run('sqlcmd.exe', args);
-        if (r.code !== 0 && r.stdout.length === 0) out.push({ instance, name, command, error: `sqlcmd exited ${r.code}: ${r.stderr.trim()}` });
+        if (r.failure === 'ENOENT') {
+          out.push({ instance, name, command, notCollected: SQLCMD_ABSENT });
+          break;
+        }
+        if (r.failure) out.push({ instance, name, command, error: `sqlcmd did not run (${r.failure}): ${r.stderr.trim()}` });
+        else if (r.code !== 0 && r.stdout.length === 0) out.push({ instance, name, command, error: `sqlcmd exited ${r.code}: ${r.stderr.trim()}` });
         else out.push({ instance, name, command, output: r.stdout, ...(r.code !== 0 ? { error: `sqlcmd exited ${r.code}` } : {}) });
       }
       return out;
@@ -108,4 +119,34 @@ export async function createWindowsLiveHost(opts: WindowsLiveOptions = {}): Prom
     },
     cleanup: () => rm(temp, { recursive: true, force: true }),
   };
+}
+
+/**
+ * reg.exe that never ran (blocked, missing, or a working folder Windows cannot use) is not
+ * "no SQL Server": the caller must say that the instances and their folders were not read.
+ * A key that does not exist is reg.exe's own exit code 1 and means no instance.
+ */
+function regUnavailable(failure: string, stderr: string): Error {
+  return new Error(`reg.exe could not be run (${failure}${stderr.trim() ? `: ${stderr.trim()}` : ''}): SQL Server instances in the registry were not read`);
+}
+
+/** Each instance's folders from the registry: ERRORLOG (-e), SQLBinRoot, and every other path it names. */
+async function readInstanceDirs(run: CommandRunner): Promise<SqlInstanceDirs[]> {
+  const r = await run('reg.exe', ['query', INSTANCE_KEY]);
+  if (r.failure) throw regUnavailable(r.failure, r.stderr);
+  if (r.code !== 0) return [];
+  const out: SqlInstanceDirs[] = [];
+  for (const { name, id } of parseRegInstances(decodeConsole(r.stdout))) {
+    const base = `HKLM\\SOFTWARE\\Microsoft\\Microsoft SQL Server\\${id}`;
+    const params = await run('reg.exe', ['query', `${base}\\MSSQLServer\\Parameters`]);
+    const server = await run('reg.exe', ['query', `${base}\\MSSQLServer`]);
+    const setup = await run('reg.exe', ['query', `${base}\\Setup`, '/v', 'SQLBinRoot']);
+    const paramValues = params.code === 0 ? parseRegValues(decodeConsole(params.stdout)) : [];
+    const serverValues = server.code === 0 ? parseRegValues(decodeConsole(server.stdout)) : [];
+    const logDir = errorlogDirFromParams(paramValues);
+    const binnDir = setup.code === 0 ? parseRegValues(decodeConsole(setup.stdout)).find(([k]) => k === 'SQLBinRoot')?.[1] : undefined;
+    const otherPaths = sqlServerPaths([...paramValues, ...serverValues]);
+    out.push({ instance: name, ...(logDir ? { logDir } : {}), ...(binnDir ? { binnDir } : {}), ...(otherPaths.length ? { otherPaths } : {}) });
+  }
+  return out;
 }

@@ -7,7 +7,7 @@ function log(name: string, fileMask: string): Target {
 }
 
 /**
- * Event logs that carry ESP-backdoor traces (../../shared/reference/mssql-artifacts.md):
+ * Event logs that carry ESP-backdoor traces:
  * SQL Server's own events go to Application; process and image-load traces to Sysmon and
  * Security; lateral movement and persistence to the others.
  */

@@ -1,5 +1,5 @@
 /**
- * Matching paths against targets: pure functions, tested on their own (STYLE §6).
+ * Matching paths against targets: pure functions, tested on their own.
  * Paths are name segments below a drive root.
  */
 import { globMatch } from '../win-path.js';

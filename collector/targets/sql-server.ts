@@ -5,7 +5,7 @@ export const SQL_INSTANCE_ROOT = 'Program Files*\\Microsoft SQL Server\\MSSQL*.*
 const LOG = `${SQL_INSTANCE_ROOT}\\MSSQL\\Log`;
 export const SQL_BINN = `${SQL_INSTANCE_ROOT}\\MSSQL\\Binn`;
 
-/** Per-instance text logs and the default trace (../../shared/reference/mssql-artifacts.md). */
+/** Per-instance text logs and the default trace. */
 export const SQL_SERVER_TARGETS: readonly Target[] = [
   { name: 'SQL Server ERRORLOG', category: 'sqlserver', path: LOG, fileMask: 'ERRORLOG*', recursive: false, kind: 'errorlog', action: 'copy' },
   { name: 'SQL Agent log', category: 'sqlserver', path: LOG, fileMask: 'SQLAGENT.OUT*', recursive: false, kind: 'other', action: 'copy' },
@@ -27,15 +27,19 @@ export function instanceNameFromFolder(folder: string): string | undefined {
 /**
  * Targets for one instance whose folders are known exactly (live host: the registry's
  * `-e<ERRORLOG path>` startup parameter and `SQLBinRoot`), e.g. an instance installed outside
- * Program Files. `logDir`/`binnDir` are folders below the drive root, backslash-separated.
+ * Program Files. `logDir`/`binnDir` are folders below the root of drive `logDrive`/`binnDrive` (any drive when absent), backslash-separated.
  */
-export function instanceTargets(instance: string, dirs: { logDir?: string; binnDir?: string }): Target[] {
+export function instanceTargets(instance: string, dirs: { logDir?: string; binnDir?: string; logDrive?: string; binnDrive?: string }): Target[] {
   const out: Target[] = [];
   // Folder names are matched as globs: neutralise `*`/`?` (not valid in Windows names anyway).
   const lit = (p: string): string => p.replace(/[*?]/g, '_');
   if (dirs.logDir) {
-    for (const t of SQL_SERVER_TARGETS) out.push({ ...t, name: `${t.name} (${instance}, registry)`, path: lit(dirs.logDir) });
+    const drive = dirs.logDrive ? { drive: dirs.logDrive } : {};
+    for (const t of SQL_SERVER_TARGETS) out.push({ ...t, name: `${t.name} (${instance}, registry)`, path: lit(dirs.logDir), ...drive });
   }
-  if (dirs.binnDir) out.push({ ...(BINN_TARGETS[0] as Target), name: `SQL Server Binn DLL (${instance}, registry)`, path: lit(dirs.binnDir) });
+  if (dirs.binnDir) {
+    const drive = dirs.binnDrive ? { drive: dirs.binnDrive } : {};
+    out.push({ ...(BINN_TARGETS[0] as Target), name: `SQL Server Binn DLL (${instance}, registry)`, path: lit(dirs.binnDir), ...drive });
+  }
   return out;
 }

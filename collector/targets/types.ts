@@ -1,5 +1,5 @@
 /**
- * Collection targets as data (STYLE §6, the KAPE target idea): a folder pattern below a
+ * Collection targets as data (the KAPE target idea): a folder pattern below a
  * drive root, a file mask, recursion. Segments of `path` and `fileMask` are case-insensitive
  * globs (`*`, `?`); `''` is the drive root.
  */
@@ -25,6 +25,8 @@ export interface Target {
   recursive: boolean;
   kind: EvidenceKind;
   action: TargetAction;
+  /** Only on this drive (upper-case letter); any drive when absent. */
+  drive?: string;
   /** Folder names (globs) never entered below `path` when recursive. */
   excludeDirs?: readonly string[];
 }

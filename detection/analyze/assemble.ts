@@ -46,7 +46,7 @@ export function assembleResult(inputs: AnalysisInputs, meta: AssembleMeta): Anal
   // The evidence's own claims come first: they say how far the rest can be trusted.
   const findings = leadWith(findingsFromIntegrity(inputs.integrity, inputs.artefactCount ?? 0), finalizeFindings(drafts));
   const window = incidentWindow(findings);
-  const coverage = buildCoverage(inputs.stats, inputs.sql, inputs.dlls);
+  const coverage = buildCoverage(inputs.stats, inputs.sql, inputs.dlls, inputs.collectionGaps);
   const verdict = decideVerdict(findings, esps, coverage);
   if (verdict.verdict === 'NO_INDICATORS' && inputs.errors.length > 0) {
     const unread = new Set(inputs.errors.map((e) => e.artefact));

@@ -1,4 +1,5 @@
 import type { CoverageEntry } from '../analysis-result.js';
+import type { CollectionGap } from '../evidence.js';
 import type { ArtefactStats, DllFacts, SqlFacts } from './inputs.js';
 import { locationOf } from './windows-paths.js';
 
@@ -61,8 +62,26 @@ function summarize(source: string, stats: ArtefactStats[], extraNotes: string[])
   return entry;
 }
 
+/** Gap notes kept in the coverage; the count covers them all. */
+const MAX_GAP_NOTES = 50;
+
+/** What the collection could not read: an absence there is unknown, not clean. */
+function gapsEntry(gaps: readonly CollectionGap[]): CoverageEntry {
+  const notes = gaps.slice(0, MAX_GAP_NOTES).map((g) => `${g.path}: ${g.reason}`);
+  if (gaps.length > MAX_GAP_NOTES) notes.push(`... and ${gaps.length - MAX_GAP_NOTES} more (all in the bundle manifest)`);
+  return {
+    source: 'Collection gaps',
+    present: true,
+    artefacts: [],
+    records: gaps.length,
+    failed: gaps.length,
+    recovered: 0,
+    notes: [`${gaps.length} file(s) or folder(s) could not be read or were not reached: nothing in them was checked`, ...notes],
+  };
+}
+
 /** What was checked, over which time window, and what was not (so NO_INDICATORS is honest). */
-export function buildCoverage(stats: readonly ArtefactStats[], sql: SqlFacts | undefined, dlls: readonly DllFacts[]): CoverageEntry[] {
+export function buildCoverage(stats: readonly ArtefactStats[], sql: SqlFacts | undefined, dlls: readonly DllFacts[], gaps: readonly CollectionGap[] = []): CoverageEntry[] {
   const out: CoverageEntry[] = [];
   const used = new Set<ArtefactStats>();
   for (const exp of EXPECTED) {
@@ -124,5 +143,6 @@ export function buildCoverage(stats: readonly ArtefactStats[], sql: SqlFacts | u
   };
   if (dlls.length > 0) dllEntry.counts = `${collected.length} collected: ${binn} in Binn; ${named} named by the evidence, ${swept} found by the sweep`;
   out.push(dllEntry);
+  if (gaps.length > 0) out.push(gapsEntry(gaps));
   return out;
 }

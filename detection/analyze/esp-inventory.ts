@@ -249,7 +249,9 @@ function toEntry(a: Acc, input: InventoryInput, attested: ReadonlySet<string>): 
     suspicious = true;
     reasons.push(`SQL Server failed to load it or a function of it ${a.loadFailures.length}× (17750/17751): trial and error`);
   }
-  if (a.file && !a.file.file.present) {
+  if (a.file && !a.file.file.present && a.file.file.unreadable) {
+    reasons.push(`named by the evidence; the collection could not read the DLL (${a.file.file.unreadable}): not checked`);
+  } else if (a.file && !a.file.file.present) {
     suspicious = true;
     reasons.push('named by the evidence but the DLL is not in the source (deleted or moved?)');
   }

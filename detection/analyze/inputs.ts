@@ -1,6 +1,6 @@
 import type { EventJson, EventOrigin, EventSummary } from '../../parsers/common/event.js';
 import type { ArtefactKind, EspFile, Severity, SqlInstance } from '../analysis-result.js';
-import type { EvidenceIntegrity } from '../evidence.js';
+import type { CollectionGap, EvidenceIntegrity } from '../evidence.js';
 
 /**
  * What the pure part of the analysis works on: already-parsed evidence. `analyze()` builds
@@ -135,6 +135,8 @@ export interface AnalysisInputs {
   integrity?: EvidenceIntegrity;
   /** How many artefacts the evidence holds (all of them were analysed). */
   artefactCount?: number;
+  /** What the collection could not read (files, folders, budgets). */
+  collectionGaps?: CollectionGap[];
 }
 
 /** A known-good ESP inventory (`espy baseline create`). */

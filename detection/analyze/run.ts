@@ -1,5 +1,5 @@
 import type { AnalysisResult, SqlInstance } from '../analysis-result.js';
-import type { EvidenceSet } from '../evidence.js';
+import type { CollectionGap, EvidenceSet } from '../evidence.js';
 import { loadRules, summarizeLoad, toRuleLoadFields, type RuleFile } from '../sigma/index.js';
 import { assembleResult } from './assemble.js';
 import { gatherDlls, namedDlls, type DllClassifier } from './dlls.js';
@@ -127,7 +127,9 @@ export async function analyze(evidence: EvidenceSet, opts: AnalyzeOptions): Prom
   );
   const binnDirs = instances.filter((i) => i.root).map((i) => `${i.root}\\MSSQL\\Binn`);
   const named = namedDlls(scan.events, sql?.esps);
-  const { dlls, missing } = await timed('dlls', () => gatherDlls(evidence, artefacts, named, binnDirs, opts.classify, errors, opts.signal));
+  const gathered = await timed('dlls', () => gatherDlls(evidence, artefacts, named, binnDirs, opts.classify, errors, opts.signal));
+  const gaps = await evidence.collectionGaps?.();
+  const { dlls, missing } = markUnreadable(gathered, gaps ?? []);
 
   const inputs: AnalysisInputs = {
     hostName: pickHostName(hostInfo, scan.computers, scan.banners, evidence.location),
@@ -142,6 +144,7 @@ export async function analyze(evidence: EvidenceSet, opts: AnalyzeOptions): Prom
   };
   if (hostInfo) inputs.hostInfo = hostInfo;
   if (opts.baseline) inputs.baseline = opts.baseline;
+  if (gaps && gaps.length > 0) inputs.collectionGaps = gaps;
   if (integrity) {
     inputs.integrity = integrity;
     inputs.artefactCount = artefacts.length;
@@ -170,4 +173,36 @@ export async function analyze(evidence: EvidenceSet, opts: AnalyzeOptions): Prom
     ...(opts.collection ? { collection: opts.collection } : {}),
   });
   return result;
+}
+
+/**
+ * A named DLL that the collection could not read (the file or a folder above it failed) is
+ * unknown, not absent: it leaves the missing list and says why, so that a folder espy could not
+ * list never reads as a deletion.
+ */
+function markUnreadable(g: Awaited<ReturnType<typeof gatherDlls>>, gaps: readonly CollectionGap[]): Awaited<ReturnType<typeof gatherDlls>> {
+  if (gaps.length === 0) return g;
+  const byKey = new Map<string, string>();
+  for (const x of gaps) if (!x.claimed) byKey.set(normalizeWinPath(x.path).toLowerCase().replace(/\\+$/, ''), x.reason);
+  // The path itself or any folder above it (one lookup per level: linear in DLLs, not DLLs × gaps).
+  const gapOf = (p: string): string | undefined => {
+    let k = normalizeWinPath(p).toLowerCase();
+    for (;;) {
+      const hit = byKey.get(k);
+      if (hit !== undefined) return hit;
+      const cut = k.lastIndexOf('\\');
+      if (cut <= 0) return undefined;
+      k = k.slice(0, cut);
+    }
+  };
+  const unreadable = new Set<string>();
+  for (const d of g.dlls) {
+    if (d.file.present) continue;
+    const why = gapOf(d.path);
+    if (!why) continue;
+    d.file.unreadable = why;
+    d.reasons = d.reasons.map((r) => r.replace(/ but not in the source$/, `; the collection could not read it (${why})`));
+    unreadable.add(d.path);
+  }
+  return { dlls: g.dlls, missing: g.missing.filter((m) => !unreadable.has(m.path)) };
 }

@@ -11,15 +11,15 @@ import { assert, commandsInHelp, runProgram, Skip, type CheckRun } from './check
  * not installed.
  */
 
-const WINE_CANDIDATES = ['/usr/bin/wine64', '/usr/lib/wine/wine64', '/usr/bin/wine'];
+export const WINE_CANDIDATES = ['/usr/bin/wine64', '/usr/lib/wine/wine64', '/usr/bin/wine'];
 
-function wineRun(wine: string, args: string[], env: NodeJS.ProcessEnv, outDir: string, name: string, timeoutMs: number): { status: number | null; stdout: string; stderr: string } {
+export function wineRun(wine: string, args: string[], env: NodeJS.ProcessEnv, outDir: string, name: string, timeoutMs: number, cwd?: string): { status: number | null; stdout: string; stderr: string } {
   const outPath = join(outDir, `${name}.out`);
   const errPath = join(outDir, `${name}.err`);
   const out = openSync(outPath, 'w');
   const err = openSync(errPath, 'w');
   try {
-    const r = spawnSync(wine, args, { env, stdio: ['ignore', out, err], timeout: timeoutMs });
+    const r = spawnSync(wine, args, { env, stdio: ['ignore', out, err], timeout: timeoutMs, ...(cwd ? { cwd } : {}) });
     if (r.error) throw new Error(`${wine}: ${r.error.message}`);
     return { status: r.status, stdout: readFileSync(outPath, 'utf8'), stderr: readFileSync(errPath, 'utf8') };
   } finally {

@@ -28,6 +28,7 @@ describe('progress by bytes', () => {
     const out = mkdtempSync(join(tmpdir(), 'espy-progress-'));
     try {
       const ticks: { done: number; total: number }[] = [];
+      const hits: { done: number; total: number }[] = [];
       const r = await collect(
         baseOptions(t.dir, out, {
           classify: fakeClassify,
@@ -36,13 +37,18 @@ describe('progress by bytes', () => {
               expect(unit).toBe('bytes');
               ticks.push({ done, total });
             }
+            // Files the sweep keeps are copied after it, as a phase of their own.
+            if (phase === 'collecting sweep hits') hits.push({ done, total });
           },
         }),
       );
       const total = ticks[0]?.total ?? -1;
       expect(ticks.every((x) => x.total === total)).toBe(true);
+      const hitTotal = hits[0]?.total ?? 0;
+      expect(hits.every((x) => x.total === hitTotal)).toBe(true);
+      expect(hitTotal).toBeGreaterThan(0);
       const copied = r.manifest.files.filter((f) => !f.error).reduce((n, f) => n + f.size, 0);
-      expect(total).toBe(copied);
+      expect(total + hitTotal).toBe(copied);
       // Ticks inside files too (not only between them): more ticks than files.
       expect(ticks.length).toBeGreaterThan(r.manifest.files.length);
       expectRisingTo(ticks.map((x) => x.done), total);

@@ -27,9 +27,12 @@ export function utf16(text: string): Uint8Array {
   return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
 }
 
-/** A minimal PE-looking file: `MZ` + filler (enough for the sniffing the collector does). */
+/** A minimal PE-looking file: `MZ`, `e_lfanew` = 64, `PE\0\0` there, then the marker (enough for the sniffing the collector does). */
 export function fakePe(marker: string): Uint8Array {
-  return Buffer.concat([Buffer.from('MZ'), Buffer.alloc(62), Buffer.from(marker)]);
+  const dos = Buffer.alloc(64);
+  dos.write('MZ', 0, 'latin1');
+  dos.writeUInt32LE(64, 0x3c);
+  return Buffer.concat([dos, Buffer.from('PE\0\0', 'latin1'), Buffer.from(marker)]);
 }
 
 export function errorlogText(lines: string[]): string {

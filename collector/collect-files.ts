@@ -1,0 +1,182 @@
+/**
+ * Phase two of a collection: each planned file into the bundle. One file's failure (vanished
+ * between walk and copy, unreadable, a locked log whose export wrote nothing, a read or hash
+ * error half-way) becomes that file's manifest row with its error and a log line; only a
+ * failure of the bundle itself (full disk) stops the run.
+ */
+import { stat } from 'node:fs/promises';
+import type { EvidenceArtefact } from '../detection/evidence.js';
+import type { FileClassifier } from './classify.js';
+import type { BundleWriter } from './bundle-writer.js';
+import type { LogLevel } from './collection-log.js';
+import { nodeFsView, type FsFile, type FsView } from './fs-view.js';
+import { basename, dirname } from 'node:path';
+import { digestsOf } from './hashing.js';
+import { channelFromLogFile, type LiveHost } from './live-host.js';
+import type { ManifestFile } from './manifest.js';
+import { openFromView, type ListedArtefact } from './memory-evidence.js';
+import { MAX_SWEEP_FILE_BYTES, type PlanItem } from './plan.js';
+
+/** An exported event log smaller than this holds no EVTX file header (4 KiB): not a log. */
+export const MIN_EVTX_EXPORT_BYTES = 4096;
+
+export interface CopyContext {
+  view: FsView;
+  writer: BundleWriter;
+  maxFileSize: number;
+  signal: AbortSignal;
+  live?: LiveHost;
+  classify?: FileClassifier;
+  log(level: LogLevel, msg: string): void;
+  /** Bytes streamed so far for this file (progress). */
+  onBytes?(streamed: number): void;
+  files: ManifestFile[];
+  listed: ListedArtefact[];
+}
+
+export function planRow(it: PlanItem, extra: Partial<ManifestFile>): ManifestFile {
+  const r: ManifestFile = { originalPath: it.originalPath, kind: it.kind, target: it.target, method: 'copy', size: 0, reason: it.reason, ...extra };
+  if (it.classification) r.classification = { ...it.classification, kept: true };
+  return r;
+}
+
+interface Exported {
+  file?: FsFile;
+  path?: string;
+  error?: string;
+}
+
+/** `wevtutil epl` of a locked log; an export that exits 0 but writes nothing (or a stub) is a failure. */
+async function exportLocked(ctx: CopyContext, it: PlanItem, code: string): Promise<Exported> {
+  const live = ctx.live;
+  if (!live) return {};
+  ctx.log('info', `${it.originalPath} is locked (${code}): exporting with wevtutil epl ${channelFromLogFile(it.segments[it.segments.length - 1] ?? '')}`);
+  const ex = await live.exportEventLog(it.originalPath).catch((e: Error) => ({ ok: false, file: undefined, message: e.message }));
+  if (!ex.ok || !ex.file) return { error: `wevtutil export failed: ${ex.message}` };
+  const p = ex.file;
+  const st = await stat(p).catch((e: Error) => e);
+  if (st instanceof Error) return { error: `wevtutil reported success but wrote no file (${st.message})` };
+  if (!st.isFile()) return { error: 'wevtutil reported success but its output is not a regular file' };
+  if (st.size === 0) return { error: 'wevtutil reported success but wrote an empty file' };
+  const opened = await (await nodeFsView(dirname(p))).open([basename(p)]);
+  if (!opened.ok) return { error: `the wevtutil export cannot be read: ${opened.message}` };
+  return { file: opened.value, path: p };
+}
+
+/** Collects one planned file; never throws except for a failure of the bundle writer. */
+export async function copyPlanItem(ctx: CopyContext, it: PlanItem): Promise<void> {
+  try {
+    await copyOne(ctx, it);
+  } catch (e) {
+    if (ctx.writer.error) throw ctx.writer.error;
+    const msg = (e as Error).message;
+    ctx.log('warn', `cannot collect ${it.originalPath}: ${msg}`);
+    ctx.files.push(planRow(it, { error: msg }));
+  }
+}
+
+async function copyOne(ctx: CopyContext, it: PlanItem): Promise<void> {
+  const { files, log } = ctx;
+  if (it.action === 'missing') {
+    files.push(planRow(it, { error: it.error ?? 'not present in the source' }));
+    return;
+  }
+  const st = await ctx.view.lstat(it.fsPath);
+  const times = st.ok ? { created: st.value.created, modified: st.value.modified, accessed: st.value.accessed, changed: st.value.changed } : {};
+  const macb = Object.fromEntries(Object.entries(times).filter(([, v]) => v !== undefined)) as Partial<ManifestFile>;
+  if (st.ok && (st.value.type === 'other' || st.value.type === 'dir')) {
+    const msg = `not a regular file (${st.value.type === 'other' ? 'FIFO, device or socket' : st.value.type}): not opened`;
+    log('warn', `skipped ${it.originalPath}: ${msg}`);
+    files.push(planRow(it, { ...macb, error: msg }));
+    return;
+  }
+  if (st.ok && st.value.size > ctx.maxFileSize) {
+    log('warn', `skipped ${it.originalPath}: ${st.value.size} bytes is over --max-file-size ${ctx.maxFileSize}`);
+    files.push(planRow(it, { ...macb, size: st.value.size, error: `larger than --max-file-size (${ctx.maxFileSize} bytes): not collected` }));
+    return;
+  }
+  const opened = await ctx.view.open(it.fsPath);
+  let method: ManifestFile['method'] = it.action === 'hash' ? 'hash' : 'copy';
+  let file = opened.ok ? opened.value : undefined;
+  let exportPath: string | undefined;
+  let note: string | undefined;
+  if (!opened.ok && ctx.live && it.kind === 'evtx' && ['EBUSY', 'EPERM', 'EACCES'].includes(opened.code)) {
+    const ex = await exportLocked(ctx, it, opened.code);
+    if (ex.file) {
+      file = ex.file;
+      exportPath = ex.path;
+      method = 'export';
+      if (ex.file.size < MIN_EVTX_EXPORT_BYTES) note = `the export is truncated: ${ex.file.size} bytes, smaller than an EVTX file header`;
+    } else if (ex.error) {
+      log('warn', `${it.originalPath}: ${ex.error}`);
+      files.push(planRow(it, { ...macb, size: st.ok ? st.value.size : 0, method: 'export', error: `${opened.message}; ${ex.error}` }));
+      return;
+    }
+  }
+  if (!file) {
+    const msg = opened.ok ? 'unreadable' : opened.message;
+    log('warn', `cannot read ${it.originalPath}: ${msg}`);
+    files.push(planRow(it, { ...macb, size: st.ok ? st.value.size : 0, error: msg }));
+    return;
+  }
+  const f = file;
+  try {
+    // DLLs (Binn, named by the logs) are classified too: the manifest says what each is.
+    let classification: ManifestFile['classification'];
+    if (it.kind === 'dll' && !it.classification && ctx.classify && f.size <= MAX_SWEEP_FILE_BYTES) {
+      try {
+        const c = await ctx.classify(await f.read(0, f.size), it.originalPath);
+        classification = { ...c, kept: method !== 'hash' };
+      } catch (e) {
+        log('warn', `classifying ${it.originalPath} failed: ${(e as Error).message}`);
+      }
+    }
+    const cls = classification ? { classification } : {};
+    if (method === 'hash') {
+      let bytes: Uint8Array;
+      try {
+        bytes = await f.read(0, f.size);
+      } catch (e) {
+        const msg = `hashing failed: ${(e as Error).message}`;
+        log('warn', `${it.originalPath}: ${msg}`);
+        files.push(planRow(it, { ...macb, ...cls, method: 'hash', size: f.size, error: msg }));
+        return;
+      }
+      const d = digestsOf(bytes);
+      files.push(planRow(it, { ...macb, ...cls, method: 'hash', size: d.size, sha256: d.sha256, sha1: d.sha1, md5: d.md5 }));
+      return;
+    }
+    const mdate = st.ok && st.value.modified ? new Date(st.value.modified) : undefined;
+    // Ctrl-C during a long file ends its entry at once (the row says so; the bundle is marked incomplete).
+    const stream = f.stream();
+    if (ctx.onBytes) {
+      const report = ctx.onBytes;
+      let streamed = 0;
+      // Attached in the same tick as the writer's pipe: both see every chunk.
+      stream.on('data', (chunk: Buffer) => report((streamed += chunk.length)));
+    }
+    const onAbort = (): void => void stream.destroy(new Error('interrupted'));
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    let r;
+    try {
+      r = await ctx.writer.addStream(it.storedPath, stream, mdate);
+    } finally {
+      ctx.signal.removeEventListener('abort', onAbort);
+    }
+    const row = planRow(it, { ...macb, ...cls, method, storedPath: it.storedPath, size: r.size, sha256: r.sha256, sha1: r.sha1, md5: r.md5 });
+    if (r.readError) row.error = `read failed after ${r.size} bytes (stored bytes are partial): ${r.readError}`;
+    else if (note) row.error = note;
+    if (row.error) log('warn', `${it.originalPath}: ${row.error}`);
+    files.push(row);
+    const artefact: EvidenceArtefact = { originalPath: it.originalPath, storedPath: it.storedPath, kind: it.kind, size: r.size, sha256: r.sha256 };
+    if (macb.created) artefact.created = macb.created;
+    if (macb.modified) artefact.modified = macb.modified;
+    const ep = exportPath;
+    const fsPath = it.fsPath;
+    const view = ctx.view;
+    // An exported log (often GBs for Security) is read through a file handle, not into memory.
+    ctx.listed.push({ artefact, open: ep ? async () => openFromView(await nodeFsView(dirname(ep)), [basename(ep)]) : () => openFromView(view, fsPath) });
+  } finally {
+    await f.close().catch(() => undefined);
+  }
+}

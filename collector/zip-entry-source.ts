@@ -1,0 +1,111 @@
+/**
+ * Random reads of one zip entry without inflating it whole: a hostile bundle can hold an
+ * entry that inflates to gigabytes from a few kilobytes (a zip bomb). Small entries are
+ * inflated into memory once; larger ones are read through a forward cursor over the inflate
+ * stream, which re-opens the entry only when a read goes backwards. Every read is bounded
+ * and every byte is counted as it arrives, so an entry that inflates past its declared size
+ * is stopped there.
+ */
+import type { Readable } from 'node:stream';
+import { memorySource, type ByteSource } from '../parsers/common/byte-source.js';
+
+/** Entries declared up to this size are inflated into memory on the first read. */
+export const MAX_ENTRY_IN_MEMORY_BYTES = 16 * 1024 * 1024;
+/** The most one read of an entry returns: a whole-file read of a larger entry is refused. */
+export const MAX_ENTRY_READ_BYTES = 64 * 1024 * 1024;
+/** A read this small is kept, so that a parser re-reading what it just read costs nothing. */
+export const MAX_KEPT_READ_BYTES = 4 * 1024 * 1024;
+/** Backward reads that re-open a large entry; past this the entry is refused (no quadratic re-inflating). */
+export const MAX_ENTRY_REOPENS = 64;
+
+/** A read of a zip entry went past a named limit. */
+export class ZipLimitError extends Error {
+  override readonly name = 'ZipLimitError';
+}
+
+export type ZipEntrySource = ByteSource & { close(): Promise<void> };
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * A `ByteSource` over entry `name` of declared `size`. `open` starts a fresh inflate stream;
+ * `readAll(cap)` inflates the whole entry with a running cap (small entries).
+ */
+export function zipEntrySource(name: string, size: number, open: () => Promise<Readable>, readAll: (cap: number) => Promise<Uint8Array>): ZipEntrySource {
+  if (size <= MAX_ENTRY_IN_MEMORY_BYTES) {
+    let whole: Promise<ByteSource> | undefined;
+    return {
+      size,
+      async read(offset, length) {
+        whole ??= readAll(MAX_ENTRY_IN_MEMORY_BYTES).then(memorySource);
+        return (await whole).read(offset, length);
+      },
+      close: () => Promise.resolve(),
+    };
+  }
+  let stream: Readable | undefined;
+  let chunks: AsyncIterator<Buffer> | undefined;
+  /** Stream offset of `head[0]`; `head` holds inflated bytes not yet passed. */
+  let pos = 0;
+  let head: Buffer = EMPTY;
+  let reopens = 0;
+  let kept: { offset: number; bytes: Buffer } | undefined;
+
+  const reopen = async (): Promise<AsyncIterator<Buffer>> => {
+    if (stream) {
+      if (++reopens > MAX_ENTRY_REOPENS) throw new ZipLimitError(`entry ${name}: more than ${MAX_ENTRY_REOPENS} backward reads`);
+      stream.destroy();
+    }
+    stream = await open();
+    chunks = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    pos = 0;
+    head = EMPTY;
+    return chunks;
+  };
+
+  return {
+    size,
+    async read(offset, length) {
+      const start = Math.max(0, Math.min(offset, size));
+      const end = Math.max(start, Math.min(start + Math.max(0, length), size));
+      const n = end - start;
+      if (n > MAX_ENTRY_READ_BYTES) throw new ZipLimitError(`entry ${name}: a read of ${n} bytes is larger than ${MAX_ENTRY_READ_BYTES} bytes`);
+      if (kept && start >= kept.offset && end <= kept.offset + kept.bytes.length) return kept.bytes.subarray(start - kept.offset, end - kept.offset);
+      const it = !chunks || start < pos ? await reopen() : chunks;
+      const out = Buffer.allocUnsafe(n);
+      let got = 0;
+      while (got < n) {
+        if (head.length === 0) {
+          const r = await it.next();
+          if (r.done) break;
+          head = r.value;
+          if (pos + head.length > size) throw new ZipLimitError(`entry ${name} inflates past its declared ${size} bytes`);
+        }
+        const at = start + got;
+        if (pos + head.length <= at) {
+          // Wholly before the read: skipped, never kept.
+          pos += head.length;
+          head = EMPTY;
+          continue;
+        }
+        const from = at - pos;
+        const take = Math.min(head.length - from, n - got);
+        head.copy(out, got, from, from + take);
+        got += take;
+        pos += from + take;
+        head = head.subarray(from + take);
+      }
+      const bytes = out.subarray(0, got);
+      kept = got <= MAX_KEPT_READ_BYTES ? { offset: start, bytes } : undefined;
+      return bytes;
+    },
+    close() {
+      stream?.destroy();
+      stream = undefined;
+      chunks = undefined;
+      head = EMPTY;
+      kept = undefined;
+      return Promise.resolve();
+    },
+  };
+}
