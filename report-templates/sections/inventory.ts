@@ -123,6 +123,13 @@ function loginRow(l: Login): SafeHtml {
   )}${cell(html`<span class="${l.createdDuringIncident ? 'bad' : 'neutral'}">${l.createdDuringIncident ? 'yes' : 'no'}</span>`)}${cell(l.source)}</tr>`;
 }
 
+/**
+ * Logins drawn in the report: a server can hold hundreds of thousands (an export of a
+ * hostile or just huge server), and a table that long neither opens nor gets read. The
+ * rows are ordered so that the ones to verify come first; analysis.json keeps them all.
+ */
+export const MAX_REPORT_LOGINS = 1000;
+
 export function renderLogins(r: AnalysisResult): SafeHtml {
   const logins = stableSort(
     r.logins,
@@ -133,9 +140,12 @@ export function renderLogins(r: AnalysisResult): SafeHtml {
   );
   const recent = logins.filter((l) => l.createdDuringIncident).length;
   const admins = logins.filter((l) => l.isSysadmin).length;
+  const shown = logins.slice(0, MAX_REPORT_LOGINS);
+  const cut = logins.length - shown.length;
   return html`<section id="logins">
 <h2>Logins (${logins.length})</h2>
 <p class="hint">${recent} created during the incident window, ${admins} with sysadmin. Maggie creates a backdoor login once it has sysadmin: verify every recent or sysadmin login.</p>
+${cut > 0 ? html`<p class="hint">The first ${shown.length} are shown (created during the incident, then sysadmin, then newest); the other ${cut} are in analysis.json.</p>` : ''}
 ${renderTable({
   id: 'login-table',
   columns: [
@@ -148,7 +158,7 @@ ${renderTable({
     { label: 'Created during incident' },
     { label: 'Source' },
   ],
-  rows: logins.map(loginRow),
+  rows: shown.map(loginRow),
   empty: 'No login information (no SQL export was given).',
 })}
 </section>`;

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { renderReport } from '../../report-templates/index.js';
 import { selectKeyEvidence } from '../../report-templates/sections/affected.js';
 import { withCode } from '../../report-templates/sections/findings.js';
+import { MAX_REPORT_LOGINS } from '../../report-templates/sections/inventory.js';
 import { TIMELINE_HTML_ROWS, type TimelineData } from '../../report-templates/sections/timeline.js';
 import { bigResult, cleanResult, generateTimeline, maggieResult, MAGGIE_SHA256, XSS_PAYLOADS, xssResult } from './fixtures.js';
 import { GENERATED_AT, TEMPLATES } from './templates.js';
@@ -160,6 +161,19 @@ describe('renderReport', () => {
     r.timeline = generateTimeline(50).reverse();
     const data = timelineData(render(r));
     expect(data.rows.map((x) => x[0])).toEqual(generateTimeline(50).map((e) => e.timestamp));
+  });
+
+  it('draws at most MAX_REPORT_LOGINS logins, the incident and sysadmin ones first, and says where the rest are', () => {
+    const r = cleanResult();
+    const extra = MAX_REPORT_LOGINS + 5;
+    r.logins = Array.from({ length: extra }, (_x, i) => ({ name: `login_${i}`, type: 'SQL_LOGIN', createDate: '2025-01-20T08:41:12.0000000Z', isDisabled: false, isSysadmin: false, createdDuringIncident: false, source: `server_principals.csv:${i + 2}` }));
+    r.logins.push({ name: 'backdoor_admin', type: 'SQL_LOGIN', createDate: '2020-01-01T00:00:00.0000000Z', isDisabled: false, isSysadmin: true, createdDuringIncident: true, source: 'server_principals.csv:9999' });
+    const doc = render(r);
+    const section = doc.slice(doc.indexOf('<section id="logins"'), doc.indexOf('</section>', doc.indexOf('<section id="logins"')));
+    expect(section.match(/<code>(login_\d+|backdoor_admin)<\/code>/g)?.length).toBe(MAX_REPORT_LOGINS);
+    expect(section).toContain('backdoor_admin');
+    expect(section).toContain(`Logins (${extra + 1})`);
+    expect(section).toContain(`the other ${extra + 1 - MAX_REPORT_LOGINS} are in analysis.json`);
   });
 
   it('copes with an empty result', () => {
