@@ -4,31 +4,15 @@
  * trace or "internal error".
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../cli/exit-codes.js';
+import { requireFreshBuild } from '../support/build.js';
 import { REPO_ROOT, SAMPLES } from '../support/paths.js';
 
 const BIN = join(REPO_ROOT, 'bin', 'espy.js');
-const BUILT_MAIN = join(REPO_ROOT, 'build', 'cli', 'main.js');
-const SOURCE_DIRS = ['cli', 'collector', 'detection', 'parsers', 'report-templates'];
-
-/** Newest modification time of the TypeScript sources the build is made from. */
-function newestSource(): number {
-  let newest = 0;
-  const stack = SOURCE_DIRS.map((d) => join(REPO_ROOT, d));
-  while (stack.length > 0) {
-    const dir = stack.pop() as string;
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) stack.push(p);
-      else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
-    }
-  }
-  return newest;
-}
 
 const work = mkdtempSync(join(tmpdir(), 'espy-bad-input-'));
 const at = (name: string): string => join(work, name);
@@ -45,10 +29,7 @@ function espy(args: string[], env: Record<string, string> = {}): { code: number 
 }
 
 beforeAll(() => {
-  // A stale build would test yesterday's CLI: fail loudly instead.
-  const built = statSync(BUILT_MAIN, { throwIfNoEntry: false });
-  if (!built) throw new Error(`${BUILT_MAIN} missing: run npm run build`);
-  if (built.mtimeMs < newestSource()) throw new Error('build/ is older than the sources: run npm run build');
+  requireFreshBuild();
   writeFileSync(at('notes.txt'), 'meeting notes, not a bundle\n');
   writeFileSync(at('empty.zip'), '');
   writeFileSync(at('outfile'), 'a file where a folder is expected\n');

@@ -14,13 +14,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../cli/exit-codes.js';
 import { buildExecutables, defaultCacheDir } from '../../scripts/build-exe/executables.js';
 import { wineRun } from '../../scripts/build-exe/check-wine.js';
+import { requireFreshBuild } from '../support/build.js';
 import { REPO_ROOT, SAMPLES } from '../support/paths.js';
 import { compileHelper, driveC, findWine, hasMingw, layOutMaggie, linuxPath, makePrefix, startWine, stopWine, waitForFile, type WineHost } from './wine/prefix.js';
 
@@ -30,7 +31,6 @@ if (!ready && process.env['ESPY_REQUIRE_WINE']) throw new Error('ESPY_REQUIRE_WI
 if (!ready) console.warn('wine-live: skipped (needs wine64 and gcc-mingw-w64-x86-64)');
 
 const BIN = join(REPO_ROOT, 'bin', 'espy.js');
-const BUILT_MAIN = join(REPO_ROOT, 'build', 'cli', 'main.js');
 /** A folder the DLL sweep walks (Users; spelt as wine's prefix spells it). */
 const EXE_DIR = 'C:\\users\\Public\\espy';
 const EXE_WIN = `${EXE_DIR}\\espy-win-x64.exe`;
@@ -47,21 +47,6 @@ interface ManifestRow {
 
 function seconds(since: number): string {
   return `${((performance.now() - since) / 1000).toFixed(1)} s`;
-}
-
-/** Newest modification time of the TypeScript sources build/ is made from. */
-function newestSource(): number {
-  let newest = 0;
-  const stack = ['cli', 'collector', 'detection', 'parsers'].map((d) => join(REPO_ROOT, d));
-  while (stack.length > 0) {
-    const dir = stack.pop() as string;
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) stack.push(p);
-      else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
-    }
-  }
-  return newest;
 }
 
 /** A fresh Windows 10 prefix with host-maggie laid out and the executable in a swept folder. */
@@ -104,10 +89,7 @@ const sha256 = (path: string): string => createHash('sha256').update(readFileSyn
 
 describe.skipIf(!ready)('the Windows executable, live under wine (Windows 10)', () => {
   beforeAll(async () => {
-    // A stale build/ would verify with yesterday's CLI: fail loudly instead.
-    const built = statSync(BUILT_MAIN, { throwIfNoEntry: false });
-    if (!built) throw new Error(`${BUILT_MAIN} missing: run npm run build`);
-    if (built.mtimeMs < newestSource()) throw new Error('build/ is older than the sources: run npm run build');
+    requireFreshBuild();
     const given = process.env['ESPY_WIN_EXE'];
     if (given) {
       exe = given;
