@@ -15,6 +15,7 @@ import * as sql from '../lib/sql-messages.js';
 import { eventlog104, eventlog1102, security4719 } from '../lib/win-events.js';
 import {
   binnLoad, dll, HOUR, layout, MIN, ms, nightlyBackups, placeBinn, routineLogins, sqlExports, sqlservrStarted, windowsNoise, winProc, type Background, type DllBytes,
+  SQL_2017_RTM_STANDARD,
 } from './common.js';
 
 export const WIPED_CONFIG: HostConfig = {
@@ -24,16 +25,7 @@ export const WIPED_CONFIG: HostConfig = {
   domain: 'CORP',
   instance: 'MSSQLSERVER',
   instanceFolder: 'MSSQL14.MSSQLSERVER',
-  sql: {
-    bannerProduct: 'Microsoft SQL Server 2017 (RTM) - 14.0.1000.169 (X64) ',
-    bannerBuildDate: 'Aug 22 2017 17:04:49 ',
-    bannerCopyright: 'Copyright (C) 2017 Microsoft Corporation',
-    bannerEdition: 'Standard Edition (64-bit) on Windows Server 2016 Standard 10.0 <X64> (Build 14393: ) (Hypervisor)',
-    productVersion: '14.0.1000.169',
-    edition: 'Standard Edition (64-bit)',
-    xpVersion: '2017.140.1000',
-    resourceVersion: '14.00.1000',
-  },
+  sql: SQL_2017_RTM_STANDARD,
   utcOffsetMinutes: 60,
   timeZoneText: '-60 W. Europe Standard Time',
   hasSysmon: true,
