@@ -11,18 +11,6 @@ import { errorlogPath, samplePath, serverName, type HostConfig } from '../lib/ho
 import * as sql from '../lib/sql-messages.js';
 import { esent, eventlog6013, scm7036, spp16384, placeholderFacts, hashesField, security4624, security4634, security4672, type Subject } from '../lib/win-events.js';
 
-/** SQL Server 2017 RTM, Standard Edition on Windows Server 2016: the build of the sample hosts' default instances. */
-export const SQL_2017_RTM_STANDARD: HostConfig['sql'] = {
-  bannerProduct: 'Microsoft SQL Server 2017 (RTM) - 14.0.1000.169 (X64) ',
-  bannerBuildDate: 'Aug 22 2017 17:04:49 ',
-  bannerCopyright: 'Copyright (C) 2017 Microsoft Corporation',
-  bannerEdition: 'Standard Edition (64-bit) on Windows Server 2016 Standard 10.0 <X64> (Build 14393: ) (Hypervisor)',
-  productVersion: '14.0.1000.169',
-  edition: 'Standard Edition (64-bit)',
-  xpVersion: '2017.140.1000',
-  resourceVersion: '14.00.1000',
-};
-
 export const HOUR = 3_600_000;
 export const MIN = 60_000;
 

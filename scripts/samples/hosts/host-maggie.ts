@@ -10,7 +10,6 @@ import * as sql from '../lib/sql-messages.js';
 import { hashesField, placeholderFacts } from '../lib/win-events.js';
 import {
   binnLoad, dll, HOUR, layout, MIN, ms, nightlyBackups, placeBinn, routineLogins, sqlExports, sqlservrStarted, windowsNoise, type Background, type DllBytes,
-  SQL_2017_RTM_STANDARD,
 } from './common.js';
 
 export const MAGGIE_CONFIG: HostConfig = {
@@ -20,7 +19,16 @@ export const MAGGIE_CONFIG: HostConfig = {
   domain: 'CORP',
   instance: 'MSSQLSERVER',
   instanceFolder: 'MSSQL14.MSSQLSERVER',
-  sql: SQL_2017_RTM_STANDARD,
+  sql: {
+    bannerProduct: 'Microsoft SQL Server 2017 (RTM) - 14.0.1000.169 (X64) ',
+    bannerBuildDate: 'Aug 22 2017 17:04:49 ',
+    bannerCopyright: 'Copyright (C) 2017 Microsoft Corporation',
+    bannerEdition: 'Standard Edition (64-bit) on Windows Server 2016 Standard 10.0 <X64> (Build 14393: ) (Hypervisor)',
+    productVersion: '14.0.1000.169',
+    edition: 'Standard Edition (64-bit)',
+    xpVersion: '2017.140.1000',
+    resourceVersion: '14.00.1000',
+  },
   utcOffsetMinutes: 60,
   timeZoneText: '-60 W. Europe Standard Time',
   hasSysmon: true,

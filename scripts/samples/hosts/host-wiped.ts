@@ -15,22 +15,10 @@ import * as sql from '../lib/sql-messages.js';
 import { eventlog104, eventlog1102, security4719 } from '../lib/win-events.js';
 import {
   binnLoad, dll, HOUR, layout, MIN, ms, nightlyBackups, placeBinn, routineLogins, sqlExports, sqlservrStarted, windowsNoise, winProc, type Background, type DllBytes,
-  SQL_2017_RTM_STANDARD,
 } from './common.js';
+import { MAGGIE_CONFIG } from './host-maggie.js';
 
-export const WIPED_CONFIG: HostConfig = {
-  id: 'host-wiped',
-  netbios: 'SQL04',
-  fqdn: 'SQL04.corp.example.com',
-  domain: 'CORP',
-  instance: 'MSSQLSERVER',
-  instanceFolder: 'MSSQL14.MSSQLSERVER',
-  sql: SQL_2017_RTM_STANDARD,
-  utcOffsetMinutes: 60,
-  timeZoneText: '-60 W. Europe Standard Time',
-  hasSysmon: true,
-  domainSid: 'S-1-5-21-3623811015-3361044348-30300820',
-};
+export const WIPED_CONFIG: HostConfig = { ...MAGGIE_CONFIG, id: 'host-wiped', netbios: 'SQL04', fqdn: 'SQL04.corp.example.com' };
 
 /** Key facts of the story (UTC), also printed in samples/README.md. */
 export const WIPED_STORY = {
