@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { assembleResult, type AssembleMeta } from '../../detection/analyze/assemble.js';
+import { assembleResult } from '../../detection/analyze/assemble.js';
 import { findingsFromAntiForensics } from '../../detection/analyze/anti-forensics.js';
 import type { AnalysisInputs, ArtefactStats, DllFacts, SqlFacts } from '../../detection/analyze/inputs.js';
-import { mssqlEvent, stats, sysmonEvent } from './builders.js';
+import { mssqlEvent, stats, sysmonEvent, testMeta } from './builders.js';
 
-const meta: AssembleMeta = {
-  espyVersion: '0.0.0-test',
-  generatedAt: '2026-03-20T00:00:00.000Z',
-  source: { kind: 'folder', path: '/x' },
-  ruleLoad: { sigmaLoaded: 0, sigmaRejected: [], yaraRules: 0, yaraErrors: [] },
-  known: { dlls: new Set(['xpstar.dll']), procedures: new Set(['xp_instance_regread']) },
-  timings: {},
-};
+const meta = testMeta();
 
 const GONE = 'C:\\Windows\\Temp\\sqlhelper.dll';
 const BINN = 'C:\\Program Files\\Microsoft SQL Server\\MSSQL14.MSSQLSERVER\\MSSQL\\Binn';

@@ -1,6 +1,7 @@
 import type { EventJson } from '../../parsers/common/event.js';
 import { summarizeEvent } from '../../parsers/common/event.js';
 import type { ArtefactStats, SourcedEvent } from '../../detection/analyze/inputs.js';
+import type { AssembleMeta } from '../../detection/analyze/assemble.js';
 
 let nextRecord = 1;
 
@@ -59,4 +60,16 @@ export function sysmonEvent(eventId: number, ts: string, data: Record<string, st
 
 export function stats(label: string, artefact: string, ids: number[], kind: 'evtx' | 'errorlog' = 'evtx'): ArtefactStats {
   return { artefact, kind, label, records: ids.length, failed: 0, recovered: 0, notes: [], eventIds: new Set(ids), first: '2026-03-10T00:00:00.0000000Z', last: '2026-03-15T00:00:00.0000000Z' };
+}
+
+/** The run facts of a synthetic analysis: fixed version and time, no rules loaded, `known` Microsoft ESPs. */
+export function testMeta(known: AssembleMeta['known'] = { dlls: new Set(['xpstar.dll']), procedures: new Set(['xp_instance_regread']) }): AssembleMeta {
+  return {
+    espyVersion: '0.0.0-test',
+    generatedAt: '2026-03-20T00:00:00.000Z',
+    source: { kind: 'folder', path: '/x' },
+    ruleLoad: { sigmaLoaded: 0, sigmaRejected: [], yaraRules: 0, yaraErrors: [] },
+    known,
+    timings: {},
+  };
 }

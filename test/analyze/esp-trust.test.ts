@@ -4,21 +4,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { EspFile, EspFileSignature } from '../../detection/analysis-result.js';
-import { assembleResult, type AssembleMeta } from '../../detection/analyze/assemble.js';
+import { assembleResult } from '../../detection/analyze/assemble.js';
 import { assessEspTrust, baselineHashesFor } from '../../detection/analyze/esp-trust.js';
 import { createBaseline, parseBaseline } from '../../detection/baseline.js';
 import type { AnalysisInputs, Baseline, DllFacts } from '../../detection/analyze/inputs.js';
-import { mssqlEvent, stats, sysmonEvent } from './builders.js';
+import { mssqlEvent, stats, sysmonEvent, testMeta } from './builders.js';
 
 const known = { dlls: new Set(['xpstar.dll', 'xplog70.dll']), procedures: new Set(['xp_dirtree', 'xp_instance_regread', 'xp_cmdshell', 'xp_msver']) };
-const meta: AssembleMeta = {
-  espyVersion: '0.0.0-test',
-  generatedAt: '2026-03-20T00:00:00.000Z',
-  source: { kind: 'folder', path: '/x' },
-  ruleLoad: { sigmaLoaded: 0, sigmaRejected: [], yaraRules: 0, yaraErrors: [] },
-  known,
-  timings: {},
-};
+const meta = testMeta(known);
 const BINN = 'C:\\Program Files\\Microsoft SQL Server\\MSSQL14.MSSQLSERVER\\MSSQL\\Binn';
 const XPSTAR = `${BINN}\\xpstar.dll`;
 const SHA = 'ab'.repeat(32);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { EvidenceRef, Finding, Severity } from '../../detection/analysis-result.js';
-import { assembleResult, type AssembleMeta } from '../../detection/analyze/assemble.js';
+import { assembleResult } from '../../detection/analyze/assemble.js';
 import { INCIDENT_QUIET_GAP_MS, incidentClusters, incidentWindow, isDuringIncident } from '../../detection/analyze/incident-window.js';
 import type { AnalysisInputs, RuleHit, SourcedEvent, SqlFacts } from '../../detection/analyze/inputs.js';
 import { renderReport } from '../../report-templates/index.js';
 import { GENERATED_AT, TEMPLATES } from '../report/templates.js';
-import { mssqlEvent, stats, sysmonEvent } from './builders.js';
+import { mssqlEvent, stats, sysmonEvent, testMeta } from './builders.js';
 
 let seq = 0;
 function finding(severity: Severity, times: string[], opts: { esp?: boolean; kind?: EvidenceRef['kind'] } = {}): Finding {
@@ -86,14 +86,7 @@ describe('incidentClusters / incidentWindow', () => {
   });
 });
 
-const meta: AssembleMeta = {
-  espyVersion: '0.0.0-test',
-  generatedAt: '2026-03-20T00:00:00.000Z',
-  source: { kind: 'folder', path: '/x' },
-  ruleLoad: { sigmaLoaded: 0, sigmaRejected: [], yaraRules: 0, yaraErrors: [] },
-  known: { dlls: new Set(['xpstar.dll']), procedures: new Set(['xp_instance_regread']) },
-  timings: {},
-};
+const meta = testMeta();
 
 function hit(ev: SourcedEvent, level: Severity): RuleHit {
   return { ruleId: 'rule-old', title: 'Old process under sqlservr', level, tags: ['attack.t1059'], description: 'd', falsepositives: [], event: ev };
