@@ -50,6 +50,8 @@ export interface ReportOutputOptions {
   /** Also write `analysis.json` (pretty-printed result); off by default (the analysis writes it). */
   analysisJson?: boolean;
   templates?: ReportTemplates;
+  /** The report already rendered (`collect` writes the same bytes into the bundle and the out folder). */
+  html?: string;
 }
 
 /** Writes a file whole: to `name.partial` first, then renamed, so no half file keeps the real name. */
@@ -69,7 +71,7 @@ export function renderReportOutputs(result: AnalysisResult, opts: ReportOutputOp
   const generatedAt = opts.generatedAt ?? new Date().toISOString();
   const renderOpts = opts.bundle ? { generatedAt, bundle: opts.bundle } : { generatedAt };
   const out: { name: string; text: string }[] = [
-    { name: REPORT_FILES.report, text: renderReport(result, templates, renderOpts) },
+    { name: REPORT_FILES.report, text: opts.html ?? renderReport(result, templates, renderOpts) },
     { name: REPORT_FILES.findingsCsv, text: renderFindingsCsv(result) },
     { name: REPORT_FILES.timelineCsv, text: renderTimelineCsv(result) },
     { name: REPORT_FILES.timelineJsonl, text: renderTimelineJsonl(result) },

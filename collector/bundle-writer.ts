@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { PassThrough, Transform, type Readable, type TransformCallback } from 'node:stream';
+import { PassThrough, Readable, Transform, type TransformCallback } from 'node:stream';
 import { HashTee, sha256Hex, type Digests } from './hashing.js';
 import { sealHeader } from './seal/header.js';
 import { SealTransform } from './seal/stream.js';
@@ -155,6 +155,11 @@ export class BundleWriter {
     return this.addStream(name, src, date);
   }
 
+  /** Streams text given in pieces (a large JSON document is never held whole) as entry `name`. */
+  async addPieces(name: string, pieces: Iterable<string>, date?: Date): Promise<StreamResult> {
+    return this.addStream(name, Readable.from(batched(pieces), { objectMode: false }), date);
+  }
+
   /**
    * Finishes the zip, renames it to `<finalName>` (`<finalName>.age` when sealed; same folder) and writes the
    * `<bundle>.sha256` sidecar (sha256sum format). With `keepPartial`, the zip keeps its
@@ -197,6 +202,22 @@ export class BundleWriter {
     await this.closed;
     await rm(this.partialPath, { force: true });
   }
+}
+
+/** Text pieces joined into buffers of about 64 KiB (one stream chunk per property would be slow). */
+function* batched(pieces: Iterable<string>): Generator<Buffer> {
+  let parts: string[] = [];
+  let length = 0;
+  for (const p of pieces) {
+    parts.push(p);
+    length += p.length;
+    if (length >= 1 << 16) {
+      yield Buffer.from(parts.join(''), 'utf8');
+      parts = [];
+      length = 0;
+    }
+  }
+  if (parts.length > 0) yield Buffer.from(parts.join(''), 'utf8');
 }
 
 export { sha256Hex };

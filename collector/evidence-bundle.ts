@@ -12,7 +12,7 @@ import { BUNDLE_RECORD_NAMES, kindFromName, originalFromStored } from './bundle-
 import type { BundleReader } from './bundle-reader.js';
 import { summarizeManifest, type Manifest, type ManifestFile, type ManifestSummary } from './manifest.js';
 import { listedEvidenceSet, type ListedArtefact } from './memory-evidence.js';
-import { NOT_IN_SOURCE } from './plan.js';
+import { NOT_IN_SOURCE } from './plan/index.js';
 import { openMaybeSealedBundle, type OpenMaybeSealedOptions } from './seal/open.js';
 
 export { originalFromStored } from './bundle-layout.js';

@@ -10,7 +10,7 @@ import { openMaybeSealedBundle } from './seal/open.js';
 import { openBundleEvidence } from './evidence-bundle.js';
 import { openFolderEvidence, withStrayManifest, MAX_STRAY_MANIFEST_BYTES, type FolderEvidenceOptions } from './evidence-folder.js';
 
-export { collect, type CollectOptions, type CollectResult, type ExtraEntry } from './collect.js';
+export { collect, CollectionFailedError, CollectSession, type CollectOptions, type CollectResult, type StreamedLogs } from './collect/index.js';
 export { verifyBundle, type VerifyReport, type VerifyProblem } from './verify.js';
 export { openBundleEvidence, type BundleEvidence } from './evidence-bundle.js';
 export { openFolderEvidence, type FolderEvidence, type FolderEvidenceOptions } from './evidence-folder.js';

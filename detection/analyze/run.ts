@@ -1,11 +1,11 @@
 import type { AnalysisResult, SqlInstance } from '../analysis-result.js';
-import type { CollectionGap, EvidenceSet } from '../evidence.js';
-import { loadRules, summarizeLoad, toRuleLoadFields, type RuleFile } from '../sigma/index.js';
+import type { CollectionGap, EvidenceArtefact, EvidenceSet } from '../evidence.js';
+import { loadRules, summarizeLoad, toRuleLoadFields, type LoadResult, type RuleFile } from '../sigma/index.js';
 import { assembleResult } from './assemble.js';
 import { gatherDlls, namedDlls, type DllClassifier } from './dlls.js';
 import type { KnownEsps } from './esp-inventory.js';
-import type { AnalysisInputs, Baseline } from './inputs.js';
-import { scanEvents } from './scan-events.js';
+import type { AnalysisInputs, Baseline, SqlFacts } from './inputs.js';
+import { scanEvents, type EventScanResult } from './scan-events.js';
 import { readSqlFacts } from './sql-facts.js';
 import { normalizeWinPath } from './windows-paths.js';
 
@@ -29,6 +29,8 @@ export interface AnalyzeOptions {
   clock?: () => number;
   collection?: AnalysisResult['collection'];
   source?: Partial<AnalysisResult['source']>;
+  /** The logs already read (`scanLogs`, run by `collect` while it copied them). */
+  logScan?: LogScan;
 }
 
 function instancesFrom(paths: readonly string[], providers: ReadonlySet<string>, banners: { provider: string; productVersion?: string; artefact: string }[]): SqlInstance[] {
@@ -55,6 +57,38 @@ function instancesFrom(paths: readonly string[], providers: ReadonlySet<string>,
     if (b.productVersion && !inst.version) inst.version = b.productVersion;
   }
   return [...byProvider.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The SQL exports and the event logs read through the rules: the part of an analysis that streams. */
+export interface LogScan {
+  rules: LoadResult;
+  sql: SqlFacts | undefined;
+  scan: EventScanResult;
+  errors: { artefact: string; message: string }[];
+  timings: Record<string, number>;
+}
+
+/**
+ * Reads the SQL exports (their UTC offset dates ERRORLOG lines that carry no banner), then
+ * streams every event log and ERRORLOG of `artefacts` once through the rules. `collect` runs
+ * it while the logs are copied, on the bytes the copy reads.
+ */
+export async function scanLogs(evidence: EvidenceSet, artefacts: readonly EvidenceArtefact[], rules: LoadResult, opts: Pick<AnalyzeOptions, 'signal' | 'onProgress' | 'clock'>): Promise<LogScan> {
+  const clock = opts.clock ?? (() => 0);
+  const t0 = clock();
+  const sql = await readSqlFacts(evidence, artefacts);
+  const t1 = clock();
+  const scan = await scanEvents(evidence, artefacts, {
+    rules: rules.rules,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(sql?.utcOffsetMinutes !== undefined ? { utcOffsetMinutes: sql.utcOffsetMinutes } : {}),
+    onBytes: (done, total, records) => opts.onProgress?.('events', done, total, `events, ${records} records`, 'bytes'),
+  });
+  if (sql && sql.utcOffsetMinutes === undefined) {
+    const adj = scan.banners.find((b) => b.utcAdjustmentMinutes !== undefined)?.utcAdjustmentMinutes;
+    if (adj !== undefined) sql.utcOffsetMinutes = adj;
+  }
+  return { rules, sql, scan, errors: [...(sql?.errors ?? []), ...scan.errors], timings: { sql: Math.round(t1 - t0), events: Math.round(clock() - t1) } };
 }
 
 /** `{hostname, platform, user}` (bundle manifest) or a string → `user@host (platform)`. */
@@ -96,29 +130,15 @@ export async function analyze(evidence: EvidenceSet, opts: AnalyzeOptions): Prom
     }
   };
 
-  const loaded = await timed('rules', () => loadRules(opts.sigma));
+  const loaded = opts.logScan?.rules ?? (await timed('rules', () => loadRules(opts.sigma)));
   // First: checking a bundle against its manifest reads every entry once.
   const integrity = await timed('integrity', () => evidence.integrity?.());
   const artefacts = await timed('list', () => evidence.list());
   const hostInfo = await evidence.hostInfo();
-  const errors: { artefact: string; message: string }[] = [];
-
-  const sql = await timed('sql', () => readSqlFacts(evidence, artefacts));
-  if (sql) errors.push(...sql.errors);
-
-  const scan = await timed('events', () =>
-    scanEvents(evidence, artefacts, {
-      rules: loaded.rules,
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      ...(sql?.utcOffsetMinutes !== undefined ? { utcOffsetMinutes: sql.utcOffsetMinutes } : {}),
-      onBytes: (done, total, records) => opts.onProgress?.('events', done, total, `events, ${records} records`, 'bytes'),
-    }),
-  );
-  errors.push(...scan.errors);
-  if (sql && sql.utcOffsetMinutes === undefined) {
-    const adj = scan.banners.find((b) => b.utcAdjustmentMinutes !== undefined)?.utcAdjustmentMinutes;
-    if (adj !== undefined) sql.utcOffsetMinutes = adj;
-  }
+  const logs = opts.logScan ?? (await scanLogs(evidence, artefacts, loaded, opts));
+  Object.assign(timings, logs.timings);
+  const { sql, scan } = logs;
+  const errors = [...logs.errors];
 
   const instances = instancesFrom(
     artefacts.map((a) => a.originalPath),

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatProgressBytes } from '../../cli/context.js';
-import { collect } from '../../collector/collect.js';
+import { collect } from '../../collector/collect/index.js';
 import { openFolderEvidence } from '../../collector/evidence-folder.js';
 import { scanEvents } from '../../detection/analyze/scan-events.js';
 import { loadRules } from '../../detection/sigma/index.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collect } from '../../collector/collect.js';
+import { collect } from '../../collector/collect/index.js';
 import { openZip } from '../../collector/zip-reader.js';
 import { parseManifest } from '../../collector/manifest.js';
 import { tempDirs, testdir } from './testdir.js';

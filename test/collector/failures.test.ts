@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BundleWriteError } from '../../collector/bundle-writer.js';
-import { collect } from '../../collector/collect.js';
+import { collect } from '../../collector/collect/index.js';
 import type { FsView } from '../../collector/fs-view.js';
 import { parseManifest } from '../../collector/manifest.js';
 import { openBundleEvidence, verifyBundle } from '../../collector/index.js';

@@ -1,5 +1,5 @@
 import type { Classification } from '../../collector/classify.js';
-import type { CollectOptions } from '../../collector/collect.js';
+import type { CollectOptions } from '../../collector/collect/index.js';
 import type { testdir} from './testdir.js';
 import { errorlogText, fakePe, utf16 } from './testdir.js';
 

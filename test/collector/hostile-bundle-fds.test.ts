@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBundle } from '../../collector/bundle-reader.js';
-import { collect } from '../../collector/collect.js';
+import { collect } from '../../collector/collect/index.js';
 import { openEvidence, verifyBundle } from '../../collector/index.js';
 import { baseOptions, fakeClassify, hostTree } from './fixtures.js';
 import { testdir } from './testdir.js';

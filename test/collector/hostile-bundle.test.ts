@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect } from '../../collector/collect.js';
+import { collect } from '../../collector/collect/index.js';
 import { openEvidence, verifyBundle } from '../../collector/index.js';
 import { baseOptions, fakeClassify, hostTree } from './fixtures.js';
 import { testdir } from './testdir.js';

@@ -5,10 +5,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collect } from '../../collector/collect.js';
+import { collect } from '../../collector/collect/index.js';
 import { dllRefsFromErrorlog, dllRefsFromSqlExport } from '../../collector/dll-refs.js';
 import { memoryFsView, type MemoryTree } from '../../collector/fs-memory.js';
-import { planCollection } from '../../collector/plan.js';
+import { planCollection } from '../../collector/plan/index.js';
 import { baseOptions, fakeClassify, hostTree, INST } from './fixtures.js';
 import { errorlogText, fakePe, tempDirs, testdir } from './testdir.js';
 

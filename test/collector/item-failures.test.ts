@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { BundleWriteError } from '../../collector/bundle-writer.js';
-import { collect, CollectionFailedError } from '../../collector/collect.js';
+import { collect, CollectionFailedError } from '../../collector/collect/index.js';
 import { withFaults } from '../../collector/fs-memory.js';
 import type { FsView } from '../../collector/fs-view.js';
 import { verifyBundle } from '../../collector/index.js';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collect } from '../../collector/collect.js';
+import { collect } from '../../collector/collect/index.js';
 import { driveLetters, sqlServerPaths } from '../../collector/live/parse-output.js';
 import { execRunner, type CommandRunner } from '../../collector/live/runner.js';
 import { createWindowsLiveHost, SQLCMD_ABSENT } from '../../collector/live/windows.js';

@@ -4,7 +4,7 @@
  * registry key (reg.exe's own exit code 1) still means "no instance" without a warning.
  */
 import { describe, expect, it } from 'vitest';
-import { collect } from '../../collector/collect.js';
+import { collect } from '../../collector/collect/index.js';
 import type { CommandRunner } from '../../collector/live/runner.js';
 import { createWindowsLiveHost } from '../../collector/live/windows.js';
 import { baseOptions, hostTree } from './fixtures.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collect } from '../../collector/collect.js';
+import { collect } from '../../collector/collect/index.js';
 import { withFaults } from '../../collector/fs-memory.js';
 import { errorlogDirFromParams, parseDriveList, parseRegInstances, parseRegValues, sqlServerName } from '../../collector/live/parse-output.js';
 import type { CommandRunner } from '../../collector/live/runner.js';

@@ -1,7 +1,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collect } from '../../collector/collect.js';
+import { collect } from '../../collector/collect/index.js';
 import { withFaults } from '../../collector/fs-memory.js';
 import { nodeFsView } from '../../collector/fs-view.js';
 import { openEvidence } from '../../collector/index.js';

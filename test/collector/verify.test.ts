@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collect } from '../../collector/collect.js';
+import { collect } from '../../collector/collect/index.js';
 import { openEvidence, verifyBundle } from '../../collector/index.js';
 import { openZip } from '../../collector/zip-reader.js';
 import { EXIT } from '../../cli/exit-codes.js';

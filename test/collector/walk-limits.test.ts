@@ -2,19 +2,36 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collect } from '../../collector/collect.js';
+import { collect, CollectSession, type CollectOptions, type CollectResult } from '../../collector/collect/index.js';
+import type { EvidenceSet } from '../../detection/evidence.js';
 import { memoryFsView, withFaults, type MemoryTree } from '../../collector/fs-memory.js';
 import { openBundleEvidence, verifyBundle } from '../../collector/index.js';
 import { knownEspSets } from '../../cli/analysis-setup.js';
 import type { AnalysisResult } from '../../detection/analysis-result.js';
 import { buildCoverage } from '../../detection/analyze/coverage.js';
 import { analyze } from '../../detection/analyze/run.js';
-import { planCollection } from '../../collector/plan.js';
+import { planCollection } from '../../collector/plan/index.js';
 import { MAX_WALK_DEPTH } from '../../collector/walk.js';
 import { baseOptions, fakeClassify, hostTree, INST } from './fixtures.js';
 import { fakePe, tempDirs, testdir } from './testdir.js';
 
 const { tmp, track } = tempDirs();
+
+/** A collection whose evidence goes to `f` before the bundle is finished, as the collect command analyses it. */
+async function collectWith(opts: CollectOptions, f: (ev: EvidenceSet) => Promise<void>): Promise<CollectResult> {
+  const s = await CollectSession.open(opts);
+  try {
+    await s.gatherSql();
+    const plan = await s.plan();
+    await s.describeHost(plan);
+    await s.copy(plan.items, 'collecting files');
+    await s.sweep(plan);
+    await f(s.evidence());
+    return await s.finish();
+  } finally {
+    await s.close();
+  }
+}
 const C = { kind: 'kape' as const, drives: [{ drive: 'C', base: ['C'], encoded: false }], notes: [] };
 const quiet = { sweep: 'smart' as const, copyBinn: false, maxFileSize: 1 << 30, log: () => undefined };
 
@@ -37,12 +54,9 @@ describe('walks: only regular files, unreadable is not absent, budgets are liste
     track(t.cleanup);
     const binn = `Program Files/Microsoft SQL Server/${INST}/MSSQL/Binn`;
     let gaps: { path: string; reason: string }[] = [];
-    const r = await collect(
-      baseOptions(t.dir, tmp('espy-out-'), {
-        wrapView: (v) => withFaults(v, { [binn]: 'EACCES' }),
-        afterCollect: async (ev) => ((gaps = (await ev.collectionGaps?.()) ?? []), []),
-      }),
-    );
+    const r = await collectWith(baseOptions(t.dir, tmp('espy-out-'), { wrapView: (v) => withFaults(v, { [binn]: 'EACCES' }) }), async (ev) => {
+      gaps = (await ev.collectionGaps?.()) ?? [];
+    });
     const xp = r.manifest.files.find((f) => f.originalPath.toLowerCase().endsWith('xpstar.dll'));
     expect(xp?.error).toMatch(/cannot be read.*EACCES/);
     expect(xp?.error).not.toMatch(/not present/);
@@ -104,15 +118,9 @@ describe('an unreadable folder is never read as a deletion', () => {
     const t = testdir(hostTree());
     track(t.cleanup);
     let result: AnalysisResult | undefined;
-    await collect(
-      baseOptions(t.dir, tmp('espy-out-'), {
-        wrapView: (v) => withFaults(v, { ProgramData: 'EACCES' }),
-        afterCollect: async (ev) => {
-          result = await analyze(ev, { sigma: [], known: knownEspSets(), espyVersion: 'test', generatedAt: '2024-03-02T10:00:00.000Z' });
-          return [];
-        },
-      }),
-    );
+    await collectWith(baseOptions(t.dir, tmp('espy-out-'), { wrapView: (v) => withFaults(v, { ProgramData: 'EACCES' }) }), async (ev) => {
+      result = await analyze(ev, { sigma: [], known: knownEspSets(), espyVersion: 'test', generatedAt: '2024-03-02T10:00:00.000Z' });
+    });
     const text = JSON.stringify(result);
     expect(text).toContain('the collection could not read the DLL');
     // C:\Missing\gone.dll is simply absent (its folder does not exist): that one stays a possible deletion.

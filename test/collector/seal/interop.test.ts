@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collect } from '../../../collector/collect.js';
+import { collect } from '../../../collector/collect/index.js';
 import { verifyBundle } from '../../../collector/index.js';
 import { EXIT } from '../../../cli/exit-codes.js';
 import { runCli } from '../../support/cli.js';

@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync, ftruncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collect } from '../../../collector/collect.js';
+import { collect } from '../../../collector/collect/index.js';
 import { verifyBundle, writeNewIdentity, readIdentityFile } from '../../../collector/index.js';
 import { parseSize } from '../../../cli/commands/collect.js';
 import { baseOptions, hostTree } from '../fixtures.js';

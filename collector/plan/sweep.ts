@@ -3,11 +3,11 @@
  * classified (ESP heuristics, YARA) within a count and time budget; the ones that hit join the
  * plan. espy's own executable and output are never read.
  */
-import { hasMzMagic, isKept, type Classification } from './classify.js';
-import type { FsView } from './fs-view.js';
-import type { PlanAction, PlanItem, PlanOptions } from './plan.js';
-import type { FoundFile, WalkSkip } from './walk.js';
-import { formatWindowsPath, storedPathFor, windowsPathKey } from './win-path.js';
+import { hasMzMagic, isKept, type Classification } from '../classify.js';
+import type { FsView } from '../fs-view.js';
+import type { PlanAction, PlanItem, PlanOptions } from './types.js';
+import type { FoundFile, WalkSkip } from '../walk.js';
+import { formatWindowsPath, storedPathFor, windowsPathKey } from '../win-path.js';
 
 /** Sweep candidates above this size are not read for classification (named DLLs still are). */
 export const MAX_SWEEP_FILE_BYTES = 64 * 1024 * 1024;
@@ -25,6 +25,7 @@ export function toItem(f: FoundFile): PlanItem {
     fsPath: f.fsPath,
     kind: f.target.kind,
     target: f.target.name,
+    category: f.target.category,
     action,
     reason: f.target.name,
   };

@@ -5,17 +5,19 @@
  * failure of the bundle itself (full disk) stops the run.
  */
 import { stat } from 'node:fs/promises';
-import type { EvidenceArtefact } from '../detection/evidence.js';
-import type { FileClassifier } from './classify.js';
-import type { BundleWriter } from './bundle-writer.js';
-import type { LogLevel } from './collection-log.js';
-import { nodeFsView, type FsFile, type FsView } from './fs-view.js';
 import { basename, dirname } from 'node:path';
-import { digestsOf } from './hashing.js';
-import { channelFromLogFile, type LiveHost } from './live-host.js';
-import type { ManifestFile } from './manifest.js';
-import { openFromView, type ListedArtefact } from './memory-evidence.js';
-import { MAX_SWEEP_FILE_BYTES, type PlanItem } from './plan.js';
+import type { Readable } from 'node:stream';
+import type { EvidenceArtefact } from '../../detection/evidence.js';
+import type { FileClassifier } from '../classify.js';
+import type { BundleWriter } from '../bundle-writer.js';
+import type { LogLevel } from '../collection-log.js';
+import { nodeFsView, type FsFile, type FsView } from '../fs-view.js';
+import { digestsOf } from '../hashing.js';
+import { channelFromLogFile, type LiveHost } from '../live-host.js';
+import type { ManifestFile } from '../manifest.js';
+import { openFromView, type ListedArtefact } from '../memory-evidence.js';
+import { MAX_SWEEP_FILE_BYTES, type PlanItem } from '../plan/index.js';
+import type { StreamedLogs } from './streamed.js';
 
 /** An exported event log smaller than this holds no EVTX file header (4 KiB): not a log. */
 export const MIN_EVTX_EXPORT_BYTES = 4096;
@@ -32,6 +34,8 @@ export interface CopyContext {
   onBytes?(streamed: number): void;
   files: ManifestFile[];
   listed: ListedArtefact[];
+  /** Logs a parser reads while they are copied (each file is read from the host once). */
+  streamed?: StreamedLogs;
 }
 
 export function planRow(it: PlanItem, extra: Partial<ManifestFile>): ManifestFile {
@@ -65,6 +69,7 @@ async function exportLocked(ctx: CopyContext, it: PlanItem, code: string): Promi
 
 /** Collects one planned file; never throws except for a failure of the bundle writer. */
 export async function copyPlanItem(ctx: CopyContext, it: PlanItem): Promise<void> {
+  const rows = ctx.files.length;
   try {
     await copyOne(ctx, it);
   } catch (e) {
@@ -72,12 +77,27 @@ export async function copyPlanItem(ctx: CopyContext, it: PlanItem): Promise<void
     const msg = (e as Error).message;
     ctx.log('warn', `cannot collect ${it.originalPath}: ${msg}`);
     ctx.files.push(planRow(it, { error: msg }));
+  } finally {
+    ctx.streamed?.settle(it.originalPath, ctx.files.slice(rows).find((r) => r.error)?.error ?? 'not collected');
   }
+}
+
+/** The file's bytes, through the parser's tee when a parser waits for this file. */
+function readStream(ctx: CopyContext, it: PlanItem, f: FsFile): Readable {
+  const stream = f.stream();
+  const tee = ctx.streamed?.attach(it.originalPath, f.size);
+  if (!tee) return stream;
+  stream.on('error', (e: Error) => {
+    tee.fail(e);
+    tee.transform.destroy(e);
+  });
+  return stream.pipe(tee.transform);
 }
 
 async function copyOne(ctx: CopyContext, it: PlanItem): Promise<void> {
   const { files, log } = ctx;
-  if (it.action === 'missing') {
+  if (it.action === 'missing' || it.action === 'skip') {
+    if (it.action === 'skip') log('warn', `skipped ${it.originalPath}: ${it.error ?? 'not collected'}`);
     files.push(planRow(it, { error: it.error ?? 'not present in the source' }));
     return;
   }
@@ -148,7 +168,7 @@ async function copyOne(ctx: CopyContext, it: PlanItem): Promise<void> {
     }
     const mdate = st.ok && st.value.modified ? new Date(st.value.modified) : undefined;
     // Ctrl-C during a long file ends its entry at once (the row says so; the bundle is marked incomplete).
-    const stream = f.stream();
+    const stream = readStream(ctx, it, f);
     if (ctx.onBytes) {
       const report = ctx.onBytes;
       let streamed = 0;

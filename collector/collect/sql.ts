@@ -6,13 +6,13 @@
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import type { BundleWriter } from './bundle-writer.js';
-import type { LogLevel } from './collection-log.js';
-import { decodeTextLog } from './dll-refs.js';
-import { bufferFile } from './fs-memory.js';
-import type { LiveHost, SqlQueryOutput } from './live-host.js';
-import type { ManifestFile } from './manifest.js';
-import { fsFileSource, type ListedArtefact } from './memory-evidence.js';
+import type { BundleWriter } from '../bundle-writer.js';
+import type { LogLevel } from '../collection-log.js';
+import { decodeTextLog } from '../dll-refs.js';
+import { bufferFile } from '../fs-memory.js';
+import type { LiveHost, SqlQueryOutput } from '../live-host.js';
+import type { ManifestFile } from '../manifest.js';
+import { fsFileSource, type ListedArtefact } from '../memory-evidence.js';
 
 /** Max size of a SQL export file taken from --sql-export. */
 export const MAX_SQL_EXPORT_BYTES = 256 * 1024 * 1024;
@@ -110,9 +110,13 @@ export async function storeSqlExports(ctx: SqlContext, dir: string, input: SqlEx
   log('info', `SQL exports: ${input.paths.length} file(s) from ${dir}`);
 }
 
-/** espy's triage SQL on every instance of the live host. */
-export async function runLiveSql(ctx: SqlContext, live: LiveHost): Promise<void> {
+/**
+ * espy's triage SQL on every instance of the live host; returns the outputs' text, read for
+ * the DLL names the server's own lists give (sp_helpextendedproc).
+ */
+export async function runLiveSql(ctx: SqlContext, live: LiveHost): Promise<{ label: string; text: string }[]> {
   const { files, listed, writer, log } = ctx;
+  const texts: { label: string; text: string }[] = [];
   const instances = await live.sqlInstances().catch((e: Error) => {
     log('warn', `listing SQL Server instances failed: ${e.message}`);
     return [] as string[];
@@ -135,6 +139,8 @@ export async function runLiveSql(ctx: SqlContext, live: LiveHost): Promise<void>
       files.push({ originalPath: q.command, storedPath: stored, kind: 'sql-export', method: 'query', size: r.size, sha256: r.sha256, sha1: r.sha1, md5: r.md5, reason: `triage SQL (${inst})` });
       const out = q.output;
       listed.push({ artefact: { originalPath: q.command, storedPath: stored, kind: 'sql-export', size: r.size, sha256: r.sha256 }, open: () => Promise.resolve(fsFileSource(bufferFile(out))) });
+      if (out.byteLength <= MAX_SQL_TEXT_BYTES) texts.push({ label: q.command, text: decodeTextLog(out) });
     }
   }
+  return texts;
 }

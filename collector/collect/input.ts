@@ -1,0 +1,61 @@
+/**
+ * What a collection reads: a source folder or zip (an image, a KAPE or Velociraptor
+ * collection), or the drives of the live host. The SQL Server folders the live host's
+ * registry names become extra targets (an instance outside Program Files, an ERRORLOG on D:).
+ */
+import type { FsView } from '../fs-view.js';
+import { multiDriveView, type LiveHost } from '../live-host.js';
+import type { Manifest } from '../manifest.js';
+import type { SourceLayout } from '../source-layout.js';
+import { openSource } from '../source.js';
+import { instanceTargets, type Target } from '../targets/index.js';
+import { parseWindowsPath } from '../win-path.js';
+import type { CollectOptions } from './options.js';
+
+export interface CollectInput {
+  view: FsView;
+  layout: SourceLayout;
+  kind: Manifest['source']['kind'];
+  path: string;
+  close(): Promise<void>;
+}
+
+export async function openInput(opts: CollectOptions): Promise<CollectInput> {
+  const wrap = (v: FsView): FsView => (opts.wrapView ? opts.wrapView(v) : v);
+  if (opts.source !== undefined) {
+    const s = await openSource(opts.source);
+    return { view: wrap(s.view), layout: s.layout, kind: s.layout.kind, path: s.path, close: s.close };
+  }
+  if (!opts.live) throw new Error('no --source given and no live host access on this platform: give --source DIR');
+  const drives = await opts.live.drives();
+  const letters = Object.keys(drives).sort();
+  return {
+    view: wrap(multiDriveView(drives)),
+    layout: { kind: 'kape', drives: letters.map((d) => ({ drive: d, base: [d], encoded: false })), notes: [] },
+    kind: 'live',
+    path: letters.map((d) => `${d}:\\`).join(' '),
+    close: () => Promise.resolve(),
+  };
+}
+
+/** The instance folders of the live host's registry as targets; the drive letter is kept (`-eD:\SQLLOGS\ERRORLOG` is read on D: only). */
+export async function registryTargets(live: LiveHost | undefined, log: (level: 'info' | 'warn', msg: string) => void): Promise<Target[]> {
+  if (!live?.sqlInstanceDirs) return [];
+  const dirs = await live.sqlInstanceDirs().catch((e: Error) => {
+    log('warn', `reading SQL Server folders from the registry failed: ${e.message}`);
+    return [];
+  });
+  const out: Target[] = [];
+  for (const d of dirs) {
+    const logW = d.logDir ? parseWindowsPath(d.logDir) : undefined;
+    const binn = d.binnDir ? parseWindowsPath(d.binnDir) : undefined;
+    out.push(
+      ...instanceTargets(d.instance, {
+        ...(logW ? { logDir: logW.segments.join('\\'), logDrive: logW.drive } : {}),
+        ...(binn ? { binnDir: binn.segments.join('\\'), binnDrive: binn.drive } : {}),
+      }),
+    );
+    log('info', `SQL Server instance ${d.instance} (registry): log ${d.logDir ?? '?'}, Binn ${d.binnDir ?? '?'}`);
+  }
+  return out;
+}

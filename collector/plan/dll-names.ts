@@ -1,0 +1,106 @@
+/**
+ * Phase one of a plan: which DLLs do the logs and SQL exports name, and which host do they
+ * describe? One reference per distinct DLL (the first place naming it): a log repeating one
+ * name 150,000 times must not cost 150,000 lookups.
+ */
+import { summarizeEvent } from '../../parsers/common/event.js';
+import { parseErrorlog } from '../../parsers/errorlog/index.js';
+import { dllRefsFromEvent, dllRefsFromSqlExport, type DllRef } from '../dll-refs.js';
+import { scanErrorlog } from '../errorlog-scan.js';
+import type { FsView } from '../fs-view.js';
+import { readSmall } from './sweep.js';
+import type { PlanItem, PlanOptions } from './types.js';
+
+/** ERRORLOGs above this size skip the full parser; their lines are still scanned for DLL names in chunks. */
+export const MAX_ERRORLOG_PARSE_BYTES = 8 * 1024 * 1024;
+
+/** Event logs read in phase one for DLL names: only these channels name ESP DLLs (8128/33090/8131/17750 in Application, 7 in Sysmon). */
+export const DLL_NAMING_LOGS = /^(Application|Microsoft-Windows-Sysmon%4Operational)\.evtx$/i;
+
+export interface NamedDlls {
+  refs: DllRef[];
+  hostNames: Set<string>;
+}
+
+class RefList implements NamedDlls {
+  readonly refs: DllRef[] = [];
+  readonly hostNames = new Set<string>();
+  private readonly keys = new Set<string>();
+  add(r: DllRef): void {
+    const k = r.dll.toLowerCase();
+    if (this.keys.has(k)) return;
+    this.keys.add(k);
+    this.refs.push(r);
+  }
+}
+
+/** The DLL names in the planned logs and the SQL exports. Never throws: a log that fails is a warning. */
+export async function dllNamesOf(view: FsView, items: readonly PlanItem[], opts: PlanOptions): Promise<NamedDlls> {
+  const out = new RefList();
+  const logs = items.filter((i) => i.kind === 'evtx' || i.kind === 'errorlog');
+  let done = 0;
+  for (const it of logs) {
+    if (opts.signal?.aborted) break;
+    opts.progress?.('reading logs', done++, logs.length);
+    if (it.kind === 'errorlog') await namesInErrorlog(view, it, out, opts);
+    else await namesInEventLog(view, it, out, opts);
+  }
+  for (const x of opts.sqlExports ?? []) for (const r of dllRefsFromSqlExport(x.text, x.label)) out.add(r);
+  if (out.refs.length > 0) opts.log('info', `the evidence names ${out.refs.length} distinct DLL(s)`);
+  if (!opts.readEvents && logs.some((l) => l.kind === 'evtx')) {
+    opts.log('warn', 'EVTX parser not available in this build: DLLs named only by event logs are not fetched');
+  }
+  return out;
+}
+
+/**
+ * A log of ordinary size goes through the ERRORLOG parser (it maps entries to the event model:
+ * 8128/33090/... with their insertion strings); the line patterns, read in chunks, cover logs
+ * of any size and entries the parser does not infer.
+ */
+async function namesInErrorlog(view: FsView, it: PlanItem, out: RefList, opts: PlanOptions): Promise<void> {
+  const bytes = await readSmall(view, it.fsPath, MAX_ERRORLOG_PARSE_BYTES);
+  if (typeof bytes !== 'string') {
+    try {
+      const parsed = parseErrorlog(bytes);
+      for (const e of parsed.entries) {
+        for (const r of dllRefsFromEvent(e.event, it.originalPath)) out.add({ dll: r.dll, reason: `${it.originalPath} line ${e.line}` });
+      }
+      if (parsed.computer) out.hostNames.add(parsed.computer);
+    } catch (e) {
+      opts.log('warn', `parsing ${it.originalPath} failed: ${(e as Error).message}`);
+    }
+  }
+  const opened = await view.open(it.fsPath);
+  if (!opened.ok) return; // reported when collected
+  try {
+    const scan = await scanErrorlog(opened.value, it.originalPath, opts.signal);
+    for (const r of scan.refs) out.add(r);
+    if (scan.serverName) out.hostNames.add(scan.serverName);
+  } catch (e) {
+    opts.log('warn', `reading ${it.originalPath} for DLL names failed: ${(e as Error).message}`);
+  } finally {
+    await opened.value.close().catch(() => undefined);
+  }
+}
+
+/** Application and Sysmon only: parsing Security (often GBs) here would only slow the collection down. */
+async function namesInEventLog(view: FsView, it: PlanItem, out: RefList, opts: PlanOptions): Promise<void> {
+  const label = it.segments[it.segments.length - 1] ?? it.originalPath;
+  if (!opts.readEvents || !DLL_NAMING_LOGS.test(label)) return;
+  const opened = await view.open(it.fsPath);
+  if (!opened.ok) return; // reported when collected
+  try {
+    const file = opened.value;
+    for await (const ev of opts.readEvents({ size: file.size, read: (o, n) => file.read(o, n) })) {
+      if (opts.signal?.aborted) break;
+      const s = summarizeEvent(ev);
+      if (s.computer && /^Application\.evtx$/i.test(label)) out.hostNames.add(s.computer.split('.')[0] ?? s.computer);
+      for (const r of dllRefsFromEvent(ev, label)) out.add(r);
+    }
+  } catch (e) {
+    opts.log('warn', `reading events from ${it.originalPath} for DLL names failed: ${(e as Error).message}`);
+  } finally {
+    await opened.value.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Named DLLs to files: a full path is looked up on its own drive, a bare name in the Binn
+ * folder of every SQL Server instance of the source. A name that resolves to nothing is a
+ * `missing` item (evidence of a deletion), unless a folder on its way could not be read
+ * (then nobody knows).
+ */
+import type { DllRef } from '../dll-refs.js';
+import type { FsView } from '../fs-view.js';
+import type { DriveRoot, SourceLayout } from '../source-layout.js';
+import { instanceNameFromFolder } from '../targets/index.js';
+import { resolveSegments } from '../walk.js';
+import { formatWindowsPath, globMatch, parseWindowsPath, storedPathFor, windowsPathKey } from '../win-path.js';
+import { NOT_IN_SOURCE, type PlanItem, type PlanOptions } from './types.js';
+
+/** Warnings for named DLLs that are not found, one each up to this many (a hostile log names thousands). */
+const MAX_MISSING_WARNINGS = 100;
+
+export interface InstanceRoot {
+  name: string;
+  root: string;
+  binn: string[];
+  drive: DriveRoot;
+}
+
+/** SQL Server instance folders (`Program Files*\Microsoft SQL Server\MSSQL*.*`) on every drive. */
+export async function instanceRoots(view: FsView, layout: SourceLayout): Promise<InstanceRoot[]> {
+  const perDrive = await Promise.all(layout.drives.map((d) => instanceRootsOn(view, d)));
+  return perDrive.flat();
+}
+
+async function instanceRootsOn(view: FsView, drive: DriveRoot): Promise<InstanceRoot[]> {
+  const out: InstanceRoot[] = [];
+  const top = await view.readDir(drive.base);
+  if (!top.ok) return out;
+  for (const pf of top.value.filter((e) => e.type === 'dir' && globMatch('Program Files*', e.name))) {
+    const ms = await resolveSegments(view, drive, [pf.name, 'Microsoft SQL Server']);
+    if (!ms) continue;
+    const list = await view.readDir(ms);
+    if (!list.ok) continue;
+    for (const inst of list.value.filter((e) => e.type === 'dir' && globMatch('MSSQL*.*', e.name))) {
+      const name = instanceNameFromFolder(inst.name);
+      if (!name) continue;
+      const segs = [pf.name, 'Microsoft SQL Server', inst.name];
+      out.push({ name, root: formatWindowsPath(drive.drive, segs), binn: [...segs, 'MSSQL', 'Binn'], drive });
+    }
+  }
+  return out;
+}
+
+/** Thousands of names resolve through the same few folders: each folder is listed once. */
+function cachedView(view: FsView): FsView {
+  const listed = new Map<string, ReturnType<FsView['readDir']>>();
+  return {
+    ...view,
+    readDir: (p) => {
+      const k = p.join('\0');
+      let r = listed.get(k);
+      if (!r) listed.set(k, (r = view.readDir(p)));
+      return r;
+    },
+  };
+}
+
+/** Adds an item per named DLL to `items`/`byKey` (an item already planned becomes a copy). */
+export async function resolveNamedDlls(
+  view: FsView,
+  layout: SourceLayout,
+  instances: readonly InstanceRoot[],
+  refs: readonly DllRef[],
+  plan: { items: PlanItem[]; byKey: Map<string, PlanItem> },
+  opts: PlanOptions,
+): Promise<void> {
+  const resolveView = cachedView(view);
+  const seen = new Set<string>();
+  let missingCount = 0;
+  for (const ref of refs) {
+    if (opts.signal?.aborted) break;
+    const w = parseWindowsPath(ref.dll);
+    const candidates: { drive: DriveRoot; segments: string[] }[] = [];
+    if (w) {
+      const d = layout.drives.find((x) => x.drive === w.drive);
+      if (d) candidates.push({ drive: d, segments: w.segments });
+    } else if (!/[\\/]/.test(ref.dll)) {
+      for (const inst of instances) candidates.push({ drive: inst.drive, segments: [...inst.binn, ref.dll] });
+    }
+    let resolved = false;
+    let unreadable: string | undefined;
+    for (const c of candidates) {
+      const fsPath = await resolveSegments(resolveView, c.drive, c.segments, (why) => (unreadable ??= why));
+      if (!fsPath) continue;
+      resolved = true;
+      const original = formatWindowsPath(c.drive.drive, c.segments);
+      const key = windowsPathKey(original);
+      if (seen.has(key)) break;
+      seen.add(key);
+      const reason = `named by ${ref.reason}`;
+      const existing = plan.byKey.get(key);
+      if (existing) {
+        existing.action = 'copy';
+        existing.reason = `${existing.reason}; ${reason}`;
+      } else {
+        const it: PlanItem = { originalPath: original, storedPath: storedPathFor(c.drive.drive, c.segments), drive: c.drive.drive, segments: c.segments, fsPath, kind: 'dll', target: 'DLL named by the logs', category: 'named', action: 'copy', reason };
+        plan.items.push(it);
+        plan.byKey.set(key, it);
+      }
+      break;
+    }
+    const missKey = `missing:${ref.dll.toLowerCase()}`;
+    if (resolved || seen.has(missKey)) continue;
+    seen.add(missKey);
+    const error = unreadable ? `a folder on its path cannot be read (${unreadable}): not known whether it is there` : NOT_IN_SOURCE;
+    if (++missingCount <= MAX_MISSING_WARNINGS) opts.log('warn', `DLL named by ${ref.reason}: ${ref.dll}: ${error}`);
+    plan.items.push({
+      originalPath: w ? formatWindowsPath(w.drive, w.segments) : ref.dll,
+      storedPath: '',
+      drive: w?.drive ?? '',
+      segments: w?.segments ?? [ref.dll],
+      fsPath: [],
+      kind: 'dll',
+      target: 'DLL named by the logs',
+      category: 'named',
+      action: 'missing',
+      reason: `named by ${ref.reason}`,
+      error,
+    });
+  }
+  if (missingCount > MAX_MISSING_WARNINGS) opts.log('warn', `... and ${missingCount - MAX_MISSING_WARNINGS} more DLL(s) named by the evidence that could not be found (each has its manifest row)`);
+}
