@@ -122,13 +122,14 @@ export class BundleWriter {
   }
 
   /**
-   * Streams `source` into entry `name`, hashing on the way. A read error part-way ends the
+   * Streams `source` into entry `name`, hashing on the way (on the hash worker when
+   * `expectedSize` says the entry is large). A read error part-way ends the
    * entry with the bytes read so far (the zip stays valid) and is returned as `readError`.
    */
-  async addStream(name: string, source: Readable, date?: Date): Promise<StreamResult> {
+  async addStream(name: string, source: Readable, date?: Date, expectedSize?: number): Promise<StreamResult> {
     if (this.failure) throw this.failure;
     if (this.pending.has(name)) throw new Error(`duplicate bundle entry: ${name}`);
-    const tee = new HashTee();
+    const tee = new HashTee(expectedSize);
     let readError: string | undefined;
     source.on('error', (e: Error) => {
       readError = e.message;
@@ -143,7 +144,7 @@ export class BundleWriter {
       source.destroy();
       throw this.failure;
     }
-    const d = tee.digests();
+    const d = await tee.digests();
     return readError === undefined ? d : { ...d, readError };
   }
 

@@ -102,7 +102,7 @@ export async function verifyBundle(path: string, opts: { signal?: AbortSignal; p
         report.problems.push({ name, problem: 'encrypted', detail: 'AES-encrypted entry: content hash not recomputed (give the password)' });
         continue;
       }
-      const tee = new HashTee();
+      const tee = new HashTee(want.size);
       try {
         const s = await b.stream(name);
         s.pipe(tee);
@@ -116,7 +116,7 @@ export async function verifyBundle(path: string, opts: { signal?: AbortSignal; p
         report.problems.push({ name, problem: 'unreadable', detail: (e as Error).message });
         continue;
       }
-      const d = tee.digests();
+      const d = await tee.digests();
       report.checked++;
       const diffs: string[] = [];
       if (d.size !== want.size) diffs.push(`size ${d.size} != ${want.size}`);

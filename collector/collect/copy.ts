@@ -179,7 +179,7 @@ async function copyOne(ctx: CopyContext, it: PlanItem): Promise<void> {
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     let r;
     try {
-      r = await ctx.writer.addStream(it.storedPath, stream, mdate);
+      r = await ctx.writer.addStream(it.storedPath, stream, mdate, f.size);
     } finally {
       ctx.signal.removeEventListener('abort', onAbort);
     }
