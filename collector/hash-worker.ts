@@ -1,27 +1,29 @@
 /**
  * SHA-256, SHA-1 and MD5 of large files on a thread of their own. Hashing a 1 GiB event log
  * costs ~3 s of CPU; on the main thread it would stand in line with the log's parsing, while
- * the deflate already runs on libuv's pool. Chunks are copied to the worker (the original goes
- * on to the zip); at most `MAX_IN_FLIGHT_BYTES` wait there, so memory stays flat when the
- * worker is slower than the reads.
+ * the deflate already runs on libuv's pool. Chunks are copied into a ring of shared memory
+ * that the worker reads in order (no allocation per chunk: a fresh buffer per MiB would keep
+ * the garbage collector busy); when the ring is full the stream waits, so memory stays flat.
  */
 import { Worker } from 'node:worker_threads';
 import type { Digests } from './hashing.js';
 
-const MAX_IN_FLIGHT_BYTES = 16 * 1024 * 1024;
+const RING_BYTES = 32 * 1024 * 1024;
 
 /** Run with `new Worker(code, { eval: true })`: no file path (the same in the source tree, build/ and the executable). */
 const HASH_WORKER_SOURCE = String.raw`
 'use strict';
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
+const ring = new Uint8Array(workerData.ring);
 const jobs = new Map();
 parentPort.on('message', (m) => {
   let j = jobs.get(m.id);
   if (!j) jobs.set(m.id, (j = [createHash('sha256'), createHash('sha1'), createHash('md5')]));
-  if (m.bytes) {
-    for (const h of j) h.update(m.bytes);
-    parentPort.postMessage({ id: m.id, acked: m.bytes.byteLength });
+  if (m.n) {
+    const bytes = ring.subarray(m.at, m.at + m.n);
+    for (const h of j) h.update(bytes);
+    parentPort.postMessage({ id: m.id, acked: true });
   }
   if (m.end) {
     jobs.delete(m.id);
@@ -30,79 +32,105 @@ parentPort.on('message', (m) => {
 });
 `;
 
-interface Job {
-  acked(n: number): void;
-  done(d: { sha256: string; sha1: string; md5: string }): void;
-  fail(e: Error): void;
-}
+type Result = { sha256: string; sha1: string; md5: string };
 
-let shared: { worker: Worker; jobs: Map<number, Job>; next: number } | undefined;
+/** The worker and its ring: segments in flight are FIFO (the worker acknowledges them in order). */
+class HashPool {
+  private readonly worker: Worker;
+  private readonly ring = new SharedArrayBuffer(RING_BYTES);
+  private readonly view = new Uint8Array(this.ring);
+  private readonly inFlight: { start: number; end: number }[] = [];
+  private readonly waiting: (() => void)[] = [];
+  private readonly results = new Map<number, { resolve(r: Result): void; reject(e: Error): void }>();
+  private writeAt = 0;
+  private nextId = 1;
+  failure: Error | undefined;
 
-function pool(): NonNullable<typeof shared> {
-  if (shared) return shared;
-  const worker = new Worker(HASH_WORKER_SOURCE, { eval: true });
-  worker.unref();
-  const s = { worker, jobs: new Map<number, Job>(), next: 1 };
-  worker.on('message', (m: { id: number; acked?: number; sha256?: string; sha1?: string; md5?: string }) => {
-    const job = s.jobs.get(m.id);
-    if (!job) return;
-    if (m.acked !== undefined) job.acked(m.acked);
-    if (m.sha256 !== undefined) {
-      s.jobs.delete(m.id);
-      job.done({ sha256: m.sha256, sha1: m.sha1 ?? '', md5: m.md5 ?? '' });
+  constructor() {
+    this.worker = new Worker(HASH_WORKER_SOURCE, { eval: true, workerData: { ring: this.ring } });
+    this.worker.unref();
+    this.worker.on('message', (m: { id: number; acked?: boolean } & Partial<Result>) => {
+      if (m.acked) {
+        this.inFlight.shift();
+        this.wake();
+      }
+      if (m.sha256 !== undefined) {
+        this.results.get(m.id)?.resolve({ sha256: m.sha256, sha1: m.sha1 ?? '', md5: m.md5 ?? '' });
+        this.results.delete(m.id);
+      }
+    });
+    this.worker.on('error', (e) => {
+      this.failure = e;
+      for (const r of this.results.values()) r.reject(e);
+      this.results.clear();
+      this.inFlight.length = 0;
+      this.wake();
+    });
+  }
+
+  newJob(): { id: number; result: Promise<Result> } {
+    const id = this.nextId++;
+    const result = new Promise<Result>((resolve, reject) => this.results.set(id, { resolve, reject }));
+    result.catch(() => undefined);
+    return { id, result };
+  }
+
+  private wake(): void {
+    for (const w of this.waiting.splice(0)) w();
+  }
+
+  /** Where `n` bytes fit in the ring now, or undefined. */
+  private place(n: number): number | undefined {
+    if (this.inFlight.length === 0) return 0;
+    const at = this.writeAt + n <= RING_BYTES ? this.writeAt : 0;
+    return this.inFlight.some((s) => at < s.end && s.start < at + n) ? undefined : at;
+  }
+
+  /** Copies `chunk` into the ring for job `id`; `then` runs once it is there. */
+  update(id: number, chunk: Uint8Array, then: () => void): void {
+    if (this.failure) return then();
+    const n = Math.min(chunk.byteLength, RING_BYTES / 4);
+    const at = this.place(n);
+    if (at === undefined) {
+      this.waiting.push(() => this.update(id, chunk, then));
+      return;
     }
-  });
-  worker.on('error', (e) => {
-    for (const j of s.jobs.values()) j.fail(e);
-    s.jobs.clear();
-    if (shared === s) shared = undefined;
-  });
-  shared = s;
-  return s;
+    this.view.set(chunk.subarray(0, n), at);
+    this.inFlight.push({ start: at, end: at + n });
+    this.writeAt = at + n;
+    this.worker.postMessage({ id, at, n });
+    if (n < chunk.byteLength) this.update(id, chunk.subarray(n), then);
+    else then();
+  }
+
+  end(id: number): void {
+    this.worker.postMessage({ id, end: true });
+  }
 }
+
+let shared: HashPool | undefined;
 
 /** The three digests of one stream, computed on the hash worker. */
 export class WorkerHasher {
-  private readonly id: number;
-  private readonly s: NonNullable<typeof shared>;
-  private inFlight = 0;
-  private waiting: (() => void) | undefined;
-  private result: Promise<{ sha256: string; sha1: string; md5: string }>;
+  private readonly pool: HashPool;
+  private readonly job: { id: number; result: Promise<Result> };
   bytes = 0;
 
   constructor() {
-    this.s = pool();
-    this.id = this.s.next++;
-    this.result = new Promise((resolve, reject) => {
-      this.s.jobs.set(this.id, {
-        acked: (n) => {
-          this.inFlight -= n;
-          if (this.waiting && this.inFlight < MAX_IN_FLIGHT_BYTES) {
-            const w = this.waiting;
-            this.waiting = undefined;
-            w();
-          }
-        },
-        done: resolve,
-        fail: reject,
-      });
-    });
-    this.result.catch(() => undefined);
+    if (!shared || shared.failure) shared = new HashPool();
+    this.pool = shared;
+    this.job = this.pool.newJob();
   }
 
-  /** Hands a copy of `chunk` to the worker; `then` runs once the worker has room. */
+  /** Hands `chunk` to the worker; `then` runs once the ring has taken it. */
   update(chunk: Uint8Array, then: () => void): void {
-    const copy = new Uint8Array(chunk);
-    this.bytes += copy.byteLength;
-    this.inFlight += copy.byteLength;
-    this.s.worker.postMessage({ id: this.id, bytes: copy }, [copy.buffer]);
-    if (this.inFlight < MAX_IN_FLIGHT_BYTES) then();
-    else this.waiting = then;
+    this.bytes += chunk.byteLength;
+    this.pool.update(this.job.id, chunk, then);
   }
 
   async digests(): Promise<Digests> {
-    this.s.worker.postMessage({ id: this.id, end: true });
-    const d = await this.result;
-    return { size: this.bytes, ...d };
+    if (this.pool.failure) throw this.pool.failure;
+    this.pool.end(this.job.id);
+    return { size: this.bytes, ...(await this.job.result) };
   }
 }

@@ -102,7 +102,7 @@ describe('StreamedLogs: a parser opens the logs in copy order', () => {
 });
 
 describe('HashTee: the digests are the same in this thread and on the hash worker', () => {
-  it.each([1000, WORKER_HASH_MIN_BYTES + 5])('%i bytes', async (size) => {
+  it.each([1000, WORKER_HASH_MIN_BYTES + 5, 100 * 1024 * 1024 + 7])('%i bytes (the last wraps the ring of the worker several times)', async (size) => {
     const data = randomBytes(size);
     const tee = new HashTee(size);
     await pipeline(chunked(data, [65536, 3, 1 << 20]), tee, sink().w);
