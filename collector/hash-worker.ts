@@ -8,7 +8,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Digests } from './hashing.js';
 
-const RING_BYTES = 32 * 1024 * 1024;
+const RING_BYTES = 8 * 1024 * 1024;
 
 /** Run with `new Worker(code, { eval: true })`: no file path (the same in the source tree, build/ and the executable). */
 const HASH_WORKER_SOURCE = String.raw`
@@ -48,7 +48,6 @@ class HashPool {
 
   constructor() {
     this.worker = new Worker(HASH_WORKER_SOURCE, { eval: true, workerData: { ring: this.ring } });
-    this.worker.unref();
     this.worker.on('message', (m: { id: number; acked?: boolean } & Partial<Result>) => {
       if (m.acked) {
         this.inFlight.shift();
@@ -57,6 +56,7 @@ class HashPool {
       if (m.sha256 !== undefined) {
         this.results.get(m.id)?.resolve({ sha256: m.sha256, sha1: m.sha1 ?? '', md5: m.md5 ?? '' });
         this.results.delete(m.id);
+        if (this.results.size === 0) this.worker.unref();
       }
     });
     this.worker.on('error', (e) => {
@@ -66,10 +66,14 @@ class HashPool {
       this.inFlight.length = 0;
       this.wake();
     });
+    // After the listeners (adding one refs the worker again): an idle hash worker never keeps espy
+    // running; while a job is open it does (its answer is awaited).
+    this.worker.unref();
   }
 
   newJob(): { id: number; result: Promise<Result> } {
     const id = this.nextId++;
+    this.worker.ref();
     const result = new Promise<Result>((resolve, reject) => this.results.set(id, { resolve, reject }));
     result.catch(() => undefined);
     return { id, result };
@@ -114,6 +118,7 @@ let shared: HashPool | undefined;
 export class WorkerHasher {
   private readonly pool: HashPool;
   private readonly job: { id: number; result: Promise<Result> };
+  private ended = false;
   bytes = 0;
 
   constructor() {
@@ -128,9 +133,16 @@ export class WorkerHasher {
     this.pool.update(this.job.id, chunk, then);
   }
 
+  /** No more bytes (idempotent): the worker finishes the digests, and lets espy exit once idle. */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.pool.end(this.job.id);
+  }
+
   async digests(): Promise<Digests> {
     if (this.pool.failure) throw this.pool.failure;
-    this.pool.end(this.job.id);
+    this.end();
     return { size: this.bytes, ...(await this.job.result) };
   }
 }

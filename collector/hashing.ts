@@ -29,6 +29,8 @@ export class HashTee extends Transform {
   constructor(expectedSize = 0) {
     super({ highWaterMark: 1 << 20 });
     this.worker = expectedSize >= WORKER_HASH_MIN_BYTES ? new WorkerHasher() : undefined;
+    // A stream that ends in an error is never asked for its digests: its job ends anyway.
+    this.on('close', () => this.worker?.end());
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {

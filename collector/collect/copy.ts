@@ -94,6 +94,9 @@ function readStream(ctx: CopyContext, it: PlanItem, f: FsFile): Readable {
   return stream.pipe(tee.transform);
 }
 
+/** The file's times (MACB) for its manifest row, when the source gives them. */
+type Times = Partial<Pick<ManifestFile, 'created' | 'modified' | 'accessed' | 'changed'>>;
+
 async function copyOne(ctx: CopyContext, it: PlanItem): Promise<void> {
   const { files, log } = ctx;
   if (it.action === 'missing' || it.action === 'skip') {
@@ -103,7 +106,7 @@ async function copyOne(ctx: CopyContext, it: PlanItem): Promise<void> {
   }
   const st = await ctx.view.lstat(it.fsPath);
   const times = st.ok ? { created: st.value.created, modified: st.value.modified, accessed: st.value.accessed, changed: st.value.changed } : {};
-  const macb = Object.fromEntries(Object.entries(times).filter(([, v]) => v !== undefined)) as Partial<ManifestFile>;
+  const macb = Object.fromEntries(Object.entries(times).filter(([, v]) => v !== undefined)) as Times;
   if (st.ok && (st.value.type === 'other' || st.value.type === 'dir')) {
     const msg = `not a regular file (${st.value.type === 'other' ? 'FIFO, device or socket' : st.value.type}): not opened`;
     log('warn', `skipped ${it.originalPath}: ${msg}`);
@@ -115,88 +118,105 @@ async function copyOne(ctx: CopyContext, it: PlanItem): Promise<void> {
     files.push(planRow(it, { ...macb, size: st.value.size, error: `larger than --max-file-size (${ctx.maxFileSize} bytes): not collected` }));
     return;
   }
+  const opened = await openForCopy(ctx, it, macb, st.ok ? st.value.size : 0);
+  if (!opened) return;
+  try {
+    const classification = await classifyDll(ctx, it, opened.file, opened.method);
+    if (opened.method === 'hash') await hashOnly(ctx, it, opened.file, { ...macb, ...classification });
+    else await streamIntoBundle(ctx, it, opened, { ...macb, ...classification });
+  } finally {
+    await opened.file.close().catch(() => undefined);
+  }
+}
+
+interface Opened {
+  file: FsFile;
+  method: ManifestFile['method'];
+  /** The wevtutil export read instead of a locked log. */
+  exportPath?: string;
+  note?: string;
+}
+
+/** Opens the file; a locked event log on a live host is exported with wevtutil instead. Undefined: its row is written. */
+async function openForCopy(ctx: CopyContext, it: PlanItem, macb: Times, size: number): Promise<Opened | undefined> {
   const opened = await ctx.view.open(it.fsPath);
-  let method: ManifestFile['method'] = it.action === 'hash' ? 'hash' : 'copy';
-  let file = opened.ok ? opened.value : undefined;
-  let exportPath: string | undefined;
-  let note: string | undefined;
-  if (!opened.ok && ctx.live && it.kind === 'evtx' && ['EBUSY', 'EPERM', 'EACCES'].includes(opened.code)) {
+  const method: ManifestFile['method'] = it.action === 'hash' ? 'hash' : 'copy';
+  if (opened.ok) return { file: opened.value, method };
+  if (ctx.live && it.kind === 'evtx' && ['EBUSY', 'EPERM', 'EACCES'].includes(opened.code)) {
     const ex = await exportLocked(ctx, it, opened.code);
     if (ex.file) {
-      file = ex.file;
-      exportPath = ex.path;
-      method = 'export';
-      if (ex.file.size < MIN_EVTX_EXPORT_BYTES) note = `the export is truncated: ${ex.file.size} bytes, smaller than an EVTX file header`;
-    } else if (ex.error) {
-      log('warn', `${it.originalPath}: ${ex.error}`);
-      files.push(planRow(it, { ...macb, size: st.ok ? st.value.size : 0, method: 'export', error: `${opened.message}; ${ex.error}` }));
-      return;
+      const note = ex.file.size < MIN_EVTX_EXPORT_BYTES ? `the export is truncated: ${ex.file.size} bytes, smaller than an EVTX file header` : undefined;
+      return { file: ex.file, method: 'export', ...(ex.path ? { exportPath: ex.path } : {}), ...(note ? { note } : {}) };
+    }
+    if (ex.error) {
+      ctx.log('warn', `${it.originalPath}: ${ex.error}`);
+      ctx.files.push(planRow(it, { ...macb, size, method: 'export', error: `${opened.message}; ${ex.error}` }));
+      return undefined;
     }
   }
-  if (!file) {
-    const msg = opened.ok ? 'unreadable' : opened.message;
-    log('warn', `cannot read ${it.originalPath}: ${msg}`);
-    files.push(planRow(it, { ...macb, size: st.ok ? st.value.size : 0, error: msg }));
+  ctx.log('warn', `cannot read ${it.originalPath}: ${opened.message}`);
+  ctx.files.push(planRow(it, { ...macb, size, error: opened.message }));
+  return undefined;
+}
+
+/** DLLs (Binn, named by the logs) are classified too: the manifest says what each is. */
+async function classifyDll(ctx: CopyContext, it: PlanItem, f: FsFile, method: ManifestFile['method']): Promise<Partial<ManifestFile>> {
+  if (it.kind !== 'dll' || it.classification || !ctx.classify || f.size > MAX_SWEEP_FILE_BYTES) return {};
+  try {
+    const c = await ctx.classify(await f.read(0, f.size), it.originalPath);
+    return { classification: { ...c, kept: method !== 'hash' } };
+  } catch (e) {
+    ctx.log('warn', `classifying ${it.originalPath} failed: ${(e as Error).message}`);
+    return {};
+  }
+}
+
+/** A Binn DLL without --copy-binn: its hashes in the manifest, not its bytes in the bundle. */
+async function hashOnly(ctx: CopyContext, it: PlanItem, f: FsFile, extra: Partial<ManifestFile>): Promise<void> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await f.read(0, f.size);
+  } catch (e) {
+    const msg = `hashing failed: ${(e as Error).message}`;
+    ctx.log('warn', `${it.originalPath}: ${msg}`);
+    ctx.files.push(planRow(it, { ...extra, method: 'hash', size: f.size, error: msg }));
     return;
   }
-  const f = file;
-  try {
-    // DLLs (Binn, named by the logs) are classified too: the manifest says what each is.
-    let classification: ManifestFile['classification'];
-    if (it.kind === 'dll' && !it.classification && ctx.classify && f.size <= MAX_SWEEP_FILE_BYTES) {
-      try {
-        const c = await ctx.classify(await f.read(0, f.size), it.originalPath);
-        classification = { ...c, kept: method !== 'hash' };
-      } catch (e) {
-        log('warn', `classifying ${it.originalPath} failed: ${(e as Error).message}`);
-      }
-    }
-    const cls = classification ? { classification } : {};
-    if (method === 'hash') {
-      let bytes: Uint8Array;
-      try {
-        bytes = await f.read(0, f.size);
-      } catch (e) {
-        const msg = `hashing failed: ${(e as Error).message}`;
-        log('warn', `${it.originalPath}: ${msg}`);
-        files.push(planRow(it, { ...macb, ...cls, method: 'hash', size: f.size, error: msg }));
-        return;
-      }
-      const d = digestsOf(bytes);
-      files.push(planRow(it, { ...macb, ...cls, method: 'hash', size: d.size, sha256: d.sha256, sha1: d.sha1, md5: d.md5 }));
-      return;
-    }
-    const mdate = st.ok && st.value.modified ? new Date(st.value.modified) : undefined;
-    // Ctrl-C during a long file ends its entry at once (the row says so; the bundle is marked incomplete).
-    const stream = readStream(ctx, it, f);
-    if (ctx.onBytes) {
-      const report = ctx.onBytes;
-      let streamed = 0;
-      // Attached in the same tick as the writer's pipe: both see every chunk.
-      stream.on('data', (chunk: Buffer) => report((streamed += chunk.length)));
-    }
-    const onAbort = (): void => void stream.destroy(new Error('interrupted'));
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
-    let r;
-    try {
-      r = await ctx.writer.addStream(it.storedPath, stream, mdate, f.size);
-    } finally {
-      ctx.signal.removeEventListener('abort', onAbort);
-    }
-    const row = planRow(it, { ...macb, ...cls, method, storedPath: it.storedPath, size: r.size, sha256: r.sha256, sha1: r.sha1, md5: r.md5 });
-    if (r.readError) row.error = `read failed after ${r.size} bytes (stored bytes are partial): ${r.readError}`;
-    else if (note) row.error = note;
-    if (row.error) log('warn', `${it.originalPath}: ${row.error}`);
-    files.push(row);
-    const artefact: EvidenceArtefact = { originalPath: it.originalPath, storedPath: it.storedPath, kind: it.kind, size: r.size, sha256: r.sha256 };
-    if (macb.created) artefact.created = macb.created;
-    if (macb.modified) artefact.modified = macb.modified;
-    const ep = exportPath;
-    const fsPath = it.fsPath;
-    const view = ctx.view;
-    // An exported log (often GBs for Security) is read through a file handle, not into memory.
-    ctx.listed.push({ artefact, open: ep ? async () => openFromView(await nodeFsView(dirname(ep)), [basename(ep)]) : () => openFromView(view, fsPath) });
-  } finally {
-    await f.close().catch(() => undefined);
+  const d = digestsOf(bytes);
+  ctx.files.push(planRow(it, { ...extra, method: 'hash', size: d.size, sha256: d.sha256, sha1: d.sha1, md5: d.md5 }));
+}
+
+/** Streams the file into its bundle entry (hash and deflate on the way, a parser reading along when one waits for it). */
+async function streamIntoBundle(ctx: CopyContext, it: PlanItem, o: Opened, extra: Partial<ManifestFile>): Promise<void> {
+  const f = o.file;
+  const mdate = extra.modified ? new Date(extra.modified) : undefined;
+  // Ctrl-C during a long file ends its entry at once (the row says so; the bundle is marked incomplete).
+  const stream = readStream(ctx, it, f);
+  if (ctx.onBytes) {
+    const report = ctx.onBytes;
+    let streamed = 0;
+    // Attached in the same tick as the writer's pipe: both see every chunk.
+    stream.on('data', (chunk: Buffer) => report((streamed += chunk.length)));
   }
+  const onAbort = (): void => void stream.destroy(new Error('interrupted'));
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  let r;
+  try {
+    r = await ctx.writer.addStream(it.storedPath, stream, mdate, f.size);
+  } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
+  }
+  const row = planRow(it, { ...extra, method: o.method, storedPath: it.storedPath, size: r.size, sha256: r.sha256, sha1: r.sha1, md5: r.md5 });
+  if (r.readError) row.error = `read failed after ${r.size} bytes (stored bytes are partial): ${r.readError}`;
+  else if (o.note) row.error = o.note;
+  if (row.error) ctx.log('warn', `${it.originalPath}: ${row.error}`);
+  ctx.files.push(row);
+  const artefact: EvidenceArtefact = { originalPath: it.originalPath, storedPath: it.storedPath, kind: it.kind, size: r.size, sha256: r.sha256 };
+  if (extra.created) artefact.created = extra.created;
+  if (extra.modified) artefact.modified = extra.modified;
+  const ep = o.exportPath;
+  const fsPath = it.fsPath;
+  const view = ctx.view;
+  // An exported log (often GBs for Security) is read through a file handle, not into memory.
+  ctx.listed.push({ artefact, open: ep ? async () => openFromView(await nodeFsView(dirname(ep)), [basename(ep)]) : () => openFromView(view, fsPath) });
 }

@@ -6,6 +6,7 @@
 import type { FsView } from '../fs-view.js';
 import { multiDriveView, type LiveHost } from '../live-host.js';
 import type { Manifest } from '../manifest.js';
+import type { CollectionPlan } from '../plan/index.js';
 import type { SourceLayout } from '../source-layout.js';
 import { openSource } from '../source.js';
 import { instanceTargets, type Target } from '../targets/index.js';
@@ -58,4 +59,18 @@ export async function registryTargets(live: LiveHost | undefined, log: (level: '
     log('info', `SQL Server instance ${d.instance} (registry): log ${d.logDir ?? '?'}, Binn ${d.binnDir ?? '?'}`);
   }
   return out;
+}
+
+/** What sysinfo.json says: the suspect host (live: a snapshot) and who collected. */
+export async function hostFacts(o: CollectOptions, host: string, plan: CollectionPlan): Promise<Record<string, unknown>> {
+  return o.live
+    ? { hostname: o.live.hostname, ...(await o.live.snapshot().catch((e: Error) => ({ snapshotError: e.message }))), collectedBy: o.localHost }
+    : {
+        hostname: host,
+        hostSource: plan.hostNames.length > 0 ? 'named by the evidence (event Computer / ERRORLOG server name)' : 'source folder name (the evidence names no host)',
+        hostNamesSeen: plan.hostNames,
+        sqlInstances: plan.instances,
+        collectedBy: o.localHost,
+        note: 'image or collection source: collectedBy is the analyst machine, not the suspect host',
+      };
 }

@@ -16,7 +16,7 @@ import { NOT_IN_SOURCE, planFiles, sweepPlan, type CollectionPlan, type PlanItem
 import { parseWindowsPath } from '../win-path.js';
 import { sha256Hex } from '../hashing.js';
 import { copyPlanItem, type CopyContext } from './copy.js';
-import { openInput, registryTargets, type CollectInput } from './input.js';
+import { hostFacts, openInput, registryTargets, type CollectInput } from './input.js';
 import { CollectionFailedError, safeHostName, utcStamp, type CollectOptions, type CollectResult } from './options.js';
 import { readSqlExports, runLiveSql, storeSqlExports, type SqlContext } from './sql.js';
 import { StreamedLogs } from './streamed.js';
@@ -127,22 +127,8 @@ export class CollectSession {
 
   /** sysinfo.json: the suspect host (live: a snapshot) and who collected. */
   async describeHost(plan: CollectionPlan): Promise<void> {
-    this.sysinfo = await this.hostFacts(plan);
+    this.sysinfo = await hostFacts(this.opts, this.host, plan);
     await this.add('sysinfo.json', sysinfoText(this.sysinfo));
-  }
-
-  private async hostFacts(plan: CollectionPlan): Promise<Record<string, unknown>> {
-    const o = this.opts;
-    return o.live
-      ? { hostname: o.live.hostname, ...(await o.live.snapshot().catch((e: Error) => ({ snapshotError: e.message }))), collectedBy: o.localHost }
-      : {
-          hostname: this.host,
-          hostSource: plan.hostNames.length > 0 ? 'named by the evidence (event Computer / ERRORLOG server name)' : 'source folder name (the evidence names no host)',
-          hostNamesSeen: plan.hostNames,
-          sqlInstances: plan.instances,
-          collectedBy: o.localHost,
-          note: 'image or collection source: collectedBy is the analyst machine, not the suspect host',
-        };
   }
 
   /** The plan's event logs and ERRORLOGs, in copy order, for a parser that reads them while `copy` streams them. */
