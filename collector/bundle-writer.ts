@@ -3,7 +3,6 @@
  * when it is complete, so no half-written file ever poses as a bundle. Every entry is hashed
  * while it streams in; the zip itself is hashed while it is written (no second read).
  */
-import type { Archiver } from 'archiver';
 import { createHash } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -12,7 +11,7 @@ import { PassThrough, Readable, Transform, type TransformCallback } from 'node:s
 import { HashTee, sha256Hex, type Digests } from './hashing.js';
 import { sealHeader } from './seal/header.js';
 import { SealTransform } from './seal/stream.js';
-import { createZipArchive } from './zip-archive.js';
+import { createZipArchive, type ZipArchiveStream } from './zip-archive.js';
 
 /** The bundle could not be written (unwritable folder, full disk): a clear, final error. */
 export class BundleWriteError extends Error {
@@ -39,7 +38,7 @@ export interface BundleWriterOptions {
 
 export class BundleWriter {
   readonly partialPath: string;
-  private readonly archive: Archiver;
+  private readonly archive: ZipArchiveStream;
   private readonly out: WriteStream;
   private readonly zipHash = createHash('sha256');
   private written = 0;
@@ -49,7 +48,7 @@ export class BundleWriter {
   private closed: Promise<void>;
   private pending = new Map<string, () => void>();
 
-  private constructor(partialPath: string, archive: Archiver, out: WriteStream, seal?: SealTransform) {
+  private constructor(partialPath: string, archive: ZipArchiveStream, out: WriteStream, seal?: SealTransform) {
     this.partialPath = partialPath;
     this.suffix = seal ? '.age' : '';
     this.archive = archive;
