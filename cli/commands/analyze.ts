@@ -12,7 +12,7 @@ import type { CliContext } from '../context.js';
 import { revealControls } from '../terminal-text.js';
 import { EXIT, ExitError, UsageError } from '../exit-codes.js';
 import { IDENTITY_HELP, identitiesOf, sealError } from '../seal-options.js';
-import type { CommandFactory } from '../program.js';
+import type { CommandFactory } from '../command.js';
 import { REPORT_FILES, hostDirName, writeFleet, writeReportOutputs } from '../report-output.js';
 
 /** `espy analyze`: evidence → analysis.json, the report and the exports. */

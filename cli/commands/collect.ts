@@ -13,7 +13,7 @@ import { renderReport } from '../../report-templates/index.js';
 import type { CliContext } from '../context.js';
 import { revealControls } from '../terminal-text.js';
 import { EXIT, ExitError, UsageError } from '../exit-codes.js';
-import type { CommandFactory } from '../program.js';
+import type { CommandFactory } from '../command.js';
 import { loadReportTemplates, writeReportOutputs } from '../report-output.js';
 import { makeCollectPipeline } from '../collect-pipeline.js';
 import { recipientsOf } from '../seal-options.js';

@@ -8,7 +8,7 @@ import { createAuthenticodeCache, readPeHeaders, type AuthenticodeSignature } fr
 import type { CliContext } from '../context.js';
 import { UsageError } from '../exit-codes.js';
 import { openFileSource } from '../file-source.js';
-import type { CommandFactory } from '../program.js';
+import type { CommandFactory } from '../command.js';
 import { collectTrust, loadTrustAnchors } from '../trust-files.js';
 import { findDriveRoot, hashFile, originalWindowsPath, readYaraRuleFiles, shippedYaraRules, walkInputs } from '../scan-files.js';
 import { revealControls } from '../terminal-text.js';
