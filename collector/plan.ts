@@ -13,7 +13,8 @@ import { dllRefsFromEvent, dllRefsFromSqlExport, type DllRef } from './dll-refs.
 import { scanErrorlog } from './errorlog-scan.js';
 import type { FsView } from './fs-view.js';
 import type { DriveRoot, SourceLayout } from './source-layout.js';
-import { allTargets, instanceNameFromFolder, type SweepMode, type Target } from './targets/index.js';
+import { instanceFromFolder } from '../detection/mssql/index.js';
+import { allTargets, type SweepMode, type Target } from './targets/index.js';
 import { resolveSegments, walkDrive, type FoundFile, type WalkSkip } from './walk.js';
 import { formatWindowsPath, globMatch, parseWindowsPath, storedPathFor, windowsPathKey } from './win-path.js';
 
@@ -90,7 +91,7 @@ async function instanceRoots(view: FsView, drive: DriveRoot): Promise<{ name: st
     const list = await view.readDir(ms);
     if (!list.ok) continue;
     for (const inst of list.value.filter((e) => e.type === 'dir' && globMatch('MSSQL*.*', e.name))) {
-      const name = instanceNameFromFolder(inst.name);
+      const name = instanceFromFolder(inst.name);
       if (!name) continue;
       const segs = [pf.name, 'Microsoft SQL Server', inst.name];
       out.push({ name, root: formatWindowsPath(drive.drive, segs), binn: [...segs, 'MSSQL', 'Binn'] });

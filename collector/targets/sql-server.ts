@@ -1,7 +1,8 @@
+import { INSTANCE_FOLDER_GLOB } from '../../detection/mssql/index.js';
 import type { Target } from './types.js';
 
 /** Instance root: `Program Files[ (x86)]\Microsoft SQL Server\MSSQL<ver>.<INSTANCE>`. */
-export const SQL_INSTANCE_ROOT = 'Program Files*\\Microsoft SQL Server\\MSSQL*.*';
+export const SQL_INSTANCE_ROOT = `Program Files*\\Microsoft SQL Server\\${INSTANCE_FOLDER_GLOB}`;
 const LOG = `${SQL_INSTANCE_ROOT}\\MSSQL\\Log`;
 export const SQL_BINN = `${SQL_INSTANCE_ROOT}\\MSSQL\\Binn`;
 
@@ -17,12 +18,6 @@ export const SQL_SERVER_TARGETS: readonly Target[] = [
 export const BINN_TARGETS: readonly Target[] = [
   { name: 'SQL Server Binn DLL', category: 'binn', path: SQL_BINN, fileMask: '*.dll', recursive: false, kind: 'dll', action: 'hash' },
 ];
-
-/** `MSSQL15.MSSQLSERVER` → `MSSQLSERVER`; undefined for other folder names. */
-export function instanceNameFromFolder(folder: string): string | undefined {
-  const m = /^MSSQL\d+\.(.+)$/i.exec(folder);
-  return m?.[1];
-}
 
 /**
  * Targets for one instance whose folders are known exactly (live host: the registry's

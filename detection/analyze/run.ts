@@ -1,5 +1,6 @@
 import type { AnalysisResult, SqlInstance } from '../analysis-result.js';
 import type { CollectionGap, EvidenceSet } from '../evidence.js';
+import { binnDirOf, chooseHostName, instanceFolderOf, instanceOfProvider } from '../mssql/index.js';
 import { loadRules, summarizeLoad, toRuleLoadFields, type RuleFile } from '../sigma/index.js';
 import { assembleResult } from './assemble.js';
 import { gatherDlls, namedDlls, type DllClassifier } from './dlls.js';
@@ -36,17 +37,17 @@ function instancesFrom(paths: readonly string[], providers: ReadonlySet<string>,
   const get = (provider: string): SqlInstance => {
     let i = byProvider.get(provider.toUpperCase());
     if (!i) {
-      const name = provider.toUpperCase() === 'MSSQLSERVER' ? 'MSSQLSERVER' : provider.replace(/^MSSQL\$/i, '');
-      i = { name, provider, errorlogPaths: [] };
+      i = { name: instanceOfProvider(provider), provider, errorlogPaths: [] };
       byProvider.set(provider.toUpperCase(), i);
     }
     return i;
   };
   for (const p of paths) {
-    const m = /^(.*\\Microsoft SQL Server\\MSSQL\d+\.([^\\]+))\\/i.exec(normalizeWinPath(p));
-    if (!m?.[1] || !m[2]) continue;
-    const inst = get(m[2].toUpperCase() === 'MSSQLSERVER' ? 'MSSQLSERVER' : `MSSQL$${m[2]}`);
-    inst.root ??= m[1];
+    // Any path of the evidence may lie in a folder named like an instance: only the standard layout counts here.
+    const folder = instanceFolderOf(normalizeWinPath(p), { standardRootOnly: true });
+    if (!folder) continue;
+    const inst = get(folder.provider);
+    inst.root ??= folder.root;
     if (/\\Log\\ERRORLOG(\.\d+)?$/i.test(p) && !inst.errorlogPaths.includes(p)) inst.errorlogPaths.push(p);
   }
   for (const p of providers) get(p);
@@ -71,12 +72,8 @@ function describeCollector(v: unknown): string | undefined {
 
 function pickHostName(hostInfo: Record<string, unknown> | undefined, computers: Map<string, number>, banners: { serverName?: string }[], location: string): string {
   const h = hostInfo?.['hostname'] ?? hostInfo?.['host'];
-  if (typeof h === 'string' && h) return h;
-  const top = [...computers].sort((a, b) => b[1] - a[1])[0]?.[0];
-  if (top) return top.split('.')[0] ?? top;
-  const server = banners.find((b) => b.serverName)?.serverName;
-  if (server) return server.split('\\')[0] ?? server;
-  return location.split(/[\\/]/).filter(Boolean).pop() ?? 'unknown';
+  const serverNames = banners.flatMap((b) => (b.serverName ? [b.serverName] : []));
+  return chooseHostName({ declared: typeof h === 'string' ? h : undefined, computers, serverNames, location }).name;
 }
 
 /**
@@ -125,7 +122,7 @@ export async function analyze(evidence: EvidenceSet, opts: AnalyzeOptions): Prom
     scan.providers,
     scan.banners,
   );
-  const binnDirs = instances.filter((i) => i.root).map((i) => `${i.root}\\MSSQL\\Binn`);
+  const binnDirs = instances.flatMap((i) => (i.root ? [binnDirOf(i.root)] : []));
   const named = namedDlls(scan.events, sql?.esps);
   const gathered = await timed('dlls', () => gatherDlls(evidence, artefacts, named, binnDirs, opts.classify, errors, opts.signal));
   const gaps = await evidence.collectionGaps?.();

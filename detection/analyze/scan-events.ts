@@ -7,6 +7,7 @@ import { CorrelationEngine, createEventView, mssqlMessageRenderer, type Correlat
 import type { EvidenceArtefact, EvidenceSet } from '../evidence.js';
 import type { Severity } from '../analysis-result.js';
 import { espEventDll } from '../esp/events.js';
+import { providerFromPath } from '../mssql/index.js';
 import { errorlogTwins } from './twins.js';
 import type { ArtefactStats, RuleHit, SourcedEvent } from './inputs.js';
 import { describeEvent } from './message.js';
@@ -64,13 +65,6 @@ function hitOf(m: { rule: SigmaMatch['rule']; fields?: readonly string[] }, ev: 
   if (related) h.related = related;
   if (m.fields && m.fields.length > 0) h.fields = m.fields;
   return h;
-}
-
-/** `MSSQL14.MSSQLSERVER` → `MSSQLSERVER`; `MSSQL13.REPORTING` → `MSSQL$REPORTING`. */
-export function providerFromPath(originalPath: string): string | undefined {
-  const m = /\\MSSQL\d+\.([^\\]+)\\/i.exec(originalPath);
-  if (!m?.[1]) return undefined;
-  return m[1].toUpperCase() === 'MSSQLSERVER' ? 'MSSQLSERVER' : `MSSQL$${m[1]}`;
 }
 
 /** `Microsoft-Windows-Sysmon%4Operational.evtx` → `Microsoft-Windows-Sysmon/Operational` until the channel is read. */
