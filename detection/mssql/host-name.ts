@@ -4,6 +4,7 @@
  * the bundle declares, then what the host wrote about itself most often (event `Computer`),
  * then the SQL Server name an ERRORLOG gives, and last the name of the evidence folder.
  */
+import { hostOf } from '../../parsers/errorlog/index.js';
 
 export type HostNameSource = 'declared' | 'event-computer' | 'errorlog-server' | 'location';
 
@@ -28,9 +29,9 @@ export function shortComputerName(computer: string): string {
   return computer.split('.')[0] || computer;
 }
 
-/** `MAGGIE\REPORTING` → `MAGGIE` (a named instance's server name carries the instance). */
+/** `MAGGIE\REPORTING` → `MAGGIE` (a named instance's server name carries the instance); empty when no host is given. */
 export function hostOfServerName(serverName: string): string {
-  return serverName.split('\\')[0] || serverName;
+  return hostOf(serverName) ?? '';
 }
 
 /** The most frequent Computer value; a tie goes to the value seen first. */
@@ -50,7 +51,7 @@ export function chooseHostName(clues: HostNameClues): HostNameChoice {
   if (clues.declared) return { name: clues.declared, source: 'declared' };
   const computer = clues.computers ? mostFrequent(clues.computers) : undefined;
   if (computer) return { name: shortComputerName(computer), source: 'event-computer' };
-  const server = clues.serverNames?.find((s) => s !== '');
-  if (server) return { name: hostOfServerName(server), source: 'errorlog-server' };
+  const server = clues.serverNames?.map(hostOfServerName).find((h) => h !== '');
+  if (server) return { name: server, source: 'errorlog-server' };
   return { name: clues.location.split(/[\\/]/).filter(Boolean).pop() ?? 'unknown', source: 'location' };
 }

@@ -2,11 +2,12 @@
  * SQL Server instance naming, the one place that knows it. Setup installs an instance in a
  * folder `MSSQL<major>.<INSTANCE>` (`MSSQL14.MSSQLSERVER`, `MSSQL13.REPORTING`), below
  * `Program Files\Microsoft SQL Server` unless the installer chose another root. Its event-log
- * provider is `MSSQLSERVER` for the default instance and `MSSQL$<INSTANCE>` for a named one.
+ * provider is `MSSQLSERVER` for the default instance and `MSSQL$<INSTANCE>` for a named one
+ * (the ERRORLOG parser, which may not import detection, holds that rule for the events it builds).
  */
+import { DEFAULT_INSTANCE, providerOf } from '../../parsers/errorlog/index.js';
 
-/** The default instance's name, which is also its provider name. */
-export const DEFAULT_INSTANCE = 'MSSQLSERVER';
+export { DEFAULT_INSTANCE };
 
 /** The folder of an instance (`MSSQL15.MSSQLSERVER`), as a glob for target matching. */
 export const INSTANCE_FOLDER_GLOB = 'MSSQL*.*';
@@ -24,7 +25,7 @@ export function isDefaultInstance(name: string): boolean {
 
 /** Instance name → event provider: `MSSQLSERVER` → `MSSQLSERVER`, `X` → `MSSQL$X`. */
 export function providerOfInstance(name: string): string {
-  return isDefaultInstance(name) ? DEFAULT_INSTANCE : `MSSQL$${name}`;
+  return providerOf(name);
 }
 
 /** Event provider → instance name: `MSSQLSERVER` → `MSSQLSERVER`, `MSSQL$X` → `X`. */

@@ -33,6 +33,7 @@ describe('chooseHostName', () => {
     expect(shortComputerName('MAGGIE')).toBe('MAGGIE');
     expect(shortComputerName('.corp')).toBe('.corp');
     expect(hostOfServerName('MAGGIE')).toBe('MAGGIE');
-    expect(hostOfServerName('\\X')).toBe('\\X');
+    expect(hostOfServerName('\\X')).toBe('');
+    expect(chooseHostName({ serverNames: ['\\X', 'SQL02\\X'], location: '/x' })).toEqual({ name: 'SQL02', source: 'errorlog-server' });
   });
 });
