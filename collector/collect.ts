@@ -7,7 +7,7 @@
  * `.partial`: what was gathered is never deleted.
  */
 import { basename, resolve } from 'node:path';
-import type { EvidenceSet } from '../detection/evidence.js';
+import { readHostFacts, type EvidenceSet } from '../detection/evidence.js';
 import type { EventReader, FileClassifier } from './classify.js';
 import { BundleWriteError, BundleWriter } from './bundle-writer.js';
 import { createCollectionLog, type LogLevel } from './collection-log.js';
@@ -291,7 +291,7 @@ export async function collect(opts: CollectOptions): Promise<CollectResult> {
     if (!incompleteReason && opts.afterCollect) {
       // A named DLL that is not there is evidence (deleted?), not a gap in the collection.
       const gaps = files.filter((f) => f.error !== undefined && f.error !== NOT_IN_SOURCE).map((f) => ({ path: f.originalPath, reason: f.error ?? '' }));
-      const evidence = listedEvidenceSet(opts.live ? 'live' : 'folder', input.path, listed, () => Promise.resolve(sysinfo), gaps);
+      const evidence = listedEvidenceSet(opts.live ? 'live' : 'folder', input.path, listed, () => Promise.resolve(readHostFacts(sysinfo)), gaps);
       try {
         for (const x of await opts.afterCollect(evidence)) entries.push(await entry(writer, x.name, x.data));
       } catch (e) {

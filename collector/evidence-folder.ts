@@ -87,9 +87,7 @@ export async function openFolderEvidence(path: string, opts: FolderEvidenceOptio
     }
   }
   const host = plan.hostNames[0];
-  const set = listedEvidenceSet('folder', src.path, items, () =>
-    Promise.resolve({ ...(host ? { hostname: host } : {}), sqlInstances: plan.instances, layout: src.layout.kind }),
-  );
+  const set = listedEvidenceSet('folder', src.path, items, () => Promise.resolve(host ? { hostname: host } : undefined));
   return { ...set, notes, close: src.close };
 }
 

@@ -1,6 +1,6 @@
 import type { EventJson, EventOrigin, EventSummary } from '../../parsers/common/event.js';
 import type { ArtefactKind, EspFile, Severity, SqlInstance } from '../analysis-result.js';
-import type { CollectionGap, EvidenceIntegrity } from '../evidence.js';
+import type { CollectionGap, EvidenceIntegrity, HostFacts } from '../evidence.js';
 
 /**
  * What the pure part of the analysis works on: already-parsed evidence. `analyze()` builds
@@ -119,7 +119,7 @@ export interface ArtefactStats {
 
 export interface AnalysisInputs {
   hostName: string;
-  hostInfo?: Record<string, unknown>;
+  hostInfo?: HostFacts;
   sqlInstances: SqlInstance[];
   /** Events worth keeping: rule hits and ESP-related events (not every event). */
   events: SourcedEvent[];

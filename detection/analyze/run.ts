@@ -1,5 +1,5 @@
 import type { AnalysisResult, SqlInstance } from '../analysis-result.js';
-import type { CollectionGap, EvidenceSet } from '../evidence.js';
+import type { CollectionGap, EvidenceSet, HostFacts } from '../evidence.js';
 import { binnDirOf, chooseHostName, instanceFolderOf, instanceOfProvider } from '../mssql/index.js';
 import { loadRules, summarizeLoad, toRuleLoadFields, type RuleFile } from '../sigma/index.js';
 import { assembleResult } from './assemble.js';
@@ -58,22 +58,9 @@ function instancesFrom(paths: readonly string[], providers: ReadonlySet<string>,
   return [...byProvider.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** `{hostname, platform, user}` (bundle manifest) or a string → `user@host (platform)`. */
-function describeCollector(v: unknown): string | undefined {
-  if (typeof v === 'string') return v || undefined;
-  if (v === null || typeof v !== 'object') return undefined;
-  const o = v as Record<string, unknown>;
-  const host = typeof o['hostname'] === 'string' ? o['hostname'] : undefined;
-  if (!host) return undefined;
-  const user = typeof o['user'] === 'string' ? `${o['user']}@` : '';
-  const platform = typeof o['platform'] === 'string' ? ` (${o['platform']})` : '';
-  return `${user}${host}${platform}`;
-}
-
-function pickHostName(hostInfo: Record<string, unknown> | undefined, computers: Map<string, number>, banners: { serverName?: string }[], location: string): string {
-  const h = hostInfo?.['hostname'] ?? hostInfo?.['host'];
+function pickHostName(hostInfo: HostFacts | undefined, computers: Map<string, number>, banners: { serverName?: string }[], location: string): string {
   const serverNames = banners.flatMap((b) => (b.serverName ? [b.serverName] : []));
-  return chooseHostName({ declared: typeof h === 'string' ? h : undefined, computers, serverNames, location }).name;
+  return chooseHostName({ declared: hostInfo?.hostname, computers, serverNames, location }).name;
 }
 
 /**
@@ -151,10 +138,8 @@ export async function analyze(evidence: EvidenceSet, opts: AnalyzeOptions): Prom
   // The bundle's hash is the one computed from its bytes, never one copied from its sidecar.
   if (integrity?.bundleSha256) source.bundleSha256 = integrity.bundleSha256;
   if (integrity?.sidecar) source.bundleSidecar = integrity.sidecar;
-  const by = describeCollector(hostInfo?.['collectedBy']);
-  if (by && !source.collectedBy) source.collectedBy = by;
-  const at = hostInfo?.['collectedAt'];
-  if (typeof at === 'string' && !source.collectedAt) source.collectedAt = at;
+  if (hostInfo?.collectedBy && !source.collectedBy) source.collectedBy = hostInfo.collectedBy;
+  if (hostInfo?.collectedAt && !source.collectedAt) source.collectedAt = hostInfo.collectedAt;
   const result = assembleResult(inputs, {
     espyVersion: opts.espyVersion,
     generatedAt: opts.generatedAt,
