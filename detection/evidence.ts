@@ -1,4 +1,5 @@
 import type { ByteSource } from '../parsers/common/byte-source.js';
+import type { ArtefactError, ArtefactErrorCode } from './analysis-result.js';
 
 /**
  * How detection reads evidence without knowing where it lives (detection never imports the
@@ -48,6 +49,22 @@ export interface EvidenceSet {
    * absence there is never read as a clean result.
    */
   collectionGaps?(): Promise<CollectionGap[]>;
+}
+
+/** An evidence set could not open an artefact for a reason the caller may act on (its code). */
+export class EvidenceReadError extends Error {
+  override readonly name = 'EvidenceReadError';
+  readonly code: ArtefactErrorCode;
+  constructor(code: ArtefactErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** The error entry for an artefact that failed with `e`: `prefix` and the error's message, and its code when it has one. */
+export function artefactError(artefact: string, prefix: string, e: unknown): ArtefactError {
+  const message = `${prefix}${e instanceof Error ? e.message : String(e)}`;
+  return e instanceof EvidenceReadError ? { artefact, message, code: e.code } : { artefact, message };
 }
 
 /**

@@ -180,7 +180,7 @@ export async function runAnalyzeResults(args: AnalyzeArgs, ctx: CliContext): Pro
             progress.update(done, label.length > 40 ? `…${label.slice(-39)}` : label);
           },
         });
-        if (!password && result.errors.some((e) => /encrypted \(give the bundle password\)/.test(e.message))) {
+        if (!password && result.errors.some((e) => e.code === 'NEEDS_PASSWORD')) {
           throw new UsageError(`analyze: ${src} is an encrypted bundle: give its password with --password-env VAR`);
         }
         const refused = bundle?.refused ?? [];

@@ -1,5 +1,5 @@
-import type { EspFile } from '../analysis-result.js';
-import type { EvidenceArtefact, EvidenceSet } from '../evidence.js';
+import type { ArtefactError, EspFile } from '../analysis-result.js';
+import { artefactError, type EvidenceArtefact, type EvidenceSet } from '../evidence.js';
 import { espEventDll } from '../esp/events.js';
 import type { DllFacts, SourcedEvent, SqlEspRow } from './inputs.js';
 import { placesOfNamedDll } from '../mssql/index.js';
@@ -48,7 +48,7 @@ export async function gatherDlls(
   named: readonly Named[],
   binnDirs: readonly string[],
   classify: DllClassifier | undefined,
-  errors: { artefact: string; message: string }[],
+  errors: ArtefactError[],
   signal?: AbortSignal,
 ): Promise<{ dlls: DllFacts[]; missing: { path: string; namedBy: SourcedEvent | undefined; namedByText: string }[] }> {
   const byPath = new Map<string, { artefact: EvidenceArtefact; foundBy: DllFacts['foundBy'] }>();
@@ -104,7 +104,7 @@ export async function gatherDlls(
       const file: EspFile = { ...base, ...c.file, present: true, path: a.originalPath };
       dlls.push({ path: a.originalPath, ...(a.storedPath ? { storedPath: a.storedPath } : {}), file, suspicion: c.suspicion, reasons: c.reasons, foundBy });
     } catch (e) {
-      errors.push({ artefact: a.originalPath, message: `could not classify: ${e instanceof Error ? e.message : String(e)}` });
+      errors.push(artefactError(a.originalPath, 'could not classify: ', e));
       dlls.push({ path: a.originalPath, file: base, suspicion: 'unknown', reasons: [], foundBy });
     } finally {
       await source?.close?.();

@@ -1,4 +1,4 @@
-import type { AnalysisResult, SqlInstance } from '../analysis-result.js';
+import type { AnalysisResult, ArtefactError, SqlInstance } from '../analysis-result.js';
 import type { CollectionGap, EvidenceSet, HostFacts } from '../evidence.js';
 import { binnDirOf, chooseHostName, instanceFolderOf, instanceOfProvider } from '../mssql/index.js';
 import { loadRules, summarizeLoad, toRuleLoadFields, type RuleFile } from '../sigma/index.js';
@@ -85,7 +85,7 @@ export async function analyze(evidence: EvidenceSet, opts: AnalyzeOptions): Prom
   const integrity = await timed('integrity', () => evidence.integrity?.());
   const artefacts = await timed('list', () => evidence.list());
   const hostInfo = await evidence.hostInfo();
-  const errors: { artefact: string; message: string }[] = [];
+  const errors: ArtefactError[] = [];
 
   const sql = await timed('sql', () => readSqlFacts(evidence, artefacts));
   if (sql) errors.push(...sql.errors);

@@ -4,8 +4,8 @@ import { readEvtxRecords } from '../../parsers/evtx/index.js';
 import { parseErrorlog } from '../../parsers/errorlog/index.js';
 import { renderMssqlMessage } from '../../parsers/errorlog/messages.js';
 import { CorrelationEngine, createEventView, mssqlMessageRenderer, type CorrelationMatch, type RuleSet, type SigmaMatch } from '../sigma/index.js';
-import type { EvidenceArtefact, EvidenceSet } from '../evidence.js';
-import type { Severity } from '../analysis-result.js';
+import { artefactError, type EvidenceArtefact, type EvidenceSet } from '../evidence.js';
+import type { ArtefactError, Severity } from '../analysis-result.js';
 import { espEventDll } from '../esp/events.js';
 import { providerFromPath } from '../mssql/index.js';
 import { errorlogTwins } from './twins.js';
@@ -22,7 +22,7 @@ export interface EventScanResult {
   events: SourcedEvent[];
   hits: RuleHit[];
   stats: ArtefactStats[];
-  errors: { artefact: string; message: string }[];
+  errors: ArtefactError[];
   /** Computer names seen, with counts (host name when nothing better is known). */
   computers: Map<string, number>;
   /** ERRORLOG banners: server name, UTC adjustment, product version per artefact. */
@@ -125,8 +125,9 @@ export async function scanEvents(evidence: EvidenceSet, artefacts: readonly Evid
       if (a.kind === 'evtx') await scanEvtx(a, source, out, consider, opts.signal, tick);
       else await scanErrorlog(a, source, out, consider, opts.utcOffsetMinutes);
     } catch (e) {
-      const message = `could not read: ${e instanceof Error ? e.message : String(e)}`;
-      out.errors.push({ artefact: a.originalPath, message });
+      const error = artefactError(a.originalPath, 'could not read: ', e);
+      const message = error.message;
+      out.errors.push(error);
       // The source exists but was not read: coverage must say so, not "not found".
       if (!out.stats.some((st) => st.artefact === a.originalPath)) {
         const st = newStats(a, a.kind === 'evtx' ? evtxLabel(a) : 'ERRORLOG');
