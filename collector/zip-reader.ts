@@ -5,7 +5,7 @@
  * whole archive. Nothing is ever extracted to disk: entries are read as streams or bytes.
  */
 import { open as openFile } from 'node:fs/promises';
-import { PassThrough, pipeline, Readable } from 'node:stream';
+import { PassThrough, pipeline, type Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import yauzl, { type Entry, type RandomAccessReader, type ZipFile } from 'yauzl';
 import { EvidenceReadError } from '../detection/evidence.js';
@@ -206,9 +206,4 @@ export async function openZip(path: string, opts: OpenZipOptions = {}): Promise<
     openSource: (e) => zipEntrySource(e.name, e.size, () => openStream(e), (cap) => readBytes(e, cap)),
     close: () => zip.close(),
   };
-}
-
-/** Wraps bytes as a one-shot stream. */
-export function bytesStream(b: Buffer): Readable {
-  return Readable.from([b]);
 }

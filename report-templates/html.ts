@@ -146,11 +146,6 @@ export function safeUrl(url: string): string {
   return url;
 }
 
-/** True when `safeUrl` would keep the URL. */
-export function isSafeUrl(url: string): boolean {
-  return safeUrl(url) !== '#';
-}
-
 /**
  * JSON for a `<script type="application/json">` data block: `<`, `>` and `&` as `\u003C`-style
  * escapes (no `</script>`, no `<!--`), U+2028/U+2029 and every other hidden or bidi character

@@ -1,15 +1,14 @@
-import { INSTANCE_FOLDER_GLOB } from '../../detection/mssql/index.js';
+import { binnDirOf, INSTANCE_FOLDER_GLOB, logDirOf } from '../../detection/mssql/index.js';
 import type { Target } from './types.js';
 
 /** Instance root: `Program Files[ (x86)]\Microsoft SQL Server\MSSQL<ver>.<INSTANCE>`. */
 export const SQL_INSTANCE_ROOT = `Program Files*\\Microsoft SQL Server\\${INSTANCE_FOLDER_GLOB}`;
-const LOG = `${SQL_INSTANCE_ROOT}\\MSSQL\\Log`;
-export const SQL_BINN = `${SQL_INSTANCE_ROOT}\\MSSQL\\Binn`;
+const LOG = logDirOf(SQL_INSTANCE_ROOT);
+export const SQL_BINN = binnDirOf(SQL_INSTANCE_ROOT);
 
 /** Per-instance text logs and the default trace. */
 export const SQL_SERVER_TARGETS: readonly Target[] = [
   { name: 'SQL Server ERRORLOG', category: 'sqlserver', path: LOG, fileMask: 'ERRORLOG*', recursive: false, kind: 'errorlog', action: 'copy' },
-  { name: 'SQL Agent log', category: 'sqlserver', path: LOG, fileMask: 'SQLAGENT.OUT*', recursive: false, kind: 'other', action: 'copy' },
   { name: 'SQL Agent log', category: 'sqlserver', path: LOG, fileMask: 'SQLAGENT.*', recursive: false, kind: 'other', action: 'copy' },
   { name: 'SQL Server default trace', category: 'sqlserver', path: LOG, fileMask: 'log_*.trc', recursive: false, kind: 'trace', action: 'copy' },
 ];

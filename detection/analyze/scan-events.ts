@@ -7,7 +7,7 @@ import { CorrelationEngine, createEventView, mssqlMessageRenderer, type Correlat
 import { artefactError, type EvidenceArtefact, type EvidenceSet } from '../evidence.js';
 import type { ArtefactError, Severity } from '../analysis-result.js';
 import { espEventDll } from '../esp/events.js';
-import { providerFromPath } from '../mssql/index.js';
+import { isEngineProvider, providerFromPath } from '../mssql/index.js';
 import { errorlogTwins } from './twins.js';
 import type { ArtefactStats, RuleHit, SourcedEvent } from './inputs.js';
 import { describeEvent } from './message.js';
@@ -97,7 +97,7 @@ export async function scanEvents(evidence: EvidenceSet, artefacts: readonly Evid
   const consider = (ev: SourcedEvent, st: ArtefactStats): void => {
     observe(st, ev.summary.timestamp, ev.summary.eventId);
     if (ev.summary.computer) out.computers.set(ev.summary.computer, (out.computers.get(ev.summary.computer) ?? 0) + 1);
-    if (/^(MSSQLSERVER|MSSQL\$[^$]+)$/i.test(ev.summary.provider)) out.providers.add(ev.summary.provider);
+    if (isEngineProvider(ev.summary.provider)) out.providers.add(ev.summary.provider);
     const view = createEventView(ev.event, { message: mssqlMessageRenderer });
     const matches = opts.rules.match(view);
     const esp = espEventDll(ev.event, ev.summary) !== undefined;

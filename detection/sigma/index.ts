@@ -4,7 +4,7 @@
  * streaming engine. Field and logsource mappings are data (mappings/).
  */
 export { loadRules, type LoadResult, type RuleFile } from './loader.js';
-export { RuleSet, matchEvent, type ResolvedCorrelation } from './rule-set.js';
+export { RuleSet, type ResolvedCorrelation } from './rule-set.js';
 export { createEventView, type EventViewOptions, type MessageRenderer } from './event-view.js';
 export { CorrelationEngine } from './correlation.js';
 export { checkSelect } from './check-select.js';

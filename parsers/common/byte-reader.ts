@@ -179,11 +179,3 @@ export class ByteReader {
 export function decodeUtf16le(bytes: Uint8Array): string {
   return UTF16LE.decode(bytes);
 }
-
-/** Converts a u64 to a number, throwing a FormatError when it is not a safe integer. */
-export function toSafeNumber(v: bigint, what: string, format = 'binary', offset = 0): number {
-  if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) {
-    throw new TruncatedError(format, `${what} (value ${v} too large)`, offset, 0, 0);
-  }
-  return Number(v);
-}

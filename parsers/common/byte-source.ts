@@ -23,8 +23,3 @@ export function memorySource(bytes: Uint8Array): ByteSource {
     },
   };
 }
-
-/** Reads the whole source (callers must check `size` against their own cap first). */
-export async function readAll(source: ByteSource): Promise<Uint8Array> {
-  return source.read(0, source.size);
-}

@@ -12,6 +12,8 @@ export interface ImportEdge {
   readonly names: readonly string[];
   readonly typeOnly: boolean;
   readonly dynamic: boolean;
+  /** `export … from`: passes the names on rather than using them. */
+  readonly reexport: boolean;
 }
 
 export interface ModuleInfo {
@@ -69,9 +71,9 @@ export function readModule(root: string, file: string): ModuleInfo {
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   const imports: ImportEdge[] = [];
   const exports: string[] = [];
-  const add = (spec: string, names: string[], typeOnly: boolean, dynamic: boolean): void => {
+  const add = (spec: string, names: string[], typeOnly: boolean, dynamic: boolean, reexport = false): void => {
     const to = resolveSpecifier(root, file, spec);
-    if (to !== undefined) imports.push({ to, names, typeOnly, dynamic });
+    if (to !== undefined) imports.push({ to, names, typeOnly, dynamic, reexport });
   };
   for (const st of sf.statements) {
     if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) {
@@ -89,7 +91,7 @@ export function readModule(root: string, file: string): ModuleInfo {
       exports.push(...local);
       if (st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier)) {
         const names = clause && ts.isNamedExports(clause) ? clause.elements.map((e) => (e.propertyName ?? e.name).text) : ['*'];
-        add(st.moduleSpecifier.text, names, st.isTypeOnly, false);
+        add(st.moduleSpecifier.text, names, st.isTypeOnly, false, true);
       }
     } else if (ts.isExportAssignment(st)) {
       exports.push('default');
