@@ -1,5 +1,5 @@
 /**
- * The bundle manifest (`manifest.json`): one row per file with its provenance (STYLE §39,
+ * The bundle manifest (`manifest.json`): one row per file with its provenance (as
  * Velociraptor's upload rows), plus every other bundle entry with its hash, so `verify` can
  * prove nothing changed. Read back through a zod schema: a bundle is untrusted input.
  */

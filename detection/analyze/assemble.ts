@@ -21,7 +21,7 @@ export interface AssembleMeta {
   collection?: AnalysisResult['collection'];
 }
 
-/** Pure: parsed evidence → AnalysisResult (STYLE §8 "analyse"). */
+/** The analyse phase, pure: parsed evidence → AnalysisResult, with no I/O and no clock. */
 export function assembleResult(inputs: AnalysisInputs, meta: AssembleMeta): AnalysisResult {
   const baseline = inputs.baseline ? new Set(inputs.baseline.esps.map((e) => baselineKey(e.procedure, e.dll))) : undefined;
   const esps = buildEspInventory({

@@ -1,5 +1,5 @@
 /**
- * espy's Sigma engine (STYLE §28/§29): YAML → located IR → compiled matchers (conditions
+ * espy's Sigma engine: YAML → located IR → compiled matchers (conditions
  * parsed once, regexes compiled once) → `match(view)`; correlations evaluated in a
  * streaming engine. Field and logsource mappings are data (mappings/).
  */

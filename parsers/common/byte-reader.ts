@@ -5,7 +5,7 @@ const LATIN1 = new TextDecoder('latin1');
 const UTF8 = new TextDecoder('utf-8');
 
 /**
- * A bounds-checked little-endian cursor over a Uint8Array (STYLE §10–11). One DataView,
+ * A bounds-checked little-endian cursor over a Uint8Array. One DataView,
  * never copies the input; every read is labelled, and a failed read throws
  * `TruncatedError` with the absolute file offset (`baseOffset + pos`).
  */
@@ -175,7 +175,7 @@ export class ByteReader {
   }
 }
 
-/** Decodes UTF-16LE bytes with the shared decoder (STYLE §13). */
+/** Decodes UTF-16LE bytes with the shared decoder. */
 export function decodeUtf16le(bytes: Uint8Array): string {
   return UTF16LE.decode(bytes);
 }

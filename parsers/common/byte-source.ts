@@ -1,5 +1,5 @@
 /**
- * Random-access bytes with a known size (STYLE §3). Implemented by the collector over
+ * Random-access bytes with a known size. Implemented by the collector over
  * files (fs, read-only) and by tests in memory. Parsers only ever see this interface.
  */
 export interface ByteSource {
