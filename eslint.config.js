@@ -1,4 +1,5 @@
-// ESLint flat config: typescript-eslint plus the module boundaries of STYLE §2.
+// ESLint flat config: typescript-eslint plus the module boundaries: imports go one way,
+// cli → collector → detection → parsers; parsers do no I/O.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -9,7 +10,7 @@ const LAYERS = ['cli', 'collector', 'detection', 'parsers', 'report-templates'];
 function layerPatterns(forbidden) {
   return forbidden.map((layer) => ({
     regex: `(^|/)${layer}(/|$)`,
-    message: `this layer may not import from ${layer}/ (STYLE §2: cli → collector → detection → parsers)`,
+    message: `this layer may not import from ${layer}/ (cli → collector → detection → parsers)`,
   }));
 }
 
@@ -23,7 +24,7 @@ function boundary(files, forbiddenLayers, extraPaths = [], extra = {}) {
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: extraPaths.map((name) => ({ name, message: 'parsers are pure: no I/O, no process (STYLE §3)' })),
+          paths: extraPaths.map((name) => ({ name, message: 'parsers are pure: no I/O, no process' })),
           patterns: layerPatterns(forbiddenLayers),
         },
       ],
@@ -46,7 +47,7 @@ export default tseslint.config(
   },
   // parsers/ imports nothing from the project outside parsers/, and does no I/O.
   boundary(['parsers/**/*.ts'], LAYERS.filter((l) => l !== 'parsers'), NODE_IO, {
-    'no-restricted-globals': ['error', { name: 'process', message: 'parsers never read process (STYLE §3)' }],
+    'no-restricted-globals': ['error', { name: 'process', message: 'parsers never read process' }],
   }),
   // detection/ sees parsers only.
   boundary(['detection/**/*.ts'], ['cli', 'collector', 'report-templates']),
@@ -75,7 +76,7 @@ export default tseslint.config(
       ],
     },
   },
-  // process.exit only in cli/main.ts (STYLE §22).
+  // process.exit only in cli/main.ts.
   {
     files: ['**/*.ts'],
     ignores: ['cli/main.ts', 'scripts/**', 'test/**'],

@@ -17,7 +17,7 @@ import { BundleWriteError, CollectSession, SourceError, type CollectOptions, typ
 import { createWindowsLiveHost } from '../collector/live/windows.js';
 import { evtxEventReader } from '../collector/wiring.js';
 import { renderReport } from '../report-templates/index.js';
-import type { CollectArgs } from './commands/collect.js';
+import type { CollectArgs } from './collect-args.js';
 import type { CliContext } from './context.js';
 import { EXIT, ExitError, UsageError } from './exit-codes.js';
 import { collectOutcome, type CollectOutcome } from './collect-outcome.js';

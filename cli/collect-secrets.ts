@@ -2,7 +2,7 @@
  * What protects a bundle, read before anything is collected: a password (AES-256, from an
  * environment variable or the terminal without echo) or age recipients (sealed).
  */
-import type { CollectArgs } from './commands/collect.js';
+import type { CollectArgs } from './collect-args.js';
 import type { CliContext } from './context.js';
 import { EXIT, ExitError, UsageError } from './exit-codes.js';
 import { recipientsOf } from './seal-options.js';

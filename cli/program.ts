@@ -3,8 +3,6 @@ import { COMMAND_SUMMARIES, type CommandFactory } from './command.js';
 import type { CliContext } from './context.js';
 import { ESPY_VERSION } from './version.js';
 
-export type { CommandFactory } from './command.js';
-
 /**
  * Registered commands, in help order, each loaded on demand: a run imports only the command
  * it runs (`espy evtx dump` does not load the collector, YARA, Sigma or the report), which

@@ -23,23 +23,6 @@ const ERRORLOG_PATTERNS: readonly RegExp[] = [
   /Could not load the DLL ([^,\r\n]+), or one of the DLLs it references/g, // 17750
 ];
 
-/** The encoding of a text log from its first bytes (512 are enough), and its BOM length. */
-export function textLogEncoding(head: Uint8Array): { encoding: 'utf-16le' | 'utf-8'; bom: number } {
-  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', bom: 2 };
-  if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf-8', bom: 3 };
-  // BOM-less UTF-16LE: many NULs in odd positions.
-  let zeros = 0;
-  const n = Math.min(head.length, 512);
-  for (let i = 1; i < n; i += 2) if (head[i] === 0) zeros++;
-  return { encoding: n > 8 && zeros > n / 4 ? 'utf-16le' : 'utf-8', bom: 0 };
-}
-
-/** Decodes an ERRORLOG: UTF-16LE with BOM on Windows, UTF-8 on Linux. */
-export function decodeTextLog(bytes: Uint8Array): string {
-  const { encoding, bom } = textLogEncoding(bytes);
-  return new TextDecoder(encoding).decode(bytes.subarray(bom));
-}
-
 /**
  * Line numbers of increasing offsets in one pass over the text (asked in any order it
  * restarts, so callers ask in order): linear in the text, not in lines × matches.

@@ -2,7 +2,8 @@
  * Phase one for an ERRORLOG of any size: the DLL names and the server name, read in chunks of
  * whole lines (a 200 MB log never sits in memory whole, the work is linear in its size).
  */
-import { dllRefsFromErrorlog, textLogEncoding, type DllRef } from './dll-refs.js';
+import { SNIFF_BYTES, sniffEncoding } from '../parsers/common/text.js';
+import { dllRefsFromErrorlog, type DllRef } from './dll-refs.js';
 import type { FsFile } from './fs-view.js';
 
 /** Bytes read per step. */
@@ -17,9 +18,10 @@ export interface ErrorlogScan {
 
 export async function scanErrorlog(file: FsFile, label: string, signal?: AbortSignal, chunkBytes = ERRORLOG_CHUNK_BYTES): Promise<ErrorlogScan> {
   const out: ErrorlogScan = { refs: [] };
-  const { encoding, bom } = textLogEncoding(await file.read(0, 512));
+  const { encoding, bomBytes } = sniffEncoding(await file.read(0, SNIFF_BYTES));
+  // Its own decoder: `stream` keeps a character cut at a chunk's end for the next chunk.
   const decoder = new TextDecoder(encoding);
-  let offset = bom;
+  let offset = bomBytes;
   let carry = '';
   let line = 1;
   const take = (text: string): void => {

@@ -6,7 +6,7 @@
  * Entries are read as they inflate, each read bounded (zip-entry-source.ts); nothing is
  * written to disk, so a crafted `../` entry can never land outside any folder.
  */
-import type { EvidenceArtefact, EvidenceIntegrity, EvidenceSet } from '../detection/evidence.js';
+import { readHostFacts, type EvidenceArtefact, type EvidenceIntegrity, type EvidenceSet, type HostFacts } from '../detection/evidence.js';
 import { agreeingEntries, checkBundle } from './bundle-integrity.js';
 import { BUNDLE_RECORD_NAMES, kindFromName, originalFromStored } from './bundle-layout.js';
 import type { BundleReader } from './bundle-reader.js';
@@ -78,7 +78,7 @@ export async function openBundleEvidence(path: string, opts: OpenMaybeSealedOpti
       }));
       return { integrity, set: listedEvidenceSet('bundle', b.path, items, hostInfo) };
     })());
-  const hostInfo = async (): Promise<Record<string, unknown> | undefined> => {
+  const hostInfo = async (): Promise<HostFacts | undefined> => {
     const info: Record<string, unknown> = {};
     if (b.entries.has('sysinfo.json')) {
       try {
@@ -93,7 +93,7 @@ export async function openBundleEvidence(path: string, opts: OpenMaybeSealedOpti
       info['collectedBy'] ??= b.manifest.collectedBy;
       info['collectedAt'] ??= b.manifest.startedAt;
     }
-    return Object.keys(info).length > 0 ? info : undefined;
+    return readHostFacts(info);
   };
   const set = async (): Promise<EvidenceSet> => (await prepare()).set;
   return {

@@ -7,11 +7,11 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { EvidenceIntegrity, EvidenceSet } from '../detection/evidence.js';
 import { memorySource } from '../parsers/common/byte-source.js';
+import { decodeText } from '../parsers/common/text.js';
 import type { EventReader, FileClassifier } from './classify.js';
 import { listedEvidenceSet, openFromView, type ListedArtefact } from './memory-evidence.js';
 import { planCollection } from './plan/index.js';
 import { MAX_SQL_TEXT_BYTES } from './collect/sql.js';
-import { decodeTextLog } from './dll-refs.js';
 import { openSource } from './source.js';
 import type { SweepMode } from './targets/index.js';
 
@@ -52,7 +52,7 @@ export async function openFolderEvidence(path: string, opts: FolderEvidenceOptio
   const sqlExports: { label: string; text: string }[] = [];
   for (const p of sqlPaths) {
     if ((await stat(p)).size > MAX_SQL_TEXT_BYTES) continue;
-    sqlExports.push({ label: p, text: decodeTextLog(await readFile(p)) });
+    sqlExports.push({ label: p, text: decodeText(await readFile(p), { invalidUtf8: 'windows-1252' }).text });
   }
   const plan = await planCollection(src.view, src.layout, {
     sqlExports,
@@ -87,9 +87,7 @@ export async function openFolderEvidence(path: string, opts: FolderEvidenceOptio
     }
   }
   const host = plan.hostNames[0];
-  const set = listedEvidenceSet('folder', src.path, items, () =>
-    Promise.resolve({ ...(host ? { hostname: host } : {}), sqlInstances: plan.instances, layout: src.layout.kind }),
-  );
+  const set = listedEvidenceSet('folder', src.path, items, () => Promise.resolve(host ? { hostname: host } : undefined));
   return { ...set, notes, close: src.close };
 }
 

@@ -52,7 +52,7 @@ export interface FsView {
   open(path: readonly string[]): Promise<FsResult<FsFile>>;
 }
 
-/** Read chunk for streaming copies (large blocks: fewer syscalls, STYLE "Output"). */
+/** Read chunk for streaming copies (large blocks: fewer system calls per byte copied). */
 export const READ_CHUNK_BYTES = 1 << 20;
 
 export function fail(code: FsErrorCode, message: string): FsFailure {

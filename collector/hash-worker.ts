@@ -6,7 +6,6 @@
  * the garbage collector busy); when the ring is full the stream waits, so memory stays flat.
  */
 import { Worker } from 'node:worker_threads';
-import type { Digests } from './hashing.js';
 
 const RING_BYTES = 8 * 1024 * 1024;
 
@@ -140,7 +139,7 @@ export class WorkerHasher {
     this.pool.end(this.job.id);
   }
 
-  async digests(): Promise<Digests> {
+  async digests(): Promise<{ size: number } & Result> {
     if (this.pool.failure) throw this.pool.failure;
     this.end();
     return { size: this.bytes, ...(await this.job.result) };

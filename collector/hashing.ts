@@ -1,5 +1,5 @@
 /**
- * Hash while streaming (STYLE §39): one read pass teed into the zip entry and the digests.
+ * Hash while streaming: one read pass teed into the zip entry and the digests.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';

@@ -1,5 +1,5 @@
 /**
- * The bundle manifest (`manifest.json`): one row per file with its provenance (STYLE §39,
+ * The bundle manifest (`manifest.json`): one row per file with its provenance (as
  * Velociraptor's upload rows), plus every other bundle entry with its hash, so `verify` can
  * prove nothing changed. Read back through a zod schema: a bundle is untrusted input.
  */
@@ -9,7 +9,6 @@ export const MANIFEST_FORMAT = 'espy-bundle' as const;
 export const MANIFEST_VERSION = 1 as const;
 
 export const COLLECT_METHODS = ['copy', 'export', 'query', 'hash'] as const;
-export type CollectMethod = (typeof COLLECT_METHODS)[number];
 
 const kindSchema = z.enum(['evtx', 'errorlog', 'sql-export', 'dll', 'sysinfo', 'trace', 'other']);
 
@@ -20,7 +19,6 @@ const classificationSchema = z.object({
   yara: z.array(z.string()),
   kept: z.boolean(),
 });
-export type FileClassification = z.infer<typeof classificationSchema>;
 
 export const manifestFileSchema = z.object({
   originalPath: z.string(),

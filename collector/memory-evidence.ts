@@ -2,7 +2,7 @@
  * An `EvidenceSet` over a list of artefacts that each know how to open themselves: what a
  * collection just gathered, or what a folder source would give (see plan.ts).
  */
-import type { CollectionGap, EvidenceArtefact, EvidenceSet } from '../detection/evidence.js';
+import type { CollectionGap, EvidenceArtefact, EvidenceSet, HostFacts } from '../detection/evidence.js';
 import type { ByteSource } from '../parsers/common/byte-source.js';
 import type { FsFile, FsView } from './fs-view.js';
 import { windowsPathKey } from './win-path.js';
@@ -29,7 +29,7 @@ export function listedEvidenceSet(
   kind: EvidenceSet['kind'],
   location: string,
   items: readonly ListedArtefact[],
-  host: () => Promise<Record<string, unknown> | undefined>,
+  host: () => Promise<HostFacts | undefined>,
   gaps?: readonly CollectionGap[],
 ): EvidenceSet {
   const byArtefact = new Map<EvidenceArtefact, ListedArtefact>(items.map((i) => [i.artefact, i]));

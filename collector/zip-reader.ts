@@ -5,9 +5,10 @@
  * whole archive. Nothing is ever extracted to disk: entries are read as streams or bytes.
  */
 import { open as openFile } from 'node:fs/promises';
-import { PassThrough, pipeline, Readable } from 'node:stream';
+import { PassThrough, pipeline, type Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import yauzl, { type Entry, type RandomAccessReader, type ZipFile } from 'yauzl';
+import { EvidenceReadError } from '../detection/evidence.js';
 import { AesDecryptStream, parseAesExtra } from './zip-aes.js';
 import { ZipLimitError, zipEntrySource, type ZipEntrySource } from './zip-entry-source.js';
 
@@ -165,8 +166,8 @@ export async function openZip(path: string, opts: OpenZipOptions = {}): Promise<
   const openStream = async (e: ZipEntryInfo): Promise<Readable> => {
     if (!e.encrypted) return zip.openReadStreamPromise(e.entry);
     const aes = parseAesExtra(e.entry.extraFields);
-    if (!aes) throw new Error(`entry is encrypted with a method espy cannot read (not WinZip AES): ${e.name}`);
-    if (!opts.password) throw new Error(`entry is encrypted (give the bundle password): ${e.name}`);
+    if (!aes) throw new EvidenceReadError('UNSUPPORTED_ENCRYPTION', `entry is encrypted with a method espy cannot read (not WinZip AES): ${e.name}`);
+    if (!opts.password) throw new EvidenceReadError('NEEDS_PASSWORD', `entry is encrypted (give the bundle password): ${e.name}`);
     if (aes.actualMethod !== 0 && aes.actualMethod !== 8) throw new Error(`unsupported compression method ${aes.actualMethod}: ${e.name}`);
     const raw = await zip.openReadStreamPromise(e.entry, { decodeFileData: false });
     const out = new PassThrough({ highWaterMark: 1 << 20 });
@@ -205,9 +206,4 @@ export async function openZip(path: string, opts: OpenZipOptions = {}): Promise<
     openSource: (e) => zipEntrySource(e.name, e.size, () => openStream(e), (cap) => readBytes(e, cap)),
     close: () => zip.close(),
   };
-}
-
-/** Wraps bytes as a one-shot stream. */
-export function bytesStream(b: Buffer): Readable {
-  return Readable.from([b]);
 }

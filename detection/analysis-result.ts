@@ -6,6 +6,20 @@
 
 export const ANALYSIS_SCHEMA_VERSION = 1 as const;
 
+/**
+ * Why an artefact could not be read, for a program to act on: `NEEDS_PASSWORD`, an entry of an
+ * encrypted bundle opened without its password; `UNSUPPORTED_ENCRYPTION`, a cipher espy cannot
+ * read. Absent for the other failures, which the message describes.
+ */
+export type ArtefactErrorCode = 'NEEDS_PASSWORD' | 'UNSUPPORTED_ENCRYPTION';
+
+/** An artefact that could not be read, or not in full. */
+export interface ArtefactError {
+  artefact: string;
+  message: string;
+  code?: ArtefactErrorCode;
+}
+
 export const VERDICTS = ['COMPROMISED', 'SUSPICIOUS', 'NO_INDICATORS'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
@@ -251,7 +265,7 @@ export interface AnalysisResult {
     manifest: { files: number; bytes: number; errors: number; incomplete: boolean };
   };
   /** Artefacts that could not be read, and why. */
-  errors: { artefact: string; message: string }[];
+  errors: ArtefactError[];
   /** Milliseconds per phase. */
   timings: Record<string, number>;
 }

@@ -1,4 +1,5 @@
 import type { ByteSource } from '../parsers/common/byte-source.js';
+import type { ArtefactError, ArtefactErrorCode } from './analysis-result.js';
 
 /**
  * How detection reads evidence without knowing where it lives (detection never imports the
@@ -34,8 +35,8 @@ export interface EvidenceSet {
    * 8128 event. Undefined when the evidence does not hold it.
    */
   lookup(originalPath: string): Promise<EvidenceArtefact | undefined>;
-  /** Host facts known to the source (bundle sysinfo.json, live snapshot). */
-  hostInfo(): Promise<Record<string, unknown> | undefined>;
+  /** Host facts known to the source (bundle sysinfo.json and manifest, live snapshot). */
+  hostInfo(): Promise<HostFacts | undefined>;
   /**
    * What the evidence claims about itself (a bundle's manifest and `.sha256` sidecar, a
    * manifest.json found in a folder that is no bundle) against what is there. Absent or
@@ -48,6 +49,76 @@ export interface EvidenceSet {
    * absence there is never read as a clean result.
    */
   collectionGaps?(): Promise<CollectionGap[]>;
+}
+
+/** An evidence set could not open an artefact for a reason the caller may act on (its code). */
+export class EvidenceReadError extends Error {
+  override readonly name = 'EvidenceReadError';
+  readonly code: ArtefactErrorCode;
+  constructor(code: ArtefactErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** The error entry for an artefact that failed with `e`: `prefix` and the error's message, and its code when it has one. */
+export function artefactError(artefact: string, prefix: string, e: unknown): ArtefactError {
+  const message = `${prefix}${e instanceof Error ? e.message : String(e)}`;
+  return e instanceof EvidenceReadError ? { artefact, message, code: e.code } : { artefact, message };
+}
+
+/**
+ * What the evidence says about its host and its collection. Every field is the evidence's own
+ * claim (a bundle's sysinfo.json can be forged): shown as such, never trusted for a verdict.
+ */
+export interface HostFacts {
+  hostname?: string;
+  os?: string;
+  domain?: string;
+  timeZone?: string;
+  /** Who collected, as `user@host (platform)`. */
+  collectedBy?: string;
+  /** When the collection started (UTC ISO-8601). */
+  collectedAt?: string;
+}
+
+/** Longest host fact kept: a forged sysinfo.json may hold megabytes in one field. */
+export const MAX_HOST_FACT_CHARS = 1024;
+
+function text(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v.slice(0, MAX_HOST_FACT_CHARS) : undefined;
+}
+
+/** `{hostname, platform, user}` (a manifest's or sysinfo's `collectedBy`) or a string → `user@host (platform)`. */
+function describeCollector(v: unknown): string | undefined {
+  if (typeof v === 'string') return text(v);
+  if (v === null || typeof v !== 'object') return undefined;
+  const o = v as Record<string, unknown>;
+  const host = text(o['hostname']);
+  if (!host) return undefined;
+  const user = text(o['user']);
+  const platform = text(o['platform']);
+  return `${user ? `${user}@` : ''}${host}${platform ? ` (${platform})` : ''}`;
+}
+
+/**
+ * The host facts in a JSON object of any shape (sysinfo.json, a live snapshot, a manifest's
+ * fields): the known fields that are strings, each cut to MAX_HOST_FACT_CHARS; the rest is
+ * ignored. Undefined when none is there.
+ */
+export function readHostFacts(raw: unknown): HostFacts | undefined {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const o = raw as Record<string, unknown>;
+  const facts: HostFacts = {};
+  const hostname = text(o['hostname']) ?? text(o['host']);
+  if (hostname) facts.hostname = hostname;
+  for (const k of ['os', 'domain', 'timeZone', 'collectedAt'] as const) {
+    const v = text(o[k]);
+    if (v) facts[k] = v;
+  }
+  const by = describeCollector(o['collectedBy']);
+  if (by) facts.collectedBy = by;
+  return Object.keys(facts).length > 0 ? facts : undefined;
 }
 
 export interface CollectionGap {

@@ -1,6 +1,6 @@
 /**
  * Small pure formatting helpers shared by the report sections and exports. No clock, no
- * locale: output depends only on the input (STYLE §39 deterministic output).
+ * locale: output depends only on the input, so a report is byte-for-byte reproducible.
  */
 import type { EvidenceRef, Severity } from '../detection/analysis-result.js';
 

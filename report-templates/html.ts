@@ -1,5 +1,5 @@
 /**
- * Context-aware HTML escaping for the report (STYLE §39). Every string in an
+ * Context-aware HTML escaping for the report. Every string in an
  * `AnalysisResult` may be attacker-controlled (login names, DLL paths, event data), so:
  *
  * - `html\`...\`` escapes every interpolation for HTML text/attribute-value context
@@ -144,11 +144,6 @@ export function safeUrl(url: string): string {
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return '#';
   if (hasHidden(url)) return '#';
   return url;
-}
-
-/** True when `safeUrl` would keep the URL. */
-export function isSafeUrl(url: string): boolean {
-  return safeUrl(url) !== '#';
 }
 
 /**

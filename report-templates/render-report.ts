@@ -1,5 +1,5 @@
 /**
- * `renderReport`: `AnalysisResult` → one self-contained HTML file (STYLE §7, §39). Pure and
+ * `renderReport`: `AnalysisResult` → one self-contained HTML file. Pure and
  * deterministic: the same result, templates and options give the same bytes (no clock, no
  * environment; every list is stably sorted; times are the UTC strings of the result).
  */

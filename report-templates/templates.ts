@@ -1,7 +1,7 @@
 /**
  * The non-TypeScript template files the renderers fill. The CLI reads them (through
  * `cli/assets.ts`, so they also work inside the single executable) and passes them in; the
- * renderers never touch the file system (STYLE §7).
+ * renderers never touch the file system.
  */
 
 export interface ReportTemplates {

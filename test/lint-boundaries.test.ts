@@ -9,7 +9,7 @@ async function ruleIds(code: string, filePath: string): Promise<string[]> {
   return (result?.messages ?? []).map((m) => m.ruleId ?? m.message);
 }
 
-describe('module boundaries (STYLE §2) are enforced by lint', () => {
+describe('module boundaries are enforced by lint', () => {
   it('rejects a parser importing detection', async () => {
     const ids = await ruleIds("import { x } from '../../detection/esp.js';\nexport const y = x;\n", 'parsers/evtx/bad.ts');
     expect(ids).toContain('@typescript-eslint/no-restricted-imports');

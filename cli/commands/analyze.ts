@@ -12,7 +12,7 @@ import type { CliContext } from '../context.js';
 import { revealControls } from '../terminal-text.js';
 import { EXIT, ExitError, UsageError } from '../exit-codes.js';
 import { IDENTITY_HELP, identitiesOf, sealError } from '../seal-options.js';
-import type { CommandFactory } from '../program.js';
+import type { CommandFactory } from '../command.js';
 import { REPORT_FILES, hostDirName, writeFleet, writeReportOutputs } from '../report-output.js';
 
 /** `espy analyze`: evidence → analysis.json, the report and the exports. */
@@ -180,7 +180,7 @@ export async function runAnalyzeResults(args: AnalyzeArgs, ctx: CliContext): Pro
             progress.update(done, label.length > 40 ? `…${label.slice(-39)}` : label);
           },
         });
-        if (!password && result.errors.some((e) => /encrypted \(give the bundle password\)/.test(e.message))) {
+        if (!password && result.errors.some((e) => e.code === 'NEEDS_PASSWORD')) {
           throw new UsageError(`analyze: ${src} is an encrypted bundle: give its password with --password-env VAR`);
         }
         const refused = bundle?.refused ?? [];

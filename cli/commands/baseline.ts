@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createBaseline } from '../../detection/baseline.js';
-import type { CommandFactory } from '../program.js';
+import type { CommandFactory } from '../command.js';
 import { parseAnalyzeArgs, runAnalyzeResults } from './analyze.js';
 import { revealControls } from '../terminal-text.js';
 

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { readEvtxInfo, type EvtxInfo } from '../../parsers/evtx/index.js';
-import type { CommandFactory } from '../program.js';
+import type { CommandFactory } from '../command.js';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../exit-codes.js';
 import { openFileSource } from '../file-source.js';

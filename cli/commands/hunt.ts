@@ -9,7 +9,7 @@ import { listAssets, readAssetText } from '../assets.js';
 import type { CliContext } from '../context.js';
 import { EXIT, ExitError, UsageError } from '../exit-codes.js';
 import { openFileSource } from '../file-source.js';
-import type { CommandFactory } from '../program.js';
+import type { CommandFactory } from '../command.js';
 import { revealControls } from '../terminal-text.js';
 
 /** `espy hunt`: Sigma rules over EVTX files, ERRORLOGs and folders. */

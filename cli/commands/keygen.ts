@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { resolve } from 'node:path';
 import { KeyFileError, writeNewIdentity } from '../../collector/index.js';
 import { UsageError } from '../exit-codes.js';
-import type { CommandFactory } from '../program.js';
+import type { CommandFactory } from '../command.js';
 
 /**
  * `espy keygen -o FILE`: the analyst's key pair for sealed bundles. The identity (secret) is

@@ -3,12 +3,12 @@ import { relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { KNOWN_ESPS, classifyFile, type FileClassification } from '../../detection/esp/index.js';
-import { createYaraEngine, type CompiledYara } from '../../detection/yara/index.js';
+import { createYaraEngine, YARA_LIMITS, type CompiledYara } from '../../detection/yara/index.js';
 import { createAuthenticodeCache, readPeHeaders, type AuthenticodeSignature } from '../../parsers/pe/index.js';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../exit-codes.js';
 import { openFileSource } from '../file-source.js';
-import type { CommandFactory } from '../program.js';
+import type { CommandFactory } from '../command.js';
 import { collectTrust, loadTrustAnchors } from '../trust-files.js';
 import { findDriveRoot, hashFile, originalWindowsPath, readYaraRuleFiles, shippedYaraRules, walkInputs } from '../scan-files.js';
 import { revealControls } from '../terminal-text.js';
@@ -39,7 +39,7 @@ export function parseScanArgs(paths: string[], raw: { yara?: string[]; trust?: s
     builtinRules: raw.builtinRules !== false,
     ...(raw.root ? { root: raw.root } : {}),
     maxSize: raw.maxSize === undefined ? DEFAULT_MAX_SCAN_BYTES : Number(raw.maxSize),
-    timeoutMs: raw.timeout === undefined ? 30_000 : Number(raw.timeout) * 1000,
+    timeoutMs: raw.timeout === undefined ? YARA_LIMITS.DEFAULT_YARA_TIMEOUT_MS : Number(raw.timeout) * 1000,
     json,
   });
   if (!r.success) {
@@ -193,7 +193,7 @@ export const scanCommand: CommandFactory = (ctx) =>
     .addOption(new Option('--no-builtin-rules', "do not load espy's own rules/yara"))
     .addOption(new Option('--root <dir>', 'the folder that stands for C:\\ (default: found from Windows/, Program Files/, ProgramData/, Users/)'))
     .addOption(new Option('--max-size <bytes>', `files larger than this are hashed and header-checked only (default ${DEFAULT_MAX_SCAN_BYTES})`))
-    .addOption(new Option('--timeout <seconds>', 'YARA time budget per file (default 30)'))
+    .addOption(new Option('--timeout <seconds>', `YARA time budget per file (default ${YARA_LIMITS.DEFAULT_YARA_TIMEOUT_MS / 1000})`))
     .action(async (paths: string[], raw: { yara?: string[]; trust?: string[]; builtinRules?: boolean; root?: string; maxSize?: string; timeout?: string }) => {
       const c = ctx();
       const args = parseScanArgs(paths, raw, c.json);

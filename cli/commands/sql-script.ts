@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { SQLCMD_COMMAND_LINE, SQLCMD_SEPARATOR, TRIAGE_SECTIONS, TRIAGE_SQL, TRIAGE_SQL_VERSION } from '../../collector/sql/triage-sql.js';
 import { UsageError } from '../exit-codes.js';
-import type { CommandFactory } from '../program.js';
+import type { CommandFactory } from '../command.js';
 
 /** `espy sql-script [--out FILE]`: prints espy's read-only triage T-SQL. */
 

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { verifyBundle, type VerifyReport } from '../../collector/index.js';
 import { ZipFormatError } from '../../collector/zip-reader.js';
 import { EXIT, ExitError, UsageError } from '../exit-codes.js';
-import type { CommandFactory } from '../program.js';
+import type { CommandFactory } from '../command.js';
 import { IDENTITY_HELP, identitiesOf, sealError } from '../seal-options.js';
 
 /** `espy verify BUNDLE`: recompute every hash; exit 4 on any mismatch. */

@@ -6,7 +6,7 @@
  * kept: `fail` finishes the bundle as far as it can, marked incomplete.
  */
 import { basename, resolve } from 'node:path';
-import type { EvidenceSet } from '../../detection/evidence.js';
+import { readHostFacts, type EvidenceSet } from '../../detection/evidence.js';
 import { BundleWriteError, BundleWriter } from '../bundle-writer.js';
 import { createCollectionLog, type CollectionLog, type LogLevel } from '../collection-log.js';
 import { bufferFile } from '../fs-memory.js';
@@ -193,7 +193,7 @@ export class CollectSession {
     const gaps = this.files.filter((f) => f.error !== undefined && f.error !== NOT_IN_SOURCE).map((f) => ({ path: f.originalPath, reason: f.error ?? '' }));
     const sysText = sysinfoText(this.sysinfo);
     const sysinfo: ListedArtefact = { artefact: { originalPath: 'sysinfo.json', storedPath: 'sysinfo.json', kind: 'sysinfo', size: Buffer.byteLength(sysText) }, open: () => Promise.resolve(fsFileSource(bufferFile(Buffer.from(sysText)))) };
-    return listedEvidenceSet(this.opts.live ? 'live' : 'folder', this.input.path, [...this.listed, sysinfo], () => Promise.resolve(this.sysinfo), gaps);
+    return listedEvidenceSet(this.opts.live ? 'live' : 'folder', this.input.path, [...this.listed, sysinfo], () => Promise.resolve(readHostFacts(this.sysinfo)), gaps);
   }
 
   /** An entry of espy's own (report, analysis) in the bundle: streamed, never held whole when given as pieces. */

@@ -8,7 +8,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { BundleWriter } from '../bundle-writer.js';
 import type { LogLevel } from '../collection-log.js';
-import { decodeTextLog } from '../dll-refs.js';
+import { decodeText } from '../../parsers/common/text.js';
 import { bufferFile } from '../fs-memory.js';
 import type { LiveHost, SqlQueryOutput } from '../live-host.js';
 import type { ManifestFile } from '../manifest.js';
@@ -69,7 +69,7 @@ export async function readSqlExports(dir: string, log: SqlContext['log']): Promi
       log('warn', `SQL exports: over ${MAX_SQL_TEXT_TOTAL_BYTES} bytes in all: ${p} and later files are stored but not read for DLL names`);
       break;
     }
-    const text = await readFile(p).then((b) => decodeTextLog(b), () => undefined);
+    const text = await readFile(p).then((b) => decodeText(b, { invalidUtf8: 'windows-1252' }).text, () => undefined);
     if (text !== undefined) out.texts.push({ label: p, text });
   }
   return out;
@@ -139,7 +139,7 @@ export async function runLiveSql(ctx: SqlContext, live: LiveHost): Promise<{ lab
       files.push({ originalPath: q.command, storedPath: stored, kind: 'sql-export', method: 'query', size: r.size, sha256: r.sha256, sha1: r.sha1, md5: r.md5, reason: `triage SQL (${inst})` });
       const out = q.output;
       listed.push({ artefact: { originalPath: q.command, storedPath: stored, kind: 'sql-export', size: r.size, sha256: r.sha256 }, open: () => Promise.resolve(fsFileSource(bufferFile(out))) });
-      if (out.byteLength <= MAX_SQL_TEXT_BYTES) texts.push({ label: q.command, text: decodeTextLog(out) });
+      if (out.byteLength <= MAX_SQL_TEXT_BYTES) texts.push({ label: q.command, text: decodeText(out, { invalidUtf8: 'windows-1252' }).text });
     }
   }
   return texts;

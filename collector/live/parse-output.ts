@@ -1,4 +1,6 @@
 /** Pure parsers of Windows command output (tested with recorded outputs). */
+import { isDefaultInstance } from '../../detection/mssql/index.js';
+import { decodeText } from '../../parsers/common/text.js';
 
 /**
  * `reg.exe query "HKLM\SOFTWARE\Microsoft\Microsoft SQL Server\Instance Names\SQL"`:
@@ -25,13 +27,12 @@ export function parseDriveList(text: string): string[] {
 
 /** sqlcmd server name for an instance on this host. */
 export function sqlServerName(instance: string): string {
-  return instance.toUpperCase() === 'MSSQLSERVER' ? '.' : `.\\${instance}`;
+  return isDefaultInstance(instance) ? '.' : `.\\${instance}`;
 }
 
 /** Console output of Windows tools is often UTF-16LE (reg.exe with /reg:), else the OEM codepage; ASCII paths survive both. */
 export function decodeConsole(b: Uint8Array): string {
-  if (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) return new TextDecoder('utf-16le').decode(b.subarray(2));
-  return new TextDecoder('utf-8').decode(b);
+  return decodeText(b).text;
 }
 
 /** A `reg.exe query` value line: `    NAME    REG_SZ    DATA` → [NAME, DATA]. */

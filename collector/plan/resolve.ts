@@ -7,7 +7,7 @@
 import type { DllRef } from '../dll-refs.js';
 import type { FsView } from '../fs-view.js';
 import type { DriveRoot, SourceLayout } from '../source-layout.js';
-import { instanceNameFromFolder } from '../targets/index.js';
+import { instanceFromFolder } from '../../detection/mssql/index.js';
 import { resolveSegments } from '../walk.js';
 import { formatWindowsPath, globMatch, parseWindowsPath, storedPathFor, windowsPathKey } from '../win-path.js';
 import { NOT_IN_SOURCE, type PlanItem, type PlanOptions } from './types.js';
@@ -38,7 +38,7 @@ async function instanceRootsOn(view: FsView, drive: DriveRoot): Promise<Instance
     const list = await view.readDir(ms);
     if (!list.ok) continue;
     for (const inst of list.value.filter((e) => e.type === 'dir' && globMatch('MSSQL*.*', e.name))) {
-      const name = instanceNameFromFolder(inst.name);
+      const name = instanceFromFolder(inst.name);
       if (!name) continue;
       const segs = [pf.name, 'Microsoft SQL Server', inst.name];
       out.push({ name, root: formatWindowsPath(drive.drive, segs), binn: [...segs, 'MSSQL', 'Binn'], drive });

@@ -5,7 +5,7 @@ import type { Target } from './types.js';
 
 export type { Target, TargetAction, TargetCategory } from './types.js';
 export { EVENT_LOG_TARGETS } from './event-logs.js';
-export { BINN_TARGETS, SQL_SERVER_TARGETS, SQL_BINN, SQL_INSTANCE_ROOT, instanceNameFromFolder, instanceTargets } from './sql-server.js';
+export { BINN_TARGETS, SQL_SERVER_TARGETS, SQL_BINN, SQL_INSTANCE_ROOT, instanceTargets } from './sql-server.js';
 export { sweepTargets, SMART_SWEEP_TARGETS, FULL_SWEEP_TARGETS, type SweepMode } from './sweep.js';
 export { matchesTarget, matchTargets, shouldDescend } from './match.js';
 

@@ -1,14 +1,14 @@
+import { binnDirOf, INSTANCE_FOLDER_GLOB, logDirOf } from '../../detection/mssql/index.js';
 import type { Target } from './types.js';
 
 /** Instance root: `Program Files[ (x86)]\Microsoft SQL Server\MSSQL<ver>.<INSTANCE>`. */
-export const SQL_INSTANCE_ROOT = 'Program Files*\\Microsoft SQL Server\\MSSQL*.*';
-const LOG = `${SQL_INSTANCE_ROOT}\\MSSQL\\Log`;
-export const SQL_BINN = `${SQL_INSTANCE_ROOT}\\MSSQL\\Binn`;
+export const SQL_INSTANCE_ROOT = `Program Files*\\Microsoft SQL Server\\${INSTANCE_FOLDER_GLOB}`;
+const LOG = logDirOf(SQL_INSTANCE_ROOT);
+export const SQL_BINN = binnDirOf(SQL_INSTANCE_ROOT);
 
 /** Per-instance text logs and the default trace. */
 export const SQL_SERVER_TARGETS: readonly Target[] = [
   { name: 'SQL Server ERRORLOG', category: 'sqlserver', path: LOG, fileMask: 'ERRORLOG*', recursive: false, kind: 'errorlog', action: 'copy' },
-  { name: 'SQL Agent log', category: 'sqlserver', path: LOG, fileMask: 'SQLAGENT.OUT*', recursive: false, kind: 'other', action: 'copy' },
   { name: 'SQL Agent log', category: 'sqlserver', path: LOG, fileMask: 'SQLAGENT.*', recursive: false, kind: 'other', action: 'copy' },
   { name: 'SQL Server default trace', category: 'sqlserver', path: LOG, fileMask: 'log_*.trc', recursive: false, kind: 'trace', action: 'copy' },
 ];
@@ -17,12 +17,6 @@ export const SQL_SERVER_TARGETS: readonly Target[] = [
 export const BINN_TARGETS: readonly Target[] = [
   { name: 'SQL Server Binn DLL', category: 'binn', path: SQL_BINN, fileMask: '*.dll', recursive: false, kind: 'dll', action: 'hash' },
 ];
-
-/** `MSSQL15.MSSQLSERVER` → `MSSQLSERVER`; undefined for other folder names. */
-export function instanceNameFromFolder(folder: string): string | undefined {
-  const m = /^MSSQL\d+\.(.+)$/i.exec(folder);
-  return m?.[1];
-}
 
 /**
  * Targets for one instance whose folders are known exactly (live host: the registry's

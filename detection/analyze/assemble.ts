@@ -21,7 +21,7 @@ export interface AssembleMeta {
   collection?: AnalysisResult['collection'];
 }
 
-/** Pure: parsed evidence → AnalysisResult (STYLE §8 "analyse"). */
+/** The analyse phase, pure: parsed evidence → AnalysisResult, with no I/O and no clock. */
 export function assembleResult(inputs: AnalysisInputs, meta: AssembleMeta): AnalysisResult {
   const baseline = inputs.baseline ? new Set(inputs.baseline.esps.map((e) => baselineKey(e.procedure, e.dll))) : undefined;
   const esps = buildEspInventory({
@@ -55,10 +55,9 @@ export function assembleResult(inputs: AnalysisInputs, meta: AssembleMeta): Anal
   const timeline = withAntiForensics(buildTimeline({ hits: inputs.hits, events: inputs.events, esps, logins, sql: inputs.sql }), antiForensics);
 
   const host: AnalysisResult['host'] = { name: inputs.hostName, sqlInstances: inputs.sqlInstances };
-  const info = inputs.hostInfo ?? {};
   for (const k of ['os', 'domain', 'timeZone'] as const) {
-    const v = info[k];
-    if (typeof v === 'string' && v) host[k] = v;
+    const v = inputs.hostInfo?.[k];
+    if (v) host[k] = v;
   }
   const result: AnalysisResult = {
     schemaVersion: ANALYSIS_SCHEMA_VERSION,

@@ -1,8 +1,9 @@
-import type { EspFile } from '../analysis-result.js';
-import type { EvidenceArtefact, EvidenceSet } from '../evidence.js';
+import type { ArtefactError, EspFile } from '../analysis-result.js';
+import { artefactError, type EvidenceArtefact, type EvidenceSet } from '../evidence.js';
 import { espEventDll } from '../esp/events.js';
 import type { DllFacts, SourcedEvent, SqlEspRow } from './inputs.js';
-import { hasDirectory, locationOf, normalizeWinPath, winBasename } from './windows-paths.js';
+import { placesOfNamedDll } from '../mssql/index.js';
+import { locationOf, normalizeWinPath, winBasename } from './windows-paths.js';
 
 /** DLLs above this size are hashed by the collector but not classified here. */
 export const MAX_DLL_CLASSIFY_BYTES = 256 * 1024 * 1024;
@@ -47,7 +48,7 @@ export async function gatherDlls(
   named: readonly Named[],
   binnDirs: readonly string[],
   classify: DllClassifier | undefined,
-  errors: { artefact: string; message: string }[],
+  errors: ArtefactError[],
   signal?: AbortSignal,
 ): Promise<{ dlls: DllFacts[]; missing: { path: string; namedBy: SourcedEvent | undefined; namedByText: string }[] }> {
   const byPath = new Map<string, { artefact: EvidenceArtefact; foundBy: DllFacts['foundBy'] }>();
@@ -60,25 +61,26 @@ export async function gatherDlls(
   }
   const missing: { path: string; namedBy: SourcedEvent | undefined; namedByText: string }[] = [];
   for (const n of named) {
-    const candidates = hasDirectory(n.path) ? [n.path] : binnDirs.map((d) => `${d}\\${n.path}`);
+    const places = placesOfNamedDll(n.path, binnDirs);
+    // Found by its path, the DLL is the named one; found by a bare name, it is the instance's own.
+    const foundBy: DllFacts['foundBy'] = places.absenceIsEvidence ? 'named' : 'binn';
     let found = false;
-    for (const c of candidates) {
+    for (const c of places.candidates) {
       const key = normalizeWinPath(c).toLowerCase();
       const hit = byPath.get(key);
       if (hit) {
-        if (hasDirectory(n.path)) hit.foundBy = 'named';
+        if (places.absenceIsEvidence) hit.foundBy = 'named';
         found = true;
         break;
       }
       const a = await evidence.lookup(c);
       if (a) {
-        byPath.set(key, { artefact: a, foundBy: hasDirectory(n.path) ? 'named' : 'binn' });
+        byPath.set(key, { artefact: a, foundBy });
         found = true;
         break;
       }
     }
-    // A bare name missing from Binn proves nothing (Binn may not be in the source); a path does.
-    if (!found && hasDirectory(n.path)) missing.push({ path: n.path, namedBy: n.namedBy, namedByText: n.text });
+    if (!found && places.absenceIsEvidence) missing.push({ path: n.path, namedBy: n.namedBy, namedByText: n.text });
   }
 
   const dlls: DllFacts[] = [];
@@ -102,7 +104,7 @@ export async function gatherDlls(
       const file: EspFile = { ...base, ...c.file, present: true, path: a.originalPath };
       dlls.push({ path: a.originalPath, ...(a.storedPath ? { storedPath: a.storedPath } : {}), file, suspicion: c.suspicion, reasons: c.reasons, foundBy });
     } catch (e) {
-      errors.push({ artefact: a.originalPath, message: `could not classify: ${e instanceof Error ? e.message : String(e)}` });
+      errors.push(artefactError(a.originalPath, 'could not classify: ', e));
       dlls.push({ path: a.originalPath, file: base, suspicion: 'unknown', reasons: [], foundBy });
     } finally {
       await source?.close?.();

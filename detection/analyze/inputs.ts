@@ -1,6 +1,6 @@
 import type { EventJson, EventOrigin, EventSummary } from '../../parsers/common/event.js';
-import type { ArtefactKind, EspFile, Severity, SqlInstance } from '../analysis-result.js';
-import type { CollectionGap, EvidenceIntegrity } from '../evidence.js';
+import type { ArtefactError, ArtefactKind, EspFile, Severity, SqlInstance } from '../analysis-result.js';
+import type { CollectionGap, EvidenceIntegrity, HostFacts } from '../evidence.js';
 
 /**
  * What the pure part of the analysis works on: already-parsed evidence. `analyze()` builds
@@ -85,7 +85,7 @@ export interface SqlFacts {
   productVersion?: string;
   /** Minutes to add to UTC to get server local time (from the export or the ERRORLOG banner). */
   utcOffsetMinutes?: number;
-  errors: { artefact: string; message: string }[];
+  errors: ArtefactError[];
 }
 
 /** A DLL file espy looked at (named by the evidence or found by the sweep). */
@@ -119,7 +119,7 @@ export interface ArtefactStats {
 
 export interface AnalysisInputs {
   hostName: string;
-  hostInfo?: Record<string, unknown>;
+  hostInfo?: HostFacts;
   sqlInstances: SqlInstance[];
   /** Events worth keeping: rule hits and ESP-related events (not every event). */
   events: SourcedEvent[];
@@ -129,7 +129,7 @@ export interface AnalysisInputs {
   /** DLL paths the evidence named that are not in the source. */
   missingDlls: { path: string; namedBy: SourcedEvent | undefined; namedByText: string }[];
   stats: ArtefactStats[];
-  errors: { artefact: string; message: string }[];
+  errors: ArtefactError[];
   baseline?: Baseline;
   /** The evidence's own claims (manifest, sidecar) against its content, when it makes any. */
   integrity?: EvidenceIntegrity;

@@ -1,5 +1,6 @@
-import type { AnalysisResult, SqlInstance } from '../analysis-result.js';
-import type { CollectionGap, EvidenceArtefact, EvidenceSet } from '../evidence.js';
+import type { AnalysisResult, ArtefactError, SqlInstance } from '../analysis-result.js';
+import type { CollectionGap, EvidenceArtefact, EvidenceSet, HostFacts } from '../evidence.js';
+import { binnDirOf, chooseHostName, instanceFolderOf, instanceOfProvider } from '../mssql/index.js';
 import { loadRules, summarizeLoad, toRuleLoadFields, type LoadResult, type RuleFile } from '../sigma/index.js';
 import { assembleResult } from './assemble.js';
 import { gatherDlls, namedDlls, type DllClassifier } from './dlls.js';
@@ -38,17 +39,17 @@ function instancesFrom(paths: readonly string[], providers: ReadonlySet<string>,
   const get = (provider: string): SqlInstance => {
     let i = byProvider.get(provider.toUpperCase());
     if (!i) {
-      const name = provider.toUpperCase() === 'MSSQLSERVER' ? 'MSSQLSERVER' : provider.replace(/^MSSQL\$/i, '');
-      i = { name, provider, errorlogPaths: [] };
+      i = { name: instanceOfProvider(provider), provider, errorlogPaths: [] };
       byProvider.set(provider.toUpperCase(), i);
     }
     return i;
   };
   for (const p of paths) {
-    const m = /^(.*\\Microsoft SQL Server\\MSSQL\d+\.([^\\]+))\\/i.exec(normalizeWinPath(p));
-    if (!m?.[1] || !m[2]) continue;
-    const inst = get(m[2].toUpperCase() === 'MSSQLSERVER' ? 'MSSQLSERVER' : `MSSQL$${m[2]}`);
-    inst.root ??= m[1];
+    // Any path of the evidence may lie in a folder named like an instance: only the standard layout counts here.
+    const folder = instanceFolderOf(normalizeWinPath(p), { standardRootOnly: true });
+    if (!folder) continue;
+    const inst = get(folder.provider);
+    inst.root ??= folder.root;
     if (/\\Log\\ERRORLOG(\.\d+)?$/i.test(p) && !inst.errorlogPaths.includes(p)) inst.errorlogPaths.push(p);
   }
   for (const p of providers) get(p);
@@ -64,7 +65,7 @@ export interface LogScan {
   rules: LoadResult;
   sql: SqlFacts | undefined;
   scan: EventScanResult;
-  errors: { artefact: string; message: string }[];
+  errors: ArtefactError[];
   timings: Record<string, number>;
 }
 
@@ -91,26 +92,9 @@ export async function scanLogs(evidence: EvidenceSet, artefacts: readonly Eviden
   return { rules, sql, scan, errors: [...(sql?.errors ?? []), ...scan.errors], timings: { sql: Math.round(t1 - t0), events: Math.round(clock() - t1) } };
 }
 
-/** `{hostname, platform, user}` (bundle manifest) or a string → `user@host (platform)`. */
-function describeCollector(v: unknown): string | undefined {
-  if (typeof v === 'string') return v || undefined;
-  if (v === null || typeof v !== 'object') return undefined;
-  const o = v as Record<string, unknown>;
-  const host = typeof o['hostname'] === 'string' ? o['hostname'] : undefined;
-  if (!host) return undefined;
-  const user = typeof o['user'] === 'string' ? `${o['user']}@` : '';
-  const platform = typeof o['platform'] === 'string' ? ` (${o['platform']})` : '';
-  return `${user}${host}${platform}`;
-}
-
-function pickHostName(hostInfo: Record<string, unknown> | undefined, computers: Map<string, number>, banners: { serverName?: string }[], location: string): string {
-  const h = hostInfo?.['hostname'] ?? hostInfo?.['host'];
-  if (typeof h === 'string' && h) return h;
-  const top = [...computers].sort((a, b) => b[1] - a[1])[0]?.[0];
-  if (top) return top.split('.')[0] ?? top;
-  const server = banners.find((b) => b.serverName)?.serverName;
-  if (server) return server.split('\\')[0] ?? server;
-  return location.split(/[\\/]/).filter(Boolean).pop() ?? 'unknown';
+function pickHostName(hostInfo: HostFacts | undefined, computers: Map<string, number>, banners: { serverName?: string }[], location: string): string {
+  const serverNames = banners.flatMap((b) => (b.serverName ? [b.serverName] : []));
+  return chooseHostName({ declared: hostInfo?.hostname, computers, serverNames, location }).name;
 }
 
 /**
@@ -138,14 +122,14 @@ export async function analyze(evidence: EvidenceSet, opts: AnalyzeOptions): Prom
   const logs = opts.logScan ?? (await scanLogs(evidence, artefacts, loaded, opts));
   Object.assign(timings, logs.timings);
   const { sql, scan } = logs;
-  const errors = [...logs.errors];
+  const errors: ArtefactError[] = [...logs.errors];
 
   const instances = instancesFrom(
     artefacts.map((a) => a.originalPath),
     scan.providers,
     scan.banners,
   );
-  const binnDirs = instances.filter((i) => i.root).map((i) => `${i.root}\\MSSQL\\Binn`);
+  const binnDirs = instances.flatMap((i) => (i.root ? [binnDirOf(i.root)] : []));
   const named = namedDlls(scan.events, sql?.esps);
   const gathered = await timed('dlls', () => gatherDlls(evidence, artefacts, named, binnDirs, opts.classify, errors, opts.signal));
   const gaps = await evidence.collectionGaps?.();
@@ -174,10 +158,8 @@ export async function analyze(evidence: EvidenceSet, opts: AnalyzeOptions): Prom
   // The bundle's hash is the one computed from its bytes, never one copied from its sidecar.
   if (integrity?.bundleSha256) source.bundleSha256 = integrity.bundleSha256;
   if (integrity?.sidecar) source.bundleSidecar = integrity.sidecar;
-  const by = describeCollector(hostInfo?.['collectedBy']);
-  if (by && !source.collectedBy) source.collectedBy = by;
-  const at = hostInfo?.['collectedAt'];
-  if (typeof at === 'string' && !source.collectedAt) source.collectedAt = at;
+  if (hostInfo?.collectedBy && !source.collectedBy) source.collectedBy = hostInfo.collectedBy;
+  if (hostInfo?.collectedAt && !source.collectedAt) source.collectedAt = hostInfo.collectedAt;
   const result = assembleResult(inputs, {
     espyVersion: opts.espyVersion,
     generatedAt: opts.generatedAt,

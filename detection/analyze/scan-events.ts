@@ -4,9 +4,10 @@ import { readEvtxRecords } from '../../parsers/evtx/index.js';
 import { parseErrorlog } from '../../parsers/errorlog/index.js';
 import { renderMssqlMessage } from '../../parsers/errorlog/messages.js';
 import { CorrelationEngine, createEventView, mssqlMessageRenderer, type CorrelationMatch, type RuleSet, type SigmaMatch } from '../sigma/index.js';
-import type { EvidenceArtefact, EvidenceSet } from '../evidence.js';
-import type { Severity } from '../analysis-result.js';
+import { artefactError, type EvidenceArtefact, type EvidenceSet } from '../evidence.js';
+import type { ArtefactError, Severity } from '../analysis-result.js';
 import { espEventDll } from '../esp/events.js';
+import { isEngineProvider, providerFromPath } from '../mssql/index.js';
 import { errorlogTwins } from './twins.js';
 import type { ArtefactStats, RuleHit, SourcedEvent } from './inputs.js';
 import { describeEvent } from './message.js';
@@ -21,7 +22,7 @@ export interface EventScanResult {
   events: SourcedEvent[];
   hits: RuleHit[];
   stats: ArtefactStats[];
-  errors: { artefact: string; message: string }[];
+  errors: ArtefactError[];
   /** Computer names seen, with counts (host name when nothing better is known). */
   computers: Map<string, number>;
   /** ERRORLOG banners: server name, UTC adjustment, product version per artefact. */
@@ -66,13 +67,6 @@ function hitOf(m: { rule: SigmaMatch['rule']; fields?: readonly string[] }, ev: 
   return h;
 }
 
-/** `MSSQL14.MSSQLSERVER` → `MSSQLSERVER`; `MSSQL13.REPORTING` → `MSSQL$REPORTING`. */
-export function providerFromPath(originalPath: string): string | undefined {
-  const m = /\\MSSQL\d+\.([^\\]+)\\/i.exec(originalPath);
-  if (!m?.[1]) return undefined;
-  return m[1].toUpperCase() === 'MSSQLSERVER' ? 'MSSQLSERVER' : `MSSQL$${m[1]}`;
-}
-
 /** `Microsoft-Windows-Sysmon%4Operational.evtx` → `Microsoft-Windows-Sysmon/Operational` until the channel is read. */
 function evtxLabel(a: EvidenceArtefact): string {
   return winBasename(a.originalPath).replace(/\.evtx$/i, '').replace(/%4/g, '/');
@@ -103,7 +97,7 @@ export async function scanEvents(evidence: EvidenceSet, artefacts: readonly Evid
   const consider = (ev: SourcedEvent, st: ArtefactStats): void => {
     observe(st, ev.summary.timestamp, ev.summary.eventId);
     if (ev.summary.computer) out.computers.set(ev.summary.computer, (out.computers.get(ev.summary.computer) ?? 0) + 1);
-    if (/^(MSSQLSERVER|MSSQL\$[^$]+)$/i.test(ev.summary.provider)) out.providers.add(ev.summary.provider);
+    if (isEngineProvider(ev.summary.provider)) out.providers.add(ev.summary.provider);
     const view = createEventView(ev.event, { message: mssqlMessageRenderer });
     const matches = opts.rules.match(view);
     const esp = espEventDll(ev.event, ev.summary) !== undefined;
@@ -131,8 +125,9 @@ export async function scanEvents(evidence: EvidenceSet, artefacts: readonly Evid
       if (a.kind === 'evtx') await scanEvtx(a, source, out, consider, opts.signal, tick);
       else await scanErrorlog(a, source, out, consider, opts.utcOffsetMinutes);
     } catch (e) {
-      const message = `could not read: ${e instanceof Error ? e.message : String(e)}`;
-      out.errors.push({ artefact: a.originalPath, message });
+      const error = artefactError(a.originalPath, 'could not read: ', e);
+      const message = error.message;
+      out.errors.push(error);
       // The source exists but was not read: coverage must say so, not "not found".
       if (!out.stats.some((st) => st.artefact === a.originalPath)) {
         const st = newStats(a, a.kind === 'evtx' ? evtxLabel(a) : 'ERRORLOG');

@@ -1,5 +1,5 @@
 import { parseSqlExport, setsOfKind, type SqlExportRowMap, type SqlExportSet } from '../../parsers/sql-exports/index.js';
-import type { EvidenceArtefact, EvidenceSet } from '../evidence.js';
+import { artefactError, type EvidenceArtefact, type EvidenceSet } from '../evidence.js';
 import type { SqlFacts } from './inputs.js';
 
 /** SQL exports are small text files; a larger one is refused by name. */
@@ -32,7 +32,7 @@ export async function readSqlFacts(evidence: EvidenceSet, artefacts: readonly Ev
       sets.push(...parsed.sets);
       for (const e of parsed.errors) facts.errors.push({ artefact: name, message: `line ${e.line}: ${e.message}` });
     } catch (e) {
-      facts.errors.push({ artefact: name, message: `could not read: ${e instanceof Error ? e.message : String(e)}` });
+      facts.errors.push(artefactError(name, 'could not read: ', e));
     } finally {
       await source?.close?.();
     }

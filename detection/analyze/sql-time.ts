@@ -14,9 +14,3 @@ export function sqlLocalToUtc(local: string, utcOffsetMinutes: number): string |
   const utc = new Date(ms - utcOffsetMinutes * 60_000).toISOString().slice(0, 19);
   return `${utc}.${frac.padEnd(7, '0')}Z`;
 }
-
-/** Adds milliseconds to an ISO timestamp (keeps 7 fractional digits of precision loss-free enough for windows). */
-export function addMs(iso: string, ms: number): string {
-  const t = Date.parse(iso);
-  return Number.isFinite(t) ? new Date(t + ms).toISOString() : iso;
-}

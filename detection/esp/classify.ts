@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { FormatError, describeError } from '../../parsers/common/errors.js';
 import { parsePe, verifyAuthenticode, type AuthenticodeCache, type AuthenticodeResult, type PeInfo } from '../../parsers/pe/index.js';
 import type { LocationClass, Suspicion, YaraHit } from '../analysis-result.js';
+import { DEFAULT_YARA_TIMEOUT_MS } from '../yara/limits.js';
 import type { CompiledYara } from '../yara/types.js';
 import type { KnownEspData } from './known-esps.js';
 import { baseName, classifyLocation } from './location.js';
@@ -82,7 +83,6 @@ function espEvidence(pe: PeInfo): string[] {
   return reasons;
 }
 
-const SUSPICION_ORDER: Suspicion[] = ['unknown', 'benign', 'suspicious', 'malicious'];
 const raise = (s: Suspicion): Suspicion => (s === 'malicious' || s === 'suspicious' ? 'malicious' : 'suspicious');
 
 /**
@@ -143,7 +143,7 @@ export async function classifyFile(input: FileInput, opts: ClassifyOptions): Pro
   else out.reasons.push('not a PE file');
 
   if (opts.yara) {
-    const res = await opts.yara.scan(bytes, { timeoutMs: opts.yaraTimeoutMs ?? 30_000, maxMatches: opts.yaraMaxMatches ?? 100 });
+    const res = await opts.yara.scan(bytes, { timeoutMs: opts.yaraTimeoutMs ?? DEFAULT_YARA_TIMEOUT_MS, maxMatches: opts.yaraMaxMatches ?? 100 });
     out.yara = res.hits;
     for (const d of res.diagnostics) out.diagnostics.push(`yara: ${d}`);
     if (res.hits.length) {
@@ -214,9 +214,4 @@ function fillPe(out: FileClassification, pe: PeInfo, known: KnownEspData): void 
     out.suspicion = 'benign';
     out.reasons.push(`Microsoft ESP DLL in Binn, Authenticode ${sig.description}`);
   }
-}
-
-/** Most severe first (for sorting reports). */
-export function suspicionRank(s: Suspicion): number {
-  return SUSPICION_ORDER.length - 1 - SUSPICION_ORDER.indexOf(s);
 }

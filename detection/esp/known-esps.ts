@@ -15,8 +15,6 @@ export interface KnownEspData {
   dlls: KnownEspDll[];
   /** Exports every ESP DLL may have that are not procedures (compared case-insensitively). */
   nonProcedureExports: string[];
-  /** Substrings of a signer subject that mean Microsoft (case-insensitive). */
-  microsoftSigners: string[];
   /** Version-resource CompanyName values that mean Microsoft (case-insensitive, exact). */
   microsoftCompanies: string[];
 }
@@ -63,6 +61,5 @@ export const KNOWN_ESPS: KnownEspData = {
     { dll: 'xpsmtp.dll', procedures: ['xp_smtp_sendmail'] },
   ],
   nonProcedureExports: ['__GetXpVersion', 'DllMain', 'DllRegisterServer', 'DllUnregisterServer', 'DllCanUnloadNow', 'DllGetClassObject', 'DllInstall'],
-  microsoftSigners: ['O=Microsoft Corporation'],
   microsoftCompanies: ['Microsoft Corporation'],
 };

@@ -1,10 +1,10 @@
 /**
- * espy's Sigma engine (STYLE §28/§29): YAML → located IR → compiled matchers (conditions
+ * espy's Sigma engine: YAML → located IR → compiled matchers (conditions
  * parsed once, regexes compiled once) → `match(view)`; correlations evaluated in a
  * streaming engine. Field and logsource mappings are data (mappings/).
  */
 export { loadRules, type LoadResult, type RuleFile } from './loader.js';
-export { RuleSet, matchEvent, type ResolvedCorrelation } from './rule-set.js';
+export { RuleSet, type ResolvedCorrelation } from './rule-set.js';
 export { createEventView, type EventViewOptions, type MessageRenderer } from './event-view.js';
 export { CorrelationEngine } from './correlation.js';
 export { checkSelect } from './check-select.js';

@@ -1,4 +1,4 @@
-/** Named caps for the Sigma engine (STYLE §15). */
+/** Named caps for the Sigma engine. */
 
 /** Nesting depth when searching UserData for a field. */
 export const MAX_USERDATA_DEPTH = 8;

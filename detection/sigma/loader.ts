@@ -20,7 +20,7 @@ export interface LoadResult {
 
 /**
  * Loads Sigma rule files: YAML → IR → compiled matchers, collecting every error with its
- * file:line:column instead of stopping at the first (STYLE §21). A rule using anything espy
+ * file:line:column instead of stopping at the first. A rule using anything espy
  * does not implement is rejected, never matched loosely.
  */
 export function loadRules(files: readonly RuleFile[]): LoadResult {

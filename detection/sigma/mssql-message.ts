@@ -7,8 +7,8 @@ const MSSQL_PROVIDER = /^MSSQL(?:SERVER|\$)/i;
 
 /**
  * `Message` for SQL Server events (provider MSSQLSERVER / MSSQL$<instance>): the message
- * template espy knows for the EventID (parsers/errorlog/messages.ts, from
- * ../shared/reference/mssql-artifacts.md) filled with the event's insertion strings.
+ * template espy knows for the EventID (parsers/errorlog/messages.ts: SQL Server's
+ * own message texts) filled with the event's insertion strings.
  * Undefined for other providers and unknown IDs (the view then falls back to every
  * EventData value).
  */

@@ -80,8 +80,3 @@ export class RuleSet {
     return out;
   }
 }
-
-/** Runs every detection rule of `rules` over one event view. */
-export function matchEvent(rules: RuleSet, view: EventView): SigmaMatch[] {
-  return rules.match(view);
-}

@@ -6,7 +6,7 @@ export type FieldScalar = string | number | boolean | null;
 export type FieldValue = FieldScalar | readonly FieldScalar[];
 
 /**
- * The minimal document view every matcher reads through (STYLE §29, chainsaw's
+ * The minimal document view every matcher reads through (chainsaw's
  * `Document::find`). Never an EVTX type, never CLI config.
  */
 export interface EventView {

@@ -4,7 +4,7 @@ import { LineCounter, isAlias, isMap, isScalar, isSeq, parseAllDocuments, type A
  * YAML → a small located tree. Parsed with the failsafe schema so every scalar keeps its
  * source text (`0x10` stays "0x10", `4688` stays "4688"); plain `null`/`~`/empty become
  * null and plain `true`/`false` booleans. Every node carries its 1-based line and column,
- * so a rule error can name file:line:col (STYLE §21).
+ * so a rule error can name file:line:col.
  */
 
 export interface Pos {

@@ -1,4 +1,4 @@
-/** YARA behind a small engine interface (STYLE §30); libyara-wasm stays inside this folder. */
+/** YARA behind a small engine interface; libyara-wasm stays inside this folder. */
 export { createYaraEngine, type YaraEngineOptions } from './engine.js';
 export { ruleHeaders } from './rule-headers.js';
 export * as YARA_LIMITS from './limits.js';

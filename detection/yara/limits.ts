@@ -1,4 +1,4 @@
-/** Named limits of the YARA engine (STYLE §15). */
+/** Named limits of the YARA engine. */
 
 /**
  * libyara-wasm leaks ~11 MB of wasm memory per `run()` and fails or silently stops matching

@@ -45,7 +45,7 @@ export interface CompiledYara {
   scan(bytes: Uint8Array, opts: YaraScanOptions): Promise<YaraScanResult>;
 }
 
-/** The engine behind `CompiledYara` (STYLE §30). Close it to end its worker thread. */
+/** The engine behind `CompiledYara`. Close it to end its worker thread. */
 export interface YaraEngine {
   compile(sources: readonly YaraSource[]): Promise<CompiledYara>;
   close(): Promise<void>;

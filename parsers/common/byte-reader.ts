@@ -5,7 +5,7 @@ const LATIN1 = new TextDecoder('latin1');
 const UTF8 = new TextDecoder('utf-8');
 
 /**
- * A bounds-checked little-endian cursor over a Uint8Array (STYLE §10–11). One DataView,
+ * A bounds-checked little-endian cursor over a Uint8Array. One DataView,
  * never copies the input; every read is labelled, and a failed read throws
  * `TruncatedError` with the absolute file offset (`baseOffset + pos`).
  */
@@ -175,15 +175,7 @@ export class ByteReader {
   }
 }
 
-/** Decodes UTF-16LE bytes with the shared decoder (STYLE §13). */
+/** Decodes UTF-16LE bytes with the shared decoder. */
 export function decodeUtf16le(bytes: Uint8Array): string {
   return UTF16LE.decode(bytes);
-}
-
-/** Converts a u64 to a number, throwing a FormatError when it is not a safe integer. */
-export function toSafeNumber(v: bigint, what: string, format = 'binary', offset = 0): number {
-  if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) {
-    throw new TruncatedError(format, `${what} (value ${v} too large)`, offset, 0, 0);
-  }
-  return Number(v);
 }

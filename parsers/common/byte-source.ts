@@ -1,5 +1,5 @@
 /**
- * Random-access bytes with a known size (STYLE §3). Implemented by the collector over
+ * Random-access bytes with a known size. Implemented by the collector over
  * files (fs, read-only) and by tests in memory. Parsers only ever see this interface.
  */
 export interface ByteSource {
@@ -22,9 +22,4 @@ export function memorySource(bytes: Uint8Array): ByteSource {
       return Promise.resolve(bytes.subarray(start, end));
     },
   };
-}
-
-/** Reads the whole source (callers must check `size` against their own cap first). */
-export async function readAll(source: ByteSource): Promise<Uint8Array> {
-  return source.read(0, source.size);
 }

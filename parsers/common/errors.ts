@@ -1,5 +1,5 @@
 /**
- * The parser error family (STYLE §18). Every parser throws only `FormatError`s for bad
+ * The parser error family. Every parser throws only `FormatError`s for bad
  * input; anything else escaping a parser is a bug.
  */
 

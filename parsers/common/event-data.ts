@@ -54,12 +54,3 @@ export function namedField(ev: EventJson, name: string): string | undefined {
   if (v === undefined || v === null || typeof v === 'object') return undefined;
   return String(v);
 }
-
-/** `[CLIENT: 203.0.113.45]` → `203.0.113.45`. */
-export function clientAddress(strings: readonly string[]): string | undefined {
-  for (const s of strings) {
-    const m = /\[(?:CLIENT|CLIENTE|CLIENT\s*):\s*([^\]\s]+)\s*\]/i.exec(s);
-    if (m?.[1]) return m[1];
-  }
-  return undefined;
-}

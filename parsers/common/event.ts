@@ -1,6 +1,6 @@
 /**
  * The one event model every parser produces and every rule reads: the JSON shape the Rust
- * evtx crate's `evtx_dump` writes (see ../shared/reference/evtx-dump-json.md). EVTX records
+ * evtx crate's `evtx_dump` writes (shape below). EVTX records
  * are rendered to it; ERRORLOG entries are mapped into it (provider = the SQL instance), so
  * the same Sigma rules run over both.
  *

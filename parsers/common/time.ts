@@ -1,5 +1,5 @@
 /**
- * Windows time decoding (STYLE §13): FILETIME keeps its 100 ns ticks (7 fractional digits).
+ * Windows time decoding: FILETIME keeps its 100 ns ticks (7 fractional digits).
  */
 
 /** 100 ns ticks between 1601-01-01 and 1970-01-01. */

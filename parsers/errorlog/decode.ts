@@ -6,12 +6,9 @@
  * position for UTF-16LE) so every line keeps its true byte offset, then each line is decoded
  * on its own: one bad byte sequence damages one line, never the rest of the file.
  */
+import { decoderFor, sniffEncoding } from '../common/text.js';
 import type { ErrorlogEncoding } from './types.js';
 import { MAX_LINE_BYTES, MAX_LINE_CHARS } from './limits.js';
-
-const UTF8 = new TextDecoder('utf-8');
-const UTF16LE = new TextDecoder('utf-16le');
-const UTF16BE = new TextDecoder('utf-16be');
 
 export interface DetectedEncoding {
   encoding: ErrorlogEncoding;
@@ -19,24 +16,12 @@ export interface DetectedEncoding {
   bomBytes: number;
 }
 
-/** Looks at the BOM, else at the NUL pattern of the first bytes (ASCII text in UTF-16LE). */
+/** The encoding by the rule shared by every text log, named as the ERRORLOG result reports it. */
 export function detectEncoding(bytes: Uint8Array): DetectedEncoding {
-  const b0 = bytes[0];
-  const b1 = bytes[1];
-  if (b0 === 0xff && b1 === 0xfe) return { encoding: 'utf-16le-bom', bomBytes: 2 };
-  if (b0 === 0xfe && b1 === 0xff) return { encoding: 'utf-16be-bom', bomBytes: 2 };
-  if (b0 === 0xef && b1 === 0xbb && bytes[2] === 0xbf) return { encoding: 'utf-8-bom', bomBytes: 3 };
-  // No BOM: UTF-16LE text of ASCII characters has a NUL at every odd position. Count over
-  // the first 64 byte pairs; a UTF-8 ERRORLOG has no NULs at all.
-  const pairs = Math.min(64, Math.floor(bytes.length / 2));
-  let oddNul = 0;
-  let evenNul = 0;
-  for (let i = 0; i < pairs; i++) {
-    if (bytes[2 * i] === 0) evenNul++;
-    if (bytes[2 * i + 1] === 0) oddNul++;
-  }
-  if (pairs >= 4 && oddNul >= pairs * 0.75 && evenNul < pairs * 0.25) return { encoding: 'utf-16le', bomBytes: 0 };
-  return { encoding: 'utf-8', bomBytes: 0 };
+  const { encoding, bomBytes } = sniffEncoding(bytes);
+  if (bomBytes > 0) return { encoding: `${encoding}-bom`, bomBytes };
+  // Without a BOM the rule finds UTF-16LE or UTF-8 only.
+  return { encoding: encoding === 'utf-16le' ? 'utf-16le' : 'utf-8', bomBytes: 0 };
 }
 
 export interface PhysicalLine {
@@ -97,7 +82,7 @@ function nextLineFeed(bytes: Uint8Array, from: number, wide: boolean, bigEndian:
 export function* readPhysicalLines(bytes: Uint8Array, enc: DetectedEncoding): Generator<PhysicalLine> {
   const wide = isUtf16(enc.encoding);
   const bigEndian = enc.encoding === 'utf-16be-bom';
-  const decoder = !wide ? UTF8 : bigEndian ? UTF16BE : UTF16LE;
+  const decoder = decoderFor(!wide ? 'utf-8' : bigEndian ? 'utf-16be' : 'utf-16le');
   const unit = wide ? 2 : 1;
   let pos = enc.bomBytes;
   let lineNo = 0;

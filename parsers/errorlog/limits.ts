@@ -1,5 +1,5 @@
 /**
- * Named caps for the ERRORLOG parser (STYLE §15). An ERRORLOG is a text file that an
+ * Named caps for the ERRORLOG parser. An ERRORLOG is a text file that an
  * attacker may have tampered with; these keep one absurd line or entry from exhausting memory.
  */
 

@@ -1,6 +1,6 @@
 /**
  * SQL Server message templates for the event IDs that matter to ESP-backdoor triage
- * (../shared/reference/mssql-artifacts.md). MSSQL events in the Application log carry only
+ * (texts as SQL Server's sys.messages has them). MSSQL events in the Application log carry only
  * their insertion strings (`EventData.Data`); the text lives in sqlevn70.rll. espy renders
  * `Message` from this table, for EVTX events and ERRORLOG entries alike.
  *

@@ -1,5 +1,5 @@
 /**
- * Anomalies that are not errors (STYLE §20): the file is still read. `strict` turns the
+ * Anomalies that are not errors: the file is still read. `strict` turns the
  * ones marked `strictFails` into failures.
  */
 export const DIAGNOSTIC_CODES = [

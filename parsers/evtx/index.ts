@@ -1,5 +1,5 @@
 /**
- * EVTX parser, pure TypeScript over a ByteSource (issue 3). Format: libyal/libevtx
+ * EVTX parser, pure TypeScript over a ByteSource. Format: libyal/libevtx
  * "Windows XML Event Log (EVTX)" and [MS-EVEN6] Binary XML. Output: evtx_dump's JSON shape.
  */
 import type { EvtxRecord } from './record.js';

@@ -1,5 +1,5 @@
 /**
- * Named limits of the EVTX parser (STYLE §15). Breaching one throws `LimitExceededError`
+ * Named limits of the EVTX parser. Breaching one throws `LimitExceededError`
  * (a `FormatError`), which the record iterator turns into one failed record.
  */
 

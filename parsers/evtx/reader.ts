@@ -101,7 +101,7 @@ export async function* readEvtxChunks(source: ByteSource, opts: ChunkReadOptions
 
 /**
  * Yields one outcome per record, in file order: the event, or an error naming the chunk,
- * offset and what failed. Never throws for bad input (STYLE §19).
+ * offset and what failed. Never throws for bad input.
  */
 export async function* readEvtxRecords(source: ByteSource, opts: EvtxReadOptions = {}): AsyncGenerator<RecordOutcome> {
   let strictFailed = false;

@@ -1,6 +1,6 @@
 /**
  * PE/COFF constants (Microsoft "PE Format" specification, learn.microsoft.com/windows/win32/debug/pe-format).
- * `as const` objects plus derived unions (STYLE §17).
+ * `as const` objects plus derived unions.
  */
 
 export const MZ_MAGIC = 0x5a4d; // 'MZ'

@@ -1,5 +1,5 @@
 /**
- * Named limits for the PE parser (STYLE §15). Breaching one throws `LimitExceededError`
+ * Named limits for the PE parser. Breaching one throws `LimitExceededError`
  * inside a sub-parser, which `parsePe` turns into a diagnostic.
  */
 

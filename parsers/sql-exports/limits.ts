@@ -1,4 +1,4 @@
-/** Named caps for SQL export parsing (STYLE §15). */
+/** Named caps for SQL export parsing. */
 
 /** Rows kept per result set; past it the set is cut (error LIMIT_EXCEEDED). */
 export const MAX_ROWS_PER_SET = 1_000_000;

@@ -3,7 +3,7 @@
  *
  * The host: samples/host-maggie with its Security.evtx replaced by a 1 GiB log and a 256 MiB
  * `Microsoft-Windows-PowerShell%4Operational.evtx` added, both made of real chunks of the shared
- * corpus by ../shared/tools/make-big-evtx.py (deterministic: same corpus, same bytes). Then, in one
+ * corpus by the shared tool make-big-evtx.py (deterministic: same corpus, same bytes). Then, in one
  * run, on a warm page cache, each round:
  *   - `espy collect --source H --sql-export H/sql --out O` (the built CLI, its own process),
  *   - `espy analyze` of the bundle it wrote,

@@ -1,6 +1,6 @@
 /**
- * `npm run bench:evtx` (issue 3): builds a 256 MiB EVTX file of real chunks with
- * ../shared/tools/make-big-evtx.py (cached in os.tmpdir()), then, in one run, alternating
+ * `npm run bench:evtx`: builds a 256 MiB EVTX file of real chunks with
+ * the corpus tool make-big-evtx.py (cached in os.tmpdir()), then, in one run, alternating
  * rounds, times:
  *   espy evtx dump --format jsonl --threads 1, espy ... --threads <cores>,
  *   evtxexport -f xml (libevtx), python-evtx (evtx_dump.py) on an 8 MiB slice,

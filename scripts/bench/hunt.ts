@@ -1,6 +1,6 @@
 /**
- * `npm run bench:hunt`: every loadable SigmaHQ rule in ../shared/corpus/sigma/rules/windows
- * through `espy hunt` over all of ../shared/corpus/evtx; prints events/s and peak RSS.
+ * `npm run bench:hunt`: every loadable SigmaHQ rule of the corpus (sigma/rules/windows)
+ * through `espy hunt` over every file of the EVTX corpus; prints events/s and peak RSS.
  *
  * No Sigma peer (chainsaw, hayabusa, zircolite) is installed here, so the side-by-side
  * baseline is espy's own EVTX parse of the same files without rules: the ratio shows what

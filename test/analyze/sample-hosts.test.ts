@@ -17,7 +17,7 @@ async function analyzeHost(name: string): Promise<{ json: Record<string, unknown
   return { json, result, code: r.code };
 }
 
-describe('espy analyze on the sample hosts (issue 6)', () => {
+describe('espy analyze on the sample hosts', () => {
   it('host-maggie → COMPROMISED, the maggie ESP and its DLL first', async () => {
     const { json, result, code } = await analyzeHost('host-maggie');
     expect(code).toBe(0);

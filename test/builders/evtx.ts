@@ -1,5 +1,5 @@
 /**
- * Builders for small synthetic EVTX inputs (STYLE §35): a Binary XML emitter that knows
+ * Builders for small synthetic EVTX inputs: a Binary XML emitter that knows
  * its chunk-relative position (names and templates are written inline, where their offset
  * equals the position), and `buildEvtxFile` that lays records into one chunk with valid
  * CRC32s. Format: libyal EVTX §2–4, [MS-EVEN6] §2.2.12.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeTextLog, dllRefsFromErrorlog, dllRefsFromEvent, dllRefsFromSqlExport } from '../../collector/dll-refs.js';
+import { dllRefsFromErrorlog, dllRefsFromEvent, dllRefsFromSqlExport } from '../../collector/dll-refs.js';
 import type { EventJson } from '../../parsers/common/event.js';
 
 const classic = (provider: string, id: number, data: string[]): EventJson => ({
@@ -44,12 +44,5 @@ describe('DLL names from the evidence (phase one, pure)', () => {
   it('SQL exports: every *.dll token', () => {
     const csv = 'name,dll_name\r\nmaggie,C:\\ProgramData\\ExtendedProcedure.dll\r\nxp_cmdshell,xplog70.dll\r\n';
     expect(dllRefsFromSqlExport(csv, 'esps.csv').map((r) => r.dll)).toEqual(['C:\\ProgramData\\ExtendedProcedure.dll', 'xplog70.dll']);
-  });
-
-  it('decodes UTF-16LE (BOM or not) and UTF-8 logs', () => {
-    const t = "Attempting to load library 'z.dll' into memory";
-    expect(decodeTextLog(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(t, 'utf16le')]))).toBe(t);
-    expect(decodeTextLog(Buffer.from(t, 'utf16le'))).toBe(t);
-    expect(decodeTextLog(Buffer.from(`\ufeff${t}`, 'utf8'))).toBe(t);
   });
 });

@@ -16,6 +16,7 @@ describe('target matching (pure)', () => {
     ['Program Files (x86)\\Microsoft SQL Server\\MSSQL11.SQLEXPRESS\\MSSQL\\Log\\ERRORLOG.6', 'SQL Server ERRORLOG'],
     ['Program Files\\Microsoft SQL Server\\MSSQL15.MSSQLSERVER\\MSSQL\\Log\\log_12.trc', 'SQL Server default trace'],
     ['Program Files\\Microsoft SQL Server\\MSSQL15.MSSQLSERVER\\MSSQL\\Log\\SQLAGENT.OUT', 'SQL Agent log'],
+    ['Program Files\\Microsoft SQL Server\\MSSQL15.MSSQLSERVER\\MSSQL\\Log\\SQLAGENT.1', 'SQL Agent log'],
     ['Program Files\\Microsoft SQL Server\\MSSQL15.MSSQLSERVER\\MSSQL\\Binn\\xpstar.dll', 'SQL Server Binn DLL'],
     ['Program Files\\Microsoft SQL Server\\MSSQL15.MSSQLSERVER\\MSSQL\\Binn\\Templates\\x.dll', undefined],
     ['Program Files\\Microsoft SQL Server\\150\\Shared\\x.dll', 'DLL sweep: SQL Server outside Binn'],

@@ -5,8 +5,8 @@ import { runCli } from '../support/cli.js';
 import { requireCorpus } from '../support/paths.js';
 
 /**
- * Corpus test: `espy evtx info --json` over every file of ../shared/corpus/evtx (477 real
- * files). Pins ok/failed/recovered counts for every damaged sample (STYLE §34) and the 14
+ * Corpus test: `espy evtx info --json` over every file of the EVTX corpus (477 real
+ * files). Pins ok/failed/recovered counts for every damaged sample and the 14
  * inline-element (forwarded-event/WEC) files that Debian's libevtx and python-evtx cannot
  * read; checks every other file reads at least what both oracles agree on.
  */

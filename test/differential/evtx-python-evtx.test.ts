@@ -9,7 +9,7 @@ import { extractEvents, type XmlEventFacts } from '../support/evtx-xml.js';
 
 /**
  * Differential test against python-evtx 0.7 (Debian python3-evtx), using its stored output
- * in ../shared/corpus/evtx-oracle (running it live reads ~0.3 MB/s). Over every file where
+ * in the corpus folder evtx-oracle (running it live reads ~0.3 MB/s). Over every file where
  * python-evtx exited cleanly and agrees with evtxexport: record count, record ids (in file
  * order), EventIDs, timestamps (python-evtx prints microseconds) and EventData values.
  * python-evtx renders an array substitution as one <Data> holding "<string>..." items

@@ -1,4 +1,4 @@
-/** Small builders for hand-written ERRORLOG fixtures (STYLE §35: builders, not opaque blobs). */
+/** Small builders for hand-written ERRORLOG fixtures (builders, not opaque blobs). */
 
 /** UTF-16LE with a BOM and CRLF line ends, as SQL Server on Windows writes it. */
 export function utf16Errorlog(lines: readonly string[]): Uint8Array {

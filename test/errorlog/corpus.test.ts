@@ -1,4 +1,4 @@
-// Every ERRORLOG of ../shared/corpus/errorlog parses with zero errors; counts pinned per
+// Every ERRORLOG of the corpus parses with zero errors; counts pinned per
 // file and cross-checked against an independent line count of the decoded text.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -7,7 +7,7 @@ import { ansiDecoder, parseEvtxChunk, parseEvtxChunkJsonl } from '../../parsers/
 import { requireCorpus } from '../support/paths.js';
 
 /**
- * Property-based mutation fuzzing (STYLE §32) of `parseEvtxChunk`, seeded from real chunks:
+ * Property-based mutation fuzzing of `parseEvtxChunk`, seeded from real chunks:
  * flips, zeroed ranges, splices and truncations. Properties: nothing is thrown, every failure
  * is a FormatError (no internal error wrapped), the record count stays within the bytes
  * available, each run finishes within a time budget, and the jsonl fast path (compiled

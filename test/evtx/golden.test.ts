@@ -7,7 +7,7 @@ import { requireCorpus } from '../support/paths.js';
 
 /**
  * Golden JSON (evtx_dump shape, pretty-printed) and XML for the first record of a few real
- * files (STYLE §34): a Security logon, a classic unnamed-Data provider (MSSQLSERVER), a
+ * files: a Security logon, a classic unnamed-Data provider (MSSQLSERVER), a
  * forwarded (inline-element) event and a UserData event.
  */
 const DIR = requireCorpus('evtx');

@@ -290,7 +290,7 @@ describe('hostile input', () => {
   });
 });
 
-// Generated field tests (STYLE §35): each header field read back at its documented offset.
+// Generated field tests: each header field read back at its documented offset.
 describe.each([
   ['file header', FILE_HEADER, (b: Uint8Array) => parseEvtxFileHeader(b), 'ElfFile\0'] as const,
   ['chunk header', CHUNK_HEADER, (b: Uint8Array) => parseEvtxChunkHeader(b), 'ElfChnk\0'] as const,

@@ -5,7 +5,7 @@ import { ImageDirectoryEntry, RvaMapper, parsePe, type PeInfo } from '../../pars
 import { buildPe } from './build-pe.js';
 import { fixture } from './fixtures.js';
 
-/** Parses and asserts the STYLE §19 contract: a PeInfo or a FormatError, nothing else. */
+/** Parses and asserts the parser contract on bad input: a PeInfo or a FormatError, never a RangeError or TypeError. */
 function parseOrFormatError(bytes: Uint8Array): PeInfo | FormatError {
   try {
     return parsePe(bytes);

@@ -17,7 +17,7 @@ const SPEC: Omit<BuildPeSpec, 'is64'> = {
 };
 
 /**
- * Field table of the headers (STYLE §35): [field, expected(spec)], checked for PE32 and PE32+ at
+ * Field table of the headers: [field, expected(spec)], checked for PE32 and PE32+ at
  * two NT-header offsets (e_lfanew 0x40 and 0xa0), so every field is read relative to e_lfanew.
  */
 const FIELDS = [

@@ -1,7 +1,7 @@
 /**
  * The real thing: `espy analyze` over the three sample hosts in one run (so it also writes
  * fleet.html), then every report opened in chromium. No skip: the samples and the command
- * must exist. Expected verdicts from issue 6 and samples/README.md: host-maggie and
+ * must exist. Expected verdicts as samples/README.md gives them: host-maggie and
  * host-renamed COMPROMISED, host-clean NO_INDICATORS.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -1,7 +1,7 @@
 /**
  * A small extractor for the event XML printed by evtxexport, python-evtx and espy's own
  * XML renderer, for differential tests: record id, EventID, SystemTime, EventData values.
- * Normalisation (STYLE §33): entity unescaping, whitespace runs collapsed, GUIDs upper-case,
+ * Normalisation: entity unescaping, whitespace runs collapsed, GUIDs upper-case,
  * hex lower-case, times cut to a common precision.
  */
 export interface XmlEventFacts {

@@ -8,7 +8,7 @@ export const SHARED = resolve(REPO_ROOT, '..', 'shared');
 export const CORPUS = join(SHARED, 'corpus');
 export const SAMPLES = join(REPO_ROOT, 'samples');
 
-/** Corpus tests fail loudly in CI when the corpus is missing (STYLE §38). */
+/** Corpus tests fail loudly in CI when the corpus is missing. */
 export function requireCorpus(sub: string): string {
   const dir = join(CORPUS, sub);
   if (!existsSync(dir)) {

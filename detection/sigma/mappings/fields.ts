@@ -1,5 +1,5 @@
 /**
- * Field-name mapping data for `EventView` (STYLE §29: mappings are data).
+ * Field-name mapping data for `EventView` (mappings are data).
  *
  * Resolution order for a Sigma field name F (event-view.ts):
  *   1. F in SYSTEM_FIELDS → `Event.System` element (or its attribute);

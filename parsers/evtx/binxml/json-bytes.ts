@@ -3,7 +3,7 @@ import { EPOCH_DIFF_MS } from './values.js';
 /**
  * UTF-8 output for the jsonl renderer: a growable byte buffer and writers that put JSON text
  * straight into it, so a chunk's records become one block of bytes without building,
- * joining and re-encoding JavaScript strings (STYLE "Speed on the hot paths").
+ * joining and re-encoding JavaScript strings on the hot path.
  *
  * Every writer produces exactly the bytes that `Buffer.from(JSON.stringify(x), 'utf8')` would:
  * JSON.stringify's escapes (`\"`, `\\`, `\b \f \n \r \t`, `\u00XX` for other controls, lone

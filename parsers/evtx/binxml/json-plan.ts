@@ -8,8 +8,8 @@ import { VALUE_ARRAY_FLAG, VALUE_TYPE } from './tokens.js';
 import { isEmptyValue, scalarText, valueText } from './value-text.js';
 
 /**
- * Compiled JSON render plans (STYLE "Speed on the hot paths"; the idea of the Rust evtx
- * crate's `src/binxml/compiled.rs`). Most records of a file instantiate a handful of
+ * Compiled JSON render plans (the idea of the Rust evtx crate's
+ * `src/binxml/compiled.rs`), so that a record costs only the decoding of its values. Most records of a file instantiate a handful of
  * templates, and a record's JSON text differs from its neighbours' only in its substitution
  * values. So, per template and per *value shape*, the record is rendered once through the
  * normal path (resolve.ts + render-json.ts + JSON.stringify) with marker values in the

@@ -22,7 +22,7 @@ import { decodeGuid, decodeValue } from './values.js';
 export interface ChunkContext {
   /** Reader over the whole chunk; `baseOffset` is the chunk's file offset. */
   readonly chunk: ByteReader;
-  /** Names by chunk-relative offset (per-chunk cache, STYLE §16). */
+  /** Names by chunk-relative offset (a per-chunk cache: offsets mean nothing in another chunk). */
   readonly names: Map<number, string>;
   /** Parsed templates by chunk-relative definition offset (per-chunk cache). */
   readonly templates: Map<number, Template>;

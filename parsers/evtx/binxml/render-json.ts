@@ -4,7 +4,7 @@ import { isEmptyValue, isJsonNumberType, valueText } from './value-text.js';
 
 /**
  * Resolved tree → the JSON object evtx_dump (Rust evtx crate) writes for a record
- * (omerbenamram `ir_json.rs`; ../shared/reference/evtx-dump-json.md). Rules:
+ * (omerbenamram `ir_json.rs`). Rules:
  * - an element without element children, text or non-empty attributes is `null`;
  * - with text only: the text (a JSON number/boolean when it is one integer/bool value);
  * - otherwise an object: `#attributes` (non-empty ones), `#text`, then child elements,

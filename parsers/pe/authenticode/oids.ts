@@ -36,5 +36,3 @@ export const SIGNATURE_HASHES: Readonly<Record<string, string>> = {
   '1.2.840.10045.4.3.3': 'sha384',
   '1.2.840.10045.4.3.4': 'sha512',
 };
-
-export const MD5_OID = '1.2.840.113549.2.5';

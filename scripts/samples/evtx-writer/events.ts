@@ -1,6 +1,6 @@
 /**
  * The declarative event model and the System/EventData template shapes, copied from what
- * Windows writes (checked against real logs in ../shared/corpus/evtx):
+ * Windows writes (checked against real logs of the EVTX corpus):
  * - classic (ReportEvent) providers such as MSSQLSERVER: Provider Name, Channel and Computer
  *   are literals in the outer template; EventData is a nested fragment with ONE `<Data>`
  *   holding a string-array substitution (0x81) and a `<Binary>` (0x0e), plus an unused

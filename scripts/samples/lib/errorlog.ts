@@ -2,7 +2,7 @@
  * SQL Server ERRORLOG writer: UTF-16LE with BOM, CRLF, lines `YYYY-MM-DD hh:mm:ss.cc <source>`
  * with the source column padded to 12 characters (`Server      `, `spid9s      `, `Logon       `),
  * continuation lines as written (tab-indented banner lines, blank line after the banner),
- * imitating the real logs in ../shared/corpus/errorlog.
+ * imitating the real logs of the ERRORLOG corpus.
  */
 import { errorlogTime } from './clock.js';
 

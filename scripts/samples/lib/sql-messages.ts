@@ -2,8 +2,8 @@
  * SQL Server messages as they appear in both places SQL Server writes them: the ERRORLOG
  * (text, local time) and, for those reported to Windows, the Application log (classic event:
  * EventID + Qualifiers, unnamed insertion strings, Binary = error number, severity, server
- * name, database name, as in the real MSSQL$RADAR records of ../shared/corpus/evtx).
- * ERRORLOG wording is checked against ../shared/corpus/errorlog.
+ * name, database name, as in the real MSSQL$RADAR records of the EVTX corpus).
+ * ERRORLOG wording is checked against the ERRORLOG corpus.
  */
 export interface SqlMessage {
   number: number;

@@ -1,6 +1,6 @@
 /**
  * Event shapes for the Windows providers in the samples (field lists, types, System values
- * copied from real records in ../shared/corpus/evtx: Sysmon 1 v5 / 7 v3, Security 4624 v2,
+ * copied from real records of the EVTX corpus: Sysmon 1 v5 / 7 v3, Security 4624 v2,
  * 4688 v2, 4672, 4634, Service Control Manager 7036, EventLog 6013, ESENT 326/327).
  */
 import { createHash } from 'node:crypto';
