@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findDeadExports } from './dead-exports.js';
 
@@ -31,5 +34,29 @@ describe('dead exports', () => {
     expect(unexplained, `exports nothing uses (delete them, or say in KEPT why they stay):\n${unexplained.join('\n')}`).toEqual([]);
     const stale = Object.keys(KEPT).filter((k) => !dead.includes(k));
     expect(stale, `no longer dead or gone: delete from KEPT:\n${stale.join('\n')}`).toEqual([]);
+  });
+});
+
+describe('findDeadExports', () => {
+  it('follows re-exports to the origin, counts lazy and namespace imports, and tells export-only from dead code', () => {
+    const tree = mkdtempSync(join(tmpdir(), 'espy-dead-'));
+    try {
+      const put = (file: string, text: string): void => {
+        mkdirSync(dirname(join(tree, file)), { recursive: true });
+        writeFileSync(join(tree, file), text);
+      };
+      for (const layer of ['cli', 'collector', 'detection', 'parsers', 'report-templates', 'scripts']) mkdirSync(join(tree, layer), { recursive: true });
+      put('parsers/a.ts', 'export const used = 1;\nexport const unused = 2;\nexport const local = 3;\nexport const twice = local + 1;\n');
+      put('parsers/index.ts', "export * from './a.js';\nexport { lazy } from './lazy.js';\n");
+      put('parsers/lazy.ts', 'export const lazy = 1;\nexport const alsoLazy = 2;\n');
+      put('parsers/ns.ts', 'export const n1 = 1;\n');
+      put('detection/d.ts', "import { used, twice } from '../parsers/index.js';\nimport * as ns from '../parsers/ns.js';\nexport const d = used + twice + ns.n1;\n");
+      put('cli/main.ts', "export async function main(): Promise<number> {\n  return (await import('../parsers/lazy.js')).lazy;\n}\n");
+      put('scripts/s.ts', "import { d } from '../detection/d.js';\nconsole.log(d);\n");
+      const dead = findDeadExports(tree).map((x) => `${x.file}#${x.name}${x.usedLocally ? ' (local)' : ''}`);
+      expect(dead.sort()).toEqual(['parsers/a.ts#local (local)', 'parsers/a.ts#unused']);
+    } finally {
+      rmSync(tree, { recursive: true, force: true });
+    }
   });
 });

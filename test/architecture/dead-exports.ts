@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listSources, readModule, SOURCE_LAYERS, type ModuleInfo } from './import-graph.js';
 
-/** Where imports are looked for: the product, its scripts and its JavaScript entry point. */
+/** Where imports are looked for: the product and its scripts (bin/espy.js only runs cli/main.ts's `main`). */
 const IMPORTING_LAYERS = [...SOURCE_LAYERS, 'scripts'] as const;
 
 export interface DeadExport {
@@ -38,7 +38,7 @@ function countWord(text: string, word: string): number {
 
 export function findDeadExports(root: string): DeadExport[] {
   const products = listSources(root);
-  const importers = [...listSources(root, IMPORTING_LAYERS), ...listSources(root, ['bin']).filter((f) => f.endsWith('.ts'))];
+  const importers = listSources(root, IMPORTING_LAYERS);
   const modules = new Map<string, ModuleInfo>();
   for (const f of new Set([...products, ...importers])) modules.set(f, readModule(root, f));
   // bin/espy.js runs the built CLI's `main`.
