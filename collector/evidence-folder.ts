@@ -3,6 +3,7 @@
  * (targets, DLLs named by the logs, sweep), so analysing a folder sees exactly what
  * collecting it would. A `sql` folder inside the source (or `sqlExport`) gives SQL exports.
  */
+import { chooseHostName } from '../detection/mssql/index.js';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { EvidenceIntegrity, EvidenceSet } from '../detection/evidence.js';
@@ -86,7 +87,8 @@ export async function openFolderEvidence(path: string, opts: FolderEvidenceOptio
       });
     }
   }
-  const host = plan.hostNames[0];
+  const named = chooseHostName({ ...plan.hostClues, location: '' });
+  const host = named.source === 'location' ? undefined : named.name;
   const set = listedEvidenceSet('folder', src.path, items, () => Promise.resolve(host ? { hostname: host } : undefined));
   return { ...set, notes, close: src.close };
 }

@@ -7,6 +7,7 @@
  */
 import { basename, resolve } from 'node:path';
 import { readHostFacts, type EvidenceSet } from '../../detection/evidence.js';
+import { chooseHostName } from '../../detection/mssql/index.js';
 import { BundleWriteError, BundleWriter } from '../bundle-writer.js';
 import { createCollectionLog, type CollectionLog, type LogLevel } from '../collection-log.js';
 import { bufferFile } from '../fs-memory.js';
@@ -120,7 +121,7 @@ export class CollectSession {
   async plan(): Promise<CollectionPlan> {
     const extraTargets = await registryTargets(this.opts.live, (l, m) => this.note(l, m));
     const plan = await planFiles(this.input.view, this.input.layout, this.planOptions({ extraTargets }));
-    this.host = this.opts.live?.hostname ?? plan.hostNames[0] ?? this.host;
+    this.host = chooseHostName({ declared: this.opts.live?.hostname, ...plan.hostClues, location: this.input.path }).name;
     this.note('info', `plan: ${plan.items.length} files; ${plan.instances.length} SQL Server instance(s); ${plan.sweepCandidates.length} sweep candidate(s)`);
     return plan;
   }

@@ -19,12 +19,15 @@ export const DLL_NAMING_LOGS = /^(Application|Microsoft-Windows-Sysmon%4Operatio
 
 export interface NamedDlls {
   refs: DllRef[];
-  hostNames: Set<string>;
+  /** Event `Computer` values of Application.evtx with their counts, and ERRORLOG server names: clues to the host's name. */
+  computers: Map<string, number>;
+  serverNames: string[];
 }
 
 class RefList implements NamedDlls {
   readonly refs: DllRef[] = [];
-  readonly hostNames = new Set<string>();
+  readonly computers = new Map<string, number>();
+  readonly serverNames: string[] = [];
   private readonly keys = new Set<string>();
   add(r: DllRef): void {
     const k = r.dll.toLowerCase();
@@ -66,7 +69,7 @@ async function namesInErrorlog(view: FsView, it: PlanItem, out: RefList, opts: P
       for (const e of parsed.entries) {
         for (const r of dllRefsFromEvent(e.event, it.originalPath)) out.add({ dll: r.dll, reason: `${it.originalPath} line ${e.line}` });
       }
-      if (parsed.computer) out.hostNames.add(parsed.computer);
+      if (parsed.computer) out.serverNames.push(parsed.computer);
     } catch (e) {
       opts.log('warn', `parsing ${it.originalPath} failed: ${(e as Error).message}`);
     }
@@ -76,7 +79,7 @@ async function namesInErrorlog(view: FsView, it: PlanItem, out: RefList, opts: P
   try {
     const scan = await scanErrorlog(opened.value, it.originalPath, opts.signal);
     for (const r of scan.refs) out.add(r);
-    if (scan.serverName) out.hostNames.add(scan.serverName);
+    if (scan.serverName) out.serverNames.push(scan.serverName);
   } catch (e) {
     opts.log('warn', `reading ${it.originalPath} for DLL names failed: ${(e as Error).message}`);
   } finally {
@@ -95,7 +98,7 @@ async function namesInEventLog(view: FsView, it: PlanItem, out: RefList, opts: P
     for await (const ev of opts.readEvents({ size: file.size, read: (o, n) => file.read(o, n) })) {
       if (opts.signal?.aborted) break;
       const s = summarizeEvent(ev);
-      if (s.computer && /^Application\.evtx$/i.test(label)) out.hostNames.add(s.computer.split('.')[0] ?? s.computer);
+      if (s.computer && /^Application\.evtx$/i.test(label)) out.computers.set(s.computer, (out.computers.get(s.computer) ?? 0) + 1);
       for (const r of dllRefsFromEvent(ev, label)) out.add(r);
     }
   } catch (e) {

@@ -7,6 +7,7 @@
  * `collect` streams the plan into a bundle; the folder `EvidenceSet` lists the same plan, so
  * analysing a folder sees what collecting it would.
  */
+import { hostOfServerName, shortComputerName } from '../../detection/mssql/index.js';
 import type { FsView } from '../fs-view.js';
 import type { SourceLayout } from '../source-layout.js';
 import { allTargets } from '../targets/index.js';
@@ -68,7 +69,8 @@ export async function planFiles(view: FsView, layout: SourceLayout, opts: PlanOp
   return {
     items,
     byKey,
-    hostNames: [...named.hostNames],
+    hostClues: { computers: named.computers, serverNames: named.serverNames },
+    hostNames: [...new Set([...[...named.computers.keys()].map(shortComputerName), ...named.serverNames.map(hostOfServerName).filter((h) => h !== '')])],
     instances: instances.map((i) => ({ name: i.name, root: i.root })),
     sweepCandidates,
     sweepSeen: sweepCandidates.length,

@@ -7,7 +7,7 @@
 import type { DllRef } from '../dll-refs.js';
 import type { FsView } from '../fs-view.js';
 import type { DriveRoot, SourceLayout } from '../source-layout.js';
-import { instanceFromFolder } from '../../detection/mssql/index.js';
+import { binnDirOf, INSTANCE_FOLDER_GLOB, instanceFromFolder, placesOfNamedDll } from '../../detection/mssql/index.js';
 import { resolveSegments } from '../walk.js';
 import { formatWindowsPath, globMatch, parseWindowsPath, storedPathFor, windowsPathKey } from '../win-path.js';
 import { NOT_IN_SOURCE, type PlanItem, type PlanOptions } from './types.js';
@@ -18,7 +18,6 @@ const MAX_MISSING_WARNINGS = 100;
 export interface InstanceRoot {
   name: string;
   root: string;
-  binn: string[];
   drive: DriveRoot;
 }
 
@@ -37,11 +36,11 @@ async function instanceRootsOn(view: FsView, drive: DriveRoot): Promise<Instance
     if (!ms) continue;
     const list = await view.readDir(ms);
     if (!list.ok) continue;
-    for (const inst of list.value.filter((e) => e.type === 'dir' && globMatch('MSSQL*.*', e.name))) {
+    for (const inst of list.value.filter((e) => e.type === 'dir' && globMatch(INSTANCE_FOLDER_GLOB, e.name))) {
       const name = instanceFromFolder(inst.name);
       if (!name) continue;
       const segs = [pf.name, 'Microsoft SQL Server', inst.name];
-      out.push({ name, root: formatWindowsPath(drive.drive, segs), binn: [...segs, 'MSSQL', 'Binn'], drive });
+      out.push({ name, root: formatWindowsPath(drive.drive, segs), drive });
     }
   }
   return out;
@@ -71,17 +70,17 @@ export async function resolveNamedDlls(
   opts: PlanOptions,
 ): Promise<void> {
   const resolveView = cachedView(view);
+  const binnDirs = instances.map((i) => binnDirOf(i.root));
   const seen = new Set<string>();
   let missingCount = 0;
   for (const ref of refs) {
     if (opts.signal?.aborted) break;
     const w = parseWindowsPath(ref.dll);
     const candidates: { drive: DriveRoot; segments: string[] }[] = [];
-    if (w) {
-      const d = layout.drives.find((x) => x.drive === w.drive);
-      if (d) candidates.push({ drive: d, segments: w.segments });
-    } else if (!/[\\/]/.test(ref.dll)) {
-      for (const inst of instances) candidates.push({ drive: inst.drive, segments: [...inst.binn, ref.dll] });
+    for (const place of placesOfNamedDll(ref.dll, binnDirs).candidates) {
+      const p = parseWindowsPath(place);
+      const d = p && layout.drives.find((x) => x.drive === p.drive);
+      if (p && d) candidates.push({ drive: d, segments: p.segments });
     }
     let resolved = false;
     let unreadable: string | undefined;

@@ -53,7 +53,8 @@ export interface CollectionPlan {
   items: PlanItem[];
   /** Items by `windowsPathKey(originalPath)`: a file is planned once. */
   byKey: Map<string, PlanItem>;
-  /** Host names the evidence itself gives (event `Computer`, ERRORLOG "Server name is"). */
+  /** What the evidence says of the host's name (detection/mssql chooseHostName decides, as the analysis does), and every name it gives. */
+  hostClues: { computers: Map<string, number>; serverNames: string[] };
   hostNames: string[];
   instances: { name: string; root: string }[];
   /** Files in the sweep locations, classified by `sweepPlan`. */
