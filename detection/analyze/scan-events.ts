@@ -1,6 +1,6 @@
 import type { EventJson } from '../../parsers/common/event.js';
 import { summarizeEvent } from '../../parsers/common/event.js';
-import { readEvtxRecords } from '../../parsers/evtx/index.js';
+import { readEvtxRecords, scanEvtxRecords, type EvtxScanRecord, type RecordOutcome, type ScanOutcome } from '../../parsers/evtx/index.js';
 import { parseErrorlog } from '../../parsers/errorlog/index.js';
 import { renderMssqlMessage } from '../../parsers/errorlog/messages.js';
 import { CorrelationEngine, createEventView, mssqlMessageRenderer, type CorrelationMatch, type RuleSet, type SigmaMatch } from '../sigma/index.js';
@@ -9,6 +9,7 @@ import type { Severity } from '../analysis-result.js';
 import { espEventDll } from '../esp/events.js';
 import { errorlogTwins } from './twins.js';
 import type { ArtefactStats, RuleHit, SourcedEvent } from './inputs.js';
+import { analysisWants } from './event-prefilter.js';
 import { describeEvent } from './message.js';
 import { winBasename } from './windows-paths.js';
 
@@ -41,6 +42,12 @@ export interface EventScanOptions {
   onBytes?: (done: number, total: number, records: number) => void;
   /** SQL export's UTC offset, for ERRORLOGs without a banner line. */
   utcOffsetMinutes?: number;
+  /**
+   * Build the full event only for records some rule or the ESP inventory can use (decided
+   * from `Event.System`; event-prefilter.ts). Default true; false renders every record (the
+   * reference the prefilter is tested against).
+   */
+  prefilter?: boolean;
 }
 
 const LEVEL_TO_SEVERITY: Record<string, Severity> = {
@@ -100,10 +107,13 @@ export async function scanEvents(evidence: EvidenceSet, artefacts: readonly Evid
   const correlation = new CorrelationEngine(opts.rules, { message: mssqlMessageRenderer });
   const logs = artefacts.filter((a) => a.kind === 'evtx' || a.kind === 'errorlog');
 
+  const count: Count = (summary, st) => {
+    observe(st, summary.timestamp, summary.eventId);
+    if (summary.computer) out.computers.set(summary.computer, (out.computers.get(summary.computer) ?? 0) + 1);
+    if (/^(MSSQLSERVER|MSSQL\$[^$]+)$/i.test(summary.provider)) out.providers.add(summary.provider);
+  };
   const consider = (ev: SourcedEvent, st: ArtefactStats): void => {
-    observe(st, ev.summary.timestamp, ev.summary.eventId);
-    if (ev.summary.computer) out.computers.set(ev.summary.computer, (out.computers.get(ev.summary.computer) ?? 0) + 1);
-    if (/^(MSSQLSERVER|MSSQL\$[^$]+)$/i.test(ev.summary.provider)) out.providers.add(ev.summary.provider);
+    count(ev.summary, st);
     const view = createEventView(ev.event, { message: mssqlMessageRenderer });
     const matches = opts.rules.match(view);
     const esp = espEventDll(ev.event, ev.summary) !== undefined;
@@ -128,7 +138,7 @@ export async function scanEvents(evidence: EvidenceSet, artefacts: readonly Evid
     let source: Awaited<ReturnType<EvidenceSet['open']>> | undefined;
     try {
       source = await evidence.open(a);
-      if (a.kind === 'evtx') await scanEvtx(a, source, out, consider, opts.signal, tick);
+      if (a.kind === 'evtx') await scanEvtx(a, source, out, { consider, count, want: opts.prefilter === false ? undefined : analysisWants(opts.rules) }, opts.signal, tick);
       else await scanErrorlog(a, source, out, consider, opts.utcOffsetMinutes);
     } catch (e) {
       const message = `could not read: ${e instanceof Error ? e.message : String(e)}`;
@@ -167,6 +177,15 @@ export async function scanEvents(evidence: EvidenceSet, artefacts: readonly Evid
 }
 
 type Consider = (ev: SourcedEvent, st: ArtefactStats) => void;
+/** Counts a record that is not kept whole towards the statistics. */
+type Count = (summary: SourcedEvent['summary'], st: ArtefactStats) => void;
+
+interface EvtxSinks {
+  consider: Consider;
+  count: Count;
+  /** The scan's prefilter; undefined renders every record. */
+  want: ((head: EventJson) => boolean) | undefined;
+}
 
 /** Records between two progress ticks. */
 const RECORDS_PER_TICK = 4096;
@@ -175,7 +194,7 @@ async function scanEvtx(
   a: EvidenceArtefact,
   source: Awaited<ReturnType<EvidenceSet['open']>>,
   out: EventScanResult,
-  consider: Consider,
+  sinks: EvtxSinks,
   signal: AbortSignal | undefined,
   tick: (offsetInArtefact: number, records: number) => void,
 ): Promise<void> {
@@ -183,7 +202,9 @@ async function scanEvtx(
   const st = newStats(a, evtxLabel(a));
   let errors = 0;
   let sinceTick = 0;
-  for await (const o of readEvtxRecords(source, { includeRecovered: true, onDiagnostic: (d) => st.notes.length < 5 && st.notes.push(`${d.code}: ${d.message}`) })) {
+  const readOpts = { includeRecovered: true, onDiagnostic: (d: { code: string; message: string }) => st.notes.length < 5 && st.notes.push(`${d.code}: ${d.message}`) };
+  const outcomes: AsyncIterable<RecordOutcome | ScanOutcome> = sinks.want ? scanEvtxRecords(source, { ...readOpts, want: sinks.want }) : readEvtxRecords(source, readOpts);
+  for await (const o of outcomes) {
     if (signal?.aborted) break;
     if (++sinceTick >= RECORDS_PER_TICK) {
       tick(Math.min(o.ok ? o.record.offset : o.offset, a.size), sinceTick);
@@ -195,10 +216,14 @@ async function scanEvtx(
       continue;
     }
     const r = o.record;
-    const summary = summarizeEvent(r.event);
+    const summary = summarizeEvent(r.event ?? (r as EvtxScanRecord).head);
     if (!summary.timestamp) summary.timestamp = r.timestamp;
     if (!channel && summary.channel) channel = summary.channel;
     if (r.recovered) st.recovered++;
+    if (r.event === undefined) {
+      sinks.count(summary, st);
+      continue;
+    }
     const ev: SourcedEvent = {
       event: r.event,
       summary,
@@ -208,7 +233,7 @@ async function scanEvtx(
       message: '',
     };
     if (a.storedPath) ev.storedPath = a.storedPath;
-    consider(ev, st);
+    sinks.consider(ev, st);
   }
   tick(a.size, sinceTick);
   if (errors > MAX_ERRORS_PER_ARTEFACT) out.errors.push({ artefact: a.originalPath, message: `${errors - MAX_ERRORS_PER_ARTEFACT} more unreadable records` });
