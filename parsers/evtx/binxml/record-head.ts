@@ -73,11 +73,16 @@ function arrayRule(el: TElement, vals: Vals): 'skip' | 'repeat' | 'normal' {
 
 interface Budget {
   nodes: number;
+  /** Deepest level entered. */
+  depth: number;
+  /** With ALL_PLAIN values: substitution index → references (count, deepest level). */
+  refs?: Map<number, { n: number; depth: number }>;
 }
 
 /** resolve.ts `expand`, counting instead of building: false where it would throw. */
 function fits(nodes: readonly TNode[], vals: Vals, depth: number, b: Budget): boolean {
   if (depth > MAX_BINXML_DEPTH) return false;
+  if (depth > b.depth) b.depth = depth;
   for (const n of nodes) {
     if (++b.nodes > MAX_RESOLVED_NODES_PER_RECORD) return false;
     if (n.k === 1) {
@@ -87,6 +92,13 @@ function fits(nodes: readonly TNode[], vals: Vals, depth: number, b: Budget): bo
       for (let t = 0; t < times; t++) for (const a of n.attrs) if (!fits(a.value, vals, depth + 1, b)) return false;
       if (rule === 'normal' && !fits(n.children, vals, depth + 1, b)) return false;
     } else if (n.k === 2) {
+      if (b.refs && vals === ALL_PLAIN) {
+        const ref = b.refs.get(n.index);
+        if (ref) {
+          ref.n++;
+          ref.depth = Math.max(ref.depth, depth);
+        } else b.refs.set(n.index, { n: 1, depth });
+      }
       if (kindOf(vals, n.index) !== Kind.Nested) continue;
       if (Array.isArray(vals)) {
         const v = (vals as readonly SubstValue[])[n.index] as { k: 4; nodes: TNode[] };
@@ -95,6 +107,7 @@ function fits(nodes: readonly TNode[], vals: Vals, depth: number, b: Budget): bo
         // decodeRawValue gives `{ k: 4, nodes: [instance] }` (or no nodes for an empty fragment).
         const inner = (vals as RawInstance).nested[n.index];
         if (depth + 1 > MAX_BINXML_DEPTH) return false;
+        if (depth + 1 > b.depth) b.depth = depth + 1;
         if (inner) {
           if (++b.nodes > MAX_RESOLVED_NODES_PER_RECORD) return false;
           if (!fits(inner.template?.nodes ?? [], inner, depth + 2, b)) return false;
@@ -107,29 +120,56 @@ function fits(nodes: readonly TNode[], vals: Vals, depth: number, b: Budget): bo
   return true;
 }
 
-/** Per template: whether it fits the limits when every value is plain. */
-const fitsPlain = new WeakMap<readonly TNode[], boolean>();
+/**
+ * Per template: its resolved size with every value plain (no arrays, nulls or nested
+ * fragments), and where it refers to each substitution; null when that alone breaks a limit.
+ */
+const plainBounds = new WeakMap<readonly TNode[], Budget | null>();
+
+function plainBound(nodes: readonly TNode[]): Budget | null {
+  let s = plainBounds.get(nodes);
+  if (s === undefined) {
+    const b: Budget = { nodes: 0, depth: 0, refs: new Map() };
+    s = fits(nodes, ALL_PLAIN, 0, b) ? b : null;
+    plainBounds.set(nodes, s);
+  }
+  return s;
+}
+
+/**
+ * Adds to `acc` an upper bound of what `inst` resolves to, its template walked at level
+ * `base`: the template's plain size, plus each nested fragment's bound once per reference.
+ * Null values only remove nodes. False when no cheap bound exists (array values).
+ */
+function addBound(inst: RawInstance, base: number, acc: Budget): boolean {
+  const s = plainBound(inst.template?.nodes ?? []);
+  if (s === null) return false;
+  acc.nodes += s.nodes;
+  acc.depth = Math.max(acc.depth, base + s.depth);
+  for (let i = 0; i < inst.count; i++) {
+    const d = inst.dec[i];
+    if (d !== undefined && Array.isArray(d.v)) return false;
+    const inner = inst.nested[i];
+    const ref = inner === undefined ? undefined : s.refs?.get(i);
+    if (ref === undefined) continue;
+    // resolve.ts: the fragment at level ref.depth + 1, its instance node, its template one deeper.
+    acc.depth = Math.max(acc.depth, base + ref.depth + 1);
+    if (!inner) continue;
+    const sub: Budget = { nodes: 0, depth: 0 };
+    if (!addBound(inner, base + ref.depth + 2, sub)) return false;
+    acc.nodes += ref.n * (1 + sub.nodes);
+    acc.depth = Math.max(acc.depth, sub.depth);
+    if (acc.nodes > MAX_RESOLVED_NODES_PER_RECORD) return false;
+  }
+  return true;
+}
 
 /** True when resolving the record (resolve.ts) stays within its depth and node limits. */
 export function fitsResolveLimits(inst: RawInstance): boolean {
-  const nodes = inst.template?.nodes ?? [];
-  // Values that are not arrays, nulls or nested fragments add nothing to the count: the
-  // template's own count (computed once) then decides. Null values only remove nodes.
-  let plain = true;
-  for (let i = 0; i < inst.count && plain; i++) {
-    if (inst.nested[i] !== undefined) plain = false;
-    else {
-      const d = inst.dec[i];
-      if (d !== undefined && Array.isArray(d.v)) plain = false;
-    }
-  }
-  // resolveRecord expands [instance] at depth 0: one node, then the template at depth 1.
-  if (plain) {
-    let ok = fitsPlain.get(nodes);
-    if (ok === undefined) fitsPlain.set(nodes, (ok = fits(nodes, ALL_PLAIN, 1, { nodes: 1 })));
-    if (ok) return true;
-  }
-  return fits(nodes, inst, 1, { nodes: 1 });
+  // resolveRecord expands [instance] at level 0: one node, then the template at level 1.
+  const bound: Budget = { nodes: 1, depth: 0 };
+  if (addBound(inst, 1, bound) && bound.nodes <= MAX_RESOLVED_NODES_PER_RECORD && bound.depth <= MAX_BINXML_DEPTH) return true;
+  return fits(inst.template?.nodes ?? [], inst, 1, { nodes: 1, depth: 0 });
 }
 
 /** The first element a node list resolves to, when that is decidable without resolving; else undefined. */
