@@ -3,7 +3,7 @@ import { summarizeEvent } from '../../parsers/common/event.js';
 import { readEvtxRecords, scanEvtxRecords, type EvtxScanRecord, type RecordOutcome, type ScanOutcome } from '../../parsers/evtx/index.js';
 import { parseErrorlog } from '../../parsers/errorlog/index.js';
 import { renderMssqlMessage } from '../../parsers/errorlog/messages.js';
-import { CorrelationEngine, createEventView, mssqlMessageRenderer, type CorrelationMatch, type RuleSet, type SigmaMatch } from '../sigma/index.js';
+import { DetectionDriver, type RuleSet, type SigmaMatch } from '../sigma/index.js';
 import type { EvidenceArtefact, EvidenceSet } from '../evidence.js';
 import type { Severity } from '../analysis-result.js';
 import { espEventDll } from '../esp/events.js';
@@ -103,8 +103,7 @@ function observe(st: ArtefactStats, ts: string, eventId: number): void {
  */
 export async function scanEvents(evidence: EvidenceSet, artefacts: readonly EvidenceArtefact[], opts: EventScanOptions): Promise<EventScanResult> {
   const out: EventScanResult = { events: [], hits: [], stats: [], errors: [], computers: new Map(), banners: [], providers: new Set() };
-  const forCorrelation: { ev: SourcedEvent; matches: SigmaMatch[] }[] = [];
-  const correlation = new CorrelationEngine(opts.rules, { message: mssqlMessageRenderer });
+  const driver = new DetectionDriver<SourcedEvent>(opts.rules);
   const logs = artefacts.filter((a) => a.kind === 'evtx' || a.kind === 'errorlog');
 
   const count: Count = (summary, st) => {
@@ -114,14 +113,12 @@ export async function scanEvents(evidence: EvidenceSet, artefacts: readonly Evid
   };
   const consider = (ev: SourcedEvent, st: ArtefactStats): void => {
     count(ev.summary, st);
-    const view = createEventView(ev.event, { message: mssqlMessageRenderer });
-    const matches = opts.rules.match(view);
+    const matches = driver.match(ev.event, ev.summary.timestamp, ev);
     const esp = espEventDll(ev.event, ev.summary) !== undefined;
     if (matches.length === 0 && !esp) return;
     ev.message = describeEvent(ev.event, ev.summary.provider, ev.summary.eventId, mssqlMessage);
     out.events.push(ev);
     for (const m of matches) if (m.reported) out.hits.push(hitOf(m, ev));
-    if (matches.some((m) => correlation.wants(m.rule.id))) forCorrelation.push({ ev, matches });
   };
 
   const totalBytes = logs.reduce((n, a) => n + a.size, 0);
@@ -157,21 +154,13 @@ export async function scanEvents(evidence: EvidenceSet, artefacts: readonly Evid
   }
   opts.onBytes?.(doneBytes, totalBytes, records);
 
-  // Correlations: feed the kept hits in time order, each real event once (see errorlogTwins).
-  forCorrelation.sort((x, y) => x.ev.summary.timestamp.localeCompare(y.ev.summary.timestamp));
-  const twins = errorlogTwins(forCorrelation.map((f) => f.ev));
-  const once = forCorrelation.filter((f) => !twins.has(f.ev));
-  forCorrelation.length = 0;
-  forCorrelation.push(...once);
-  const byEvent = new Map<EventJson, SourcedEvent>(forCorrelation.map((f) => [f.ev.event, f.ev]));
-  const corr: CorrelationMatch[] = [];
-  for (const f of forCorrelation) corr.push(...correlation.push(f.ev.event, f.matches));
-  corr.push(...correlation.flush());
-  for (const c of corr) {
-    const related = c.events.map((e) => byEvent.get(e)).filter((e): e is SourcedEvent => e !== undefined);
+  // Correlations: the held hits in time order, each real event once (see errorlogTwins).
+  const twins = errorlogTwins(driver.heldTags());
+  for (const c of driver.correlate((ev) => twins.has(ev))) {
+    const related = c.tags.filter((e): e is SourcedEvent => e !== undefined);
     const last = related[related.length - 1];
     if (!last) continue;
-    out.hits.push(hitOf(c, last, related));
+    out.hits.push(hitOf(c.match, last, related));
   }
   return out;
 }
