@@ -1,6 +1,6 @@
 import { summarizeEvent, type EventJson } from '../../parsers/common/event.js';
 import { DetectionDriver } from './event-driver.js';
-import type { EventViewOptions } from './event-view.js';
+import { createEventView, type EventViewOptions } from './event-view.js';
 import { mssqlMessageRenderer } from './mssql-message.js';
 import type { RuleSet } from './rule-set.js';
 import type { CorrelationMatch, SigmaLevel, SigmaMatch } from './types.js';
@@ -51,11 +51,27 @@ export interface HuntStats {
  */
 export class Hunter {
   private readonly driver: DetectionDriver<HuntEvent>;
+  private readonly rules: RuleSet;
   readonly stats: HuntStats = { events: 0, detections: 0, correlations: 0, correlationInputs: 0 };
 
   /** `opts.message` defaults to SQL Server's message templates (mssql-message.ts). */
   constructor(rules: RuleSet, opts: EventViewOptions = { message: mssqlMessageRenderer }) {
     this.driver = new DetectionDriver(rules, opts);
+    this.rules = rules;
+  }
+
+  /**
+   * Whether an event with this head (`{ Event: { System } }`) can match any rule: the
+   * prefilter of an EVTX scan (parsers/evtx scanEvtxRecords). An event it rules out is only
+   * counted (`pass`).
+   */
+  wants(head: EventJson): boolean {
+    return this.rules.mayMatch(createEventView(head));
+  }
+
+  /** Counts an event the prefilter ruled out (no rule can match it). */
+  pass(): void {
+    this.stats.events++;
   }
 
   push(ev: HuntEvent): HuntRow[] {
