@@ -57,7 +57,11 @@ function scanBuilder(ctx: ChunkContext, opts: ChunkParseOptions, want: (head: Ev
       }
       const inst = raw.readRecord(off + RECORD_HEADER.size, off + size - 4);
       if (inst !== undefined) head = readRecordHead(inst, r, opts.ansi, r.baseOffset + off);
-    } catch {
+    } catch (e) {
+      // A slack candidate that failed on a name or template this chunk already knows to be
+      // unreadable fails the full read too (it reads the same tokens up to the same offset):
+      // slack failures are silent, so the full read would only throw the same error again.
+      if (recovered && isKnownBad(ctx, e)) throw e;
       // The full read below reads the record again and reports what is wrong with it.
       head = undefined;
     }
@@ -68,6 +72,11 @@ function scanBuilder(ctx: ChunkContext, opts: ChunkParseOptions, want: (head: Ev
     const rec = full(r, off, size, recovered);
     return { recordId: rec.recordId, timestamp: rec.timestamp, chunkIndex: rec.chunkIndex, offset: rec.offset, recovered, head: rec.event, event: rec.event };
   };
+}
+
+function isKnownBad(ctx: ChunkContext, e: unknown): boolean {
+  for (const bad of ctx.bad.values()) if (bad === e) return true;
+  return false;
 }
 
 /** parseEvtxChunk for a scan: one EvtxScanRecord (or failure) per record. */
