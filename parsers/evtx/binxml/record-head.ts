@@ -227,14 +227,15 @@ export function readRecordHead(inst: RawInstance, r: ByteReader, ansi: AnsiDecod
   // render-json.ts keys System's children by name, the first of each name under the bare
   // name; firstElement gives up at a substitution that could bring an element before it.
   const out: Record<string, unknown> = {};
+  // One value array for all fields, each value decoded once, only those the fields refer to.
+  const values = new Array<SubstValue>(inst.count);
   for (const name of HEAD_FIELDS) {
     const el = firstElement(system.children, inst, name);
     if (el === undefined) return undefined;
     if (el === 'none') continue;
     let idx = indexesOf.get(el);
     if (idx === undefined) indexesOf.set(el, (idx = substIndexes([el], [])));
-    const values = new Array<SubstValue>(inst.count);
-    for (const i of idx) if (i < inst.count) values[i] = decodeRawValue(inst, i, r, ansi);
+    for (const i of idx) if (i < inst.count && values[i] === undefined) values[i] = decodeRawValue(inst, i, r, ansi);
     const resolved = resolveElement(el, values, offset)[0];
     if (resolved?.k !== 1) return undefined;
     out[name] = elementValue(resolved, false);
