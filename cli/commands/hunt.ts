@@ -3,7 +3,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { Hunter, loadRules, SIGMA_LEVELS, summarizeLoad, type HuntRow, type LoadReport, type RuleFile } from '../../detection/sigma/index.js';
-import { readEvtxRecords } from '../../parsers/evtx/index.js';
+import { scanEvtxRecords } from '../../parsers/evtx/index.js';
 import { parseErrorlog } from '../../parsers/errorlog/index.js';
 import { listAssets, readAssetText } from '../assets.js';
 import type { CliContext } from '../context.js';
@@ -158,12 +158,14 @@ async function huntFile(ctx: CliContext, path: string, file: string, hunter: Hun
     const src = await openFileSource(path);
     try {
       let n = 0;
-      for await (const o of readEvtxRecords(src)) {
+      // Only records some rule can match are rendered whole (decided from Event.System).
+      for await (const o of scanEvtxRecords(src, { want: (head) => hunter.wants(head) })) {
         if (!o.ok) {
           sum.failedRecords++;
           continue;
         }
-        emit(hunter.push({ event: o.record.event, file, recordId: o.record.recordId }));
+        if (o.record.event) emit(hunter.push({ event: o.record.event, file, recordId: o.record.recordId }));
+        else hunter.pass();
         if (++n % 4096 === 0 && ctx.signal.aborted) return;
       }
     } finally {

@@ -1,15 +1,16 @@
 import type { EventJson } from '../../parsers/common/event.js';
 import { summarizeEvent } from '../../parsers/common/event.js';
-import { readEvtxRecords } from '../../parsers/evtx/index.js';
+import { readEvtxRecords, scanEvtxRecords, type EvtxScanRecord, type RecordOutcome, type ScanOutcome } from '../../parsers/evtx/index.js';
 import { parseErrorlog } from '../../parsers/errorlog/index.js';
 import { renderMssqlMessage } from '../../parsers/errorlog/messages.js';
-import { CorrelationEngine, createEventView, mssqlMessageRenderer, type CorrelationMatch, type RuleSet, type SigmaMatch } from '../sigma/index.js';
+import { DetectionDriver, type RuleSet, type SigmaMatch } from '../sigma/index.js';
 import { artefactError, type EvidenceArtefact, type EvidenceSet } from '../evidence.js';
 import type { ArtefactError, Severity } from '../analysis-result.js';
 import { espEventDll } from '../esp/events.js';
 import { isEngineProvider, providerFromPath } from '../mssql/index.js';
 import { errorlogTwins } from './twins.js';
 import type { ArtefactStats, RuleHit, SourcedEvent } from './inputs.js';
+import { analysisWants } from './event-prefilter.js';
 import { describeEvent } from './message.js';
 import { winBasename } from './windows-paths.js';
 
@@ -42,6 +43,12 @@ export interface EventScanOptions {
   onBytes?: (done: number, total: number, records: number) => void;
   /** SQL export's UTC offset, for ERRORLOGs without a banner line. */
   utcOffsetMinutes?: number;
+  /**
+   * Build the full event only for records some rule or the ESP inventory can use (decided
+   * from `Event.System`; event-prefilter.ts). Default true; false renders every record (the
+   * reference the prefilter is tested against).
+   */
+  prefilter?: boolean;
 }
 
 const LEVEL_TO_SEVERITY: Record<string, Severity> = {
@@ -90,22 +97,22 @@ function observe(st: ArtefactStats, ts: string, eventId: number): void {
  */
 export async function scanEvents(evidence: EvidenceSet, artefacts: readonly EvidenceArtefact[], opts: EventScanOptions): Promise<EventScanResult> {
   const out: EventScanResult = { events: [], hits: [], stats: [], errors: [], computers: new Map(), banners: [], providers: new Set() };
-  const forCorrelation: { ev: SourcedEvent; matches: SigmaMatch[] }[] = [];
-  const correlation = new CorrelationEngine(opts.rules, { message: mssqlMessageRenderer });
+  const driver = new DetectionDriver<SourcedEvent>(opts.rules);
   const logs = artefacts.filter((a) => a.kind === 'evtx' || a.kind === 'errorlog');
 
+  const count: Count = (summary, st) => {
+    observe(st, summary.timestamp, summary.eventId);
+    if (summary.computer) out.computers.set(summary.computer, (out.computers.get(summary.computer) ?? 0) + 1);
+    if (isEngineProvider(summary.provider)) out.providers.add(summary.provider);
+  };
   const consider = (ev: SourcedEvent, st: ArtefactStats): void => {
-    observe(st, ev.summary.timestamp, ev.summary.eventId);
-    if (ev.summary.computer) out.computers.set(ev.summary.computer, (out.computers.get(ev.summary.computer) ?? 0) + 1);
-    if (isEngineProvider(ev.summary.provider)) out.providers.add(ev.summary.provider);
-    const view = createEventView(ev.event, { message: mssqlMessageRenderer });
-    const matches = opts.rules.match(view);
+    count(ev.summary, st);
+    const matches = driver.match(ev.event, ev.summary.timestamp, ev);
     const esp = espEventDll(ev.event, ev.summary) !== undefined;
     if (matches.length === 0 && !esp) return;
     ev.message = describeEvent(ev.event, ev.summary.provider, ev.summary.eventId, mssqlMessage);
     out.events.push(ev);
     for (const m of matches) if (m.reported) out.hits.push(hitOf(m, ev));
-    if (matches.some((m) => correlation.wants(m.rule.id))) forCorrelation.push({ ev, matches });
   };
 
   const totalBytes = logs.reduce((n, a) => n + a.size, 0);
@@ -122,7 +129,7 @@ export async function scanEvents(evidence: EvidenceSet, artefacts: readonly Evid
     let source: Awaited<ReturnType<EvidenceSet['open']>> | undefined;
     try {
       source = await evidence.open(a);
-      if (a.kind === 'evtx') await scanEvtx(a, source, out, consider, opts.signal, tick);
+      if (a.kind === 'evtx') await scanEvtx(a, source, out, { consider, count, want: opts.prefilter === false ? undefined : analysisWants(opts.rules) }, opts.signal, tick);
       else await scanErrorlog(a, source, out, consider, opts.utcOffsetMinutes);
     } catch (e) {
       const error = artefactError(a.originalPath, 'could not read: ', e);
@@ -142,26 +149,27 @@ export async function scanEvents(evidence: EvidenceSet, artefacts: readonly Evid
   }
   opts.onBytes?.(doneBytes, totalBytes, records);
 
-  // Correlations: feed the kept hits in time order, each real event once (see errorlogTwins).
-  forCorrelation.sort((x, y) => x.ev.summary.timestamp.localeCompare(y.ev.summary.timestamp));
-  const twins = errorlogTwins(forCorrelation.map((f) => f.ev));
-  const once = forCorrelation.filter((f) => !twins.has(f.ev));
-  forCorrelation.length = 0;
-  forCorrelation.push(...once);
-  const byEvent = new Map<EventJson, SourcedEvent>(forCorrelation.map((f) => [f.ev.event, f.ev]));
-  const corr: CorrelationMatch[] = [];
-  for (const f of forCorrelation) corr.push(...correlation.push(f.ev.event, f.matches));
-  corr.push(...correlation.flush());
-  for (const c of corr) {
-    const related = c.events.map((e) => byEvent.get(e)).filter((e): e is SourcedEvent => e !== undefined);
+  // Correlations: the held hits in time order, each real event once (see errorlogTwins).
+  const twins = errorlogTwins(driver.heldTags());
+  for (const c of driver.correlate((ev) => twins.has(ev))) {
+    const related = c.tags.filter((e): e is SourcedEvent => e !== undefined);
     const last = related[related.length - 1];
     if (!last) continue;
-    out.hits.push(hitOf(c, last, related));
+    out.hits.push(hitOf(c.match, last, related));
   }
   return out;
 }
 
 type Consider = (ev: SourcedEvent, st: ArtefactStats) => void;
+/** Counts a record that is not kept whole towards the statistics. */
+type Count = (summary: SourcedEvent['summary'], st: ArtefactStats) => void;
+
+interface EvtxSinks {
+  consider: Consider;
+  count: Count;
+  /** The scan's prefilter; undefined renders every record. */
+  want: ((head: EventJson) => boolean) | undefined;
+}
 
 /** Records between two progress ticks. */
 const RECORDS_PER_TICK = 4096;
@@ -170,7 +178,7 @@ async function scanEvtx(
   a: EvidenceArtefact,
   source: Awaited<ReturnType<EvidenceSet['open']>>,
   out: EventScanResult,
-  consider: Consider,
+  sinks: EvtxSinks,
   signal: AbortSignal | undefined,
   tick: (offsetInArtefact: number, records: number) => void,
 ): Promise<void> {
@@ -178,7 +186,9 @@ async function scanEvtx(
   const st = newStats(a, evtxLabel(a));
   let errors = 0;
   let sinceTick = 0;
-  for await (const o of readEvtxRecords(source, { includeRecovered: true, onDiagnostic: (d) => st.notes.length < 5 && st.notes.push(`${d.code}: ${d.message}`) })) {
+  const readOpts = { includeRecovered: true, onDiagnostic: (d: { code: string; message: string }) => st.notes.length < 5 && st.notes.push(`${d.code}: ${d.message}`) };
+  const outcomes: AsyncIterable<RecordOutcome | ScanOutcome> = sinks.want ? scanEvtxRecords(source, { ...readOpts, want: sinks.want }) : readEvtxRecords(source, readOpts);
+  for await (const o of outcomes) {
     if (signal?.aborted) break;
     if (++sinceTick >= RECORDS_PER_TICK) {
       tick(Math.min(o.ok ? o.record.offset : o.offset, a.size), sinceTick);
@@ -190,10 +200,14 @@ async function scanEvtx(
       continue;
     }
     const r = o.record;
-    const summary = summarizeEvent(r.event);
+    const summary = summarizeEvent(r.event ?? (r as EvtxScanRecord).head);
     if (!summary.timestamp) summary.timestamp = r.timestamp;
     if (!channel && summary.channel) channel = summary.channel;
     if (r.recovered) st.recovered++;
+    if (r.event === undefined) {
+      sinks.count(summary, st);
+      continue;
+    }
     const ev: SourcedEvent = {
       event: r.event,
       summary,
@@ -203,7 +217,7 @@ async function scanEvtx(
       message: '',
     };
     if (a.storedPath) ev.storedPath = a.storedPath;
-    consider(ev, st);
+    sinks.consider(ev, st);
   }
   tick(a.size, sinceTick);
   if (errors > MAX_ERRORS_PER_ARTEFACT) out.errors.push({ artefact: a.originalPath, message: `${errors - MAX_ERRORS_PER_ARTEFACT} more unreadable records` });

@@ -79,18 +79,22 @@ function compileSelection(name: string, node: YNode, mapField: (f: string) => st
   throw new RuleCompileError('invalid-rule', `selection '${name}' mixes maps and keywords`, at);
 }
 
-/** The EventIDs a selection requires (plain `EventID` key, digit values), or undefined (any). */
-function selectionEventIds(node: YNode | undefined): Set<string> | undefined {
+/**
+ * The values a selection requires of `key` (the plain key, no modifiers; every value accepted
+ * by `accept`, normalised by it), or undefined (any).
+ */
+function selectionValues(node: YNode | undefined, key: string, accept: (v: string) => string | undefined): Set<string> | undefined {
   if (!node) return undefined;
   const ofMap = (m: YNode): Set<string> | undefined => {
     if (m.kind !== 'map') return undefined;
-    const e = m.entries.find((x) => x.key === 'EventID');
+    const e = m.entries.find((x) => x.key === key);
     if (!e) return undefined;
     const vals = e.value.kind === 'scalar' ? [e.value] : e.value.kind === 'seq' ? e.value.items : [];
     const out = new Set<string>();
     for (const v of vals) {
-      if (v.kind !== 'scalar' || typeof v.value !== 'string' || !/^\d+$/.test(v.value)) return undefined;
-      out.add(String(Number(v.value)));
+      const norm = v.kind === 'scalar' && typeof v.value === 'string' ? accept(v.value) : undefined;
+      if (norm === undefined) return undefined;
+      out.add(norm);
     }
     return out.size ? out : undefined;
   };
@@ -107,7 +111,12 @@ function selectionEventIds(node: YNode | undefined): Set<string> | undefined {
   return undefined;
 }
 
-function astEventIds(ast: ConditionNode, sel: (n: string) => Set<string> | undefined): Set<string> | undefined {
+/**
+ * The values a condition requires, from its selections' (`sel`). With `exact`, an AND keeps
+ * the values all its parts allow (EventIDs are plain numbers); without, it keeps the first
+ * part's (patterns do not intersect as sets; a larger set is the safe side).
+ */
+function astValues(ast: ConditionNode, sel: (n: string) => Set<string> | undefined, exact: boolean): Set<string> | undefined {
   const union = (sets: (Set<string> | undefined)[]): Set<string> | undefined => {
     const u = new Set<string>();
     for (const s of sets) {
@@ -118,7 +127,11 @@ function astEventIds(ast: ConditionNode, sel: (n: string) => Set<string> | undef
   };
   const intersect = (sets: (Set<string> | undefined)[]): Set<string> | undefined => {
     let acc: Set<string> | undefined;
-    for (const s of sets) if (s) acc = acc ? new Set([...acc].filter((x) => s.has(x))) : new Set(s);
+    for (const s of sets) {
+      if (!s) continue;
+      if (!acc) acc = new Set(s);
+      else if (exact) acc = new Set([...acc].filter((x) => s.has(x)));
+    }
     return acc;
   };
   switch (ast.op) {
@@ -127,9 +140,9 @@ function astEventIds(ast: ConditionNode, sel: (n: string) => Set<string> | undef
     case 'not':
       return undefined;
     case 'and':
-      return intersect(ast.args.map((a) => astEventIds(a, sel)));
+      return intersect(ast.args.map((a) => astValues(a, sel, exact)));
     case 'or':
-      return union(ast.args.map((a) => astEventIds(a, sel)));
+      return union(ast.args.map((a) => astValues(a, sel, exact)));
     case 'of':
       return ast.count === 'all' ? intersect(ast.names.map(sel)) : union(ast.names.map(sel));
   }
@@ -141,12 +154,25 @@ function astEventIds(ast: ConditionNode, sel: (n: string) => Set<string> | undef
  * undefined when it cannot be known. Used only to index rules; matching still tests EventID.
  */
 export function detectionEventIds(node: YNode | undefined): Set<string> | undefined {
+  return detectionValues(node, 'EventID', (v) => (/^\d+$/.test(v) ? String(Number(v)) : undefined), true);
+}
+
+/**
+ * The `Provider_Name` values (Sigma strings, wildcards kept) an event must match for the
+ * detection to match at all, derived as detectionEventIds derives EventIDs; undefined when
+ * it cannot be known. Used only to skip events early; matching still tests the field.
+ */
+export function detectionProviders(node: YNode | undefined): Set<string> | undefined {
+  return detectionValues(node, 'Provider_Name', (v) => v, false);
+}
+
+function detectionValues(node: YNode | undefined, key: string, accept: (v: string) => string | undefined, exact: boolean): Set<string> | undefined {
   if (node?.kind !== 'map') return undefined;
   const cond = node.entries.find((e) => e.key === 'condition')?.value;
   if (cond?.kind !== 'scalar' || typeof cond.value !== 'string') return undefined;
   const sels = new Map(node.entries.filter((e) => e.key !== 'condition').map((e) => [e.key, e.value]));
   try {
-    return astEventIds(parseCondition(cond.value, [...sels.keys()]), (n) => selectionEventIds(sels.get(n)));
+    return astValues(parseCondition(cond.value, [...sels.keys()]), (n) => selectionValues(sels.get(n), key, accept), exact);
   } catch {
     return undefined; // compileDetection reports the error
   }

@@ -1,5 +1,5 @@
 import { summarizeEvent, type EventJson } from '../../parsers/common/event.js';
-import { CorrelationEngine } from './correlation.js';
+import { DetectionDriver } from './event-driver.js';
 import { createEventView, type EventViewOptions } from './event-view.js';
 import { mssqlMessageRenderer } from './mssql-message.js';
 import type { RuleSet } from './rule-set.js';
@@ -43,64 +43,49 @@ export interface HuntStats {
   correlationInputs: number;
 }
 
-interface Held {
-  ts: number;
-  seq: number;
-  ev: HuntEvent;
-  matches: SigmaMatch[];
-}
-
 /**
- * Runs a rule set over a stream of events from any number of files. Detections are returned
- * as events arrive; the (few) hits that feed correlation rules are held, sorted by event
- * time and run through the streaming CorrelationEngine at `finish()`, so input files need
- * not be in time order and memory grows with hits, not with events.
+ * Runs a rule set over a stream of events from any number of files, through the same
+ * DetectionDriver as the analysis: detections are returned as events arrive; the hits that
+ * feed correlation rules are held and correlated in event-time order at `finish()`, so
+ * input files need not be in time order and memory grows with hits, not with events.
  */
 export class Hunter {
+  private readonly driver: DetectionDriver<HuntEvent>;
   private readonly rules: RuleSet;
-  private readonly viewOpts: EventViewOptions;
-  private readonly engine: CorrelationEngine;
-  private readonly held: Held[] = [];
-  private readonly origin = new Map<EventJson, HuntEvent>();
   readonly stats: HuntStats = { events: 0, detections: 0, correlations: 0, correlationInputs: 0 };
 
   /** `opts.message` defaults to SQL Server's message templates (mssql-message.ts). */
   constructor(rules: RuleSet, opts: EventViewOptions = { message: mssqlMessageRenderer }) {
+    this.driver = new DetectionDriver(rules, opts);
     this.rules = rules;
-    this.viewOpts = opts;
-    this.engine = new CorrelationEngine(rules, opts);
+  }
+
+  /**
+   * Whether an event with this head (`{ Event: { System } }`) can match any rule: the
+   * prefilter of an EVTX scan (parsers/evtx scanEvtxRecords). An event it rules out is only
+   * counted (`pass`).
+   */
+  wants(head: EventJson): boolean {
+    return this.rules.mayMatch(createEventView(head));
+  }
+
+  /** Counts an event the prefilter ruled out (no rule can match it). */
+  pass(): void {
+    this.stats.events++;
   }
 
   push(ev: HuntEvent): HuntRow[] {
     this.stats.events++;
-    const view = createEventView(ev.event, this.viewOpts);
-    const matches = this.rules.match(view);
-    if (matches.length === 0) return [];
+    const matches = this.driver.match(ev.event, summarizeEvent(ev.event).timestamp, ev);
     const rows: HuntRow[] = [];
-    const forCorrelation: SigmaMatch[] = [];
-    for (const m of matches) {
-      if (m.reported) rows.push(this.detectionRow(m, ev));
-      if (this.engine.wants(m.rule.id)) forCorrelation.push(m);
-    }
-    if (forCorrelation.length) {
-      const ts = Date.parse(summarizeEvent(ev.event).timestamp);
-      if (Number.isFinite(ts)) {
-        this.held.push({ ts, seq: this.held.length, ev, matches: forCorrelation });
-        this.origin.set(ev.event, ev);
-        this.stats.correlationInputs++;
-      }
-    }
+    for (const m of matches) if (m.reported) rows.push(this.detectionRow(m, ev));
+    this.stats.correlationInputs = this.driver.heldCount;
     this.stats.detections += rows.length;
     return rows;
   }
 
   finish(): HuntRow[] {
-    this.held.sort((a, b) => a.ts - b.ts || a.seq - b.seq);
-    const out: CorrelationMatch[] = [];
-    for (const h of this.held) out.push(...this.engine.push(h.ev.event, h.matches));
-    out.push(...this.engine.flush());
-    this.held.length = 0;
-    const rows = out.map((m) => this.correlationRow(m));
+    const rows = this.driver.correlate().map((c) => this.correlationRow(c.match, c.tags[c.tags.length - 1]));
     this.stats.correlations += rows.length;
     return rows;
   }
@@ -123,9 +108,8 @@ export class Hunter {
     return row;
   }
 
-  private correlationRow(m: CorrelationMatch): HuntRow {
+  private correlationRow(m: CorrelationMatch, o: HuntEvent | undefined): HuntRow {
     const last = m.events[m.events.length - 1];
-    const o = last ? this.origin.get(last) : undefined;
     const s = last ? summarizeEvent(last) : undefined;
     const row: HuntRow = {
       kind: 'correlation',

@@ -25,4 +25,5 @@ export {
 } from './types.js';
 export { DERIVED_FIELDS, SYSTEM_FIELDS } from './mappings/fields.js';
 export { Hunter, type HuntEvent, type HuntRow, type HuntStats } from './hunt.js';
+export { DetectionDriver, eventTimeKey, type TaggedCorrelation } from './event-driver.js';
 export { mssqlMessageRenderer } from './mssql-message.js';

@@ -55,20 +55,46 @@ export class RuleSet {
     return [...this.rules.map((r) => r.meta), ...this.correlations.map((c) => c.meta)];
   }
 
-  /** Detection rules that match the event (each rule at most once). */
-  match(view: EventView): SigmaMatch[] {
-    const ctx = new EvalContext(view);
+  /** The index lists a view's Channel and EventID select: the only rules match() tests. */
+  private listsFor(ctx: EvalContext): (Entry[] | undefined)[] {
     const ch = ctx.strings('Channel')?.lower[0] ?? '';
     const id = ctx.strings('EventID')?.raw[0] ?? '';
-    const out: SigmaMatch[] = [];
-    let seen: Set<CompiledRule> | undefined;
     const lists: (Entry[] | undefined)[] = [];
     for (const c of ch === ANY ? [ANY] : [ch, ANY]) {
       const byId = this.index.get(c);
       if (!byId) continue;
       lists.push(byId.get(id), byId.get(ANY));
     }
-    for (const list of lists) {
+    return lists;
+  }
+
+  /**
+   * False when no rule can match an event with this view's Channel and EventID (the view
+   * needs only `Event.System`): match() would test no rule at all, or only rules whose
+   * detection requires a `Provider_Name` this event lacks. A rule whose logsource and
+   * detection do not pin an EventID is indexed under any EventID, so it keeps its channel
+   * (or every channel, bar the providers it requires) whole.
+   */
+  mayMatch(view: EventView): boolean {
+    const ctx = new EvalContext(view);
+    for (const list of this.listsFor(ctx)) {
+      if (list === undefined) continue;
+      for (const { alt } of list) {
+        if (alt.providers === undefined) return true;
+        const p = ctx.strings('Provider_Name');
+        if (!p) return true; // how a missing field compares is the detection's business
+        for (let i = 0; i < p.raw.length; i++) for (const t of alt.providers) if (t(p.raw[i] as string, p.lower[i] as string)) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Detection rules that match the event (each rule at most once). */
+  match(view: EventView): SigmaMatch[] {
+    const ctx = new EvalContext(view);
+    const out: SigmaMatch[] = [];
+    let seen: Set<CompiledRule> | undefined;
+    for (const list of this.listsFor(ctx)) {
       if (!list) continue;
       for (const { rule, alt } of list) {
         if (seen?.has(rule)) continue;

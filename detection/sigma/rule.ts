@@ -1,6 +1,7 @@
-import { compileDetection, detectionEventIds } from './detection.js';
+import { compileDetection, detectionEventIds, detectionProviders } from './detection.js';
 import type { EvalContext, Predicate } from './eval-context.js';
 import { resolveLogsource, type Logsource } from './logsource.js';
+import { compileStringTest, parseSigmaString, type StringTest } from './sigma-string.js';
 import { RuleCompileError, SIGMA_LEVELS, type RuleMeta, type SigmaLevel } from './types.js';
 import { entry, scalarText, stringList, type YNode } from './yaml-tree.js';
 
@@ -10,6 +11,12 @@ export interface CompiledAlternative {
   channels?: readonly string[];
   /** EventIDs (as strings) the logsource requires, for indexing; undefined = any. */
   eventIds?: readonly string[];
+  /**
+   * Tests one of which the event's `Provider_Name` must pass for the detection to match
+   * (from the detection's plain `Provider_Name` items); undefined = any provider. For
+   * skipping events early only: the detection tests the field itself.
+   */
+  providers?: readonly StringTest[];
   pre: Predicate;
   detect: Predicate;
   /**
@@ -81,6 +88,7 @@ export function compileRule(root: YNode, meta: RuleMeta): CompiledRule {
   const detectionNode = entry(root, 'detection')?.value;
   const alternatives: CompiledAlternative[] = [];
   const detIds = detectionEventIds(detectionNode);
+  const detProviders = [...(detectionProviders(detectionNode) ?? [])].map((v) => compileStringTest(parseSigmaString(v), 'exact', false));
   // Alternatives with the same field mapping share one compiled detection.
   const byMap = new Map<string, { detect: Predicate; fields: string[] }>();
   for (const alt of alts) {
@@ -115,6 +123,8 @@ export function compileRule(root: YNode, meta: RuleMeta): CompiledRule {
     const ca: CompiledAlternative = { pre, detect, fields };
     if (channels) ca.channels = channels;
     if (eventIds) ca.eventIds = eventIds;
+    // A logsource that renames Provider_Name would make the detection read another field.
+    if (detProviders.length > 0 && alt.fieldMap['Provider_Name'] === undefined) ca.providers = detProviders;
     alternatives.push(ca);
   }
   return { meta, alternatives, suppressed: false };

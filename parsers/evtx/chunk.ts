@@ -51,7 +51,7 @@ export type EvtxChunkResult = EvtxChunkResultOf<EvtxRecord>;
  * Builds one record's result from the record at chunk-relative `off` of `size` bytes (its
  * header checked); throws FormatError for a bad record.
  */
-type RecordBuilder<T> = (r: ByteReader, off: number, size: number, recovered: boolean) => T;
+export type RecordBuilder<T> = (r: ByteReader, off: number, size: number, recovered: boolean) => T;
 
 const WINDOWS_1252 = new TextDecoder('windows-1252');
 
@@ -60,7 +60,7 @@ function isAllZero(b: Uint8Array, from = 0, to = b.length): boolean {
   return true;
 }
 
-function toNumberId(v: bigint): number {
+export function toNumberId(v: bigint): number {
   return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : -1;
 }
 
@@ -69,7 +69,7 @@ function noElement(r: ByteReader, off: number): FormatError {
 }
 
 /** Builds EvtxRecords: the resolved tree and evtx_dump's JSON object. */
-function recordBuilder(ctx: ChunkContext, opts: ChunkParseOptions): RecordBuilder<EvtxRecord> {
+export function recordBuilder(ctx: ChunkContext, opts: ChunkParseOptions): RecordBuilder<EvtxRecord> {
   return (r, off, size, recovered) => {
     ctx.tokens = 0;
     const nodes = parseFragment(ctx, r.fork(off + RECORD_HEADER.size), off + size - 4, 0);
@@ -172,7 +172,11 @@ export function parseEvtxChunkJsonl(bytes: Uint8Array, opts: ChunkParseOptions):
   return { ...res, outcomes };
 }
 
-function walkChunk<T>(bytes: Uint8Array, opts: ChunkParseOptions, makeBuilder: (ctx: ChunkContext) => RecordBuilder<T>): EvtxChunkResultOf<T> {
+/**
+ * Walks one chunk's records (then its slack when asked), building each record's result with
+ * the builder `makeBuilder` makes for the chunk. Never throws for bad input.
+ */
+export function walkChunk<T>(bytes: Uint8Array, opts: ChunkParseOptions, makeBuilder: (ctx: ChunkContext) => RecordBuilder<T>): EvtxChunkResultOf<T> {
   const { chunkIndex, fileOffset } = opts;
   const res: EvtxChunkResultOf<T> = { chunkIndex, fileOffset, header: undefined, diagnostics: [], outcomes: [], recovered: 0 };
   const diag = (code: EvtxDiagnostic['code'], message: string, offset = fileOffset): void => {
@@ -266,9 +270,14 @@ function recoverSlack<T>(build: RecordBuilder<T>, r: ByteReader, from: number, r
   const end = r.length;
   let candidates = 0;
   let p = from;
+  const b = r.bytes;
   while (p + EVTX_MIN_RECORD_BYTES <= end && candidates < MAX_SLACK_CANDIDATES_PER_CHUNK) {
-    // Fast check of the signature bytes before anything else.
-    if (r.bytes[p] !== 0x2a || r.bytes[p + 1] !== 0x2a || r.bytes[p + 2] !== 0 || r.bytes[p + 3] !== 0 || !isPlausibleRecord(r, p, end)) {
+    // Fast check of the signature bytes before anything else: jump to the next 0x2a
+    // (native search; slack is most of some chunks, and every chunk is scanned).
+    const at = b.indexOf(0x2a, p);
+    if (at < 0 || at + EVTX_MIN_RECORD_BYTES > end) break;
+    p = at;
+    if (b[p + 1] !== 0x2a || b[p + 2] !== 0 || b[p + 3] !== 0 || !isPlausibleRecord(r, p, end)) {
       p++;
       continue;
     }

@@ -1,3 +1,5 @@
+import * as zlib from 'node:zlib';
+
 /** CRC-32 (IEEE 802.3, reflected, poly 0xEDB88320), as used by EVTX file and chunk checksums. */
 
 /**
@@ -22,8 +24,12 @@ const TABLES = (() => {
   return t;
 })();
 
-/** Continues a CRC-32 over `bytes` (pass the previous result as `crc`, 0 to start). */
-export function crc32(bytes: Uint8Array, crc = 0): number {
+/**
+ * The JavaScript CRC-32: continues a CRC over `bytes` (pass the previous result as `crc`, 0
+ * to start). Kept for Node versions without `zlib.crc32` and as the reference the native one
+ * is tested against.
+ */
+export function crc32Js(bytes: Uint8Array, crc = 0): number {
   const t = TABLES;
   let c = ~crc;
   let i = 0;
@@ -44,3 +50,13 @@ export function crc32(bytes: Uint8Array, crc = 0): number {
   for (; i < n; i++) c = (t[(c ^ (bytes[i] as number)) & 0xff] as number) ^ (c >>> 8);
   return ~c >>> 0;
 }
+
+/**
+ * Node's native CRC-32 (same polynomial and chaining; Node >= 20.15 and 22.2), several times
+ * faster than the table loop: every chunk's records are checksummed, 1 GiB per 1 GiB log.
+ */
+const native = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+
+/** Continues a CRC-32 over `bytes` (pass the previous result as `crc`, 0 to start). */
+export const crc32: (bytes: Uint8Array, crc?: number) => number =
+  typeof native === 'function' ? (bytes, crc = 0) => native(bytes, crc) >>> 0 : crc32Js;

@@ -1,10 +1,10 @@
 import { FormatError, describeError, isFormatError, type ByteSource } from '../common/index.js';
-import { ansiDecoder, parseEvtxChunk, type EvtxChunkResult } from './chunk.js';
+import { ansiDecoder, parseEvtxChunk, type ChunkParseOptions, type EvtxChunkResult, type EvtxChunkResultOf } from './chunk.js';
 import { hasChunkSignature } from './chunk-header.js';
 import type { EvtxDiagnostic } from './diagnostics.js';
 import { parseEvtxFileHeader, type EvtxFileHeader } from './file-header.js';
 import { EVTX_CHUNK_SIZE_BYTES, EVTX_FILE_HEADER_BLOCK_BYTES, MAX_CHUNKS_PER_FILE } from './limits.js';
-import type { EvtxReadOptions, RecordOutcome } from './record.js';
+import type { ChunkOutcome, EvtxReadOptions, RecordOutcome } from './record.js';
 
 /** File-level facts gathered before the chunks. */
 export interface EvtxFileScan {
@@ -66,7 +66,15 @@ export async function scanEvtxFile(source: ByteSource, report: (d: EvtxDiagnosti
  * Streams the chunks of an EVTX file: reads one 64 KiB chunk at a time through the
  * ByteSource (memory does not grow with the file) and parses it.
  */
-export async function* readEvtxChunks(source: ByteSource, opts: ChunkReadOptions = {}): AsyncGenerator<EvtxChunkResult> {
+export function readEvtxChunks(source: ByteSource, opts: ChunkReadOptions = {}): AsyncGenerator<EvtxChunkResult> {
+  return readChunksWith(source, opts, parseEvtxChunk);
+}
+
+/** A chunk parser: parseEvtxChunk, or one that builds another result per record. */
+export type ChunkParser<T> = (bytes: Uint8Array, opts: ChunkParseOptions) => EvtxChunkResultOf<T>;
+
+/** readEvtxChunks with the chunk parser given (the file is read forward only). */
+export async function* readChunksWith<T>(source: ByteSource, opts: ChunkReadOptions, parse: ChunkParser<T>): AsyncGenerator<EvtxChunkResultOf<T>> {
   const report = opts.onDiagnostic ?? ((): void => {});
   const scan = await scanEvtxFile(source, report);
   if (!scan.readable) return;
@@ -77,7 +85,7 @@ export async function* readEvtxChunks(source: ByteSource, opts: ChunkReadOptions
   for (let i = 0; i < slots; i++) {
     const off = EVTX_FILE_HEADER_BLOCK_BYTES + i * EVTX_CHUNK_SIZE_BYTES;
     const bytes = await source.read(off, Math.min(EVTX_CHUNK_SIZE_BYTES, scan.size - off));
-    const res = parseEvtxChunk(bytes, {
+    const res = parse(bytes, {
       chunkIndex: i,
       fileOffset: off,
       scanSlack: Boolean(opts.scanSlack || opts.includeRecovered),
@@ -103,13 +111,18 @@ export async function* readEvtxChunks(source: ByteSource, opts: ChunkReadOptions
  * Yields one outcome per record, in file order: the event, or an error naming the chunk,
  * offset and what failed. Never throws for bad input.
  */
-export async function* readEvtxRecords(source: ByteSource, opts: EvtxReadOptions = {}): AsyncGenerator<RecordOutcome> {
+export function readEvtxRecords(source: ByteSource, opts: EvtxReadOptions = {}): AsyncGenerator<RecordOutcome> {
+  return readRecordsWith(source, opts, parseEvtxChunk);
+}
+
+/** readEvtxRecords with the chunk parser given. */
+export async function* readRecordsWith<T>(source: ByteSource, opts: EvtxReadOptions, parse: ChunkParser<T>): AsyncGenerator<ChunkOutcome<T>> {
   let strictFailed = false;
   const report = (d: EvtxDiagnostic): void => {
     opts.onDiagnostic?.(d);
     if (opts.strict && (d.code === 'FILE_HEADER_CHECKSUM' || d.code === 'NOT_EVTX' || d.code === 'FILE_HEADER_TRUNCATED')) strictFailed = true;
   };
-  for await (const chunk of readEvtxChunks(source, { ...opts, onDiagnostic: report })) {
+  for await (const chunk of readChunksWith(source, { ...opts, onDiagnostic: report }, parse)) {
     if (strictFailed) {
       yield { ok: false, error: new FormatError({ code: 'BAD_CHECKSUM', format: 'evtx', offset: 0, what: 'fileHeader', message: 'evtx: file header invalid (strict)' }), chunkIndex: -1, offset: 0 };
       return;

@@ -32,10 +32,16 @@ export interface ChunkContext {
   readonly ansi: AnsiDecoder;
   /** Tokens read for the current record (reset per record). */
   tokens: number;
+  /**
+   * Names and templates known to be unreadable, by chunk-relative offset, with their error.
+   * Slack scans try thousands of candidate records whose stale template pointers lead to
+   * the same garbage: the error is built (stack captured) once, then thrown again.
+   */
+  readonly bad: Map<number, FormatError>;
 }
 
 export function newChunkContext(chunk: ByteReader, ansi: AnsiDecoder): ChunkContext {
-  return { chunk, names: new Map(), templates: new Map(), inProgress: new Set(), ansi, tokens: 0 };
+  return { chunk, names: new Map(), templates: new Map(), inProgress: new Set(), ansi, tokens: 0, bad: new Map() };
 }
 
 function err(code: FormatError['code'], r: ByteReader, at: number, what: string, message?: string): FormatError {
@@ -47,6 +53,19 @@ function err(code: FormatError['code'], r: ByteReader, at: number, what: string,
 function nameAt(ctx: ChunkContext, off: number): string {
   const cached = ctx.names.get(off);
   if (cached !== undefined) return cached;
+  // Failed names are kept under -1 - offset, failed templates under their offset.
+  const bad = ctx.bad.get(-1 - off);
+  if (bad !== undefined) throw bad;
+  try {
+    return readNameAt(ctx, off);
+  } catch (e) {
+    // Reading a name depends on its bytes only, so its failure is final.
+    if (e instanceof FormatError) ctx.bad.set(-1 - off, e);
+    throw e;
+  }
+}
+
+function readNameAt(ctx: ChunkContext, off: number): string {
   const r = ctx.chunk;
   // 0x00 next offset (4), 0x04 hash (2), 0x06 character count (2), 0x08 UTF-16 chars, NUL.
   const count = r.u16At(off + 6, 'name.characterCount');
@@ -74,6 +93,19 @@ function readName(ctx: ChunkContext, r: ByteReader, what: string): string {
 export function templateAt(ctx: ChunkContext, off: number, depth: number): Template {
   const cached = ctx.templates.get(off);
   if (cached !== undefined) return cached;
+  const bad = ctx.bad.get(off);
+  if (bad !== undefined) throw bad;
+  try {
+    return readTemplateAt(ctx, off, depth);
+  } catch (e) {
+    // A failure that depends on the bytes only is final; limits (tokens so far, depth) and
+    // cycles (which templates are being read) depend on the caller, so those are not kept.
+    if (e instanceof FormatError && e.code !== 'LIMIT_EXCEEDED' && e.code !== 'CYCLE') ctx.bad.set(off, e);
+    throw e;
+  }
+}
+
+function readTemplateAt(ctx: ChunkContext, off: number, depth: number): Template {
   if (ctx.inProgress.has(off)) throw err('CYCLE', ctx.chunk, off, 'templateDefinition', 'template instantiates itself');
   const r = ctx.chunk.fork(off);
   // 0x00 next template offset (4), 0x04 template GUID (16), 0x14 data size (4), 0x18 data.

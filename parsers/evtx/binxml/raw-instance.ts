@@ -189,15 +189,18 @@ const NULL_VALUE: Value = { k: 0, t: VALUE_TYPE.null, v: null };
 /** The decoded substitution values of a raw instance (what parse.ts would have built). */
 export function decodeRawValues(inst: RawInstance, r: ByteReader, ansi: AnsiDecoder): SubstValue[] {
   const out = new Array<SubstValue>(inst.count);
-  for (let i = 0; i < inst.count; i++) {
-    const t = inst.t[i] as number;
-    const n = inst.nested[i];
-    const d = inst.dec[i];
-    if (t === 0) out[i] = NULL_VALUE;
-    else if (n === null) out[i] = { k: 4, nodes: [] };
-    else if (n !== undefined) out[i] = { k: 4, nodes: [{ k: 3, template: n.template as Template, values: decodeRawValues(n, r, ansi) }] };
-    else if (d !== undefined) out[i] = d;
-    else out[i] = decodeValue(r.fork(inst.off[i] as number), t, inst.size[i] as number, ansi);
-  }
+  for (let i = 0; i < inst.count; i++) out[i] = decodeRawValue(inst, i, r, ansi);
   return out;
+}
+
+/** Value `i` (< inst.count) of a raw instance, decoded. */
+export function decodeRawValue(inst: RawInstance, i: number, r: ByteReader, ansi: AnsiDecoder): SubstValue {
+  const t = inst.t[i] as number;
+  const n = inst.nested[i];
+  const d = inst.dec[i];
+  if (t === 0) return NULL_VALUE;
+  if (n === null) return { k: 4, nodes: [] };
+  if (n !== undefined) return { k: 4, nodes: [{ k: 3, template: n.template as Template, values: decodeRawValues(n, r, ansi) }] };
+  if (d !== undefined) return d;
+  return decodeValue(r.fork(inst.off[i] as number), t, inst.size[i] as number, ansi);
 }

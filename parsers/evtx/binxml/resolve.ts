@@ -83,3 +83,14 @@ export function resolveRecord(nodes: TNode[], offset: number): RElement | undefi
   for (const n of out) if (n.k === 1) return n;
   return undefined;
 }
+
+/**
+ * Resolves one element of a template (its subtree only) with the instance's values: what
+ * resolveRecord builds for that element. `values` need only hold the indexes the subtree
+ * refers to.
+ */
+export function resolveElement(el: TElement, values: SubstValue[], offset: number): RNode[] {
+  const out: RNode[] = [];
+  expand([el], values, out, 0, { nodes: 0 }, offset);
+  return out;
+}
