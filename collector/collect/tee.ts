@@ -130,6 +130,7 @@ export class ByteTee {
       if (cEnd >= to) break;
       at = cEnd;
     }
-    return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+    // A copy, never a view: whatever the parser keeps of a record must not hold a whole read chunk of the copy alive.
+    return Buffer.concat(parts);
   }
 }
