@@ -14,6 +14,9 @@ const STREAMED_DEPTH = 2;
 
 const INDENT = '  ';
 
+/** Items of a large array stringified in one call. */
+const ARRAY_BATCH = 512;
+
 /** What `JSON.stringify` leaves out of an object and writes as `null` in an array. */
 function isSkipped(v: unknown): boolean {
   return v === undefined || typeof v === 'function' || typeof v === 'symbol';
@@ -24,6 +27,20 @@ function whole(v: unknown, indent: string): string {
   const text = JSON.stringify(v, null, 2) ?? 'null';
   // Strings in JSON text never hold a raw line feed, so every one is a layout line break.
   return indent === '' ? text : text.replaceAll('\n', `\n${indent}`);
+}
+
+/**
+ * The items of an array whose items are stringified whole, `ARRAY_BATCH` at a time: one
+ * `JSON.stringify` of a slice, its brackets cut off and its lines moved to this indentation
+ * (a million logins are two thousand calls, not a million).
+ */
+function* batches(v: readonly unknown[], indent: string): Generator<string> {
+  for (let i = 0; i < v.length; i += ARRAY_BATCH) {
+    // `[\n` + items + `\n]`: the items sit one level in, as they must inside this array.
+    const text = JSON.stringify(v.slice(i, i + ARRAY_BATCH), null, 2);
+    const items = text.slice(2, -2);
+    yield `${i === 0 ? '' : ','}\n${indent}${indent === '' ? items : items.replaceAll('\n', `\n${indent}`)}`;
+  }
 }
 
 function* walk(v: unknown, indent: string, depth: number): Generator<string> {
@@ -39,6 +56,12 @@ function* walk(v: unknown, indent: string, depth: number): Generator<string> {
   if (Array.isArray(v)) {
     if (v.length === 0) {
       yield '[]';
+      return;
+    }
+    if (depth + 1 >= STREAMED_DEPTH) {
+      yield '[';
+      yield* batches(v, indent);
+      yield `\n${indent}]`;
       return;
     }
     yield '[';

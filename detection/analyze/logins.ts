@@ -19,7 +19,8 @@ export function buildLogins(sql: SqlFacts | undefined, window: IncidentWindow | 
       type: p.typeDesc,
       isSysadmin: sysadmins.has(p.name.toLowerCase()),
       createdDuringIncident: false,
-      source: `${p.file}${p.line !== undefined ? `:${p.line}` : ''}`,
+      // One flat string per login (a template literal keeps its parts apart).
+      source: p.line !== undefined ? [p.file, ':', p.line].join('') : p.file,
     };
     const created = p.createDate && offset !== undefined ? sqlLocalToUtc(p.createDate, offset) : undefined;
     if (created) login.createDate = created;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeTextPieces } from '../../cli/piece-writer.js';
-import { analysisJsonPieces } from '../../detection/analysis-json.js';
+import { ANALYSIS_JSON_BLOCK_CHARS, analysisJsonPieces } from '../../detection/analysis-json.js';
 import type { AnalysisResult } from '../../detection/analysis-result.js';
 import { runCli } from '../support/cli.js';
 
@@ -42,18 +42,21 @@ describe('analysisJsonPieces', () => {
       '10': 'numeric key', b: 'then a word key',
       // eslint-disable-next-line no-sparse-arrays
       sparse: [1, , 3],
+      many: Array.from({ length: 1300 }, (_, i) => (i % 3 === 0 ? undefined : i % 3 === 1 ? { i, s: 'a\nb', deep: [{ x: [i] }] } : [i, null])),
     };
     for (const block of [1, 3, 100, undefined]) expect(joined(v, block)).toBe(reference(v));
     expect(joined([], 1)).toBe(reference([]));
+    expect(joined(v.many, 10)).toBe(reference(v.many));
     expect(joined({}, 1)).toBe(reference({}));
   });
 
   it('yields blocks of about the block size, not one string', () => {
-    const logins = Array.from({ length: 5000 }, (_, i) => ({ name: `CORP\\user_${i}`, type: 'WINDOWS_LOGIN', isSysadmin: false, createdDuringIncident: false, source: 'sql/server_principals.csv' }));
-    const pieces = [...analysisJsonPieces({ logins } as unknown as AnalysisResult, 4096)];
-    expect(pieces.length).toBeGreaterThan(100);
-    expect(Math.max(...pieces.slice(0, -1).map((p) => p.length))).toBeLessThan(4096 + 300);
-    expect(pieces.join('')).toBe(reference({ logins }));
+    const logins = Array.from({ length: 20_000 }, (_, i) => ({ name: `CORP\\user_${i}`, type: 'WINDOWS_LOGIN', isSysadmin: false, createdDuringIncident: false, source: 'sql/server_principals.csv' }));
+    const pieces = [...analysisJsonPieces({ logins } as unknown as AnalysisResult)];
+    const text = pieces.join('');
+    expect(text).toBe(reference({ logins }));
+    expect(pieces.length).toBeGreaterThanOrEqual(Math.floor(text.length / ANALYSIS_JSON_BLOCK_CHARS));
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(2 * ANALYSIS_JSON_BLOCK_CHARS);
   });
 });
 
