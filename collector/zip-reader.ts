@@ -9,7 +9,7 @@ import { PassThrough, pipeline, Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import yauzl, { type Entry, type RandomAccessReader, type ZipFile } from 'yauzl';
 import { AesDecryptStream, parseAesExtra } from './zip-aes.js';
-import { ZipLimitError, zipEntrySource, type ZipEntrySource } from './zip-entry-source.js';
+import { ZipLimitError, zipEntrySource, type EntryRange, type ZipEntrySource } from './zip-entry-source.js';
 
 export { ZipLimitError, type ZipEntrySource } from './zip-entry-source.js';
 
@@ -202,9 +202,19 @@ export async function openZip(path: string, opts: OpenZipOptions = {}): Promise<
     refused,
     openStream,
     readBytes,
-    openSource: (e) => zipEntrySource(e.name, e.size, () => openStream(e), (cap) => readBytes(e, cap)),
+    openSource: (e) => zipEntrySource(e.name, e.size, () => openStream(e), (cap) => readBytes(e, cap), storedRange(zip, e)),
     close: () => zip.close(),
   };
+}
+
+/**
+ * Direct reads of a stored entry (method 0, not encrypted) whose two declared sizes agree:
+ * its bytes are the archive's bytes, so any range is read in place. Undefined for any other
+ * entry (it is inflated or decrypted as a forward stream).
+ */
+function storedRange(zip: ZipFile, e: ZipEntryInfo): EntryRange | undefined {
+  if (e.encrypted || e.entry.compressionMethod !== 0 || e.compressedSize !== e.size) return undefined;
+  return (start, end) => zip.openReadStreamPromise(e.entry, { start, end });
 }
 
 /** Wraps bytes as a one-shot stream. */
