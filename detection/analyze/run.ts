@@ -103,7 +103,7 @@ export async function analyze(evidence: EvidenceSet, opts: AnalyzeOptions): Prom
   const hostInfo = await evidence.hostInfo();
   const errors: { artefact: string; message: string }[] = [];
 
-  const sql = await timed('sql', () => readSqlFacts(evidence, artefacts));
+  const sql = await timed('sql', () => readSqlFacts(evidence, artefacts, opts.signal));
   if (sql) errors.push(...sql.errors);
 
   const scan = await timed('events', () =>
@@ -158,6 +158,8 @@ export async function analyze(evidence: EvidenceSet, opts: AnalyzeOptions): Prom
   if (by && !source.collectedBy) source.collectedBy = by;
   const at = hostInfo?.['collectedAt'];
   if (typeof at === 'string' && !source.collectedAt) source.collectedAt = at;
+  // Assembling is one pass over everything read: not started once the user has stopped.
+  opts.signal?.throwIfAborted();
   const result = assembleResult(inputs, {
     espyVersion: opts.espyVersion,
     generatedAt: opts.generatedAt,

@@ -10,7 +10,7 @@ import { SQLCMD_SNIFF_LINES, looksLikeSqlcmd, parseSqlcmd } from './sqlcmd.js';
 import { parseJsonExport } from './json.js';
 import { SQL_EXPORT_KINDS, SQL_EXPORT_SPECS, recogniseColumns, normaliseColumn, type SqlExportKind } from './kinds.js';
 import { buildRow, rowTemplate } from './rows.js';
-import { MAX_CELL_CHARS, MAX_COLUMNS, MAX_DIAGNOSTICS, MAX_ROWS_PER_SET } from './limits.js';
+import { MAX_CELL_CHARS, MAX_COLUMNS, MAX_DIAGNOSTICS, MAX_ROWS_PER_SET, SQL_EXPORT_SLICE_ROWS } from './limits.js';
 import type { RawRow, RawTable } from './table.js';
 import type { SqlExportDiagnosticCode, SqlExportError, SqlExportParseResult, SqlExportSet } from './types.js';
 
@@ -49,7 +49,7 @@ class Out {
  * Raw table → typed set, or an error naming the file and line. `rows` defaults to the
  * table's own; a large CSV passes them as they are read, so no raw copy of it is kept.
  */
-function typeTable(t: Omit<RawTable, 'rows'>, rows: Iterable<RawRow>, out: Out): void {
+function* typeTable(t: Omit<RawTable, 'rows'>, rows: Iterable<RawRow>, out: Out): Generator<void, void> {
   const labelled = kindOfLabel(t.label);
   const rec = recogniseColumns(t.columns, labelled);
   if (!rec) {
@@ -66,7 +66,13 @@ function typeTable(t: Omit<RawTable, 'rows'>, rows: Iterable<RawRow>, out: Out):
   const rowLines: number[] = [];
   let past = 0;
   const template = rowTemplate(rec.spec.columns);
+  let pauseAt = SQL_EXPORT_SLICE_ROWS;
+  let seen = 0;
   for (const r of rows) {
+    if (++seen >= pauseAt) {
+      pauseAt += SQL_EXPORT_SLICE_ROWS;
+      yield;
+    }
     if (typed.length >= MAX_ROWS_PER_SET) {
       past++;
       continue;
@@ -88,7 +94,7 @@ function typeTable(t: Omit<RawTable, 'rows'>, rows: Iterable<RawRow>, out: Out):
   out.result.sets.push(set);
 }
 
-function readSqlcmd(lines: string[], out: Out): void {
+function* readSqlcmd(lines: string[], out: Out): Generator<void, void> {
   const p = parseSqlcmd(lines);
   for (const n of p.notes) {
     out.diag(n.kind === 'espy-warning' ? 'ESPY_WARNING' : 'SQL_MESSAGE', n.line, n.label ? `${n.label}: ${n.text}` : n.text);
@@ -106,18 +112,18 @@ function readSqlcmd(lines: string[], out: Out): void {
       for (const jt of j.tables) {
         const labelled: RawTable = { ...jt, line: t.line, rows: jt.rows.map((r) => ({ ...r, line: t.rows[0]?.line ?? t.line })) };
         if (t.label !== undefined && jt.label === undefined) labelled.label = t.label;
-        typeTable(labelled, labelled.rows, out);
+        yield* typeTable(labelled, labelled.rows, out);
       }
       continue;
     }
-    typeTable(t, t.rows, out);
+    yield* typeTable(t, t.rows, out);
   }
 }
 
 /** PowerShell 5.1 `Export-Csv` starts with `#TYPE System.Data.DataRow` above the header. */
 const PS_TYPE_LINE = /^#TYPE [^\r\n]*(?:\r\n|\n|\r)/;
 
-function readDelimited(text: string, out: Out): void {
+function* readDelimited(text: string, out: Out): Generator<void, void> {
   const typeLine = PS_TYPE_LINE.exec(text);
   const body = typeLine ? text.slice(typeLine[0].length) : text;
   const firstLine = firstLines(body, Number.MAX_SAFE_INTEGER, (l) => l.trim() !== '')[0] ?? '';
@@ -151,11 +157,23 @@ function readDelimited(text: string, out: Out): void {
       yield { line: r.line, cells: r.cells.map((c) => (c === 'NULL' ? null : c)) };
     }
   }
-  typeTable({ format, line: header.line, columns }, rows(), out);
+  yield* typeTable({ format, line: header.line, columns }, rows(), out);
 }
 
 /** Parses one export file. `fileName` is used in messages only (any name works). */
 export function parseSqlExport(fileName: string, bytes: Uint8Array): SqlExportParseResult {
+  const steps = sqlExportSteps(fileName, bytes);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `parseSqlExport` in steps: pauses (yields) every `SQL_EXPORT_SLICE_ROWS` rows and returns
+ * the result when done, so that a caller can stay responsive (Ctrl-C) over a million rows.
+ */
+export function* sqlExportSteps(fileName: string, bytes: Uint8Array): Generator<void, SqlExportParseResult> {
   const out = new Out(fileName);
   const dec = decodeExport(bytes);
   if (dec.fallback) out.diag('ENCODING', 0, 'not valid UTF-8: read as Windows-1252');
@@ -171,11 +189,11 @@ export function parseSqlExport(fileName: string, bytes: Uint8Array): SqlExportPa
     const firstLine = text.slice(0, lead).split('\n').length;
     const j = parseJsonExport(trimmed, firstLine);
     if (j.error) out.error('BAD_JSON', j.error.line, j.error.message);
-    for (const t of j.tables) typeTable(t, t.rows, out);
+    for (const t of j.tables) yield* typeTable(t, t.rows, out);
     return out.finish();
   }
-  if (looksLikeSqlcmd(firstLines(text, SQLCMD_SNIFF_LINES))) readSqlcmd(splitLines(text), out);
-  else readDelimited(text, out);
+  if (looksLikeSqlcmd(firstLines(text, SQLCMD_SNIFF_LINES))) yield* readSqlcmd(splitLines(text), out);
+  else yield* readDelimited(text, out);
   return out.finish();
 }
 
