@@ -25,7 +25,8 @@ export function buildLogins(sql: SqlFacts | undefined, window: IncidentWindow | 
     const created = p.createDate && offset !== undefined ? sqlLocalToUtc(p.createDate, offset) : undefined;
     if (created) login.createDate = created;
     else if (p.createDate) login.createDate = p.createDate;
-    const modified = p.modifyDate && offset !== undefined ? sqlLocalToUtc(p.modifyDate, offset) : undefined;
+    // Most logins were never modified: one string for both dates (a million logins, a million strings fewer).
+    const modified = p.modifyDate === p.createDate ? created : p.modifyDate && offset !== undefined ? sqlLocalToUtc(p.modifyDate, offset) : undefined;
     if (modified) login.modifyDate = modified;
     else if (p.modifyDate) login.modifyDate = p.modifyDate;
     if (p.isDisabled !== undefined) login.isDisabled = p.isDisabled;

@@ -153,5 +153,13 @@ export function buildRow<K extends SqlExportKind>(
     if (problem) problems.push(problem);
   });
   for (const c of columns) if (c.required && c.type === 'string' && row[c.key] === null) row[c.key] = '';
+  // Equal dates of one row (created = modified, the usual case) share one string.
+  let date: string | undefined;
+  for (const c of columns) {
+    const v = row[c.key];
+    if (c.type !== 'date' || typeof v !== 'string') continue;
+    if (date === v) row[c.key] = date;
+    else date ??= v;
+  }
   return { row: row as unknown as SqlExportRowMap[K], problems };
 }
