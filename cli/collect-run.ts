@@ -12,6 +12,7 @@ import { hostname, userInfo } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { AnalysisResult } from '../detection/analysis-result.js';
 import type { LogScan } from '../detection/analyze/run.js';
+import { analysisJsonPieces } from '../detection/analysis-json.js';
 import type { EvidenceArtefact, EvidenceSet } from '../detection/evidence.js';
 import { BundleWriteError, CollectSession, SourceError, type CollectOptions, type CollectResult, type FileClassifier, type StreamedLogs } from '../collector/index.js';
 import { createWindowsLiveHost } from '../collector/live/windows.js';
@@ -57,7 +58,7 @@ export async function runCollect(args: CollectArgs, ctx: CliContext, analysis: C
     const result = analysis && !session.interrupted ? await analyse(session, analysis, logScan, args, ctx, progress.analyse) : undefined;
     const html = result ? renderReport(result, loadReportTemplates(), { generatedAt: result.generatedAt }) : undefined;
     if (result && html) {
-      await session.add('analysis.json', [`${JSON.stringify(result, null, 2)}\n`]);
+      await session.add('analysis.json', analysisJsonPieces(result));
       await session.add('report.html', html);
     }
     const res = await session.finish();

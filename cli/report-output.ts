@@ -6,6 +6,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { AnalysisResult } from '../detection/analysis-result.js';
+import { analysisJsonPieces } from '../detection/analysis-json.js';
 import {
   REPORT_TEMPLATE_FILES,
   renderFindingsCsv,
@@ -17,6 +18,7 @@ import {
   type ReportTemplates,
 } from '../report-templates/index.js';
 import { readAssetText } from './assets.js';
+import { writeTextPieces } from './piece-writer.js';
 
 /** File names written by `writeReportOutputs`, in `outDir`. */
 export const REPORT_FILES = {
@@ -62,6 +64,14 @@ async function writeWhole(path: string, text: string): Promise<void> {
 }
 
 /**
+ * Writes `analysis.json` of `result` to `path`, streamed (a result with a million logins
+ * never becomes one string): byte-identical to `${JSON.stringify(result, null, 2)}\n`.
+ */
+export async function writeAnalysisJson(path: string, result: AnalysisResult, signal?: AbortSignal): Promise<void> {
+  await writeTextPieces(path, analysisJsonPieces(result), signal);
+}
+
+/**
  * Renders every output in memory, in file order: `report.html`, `findings.csv`,
  * `timeline.csv`, `timeline.jsonl`, `summary.md` (and `analysis.json` on request). For
  * callers that store them elsewhere than a folder (e.g. inside an evidence bundle).
@@ -77,7 +87,7 @@ export function renderReportOutputs(result: AnalysisResult, opts: ReportOutputOp
     { name: REPORT_FILES.timelineJsonl, text: renderTimelineJsonl(result) },
     { name: REPORT_FILES.summary, text: renderSummaryMd(result, renderOpts) },
   ];
-  if (opts.analysisJson) out.push({ name: REPORT_FILES.analysis, text: `${JSON.stringify(result, null, 2)}\n` });
+  if (opts.analysisJson) out.push({ name: REPORT_FILES.analysis, text: [...analysisJsonPieces(result)].join('') });
   return out;
 }
 
@@ -91,12 +101,17 @@ export async function writeReportOutputs(
   outDir: string,
   opts: ReportOutputOptions = {},
 ): Promise<{ report: string; files: string[] }> {
-  const outputs = renderReportOutputs(result, opts);
+  const outputs = renderReportOutputs(result, { ...opts, analysisJson: false });
   await mkdir(outDir, { recursive: true });
   const files: string[] = [];
   for (const { name, text } of outputs) {
     const path = join(outDir, name);
     await writeWhole(path, text);
+    files.push(path);
+  }
+  if (opts.analysisJson) {
+    const path = join(outDir, REPORT_FILES.analysis);
+    await writeAnalysisJson(path, result);
     files.push(path);
   }
   return { report: join(outDir, REPORT_FILES.report), files };

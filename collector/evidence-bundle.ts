@@ -17,7 +17,6 @@ import { openMaybeSealedBundle, type OpenMaybeSealedOptions } from './seal/open.
 
 export { originalFromStored } from './bundle-layout.js';
 
-
 /** sysinfo.json is a few kilobytes; a larger one is not read. */
 export const MAX_SYSINFO_BYTES = 1024 * 1024;
 /** The head of collection.log that is read (for the report). */
@@ -56,8 +55,13 @@ function artefactsOf(b: BundleReader, rows: ReadonlyMap<string, ManifestFile>): 
   return out.sort((x, y) => (x.storedPath ?? '').localeCompare(y.storedPath ?? ''));
 }
 
-export async function openBundleEvidence(path: string, opts: OpenMaybeSealedOptions = {}): Promise<BundleEvidence> {
-  const b = await openMaybeSealedBundle(path, opts);
+/**
+ * The bundle at `path` as evidence. `opened`: the bundle already opened by the caller (with
+ * the same options), taken over and closed with the evidence, so that a zip of many entries
+ * (or a sealed bundle, authenticated whole when opened) is not opened twice.
+ */
+export async function openBundleEvidence(path: string, opts: OpenMaybeSealedOptions = {}, opened?: BundleReader): Promise<BundleEvidence> {
+  const b = opened ?? (await openMaybeSealedBundle(path, opts));
   // The check reads every entry: done once, on first use, so that `analyze` can time it.
   let ready: Promise<{ integrity: EvidenceIntegrity; set: EvidenceSet }> | undefined;
   const prepare = (): Promise<{ integrity: EvidenceIntegrity; set: EvidenceSet }> =>

@@ -68,11 +68,16 @@ export async function openEvidence(path: string, opts: OpenEvidenceOptions = {})
   }
   const zipOpts = { ...(opts.password ? { password: opts.password } : {}), ...(opts.identities ? { identities: opts.identities } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
   const zip = await openMaybeSealedBundle(path, zipOpts);
-  const top = new Set([...zip.entries.keys()].map(topName));
-  const isBundle = isBundleLayout(top, [...zip.entries.keys()].some((n) => STORED_DRIVE_RE.test(n)));
-  const stray = !isBundle && top.has('manifest.json') ? await zip.readBytes('manifest.json', MAX_STRAY_MANIFEST_BYTES).catch(() => new Uint8Array()) : undefined;
+  const top = new Set<string>();
+  let storedDrive = false;
+  for (const n of zip.entries.keys()) {
+    top.add(topName(n));
+    storedDrive ||= STORED_DRIVE_RE.test(n);
+  }
+  // An espy bundle is read through the index just built (opened once, not twice).
+  if (isBundleLayout(top, storedDrive)) return openBundleEvidence(path, zipOpts, zip);
+  const stray = top.has('manifest.json') ? await zip.readBytes('manifest.json', MAX_STRAY_MANIFEST_BYTES).catch(() => new Uint8Array()) : undefined;
   await zip.close();
-  if (isBundle) return openBundleEvidence(path, zipOpts);
   // Not espy's layout: a Velociraptor offline collection (or any zipped tree).
   const folder = await openFolderEvidence(path, opts);
   return stray ? withStrayManifest(folder, 'manifest.json', stray) : folder;

@@ -2,7 +2,8 @@
  * Random reads of one zip entry without inflating it whole: a hostile bundle can hold an
  * entry that inflates to gigabytes from a few kilobytes (a zip bomb). Small entries are
  * inflated into memory once; larger ones are read through a forward cursor over the inflate
- * stream, which re-opens the entry only when a read goes backwards. Every read is bounded
+ * stream, which re-opens the entry only when a read goes backwards; a large stored entry is
+ * read at any offset directly (zip64: past 4 GiB). Every read is bounded
  * and every byte is counted as it arrives, so an entry that inflates past its declared size
  * is stopped there.
  */
@@ -28,10 +29,54 @@ export type ZipEntrySource = ByteSource & { close(): Promise<void> };
 const EMPTY = Buffer.alloc(0);
 
 /**
- * A `ByteSource` over entry `name` of declared `size`. `open` starts a fresh inflate stream;
- * `readAll(cap)` inflates the whole entry with a running cap (small entries).
+ * Reads of a stored (not compressed, not encrypted) entry: the bytes `[start, end)` of the
+ * entry straight from the archive, wherever they are (past 4 GiB in a zip64 archive).
  */
-export function zipEntrySource(name: string, size: number, open: () => Promise<Readable>, readAll: (cap: number) => Promise<Uint8Array>): ZipEntrySource {
+export type EntryRange = (start: number, end: number) => Promise<Readable>;
+
+/** The bytes of a range stream, which must be exactly `n` long. */
+async function rangeBytes(name: string, stream: Readable, n: number, at: number): Promise<Buffer> {
+  const out = Buffer.allocUnsafe(n);
+  let got = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (got + chunk.length > n) throw new ZipLimitError(`entry ${name}: more bytes than asked at offset ${at}`);
+      chunk.copy(out, got);
+      got += chunk.length;
+    }
+  } finally {
+    stream.destroy();
+  }
+  return out.subarray(0, got);
+}
+
+/**
+ * A `ByteSource` over entry `name` of declared `size`. `open` starts a fresh inflate stream;
+ * `readAll(cap)` inflates the whole entry with a running cap (small entries); `range`, given
+ * for a stored entry, reads any part of it directly (no stream to walk through first).
+ */
+export function zipEntrySource(name: string, size: number, open: () => Promise<Readable>, readAll: (cap: number) => Promise<Uint8Array>, range?: EntryRange): ZipEntrySource {
+  if (range && size > MAX_ENTRY_IN_MEMORY_BYTES) {
+    let kept: { offset: number; bytes: Buffer } | undefined;
+    return {
+      size,
+      async read(offset, length) {
+        const start = Math.max(0, Math.min(offset, size));
+        const end = Math.max(start, Math.min(start + Math.max(0, length), size));
+        const n = end - start;
+        if (n > MAX_ENTRY_READ_BYTES) throw new ZipLimitError(`entry ${name}: a read of ${n} bytes is larger than ${MAX_ENTRY_READ_BYTES} bytes`);
+        if (kept && start >= kept.offset && end <= kept.offset + kept.bytes.length) return kept.bytes.subarray(start - kept.offset, end - kept.offset);
+        if (n === 0) return EMPTY;
+        const bytes = await rangeBytes(name, await range(start, end), n, start);
+        kept = bytes.length <= MAX_KEPT_READ_BYTES ? { offset: start, bytes } : undefined;
+        return bytes;
+      },
+      close() {
+        kept = undefined;
+        return Promise.resolve();
+      },
+    };
+  }
   if (size <= MAX_ENTRY_IN_MEMORY_BYTES) {
     let whole: Promise<ByteSource> | undefined;
     return {

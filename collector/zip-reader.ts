@@ -10,7 +10,7 @@ import { createInflateRaw } from 'node:zlib';
 import yauzl, { type Entry, type RandomAccessReader, type ZipFile } from 'yauzl';
 import { EvidenceReadError } from '../detection/evidence.js';
 import { AesDecryptStream, parseAesExtra } from './zip-aes.js';
-import { ZipLimitError, zipEntrySource, type ZipEntrySource } from './zip-entry-source.js';
+import { ZipLimitError, zipEntrySource, type EntryRange, type ZipEntrySource } from './zip-entry-source.js';
 
 export { ZipLimitError, type ZipEntrySource } from './zip-entry-source.js';
 
@@ -203,7 +203,17 @@ export async function openZip(path: string, opts: OpenZipOptions = {}): Promise<
     refused,
     openStream,
     readBytes,
-    openSource: (e) => zipEntrySource(e.name, e.size, () => openStream(e), (cap) => readBytes(e, cap)),
+    openSource: (e) => zipEntrySource(e.name, e.size, () => openStream(e), (cap) => readBytes(e, cap), storedRange(zip, e)),
     close: () => zip.close(),
   };
+}
+
+/**
+ * Direct reads of a stored entry (method 0, not encrypted) whose two declared sizes agree:
+ * its bytes are the archive's bytes, so any range is read in place. Undefined for any other
+ * entry (it is inflated or decrypted as a forward stream).
+ */
+function storedRange(zip: ZipFile, e: ZipEntryInfo): EntryRange | undefined {
+  if (e.encrypted || e.entry.compressionMethod !== 0 || e.compressedSize !== e.size) return undefined;
+  return (start, end) => zip.openReadStreamPromise(e.entry, { start, end });
 }

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { openEvidence, verifyBundle, type BundleEvidence } from '../../collector/index.js';
@@ -13,7 +13,7 @@ import { revealControls } from '../terminal-text.js';
 import { EXIT, ExitError, UsageError } from '../exit-codes.js';
 import { IDENTITY_HELP, identitiesOf, sealError } from '../seal-options.js';
 import type { CommandFactory } from '../command.js';
-import { REPORT_FILES, hostDirName, writeFleet, writeReportOutputs } from '../report-output.js';
+import { REPORT_FILES, hostDirName, writeAnalysisJson, writeFleet, writeReportOutputs } from '../report-output.js';
 
 /** `espy analyze`: evidence → analysis.json, the report and the exports. */
 
@@ -211,7 +211,7 @@ export async function runAnalyze(args: AnalyzeArgs, ctx: CliContext): Promise<{ 
     const dir = results.length > 1 ? join(outDir, hostDirName(result.host.name, i + 1)) : outDir;
     await mkdir(dir, { recursive: true });
     const analysisPath = join(dir, REPORT_FILES.analysis);
-    await writeFile(analysisPath, `${JSON.stringify(result, null, 2)}\n`, 'utf8');
+    await writeAnalysisJson(analysisPath, result, ctx.signal);
     const { report } = await writeReportOutputs(result, dir, {
       generatedAt: result.generatedAt,
       ...(result.source.bundleName && result.source.bundleSha256 ? { bundle: { name: result.source.bundleName, sha256: result.source.bundleSha256 } } : {}),

@@ -1,4 +1,6 @@
 import { Command, Option } from 'commander';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { readEvtxInfo, type EvtxInfo } from '../../parsers/evtx/index.js';
 import type { CommandFactory } from '../command.js';
@@ -8,6 +10,17 @@ import { openFileSource } from '../file-source.js';
 import { dumpEvtx } from './evtx-dump.js';
 
 /** `espy evtx dump|info`. Actions validate options and call one function. */
+
+/** A named file that does not exist is a usage error (exit 2), as for `scan`; an unreadable one is reported by the command. */
+async function requireFiles(command: string, files: readonly string[], cwd: string): Promise<void> {
+  for (const f of files) {
+    const missing = await stat(resolve(cwd, f)).then(
+      () => false,
+      (e: unknown) => (e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR',
+    );
+    if (missing) throw new UsageError(`evtx ${command}: no such file or folder: ${f}`);
+  }
+}
 
 const FORMATS = ['jsonl', 'json', 'xml'] as const;
 
@@ -148,6 +161,7 @@ export const evtxCommand: CommandFactory = (ctx) => {
     .action(async (files: string[], raw: { format?: string; threads?: string; includeRecovered?: boolean; codepage?: string }) => {
       const c = ctx();
       const args = parseDumpArgs(files, raw);
+      await requireFiles('dump', files, c.cwd);
       const sum = await dumpEvtx({ ...args, codepage: args.codepage, out: c.stdout, log: c.log, signal: c.signal });
       c.log.info(`evtx dump: ${sum.records} record(s) from ${sum.files} file(s), ${sum.failed} failed, ${sum.recovered} recovered${sum.unreadable ? `, ${sum.unreadable} unreadable file(s)` : ''}`);
       if (sum.unreadable > 0 || sum.failed > 0) c.markPartial(`${sum.unreadable} unreadable file(s), ${sum.failed} failed record(s)`);
@@ -161,6 +175,7 @@ export const evtxCommand: CommandFactory = (ctx) => {
     .action(async (files: string[], raw: { json?: boolean; codepage?: string }) => {
       const c = ctx();
       checkCodepage(raw.codepage);
+      await requireFiles('info', files, c.cwd);
       await infoEvtx(c, files, Boolean(raw.json) || c.json, raw.codepage);
     });
   return cmd;

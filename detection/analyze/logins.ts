@@ -19,12 +19,14 @@ export function buildLogins(sql: SqlFacts | undefined, window: IncidentWindow | 
       type: p.typeDesc,
       isSysadmin: sysadmins.has(p.name.toLowerCase()),
       createdDuringIncident: false,
-      source: `${p.file}${p.line !== undefined ? `:${p.line}` : ''}`,
+      // One flat string per login (a template literal keeps its parts apart).
+      source: p.line !== undefined ? [p.file, ':', p.line].join('') : p.file,
     };
     const created = p.createDate && offset !== undefined ? sqlLocalToUtc(p.createDate, offset) : undefined;
     if (created) login.createDate = created;
     else if (p.createDate) login.createDate = p.createDate;
-    const modified = p.modifyDate && offset !== undefined ? sqlLocalToUtc(p.modifyDate, offset) : undefined;
+    // Most logins were never modified: one string for both dates (a million logins, a million strings fewer).
+    const modified = p.modifyDate === p.createDate ? created : p.modifyDate && offset !== undefined ? sqlLocalToUtc(p.modifyDate, offset) : undefined;
     if (modified) login.modifyDate = modified;
     else if (p.modifyDate) login.modifyDate = p.modifyDate;
     if (p.isDisabled !== undefined) login.isDisabled = p.isDisabled;

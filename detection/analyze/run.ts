@@ -77,7 +77,7 @@ export interface LogScan {
 export async function scanLogs(evidence: EvidenceSet, artefacts: readonly EvidenceArtefact[], rules: LoadResult, opts: Pick<AnalyzeOptions, 'signal' | 'onProgress' | 'clock'>): Promise<LogScan> {
   const clock = opts.clock ?? (() => 0);
   const t0 = clock();
-  const sql = await readSqlFacts(evidence, artefacts);
+  const sql = await readSqlFacts(evidence, artefacts, opts.signal);
   const t1 = clock();
   const scan = await scanEvents(evidence, artefacts, {
     rules: rules.rules,
@@ -160,6 +160,8 @@ export async function analyze(evidence: EvidenceSet, opts: AnalyzeOptions): Prom
   if (integrity?.sidecar) source.bundleSidecar = integrity.sidecar;
   if (hostInfo?.collectedBy && !source.collectedBy) source.collectedBy = hostInfo.collectedBy;
   if (hostInfo?.collectedAt && !source.collectedAt) source.collectedAt = hostInfo.collectedAt;
+  // Assembling is one pass over everything read: not started once the user has stopped.
+  opts.signal?.throwIfAborted();
   const result = assembleResult(inputs, {
     espyVersion: opts.espyVersion,
     generatedAt: opts.generatedAt,

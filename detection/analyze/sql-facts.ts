@@ -1,4 +1,5 @@
-import { parseSqlExport, setsOfKind, type SqlExportRowMap, type SqlExportSet } from '../../parsers/sql-exports/index.js';
+import { setsOfKind, sqlExportSteps, type SqlExportRowMap, type SqlExportSet } from '../../parsers/sql-exports/index.js';
+import { runSteps } from '../run-steps.js';
 import { artefactError, type EvidenceArtefact, type EvidenceSet } from '../evidence.js';
 import type { SqlFacts } from './inputs.js';
 
@@ -11,9 +12,10 @@ function rowsOf<K extends SqlExportSet['kind']>(sets: readonly SqlExportSet[], k
 
 /**
  * Reads every SQL export artefact (espy's triage script output, CSV/TSV, FOR JSON) into the
- * server's own lists. Undefined when the evidence holds no SQL export at all.
+ * server's own lists. Undefined when the evidence holds no SQL export at all. An aborted
+ * `signal` stops the parsing of an export part-way (its reason is thrown).
  */
-export async function readSqlFacts(evidence: EvidenceSet, artefacts: readonly EvidenceArtefact[]): Promise<SqlFacts | undefined> {
+export async function readSqlFacts(evidence: EvidenceSet, artefacts: readonly EvidenceArtefact[], signal?: AbortSignal): Promise<SqlFacts | undefined> {
   const files = artefacts.filter((a) => a.kind === 'sql-export');
   if (files.length === 0) return undefined;
   const sets: SqlExportSet[] = [];
@@ -27,11 +29,12 @@ export async function readSqlFacts(evidence: EvidenceSet, artefacts: readonly Ev
     let source: Awaited<ReturnType<EvidenceSet['open']>> | undefined;
     try {
       source = await evidence.open(a);
-      const parsed = parseSqlExport(name, await source.read(0, source.size));
+      const parsed = await runSteps(sqlExportSteps(name, await source.read(0, source.size)), signal);
       facts.files.push(name);
       sets.push(...parsed.sets);
       for (const e of parsed.errors) facts.errors.push({ artefact: name, message: `line ${e.line}: ${e.message}` });
     } catch (e) {
+      if (signal?.aborted) throw e;
       facts.errors.push(artefactError(name, 'could not read: ', e));
     } finally {
       await source?.close?.();

@@ -12,7 +12,7 @@ import { parseHeadLine, localToUtcIso, parseUtcAdjustment, type HeadLine, type L
 import { DEFAULT_INSTANCE, hostOf, instanceOf, providerOf, readBannerFact } from './banner.js';
 import { inferMssqlEvent, inferMssqlEventAs, parseErrorLine } from './infer.js';
 import { toEvent } from './to-event.js';
-import { MAX_CONTINUATION_LINES, MAX_DIAGNOSTICS, MAX_ENTRY_CHARS, MAX_ERRORS, MAX_UTC_ADJUSTMENT_MINUTES } from './limits.js';
+import { ERRORLOG_SLICE_LINES, MAX_CONTINUATION_LINES, MAX_DIAGNOSTICS, MAX_ENTRY_CHARS, MAX_ERRORS, MAX_UTC_ADJUSTMENT_MINUTES } from './limits.js';
 import type {
   ErrorlogBanner,
   ErrorlogDiagnostic,
@@ -72,8 +72,8 @@ class Collector {
   }
 }
 
-/** Groups physical lines into entries. */
-function groupEntries(bytes: Uint8Array, out: Collector): { raw: RawEntry[]; lineCount: number; encoding: ReturnType<typeof detectEncoding> } {
+/** Groups physical lines into entries; pauses (yields) every `ERRORLOG_SLICE_LINES` lines. */
+function* groupEntries(bytes: Uint8Array, out: Collector): Generator<void, { raw: RawEntry[]; lineCount: number; encoding: ReturnType<typeof detectEncoding> }> {
   const encoding = detectEncoding(bytes);
   if (encoding.encoding === 'utf-16le') out.diag('NO_BOM_UTF16', 0, 0, 'UTF-16LE text without a byte-order mark (decoded as UTF-16LE)');
   if (encoding.encoding === 'utf-16be-bom') out.diag('UTF16_BIG_ENDIAN', 0, 0, 'UTF-16 big-endian (SQL Server writes little-endian); decoded as big-endian');
@@ -109,7 +109,12 @@ function groupEntries(bytes: Uint8Array, out: Collector): { raw: RawEntry[]; lin
     (current.parts ??= []).push(cont);
     current.chars += cont.length + 1;
   };
+  let sliceEnd = ERRORLOG_SLICE_LINES;
   for (const pl of readPhysicalLines(bytes, encoding)) {
+    if (lineCount >= sliceEnd) {
+      sliceEnd = lineCount + ERRORLOG_SLICE_LINES;
+      yield;
+    }
     const at = lineCount + 1;
     if (pl.truncated) out.diag('LINE_TOO_LONG', at, pl.offset, `line cut to its first characters (MAX_LINE_CHARS)`);
     if (pl.invalid) out.diag('INVALID_ENCODING', at, pl.offset, `byte sequence invalid in ${encoding.encoding} (replaced by U+FFFD)`);
@@ -209,8 +214,22 @@ function utcConverter(): (t: LocalTime, minutes: number) => { iso: string; ms: n
 
 /** Parses an ERRORLOG. `bytes` is the whole file. */
 export function parseErrorlog(bytes: Uint8Array, opts: ErrorlogParseOptions = {}): ErrorlogParseResult {
+  const steps = errorlogSteps(bytes, opts);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `parseErrorlog` in steps: the generator pauses (yields) after every `ERRORLOG_SLICE_LINES`
+ * lines or entries and returns the result when done. A caller that must stay responsive
+ * (Ctrl-C within a second on a 512 MiB log) gives the event loop a turn at each pause, or
+ * stops there; the parser itself stays a pure function of the bytes.
+ */
+export function* errorlogSteps(bytes: Uint8Array, opts: ErrorlogParseOptions = {}): Generator<void, ErrorlogParseResult> {
   const out = new Collector();
-  const { raw, lineCount, encoding } = groupEntries(bytes, out);
+  const { raw, lineCount, encoding } = yield* groupEntries(bytes, out);
   const agentHeads = raw.filter((r) => r.head.layout === 'sqlagent').length;
   const layout: ErrorlogLayout = agentHeads > raw.length / 2 ? 'sqlagent' : 'errorlog';
   if (layout === 'sqlagent') out.diag('SQLAGENT_LOG', 0, 0, 'SQL Server Agent log layout (SQLAGENT.OUT): no UTC adjustment and no event IDs');
@@ -268,7 +287,12 @@ export function parseErrorlog(bytes: Uint8Array, opts: ErrorlogParseOptions = {}
   const toUtc = utcConverter();
   let adjIdx = 0;
   let prevMs: number | undefined;
+  let sliceEnd = ERRORLOG_SLICE_LINES;
   for (let i = 0; i < raw.length; i++) {
+    if (i >= sliceEnd) {
+      sliceEnd = i + ERRORLOG_SLICE_LINES;
+      yield;
+    }
     const r = raw[i] as RawEntry;
     // The adjustment in force: the last one at or before this entry; entries before the
     // first one (the version lines above it) use the first.

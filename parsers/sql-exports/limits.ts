@@ -10,3 +10,5 @@ export const MAX_COLUMNS = 1_000;
 export const MAX_DIAGNOSTICS = 1_000;
 /** JSON nesting depth accepted before parsing (JSON.parse recursion). */
 export const MAX_JSON_DEPTH = 64;
+/** Rows typed between two pauses of `sqlExportSteps` (well under 0.1 s of work). */
+export const SQL_EXPORT_SLICE_ROWS = 16_384;

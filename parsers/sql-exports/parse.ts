@@ -4,14 +4,14 @@
  * recognised by its columns whatever the file is called. Never throws on bad input:
  * a set espy does not know is an error naming the file and the header line.
  */
-import { decodeExport, splitLines } from './text.js';
-import { detectSeparator, parseDelimited } from './delimited.js';
-import { looksLikeSqlcmd, parseSqlcmd } from './sqlcmd.js';
+import { decodeExport, firstLines, splitLines } from './text.js';
+import { delimitedRecords, detectSeparator } from './delimited.js';
+import { SQLCMD_SNIFF_LINES, looksLikeSqlcmd, parseSqlcmd } from './sqlcmd.js';
 import { parseJsonExport } from './json.js';
 import { SQL_EXPORT_KINDS, SQL_EXPORT_SPECS, recogniseColumns, normaliseColumn, type SqlExportKind } from './kinds.js';
-import { buildRow } from './rows.js';
-import { MAX_CELL_CHARS, MAX_COLUMNS, MAX_DIAGNOSTICS, MAX_ROWS_PER_SET } from './limits.js';
-import type { RawTable } from './table.js';
+import { buildRow, rowTemplate } from './rows.js';
+import { MAX_CELL_CHARS, MAX_COLUMNS, MAX_DIAGNOSTICS, MAX_ROWS_PER_SET, SQL_EXPORT_SLICE_ROWS } from './limits.js';
+import type { RawRow, RawTable } from './table.js';
 import type { SqlExportDiagnosticCode, SqlExportError, SqlExportParseResult, SqlExportSet } from './types.js';
 
 /** FOR JSON output through sqlcmd/SSMS comes as one column with this name, cut into rows. */
@@ -45,8 +45,11 @@ class Out {
   }
 }
 
-/** Raw table → typed set, or an error naming the file and line. */
-function typeTable(t: RawTable, out: Out): void {
+/**
+ * Raw table → typed set, or an error naming the file and line. `rows` defaults to the
+ * table's own; a large CSV passes them as they are read, so no raw copy of it is kept.
+ */
+function* typeTable(t: Omit<RawTable, 'rows'>, rows: Iterable<RawRow>, out: Out): Generator<void, void> {
   const labelled = kindOfLabel(t.label);
   const rec = recogniseColumns(t.columns, labelled);
   if (!rec) {
@@ -59,10 +62,22 @@ function typeTable(t: RawTable, out: Out): void {
   }
   const extra = t.columns.filter((_c, k) => rec.mapping[k] === undefined);
   if (extra.length > 0) out.diag('EXTRA_COLUMNS', t.line, `${rec.spec.kind}: columns not used: ${extra.join(',')}`);
-  const rows: unknown[] = [];
+  const typed: unknown[] = [];
   const rowLines: number[] = [];
-  for (const r of t.rows.slice(0, MAX_ROWS_PER_SET)) {
-    const { row, problems } = buildRow(rec.spec.columns, rec.mapping, r.cells);
+  let past = 0;
+  const template = rowTemplate(rec.spec.columns);
+  let pauseAt = SQL_EXPORT_SLICE_ROWS;
+  let seen = 0;
+  for (const r of rows) {
+    if (++seen >= pauseAt) {
+      pauseAt += SQL_EXPORT_SLICE_ROWS;
+      yield;
+    }
+    if (typed.length >= MAX_ROWS_PER_SET) {
+      past++;
+      continue;
+    }
+    const { row, problems } = buildRow(rec.spec.columns, rec.mapping, r.cells, template);
     for (const p of problems) out.diag('CELL_TYPE', r.line, `${p.column}: '${p.value.slice(0, 80)}' is not a ${p.expected}${p.expected === 'date' ? ' in an unambiguous format (kept as written)' : ''}`);
     if (rec.spec.kind === 'agent_job_steps') {
       const step = row as { command: string; commandLength: number | null };
@@ -70,16 +85,16 @@ function typeTable(t: RawTable, out: Out): void {
         out.diag('TRUNCATED_VALUE', r.line, `job step command cut by the export: ${step.command.length} of ${step.commandLength} characters`);
       }
     }
-    rows.push(row);
+    typed.push(row);
     rowLines.push(r.line);
   }
-  if (t.rows.length > MAX_ROWS_PER_SET) out.error('LIMIT_EXCEEDED', t.line, `more than MAX_ROWS_PER_SET (${MAX_ROWS_PER_SET}) rows; the rest dropped`);
-  const set = { kind: rec.spec.kind, format: t.format, fileName: out.fileName, line: t.line, columns: t.columns, rows, rowLines } as SqlExportSet;
+  if (past > 0) out.error('LIMIT_EXCEEDED', t.line, `more than MAX_ROWS_PER_SET (${MAX_ROWS_PER_SET}) rows; the rest dropped`);
+  const set = { kind: rec.spec.kind, format: t.format, fileName: out.fileName, line: t.line, columns: t.columns, rows: typed, rowLines } as SqlExportSet;
   if (t.label !== undefined) set.label = t.label;
   out.result.sets.push(set);
 }
 
-function readSqlcmd(lines: string[], out: Out): void {
+function* readSqlcmd(lines: string[], out: Out): Generator<void, void> {
   const p = parseSqlcmd(lines);
   for (const n of p.notes) {
     out.diag(n.kind === 'espy-warning' ? 'ESPY_WARNING' : 'SQL_MESSAGE', n.line, n.label ? `${n.label}: ${n.text}` : n.text);
@@ -97,50 +112,68 @@ function readSqlcmd(lines: string[], out: Out): void {
       for (const jt of j.tables) {
         const labelled: RawTable = { ...jt, line: t.line, rows: jt.rows.map((r) => ({ ...r, line: t.rows[0]?.line ?? t.line })) };
         if (t.label !== undefined && jt.label === undefined) labelled.label = t.label;
-        typeTable(labelled, out);
+        yield* typeTable(labelled, labelled.rows, out);
       }
       continue;
     }
-    typeTable(t, out);
+    yield* typeTable(t, t.rows, out);
   }
 }
 
 /** PowerShell 5.1 `Export-Csv` starts with `#TYPE System.Data.DataRow` above the header. */
 const PS_TYPE_LINE = /^#TYPE [^\r\n]*(?:\r\n|\n|\r)/;
 
-function readDelimited(text: string, out: Out): void {
+function* readDelimited(text: string, out: Out): Generator<void, void> {
   const typeLine = PS_TYPE_LINE.exec(text);
   const body = typeLine ? text.slice(typeLine[0].length) : text;
-  const firstLine = splitLines(body).find((l) => l.trim() !== '') ?? '';
+  const firstLine = firstLines(body, Number.MAX_SAFE_INTEGER, (l) => l.trim() !== '')[0] ?? '';
   const sep = detectSeparator(firstLine);
-  const records = parseDelimited(body, sep).map((r) => (typeLine ? { ...r, line: r.line + 1 } : r));
-  const header = records[0];
-  if (!header) return;
+  const shift = typeLine ? 1 : 0;
+  const records = delimitedRecords(body, sep);
+  const first = records.next();
+  if (first.done) return;
+  const header = first.value;
+  header.line += shift;
   const format = sep === ',' ? 'csv' : sep === '\t' ? 'tsv' : 'delimited';
-  const table: RawTable = { format, line: header.line, columns: header.cells.map((c) => c.trim()), rows: [] };
+  const columns = header.cells.map((c) => c.trim());
   if (header.cells.length > MAX_COLUMNS) {
     out.error('LIMIT_EXCEEDED', header.line, `header has ${header.cells.length} columns (MAX_COLUMNS = ${MAX_COLUMNS})`);
     return;
   }
-  if (header.cells.length === 1 && !recogniseColumns(table.columns)) {
+  if (header.cells.length === 1 && !recogniseColumns(columns)) {
     out.error('NOT_AN_EXPORT', header.line, `no header row with separated column names ('${firstLine.slice(0, 60)}')`);
     return;
   }
-  for (const r of records.slice(1)) {
-    if (r.unterminated) out.error('BAD_ROW', r.line, 'quoted field not closed before the end of the file');
-    if (r.cut) out.diag('TRUNCATED_VALUE', r.line, 'cell longer than MAX_CELL_CHARS cut');
-    if (r.cells.length !== header.cells.length) {
-      out.error('BAD_ROW', r.line, `row has ${r.cells.length} cells, the header ${header.cells.length}`);
-      continue;
+  function* rows(): Generator<RawRow> {
+    for (const r of records) {
+      r.line += shift;
+      if (r.unterminated) out.error('BAD_ROW', r.line, 'quoted field not closed before the end of the file');
+      if (r.cut) out.diag('TRUNCATED_VALUE', r.line, 'cell longer than MAX_CELL_CHARS cut');
+      if (r.cells.length !== header.cells.length) {
+        out.error('BAD_ROW', r.line, `row has ${r.cells.length} cells, the header ${header.cells.length}`);
+        continue;
+      }
+      // SSMS writes NULL as the text NULL; an empty cell is an empty string.
+      yield { line: r.line, cells: r.cells.map((c) => (c === 'NULL' ? null : c)) };
     }
-    // SSMS writes NULL as the text NULL; an empty cell is an empty string.
-    table.rows.push({ line: r.line, cells: r.cells.map((c) => (c === 'NULL' ? null : c)) });
   }
-  typeTable(table, out);
+  yield* typeTable({ format, line: header.line, columns }, rows(), out);
 }
 
 /** Parses one export file. `fileName` is used in messages only (any name works). */
 export function parseSqlExport(fileName: string, bytes: Uint8Array): SqlExportParseResult {
+  const steps = sqlExportSteps(fileName, bytes);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `parseSqlExport` in steps: pauses (yields) every `SQL_EXPORT_SLICE_ROWS` rows and returns
+ * the result when done, so that a caller can stay responsive (Ctrl-C) over a million rows.
+ */
+export function* sqlExportSteps(fileName: string, bytes: Uint8Array): Generator<void, SqlExportParseResult> {
   const out = new Out(fileName);
   const dec = decodeExport(bytes);
   if (dec.fallback) out.diag('ENCODING', 0, 'not valid UTF-8: read as Windows-1252');
@@ -156,12 +189,11 @@ export function parseSqlExport(fileName: string, bytes: Uint8Array): SqlExportPa
     const firstLine = text.slice(0, lead).split('\n').length;
     const j = parseJsonExport(trimmed, firstLine);
     if (j.error) out.error('BAD_JSON', j.error.line, j.error.message);
-    for (const t of j.tables) typeTable(t, out);
+    for (const t of j.tables) yield* typeTable(t, t.rows, out);
     return out.finish();
   }
-  const lines = splitLines(text);
-  if (looksLikeSqlcmd(lines)) readSqlcmd(lines, out);
-  else readDelimited(text, out);
+  if (looksLikeSqlcmd(firstLines(text, SQLCMD_SNIFF_LINES))) yield* readSqlcmd(splitLines(text), out);
+  else yield* readDelimited(text, out);
   return out.finish();
 }
 

@@ -117,14 +117,23 @@ export function convertCell(spec: SqlColumnSpec, cell: SqlCell): { value: TypedV
     }
     case 'date': {
       if (t === '') return { value: null };
+      // `join` writes one flat string; a template literal would keep a tree of its ten parts
+      // alive for every cell (hundreds of bytes a date over a million rows).
       const m = ISO_LIKE.exec(t);
-      if (m) return { value: `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] ?? '00'}${m[7] ?? ''}${m[8] ?? ''}` };
+      if (m) return { value: [m[1], '-', m[2], '-', m[3], 'T', m[4], ':', m[5], ':', m[6] ?? '00', m[7] ?? '', m[8] ?? ''].join('') };
       const dm = DATE_ONLY.exec(t);
-      if (dm) return { value: `${dm[1]}-${dm[2]}-${dm[3]}T00:00:00` };
+      if (dm) return { value: [dm[1], '-', dm[2], '-', dm[3], 'T00:00:00'].join('') };
       // Regional formats (e.g. `1/5/2023 10:11:12 AM`) are ambiguous: keep as written.
       return { value: cell, problem: { column: spec.column, value: cell, expected: 'date' } };
     }
   }
+}
+
+/** An object with every column's key set to `null`: build it once per set, give it to `buildRow`. */
+export function rowTemplate(columns: readonly SqlColumnSpec[]): Record<string, TypedValue> {
+  const t: Record<string, TypedValue> = {};
+  for (const c of columns) t[c.key] = null;
+  return t;
 }
 
 /** Builds a typed row; columns the file does not have are `null`. */
@@ -132,9 +141,10 @@ export function buildRow<K extends SqlExportKind>(
   columns: readonly SqlColumnSpec[],
   mapping: readonly (SqlColumnSpec | undefined)[],
   cells: readonly SqlCell[],
+  template: Readonly<Record<string, TypedValue>> = rowTemplate(columns),
 ): { row: SqlExportRowMap[K]; problems: CellProblem[] } {
-  const row: Record<string, TypedValue> = {};
-  for (const c of columns) row[c.key] = null;
+  // Every row of a set is a copy of one template: one shape, its fields inside the object.
+  const row: Record<string, TypedValue> = { ...template };
   const problems: CellProblem[] = [];
   mapping.forEach((spec, idx) => {
     if (!spec) return;
@@ -143,5 +153,13 @@ export function buildRow<K extends SqlExportKind>(
     if (problem) problems.push(problem);
   });
   for (const c of columns) if (c.required && c.type === 'string' && row[c.key] === null) row[c.key] = '';
+  // Equal dates of one row (created = modified, the usual case) share one string.
+  let date: string | undefined;
+  for (const c of columns) {
+    const v = row[c.key];
+    if (c.type !== 'date' || typeof v !== 'string') continue;
+    if (date === v) row[c.key] = date;
+    else date ??= v;
+  }
   return { row: row as unknown as SqlExportRowMap[K], problems };
 }

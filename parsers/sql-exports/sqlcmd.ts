@@ -104,9 +104,12 @@ export function decodeEspyCell(s: string): string {
   return s.replace(PCT, (_m, h: string) => PCT_CHAR[h.toUpperCase()] ?? _m);
 }
 
+/** Lines `looksLikeSqlcmd` looks at: a header and its dashes within the first ones. */
+export const SQLCMD_SNIFF_LINES = 201;
+
 /** True when the text looks like sqlcmd output (a header followed by a dashes line). */
 export function looksLikeSqlcmd(lines: readonly string[]): boolean {
-  for (let i = 0; i + 1 < lines.length && i < 200; i++) {
+  for (let i = 0; i + 1 < lines.length && i + 1 < SQLCMD_SNIFF_LINES; i++) {
     const lay = dashLayout(lines[i + 1]);
     if (lay && (lines[i] ?? '').trim() !== '' && headerFits(lines[i] ?? '', lay)) return true;
   }

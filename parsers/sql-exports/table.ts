@@ -5,5 +5,11 @@ export interface RawTable {
   label?: string;
   line: number;
   columns: string[];
-  rows: { line: number; cells: (string | null)[] }[];
+  rows: RawRow[];
+}
+
+/** One row of a raw table: its 1-based line and its cells (`null`: SQL NULL). */
+export interface RawRow {
+  line: number;
+  cells: (string | null)[];
 }

@@ -15,3 +15,22 @@ export function splitLines(text: string): string[] {
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines;
 }
+
+/**
+ * The first `max` lines of `text` that pass `keep` (all lines by default), split as
+ * `splitLines` does, without splitting the rest of the text.
+ */
+export function firstLines(text: string, max: number, keep: (line: string) => boolean = () => true): string[] {
+  const out: string[] = [];
+  const re = /\r\n|\n|\r/g;
+  let from = 0;
+  while (out.length < max && from < text.length) {
+    const m = re.exec(text);
+    const to = m ? m.index : text.length;
+    const line = text.slice(from, to);
+    if (keep(line)) out.push(line);
+    if (!m) break;
+    from = re.lastIndex;
+  }
+  return out;
+}

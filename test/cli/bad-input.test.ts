@@ -93,6 +93,8 @@ const CASES: Case[] = [
   { args: ['hunt', 'nope-here.evtx'], code: EXIT.USAGE, says: /hunt: no such file or folder: nope-here\.evtx$/ },
   { args: ['scan', '/nope'], code: EXIT.USAGE, says: /scan: no such file or folder: \/nope$/ },
   { args: ['scan', 'nope-here.dll'], code: EXIT.USAGE, says: /scan: no such file or folder: nope-here\.dll$/ },
+  { args: ['evtx', 'dump', '/nope'], code: EXIT.USAGE, says: /evtx dump: no such file or folder: \/nope$/ },
+  { args: ['evtx', 'info', 'nope-here.evtx'], code: EXIT.USAGE, says: /evtx info: no such file or folder: nope-here\.evtx$/ },
   { args: ['collect', '--source', '/nope', '--out', 'o'], code: EXIT.USAGE, says: /cannot read the source \/nope/ },
   { args: ['analyze', HOST, '--sql-export', '/nope', '--out', 'o'], code: EXIT.USAGE, says: /--sql-export \/nope: no such file or folder/ },
   { args: ['analyze', HOST, '--baseline', '/nope', '--out', 'o'], code: EXIT.USAGE, says: /baseline \/nope/ },

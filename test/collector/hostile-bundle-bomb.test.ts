@@ -8,12 +8,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32, constants as Z, createDeflateRaw } from 'node:zlib';
+import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../cli/exit-codes.js';
 import { MAX_ENTRY_READ_BYTES } from '../../collector/zip-entry-source.js';
 import { MAX_ZIP_ENTRIES } from '../../collector/zip-reader.js';
 import { REPO_ROOT } from '../support/paths.js';
+import { zerosDeflated } from './zip64-craft.js';
 
 /** The bound on peak RSS for reading a hostile bundle through the collector. */
 const READER_RSS_LIMIT_MB = 200;
@@ -31,26 +32,6 @@ interface Crafted {
   /** Size the headers declare. */
   size: number;
   crc: number;
-}
-
-/**
- * Raw deflate of `mib` MiB of zeros without deflating them all: one MiB compressed after a
- * full flush (history reset, byte-aligned) gives the same bytes every time, so the stream is
- * that block repeated and the final empty block.
- */
-async function zerosDeflated(mib: number): Promise<{ stored: Buffer; crc: number }> {
-  const d = createDeflateRaw({ level: 9 });
-  const parts: Buffer[] = [];
-  d.on('data', (c: Buffer) => parts.push(c));
-  const block = Buffer.alloc(MIB);
-  d.write(block);
-  await new Promise<void>((r) => d.flush(Z.Z_FULL_FLUSH, () => r()));
-  const one = Buffer.concat(parts.splice(0));
-  await new Promise<void>((r) => d.end(() => r()));
-  const last = Buffer.concat(parts);
-  let crc = 0;
-  for (let i = 0; i < mib; i++) crc = crc32(block, crc);
-  return { stored: Buffer.concat([...Array<Buffer>(mib).fill(one), last]), crc: crc >>> 0 };
 }
 
 /** A zip of the entries as given (APPNOTE 4.3.7, 4.3.12, 4.3.16): the declared sizes are not checked here. */
