@@ -14,8 +14,7 @@ function layerPatterns(forbidden) {
   }));
 }
 
-const NODE_IO = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'child_process', 'node:child_process',
-  'process', 'node:process', 'net', 'node:net', 'http', 'node:http', 'https', 'node:https'];
+const NODE_IO = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'child_process', 'node:child_process', 'process', 'node:process', 'net', 'node:net', 'http', 'node:http', 'https', 'node:https'];
 
 function boundary(files, forbiddenLayers, extraPaths = [], extra = {}) {
   return {
@@ -46,9 +45,14 @@ export default tseslint.config(
     },
   },
   // parsers/ imports nothing from the project outside parsers/, and does no I/O.
-  boundary(['parsers/**/*.ts'], LAYERS.filter((l) => l !== 'parsers'), NODE_IO, {
-    'no-restricted-globals': ['error', { name: 'process', message: 'parsers never read process' }],
-  }),
+  boundary(
+    ['parsers/**/*.ts'],
+    LAYERS.filter((l) => l !== 'parsers'),
+    NODE_IO,
+    {
+      'no-restricted-globals': ['error', { name: 'process', message: 'parsers never read process' }],
+    },
+  ),
   // detection/ sees parsers only.
   boundary(['detection/**/*.ts'], ['cli', 'collector', 'report-templates']),
   // collector/ sees detection and parsers.

@@ -67,14 +67,8 @@ export function makeDllClassifier(yara: CompiledYara | undefined, trust: readonl
  * Loads rules (espy's packs plus the user's), compiles YARA in its worker, reads the baseline,
  * and returns the analysis options. `close()` ends the YARA worker.
  */
-export async function prepareAnalysis(
-  ctx: CliContext,
-  flags: AnalysisFlags,
-): Promise<{ options: Omit<AnalyzeOptions, 'generatedAt'>; yara: CompiledYara | undefined; close(): Promise<void> }> {
-  const sigma = [
-    ...(flags.noDefaultRules ? [] : shippedRuleFiles('rules/sigma/', SIGMA_EXTS)),
-    ...(await readRuleFiles(flags.sigma ?? [], SIGMA_EXTS)),
-  ];
+export async function prepareAnalysis(ctx: CliContext, flags: AnalysisFlags): Promise<{ options: Omit<AnalyzeOptions, 'generatedAt'>; yara: CompiledYara | undefined; close(): Promise<void> }> {
+  const sigma = [...(flags.noDefaultRules ? [] : shippedRuleFiles('rules/sigma/', SIGMA_EXTS)), ...(await readRuleFiles(flags.sigma ?? [], SIGMA_EXTS))];
   const yaraSources = [...shippedRuleFiles('rules/yara/', YARA_EXTS), ...(await readRuleFiles(flags.yara ?? [], YARA_EXTS))].map((f) => ({
     name: f.path,
     text: f.text,

@@ -84,4 +84,3 @@ export function parseCollectArgs(raw: RawCollect): CollectArgs {
   }
   return r.data;
 }
-

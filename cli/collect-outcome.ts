@@ -21,7 +21,9 @@ export function collectOutcome(res: CollectResult, result: AnalysisResult | unde
     errors: res.errors,
     verdict: result?.verdict.verdict ?? null,
     // Sealed: titles (evidence) stay inside the bundle.
-    findings: findings.map((f) => (sealed ? { id: f.id, ruleId: f.ruleId, severity: f.severity, count: f.count } : { id: f.id, ruleId: f.ruleId, title: f.title, severity: f.severity, count: f.count })),
+    findings: findings.map((f) =>
+      sealed ? { id: f.id, ruleId: f.ruleId, severity: f.severity, count: f.count } : { id: f.id, ruleId: f.ruleId, title: f.title, severity: f.severity, count: f.count },
+    ),
     report: o.report ?? null,
     analysis: result
       ? sealed

@@ -140,7 +140,14 @@ function scanWhileCopying(session: CollectSession, streamed: StreamedLogs, analy
   return scanning;
 }
 
-async function analyse(session: CollectSession, analysis: CollectAnalysis, logScan: Promise<LogScan> | undefined, args: CollectArgs, ctx: CliContext, onProgress: Progress): Promise<AnalysisResult | undefined> {
+async function analyse(
+  session: CollectSession,
+  analysis: CollectAnalysis,
+  logScan: Promise<LogScan> | undefined,
+  args: CollectArgs,
+  ctx: CliContext,
+  onProgress: Progress,
+): Promise<AnalysisResult | undefined> {
   ctx.log.info('analysing the collected evidence');
   try {
     return await analysis.analyse(session.evidence(), {

@@ -61,4 +61,3 @@ function password(args: CollectArgs, ctx: CliContext): Promise<Buffer | undefine
   }
   return args.passwordPrompt ? promptPassword(ctx) : Promise.resolve(undefined);
 }
-

@@ -19,8 +19,7 @@ export const COMMAND_SUMMARIES: readonly { name: string; term: string; descripti
   {
     name: 'analyze',
     term: 'analyze [options] <source...>',
-    description:
-      'analyse evidence (an espy bundle .zip or folder, a mounted image, a KAPE or Velociraptor collection, a sample host) and write analysis.json and the report',
+    description: 'analyse evidence (an espy bundle .zip or folder, a mounted image, a KAPE or Velociraptor collection, a sample host) and write analysis.json and the report',
   },
   { name: 'verify', term: 'verify [options] <bundle>', description: 'check an evidence bundle: every hash against manifest.json and the bundle against its .sha256 sidecar' },
   { name: 'hunt', term: 'hunt [options] [paths...]', description: "run Sigma rules over EVTX files, ERRORLOGs and folders (default: espy's MSSQL rule pack)" },

@@ -83,9 +83,7 @@ function ttyProgress(stream: NodeJS.WriteStream, color: boolean): Progress {
       bar = new cliProgress.SingleBar(
         {
           stream,
-          ...(unit === 'bytes'
-            ? { formatValue: (v: number, _o: unknown, type: string) => (type === 'value' || type === 'total' ? formatProgressBytes(v) : String(v)) }
-            : {}),
+          ...(unit === 'bytes' ? { formatValue: (v: number, _o: unknown, type: string) => (type === 'value' || type === 'total' ? formatProgressBytes(v) : String(v)) } : {}),
           format: `${color ? '\u001b[36m' : ''}{label}${color ? '\u001b[0m' : ''} [{bar}] {percentage}% {value}/{total} ETA {eta_formatted}`,
           hideCursor: true,
           clearOnComplete: true,
@@ -117,12 +115,7 @@ export interface ProcessLike {
 }
 
 /** Builds the context from the real process and the parsed global flags. */
-export function createContext(
-  proc: ProcessLike,
-  opts: GlobalOptions,
-  signal: AbortSignal,
-  version: string,
-): { ctx: CliContext; close: () => Promise<void> } {
+export function createContext(proc: ProcessLike, opts: GlobalOptions, signal: AbortSignal, version: string): { ctx: CliContext; close: () => Promise<void> } {
   const env = proc.env;
   const color = opts.color !== false && env.NO_COLOR === undefined && Boolean(proc.stderr.isTTY);
   const json = Boolean(opts.json);

@@ -62,16 +62,9 @@ export async function loadCommands(argv: readonly string[]): Promise<CommandFact
 }
 
 /** Builds the commander program with the global flags and the given commands (loadCommands). */
-export function buildProgram(
-  ctx: () => CliContext,
-  commands: readonly CommandFactory[],
-  output?: { writeOut(s: string): void; writeErr(s: string): void },
-): Command {
+export function buildProgram(ctx: () => CliContext, commands: readonly CommandFactory[], output?: { writeOut(s: string): void; writeErr(s: string): void }): Command {
   const program = new Command('espy')
-    .description(
-      'Incident-response triage for Microsoft SQL Server hosts suspected of an Extended Stored ' +
-        'Procedure (ESP) backdoor such as Maggie: collect, parse, detect, report.',
-    )
+    .description('Incident-response triage for Microsoft SQL Server hosts suspected of an Extended Stored ' + 'Procedure (ESP) backdoor such as Maggie: collect, parse, detect, report.')
     .version(ESPY_VERSION, '-V, --version', 'print the espy version')
     .addOption(new Option('--json', 'machine output (JSON) on stdout; human text on stderr'))
     .addOption(new Option('-q, --quiet', 'print only warnings and errors'))
@@ -79,11 +72,7 @@ export function buildProgram(
     .addOption(new Option('--log-file <file>', 'append a timestamped log of the run to FILE'))
     .showHelpAfterError('(run with --help for usage)')
     .enablePositionalOptions(false)
-    .addHelpText(
-      'after',
-      '\nExit codes: 0 success, 1 internal error, 2 usage error, 3 finished but some inputs\n' +
-        'could not be read, 4 check failed (verify found a mismatch), 130 interrupted.',
-    );
+    .addHelpText('after', '\nExit codes: 0 success, 1 internal error, 2 usage error, 3 finished but some inputs\n' + 'could not be read, 4 check failed (verify found a mismatch), 130 interrupted.');
   // Set before the commands are built and added: commander copies these settings into a
   // subcommand only when it is created from or added to a configured parent, so every
   // command throws (→ exit 2 from run()) instead of exiting the process itself.

@@ -5,15 +5,7 @@
  * check (4).
  */
 import { resolve } from 'node:path';
-import {
-  checkRecipients,
-  IdentityNeededError,
-  KeyFileError,
-  readIdentityFile,
-  readRecipientsFile,
-  SealDamagedError,
-  WrongIdentityError,
-} from '../collector/index.js';
+import { checkRecipients, IdentityNeededError, KeyFileError, readIdentityFile, readRecipientsFile, SealDamagedError, WrongIdentityError } from '../collector/index.js';
 import { EXIT, ExitError, UsageError } from './exit-codes.js';
 
 export interface RawRecipients {

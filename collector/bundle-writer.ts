@@ -95,9 +95,7 @@ export class BundleWriter {
     const out = createWriteStream(partialPath, { flags: 'wx' });
     await new Promise<void>((resolve, reject) => {
       out.once('open', () => resolve());
-      out.once('error', (e) =>
-        reject(new BundleWriteError(`cannot write the bundle in ${opts.outDir}: ${e.message}`, { cause: e })),
-      );
+      out.once('error', (e) => reject(new BundleWriteError(`cannot write the bundle in ${opts.outDir}: ${e.message}`, { cause: e })));
     });
     const archive = createZipArchive({ level: opts.level ?? 6, ...(opts.password ? { password: opts.password } : {}) });
     return new BundleWriter(partialPath, archive, out, sealed ? new SealTransform(sealed.fileKey, sealed.header) : undefined);

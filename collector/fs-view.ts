@@ -151,8 +151,7 @@ function fileFromHandle(h: FileHandle, size: number): FsFile {
 export async function nodeFsView(rootDir: string): Promise<FsView> {
   const root = resolve(rootDir);
   const realRoot = await realpath(root);
-  const full = (path: readonly string[]): string | undefined =>
-    path.every(isSafeSegment) ? longPath(join(root, ...path)) : undefined;
+  const full = (path: readonly string[]): string | undefined => (path.every(isSafeSegment) ? longPath(join(root, ...path)) : undefined);
 
   async function inRoot(p: string, what: string): Promise<FsResult<string>> {
     try {

@@ -67,7 +67,11 @@ async function unreadableZip(path: string, e: ZipFormatError): Promise<VerifyRep
 export async function verifyBundle(path: string, opts: { signal?: AbortSignal; password?: Buffer; identities?: readonly string[] } = {}): Promise<VerifyReport> {
   let b: Awaited<ReturnType<typeof openMaybeSealedBundle>>;
   try {
-    b = await openMaybeSealedBundle(path, { ...(opts.password ? { password: opts.password } : {}), ...(opts.identities ? { identities: opts.identities } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+    b = await openMaybeSealedBundle(path, {
+      ...(opts.password ? { password: opts.password } : {}),
+      ...(opts.identities ? { identities: opts.identities } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
   } catch (e) {
     if (e instanceof ZipFormatError && (await stat(path)).isFile()) return unreadableZip(path, e);
     throw e;
@@ -78,7 +82,13 @@ export async function verifyBundle(path: string, opts: { signal?: AbortSignal; p
     if (b.kind === 'folder' && !b.entries.has('manifest.json')) {
       // A folder laid out as a bundle (stored files and espy's records) that lost its manifest fails the check.
       const names = [...b.entries.keys()];
-      if (!isBundleLayout(new Set(names.map(topName)), names.some((n) => STORED_DRIVE_RE.test(n)))) report.notABundle = 'a folder with no manifest.json (not an espy bundle)';
+      if (
+        !isBundleLayout(
+          new Set(names.map(topName)),
+          names.some((n) => STORED_DRIVE_RE.test(n)),
+        )
+      )
+        report.notABundle = 'a folder with no manifest.json (not an espy bundle)';
     }
     for (const r of b.refused) report.problems.push({ name: r.name, problem: 'refused', detail: `unsafe entry name (${r.reason})` });
     const m = b.manifest;

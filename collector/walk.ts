@@ -77,12 +77,7 @@ export async function* walkDrive(view: FsView, drive: DriveRoot, targets: readon
  * case-insensitively (NTFS) and decoding Velociraptor names. Undefined when absent or when a
  * folder on the way cannot be listed (then `unreadable` is told why).
  */
-export async function resolveSegments(
-  view: FsView,
-  drive: DriveRoot,
-  segments: readonly string[],
-  unreadable?: (reason: string) => void,
-): Promise<string[] | undefined> {
+export async function resolveSegments(view: FsView, drive: DriveRoot, segments: readonly string[], unreadable?: (reason: string) => void): Promise<string[] | undefined> {
   const decode = (n: string): string => (drive.encoded ? decodeVelociraptorName(n) : n);
   const raw: string[] = [];
   for (const seg of segments) {

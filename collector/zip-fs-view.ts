@@ -6,7 +6,6 @@ import { PassThrough } from 'node:stream';
 import { fail, type FsEntry, type FsFile, type FsStat, type FsView } from './fs-view.js';
 import type { ZipEntryInfo, ZipEntrySource, ZipIndex } from './zip-reader.js';
 
-
 interface Dir {
   dirs: Map<string, Dir>;
   files: Map<string, ZipEntryInfo>;
@@ -35,17 +34,13 @@ export function zipFsView(zip: ZipIndex): FsView {
     for (const s of path) d = d?.dirs.get(s);
     return d;
   };
-  const findFile = (path: readonly string[]): ZipEntryInfo | undefined =>
-    path.length === 0 ? undefined : findDir(path.slice(0, -1))?.files.get(path[path.length - 1] as string);
+  const findFile = (path: readonly string[]): ZipEntryInfo | undefined => (path.length === 0 ? undefined : findDir(path.slice(0, -1))?.files.get(path[path.length - 1] as string));
   return {
     label: zip.path,
     readDir(path) {
       const d = findDir(path);
       if (!d) return Promise.resolve(fail('ENOENT', `not found in zip: ${path.join('/')}`));
-      const out: FsEntry[] = [
-        ...[...d.dirs.keys()].map((name) => ({ name, type: 'dir' as const })),
-        ...[...d.files.keys()].map((name) => ({ name, type: 'file' as const })),
-      ];
+      const out: FsEntry[] = [...[...d.dirs.keys()].map((name) => ({ name, type: 'dir' as const })), ...[...d.files.keys()].map((name) => ({ name, type: 'file' as const }))];
       return Promise.resolve({ ok: true, value: out });
     },
     lstat(path) {

@@ -9,7 +9,16 @@ const BaselineSchema = z.object({
   createdAt: z.string(),
   host: z.string(),
   // A hash that is not SHA-256 hex would make every DLL "changed since the baseline": refused.
-  esps: z.array(z.object({ procedure: z.string(), dll: z.string(), sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'not a SHA-256 (64 hex digits)').optional() })),
+  esps: z.array(
+    z.object({
+      procedure: z.string(),
+      dll: z.string(),
+      sha256: z
+        .string()
+        .regex(/^[0-9a-fA-F]{64}$/, 'not a SHA-256 (64 hex digits)')
+        .optional(),
+    }),
+  ),
 });
 
 /**

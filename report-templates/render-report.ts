@@ -41,10 +41,7 @@ function nav(r: AnalysisResult): SafeHtml {
  * Assembles a page from the skeleton: computes the CSP from the exact inline style and
  * script emitted. Shared by `renderReport` and `renderFleet`.
  */
-export function renderPage(
-  t: ReportTemplates,
-  page: { title: string; generator: string; bodyClass: string; body: SafeHtml; data: SafeHtml },
-): string {
+export function renderPage(t: ReportTemplates, page: { title: string; generator: string; bodyClass: string; body: SafeHtml; data: SafeHtml }): string {
   assertInlineSafe('style', t.css);
   assertInlineSafe('script', t.js);
   return fillSkeleton(t.skeleton, {
@@ -62,20 +59,14 @@ export function renderPage(
 export function renderReport(result: AnalysisResult, templates: ReportTemplates, opts: RenderReportOptions): string {
   const v = verdictInfo(result.verdict.verdict);
   const timeline = renderTimeline(result);
-  const body = html`${renderHeader(result, opts)}
-${nav(result)}
-<main>
-${renderAffected(result)}
-${renderFindings(result)}
-${renderEsps(result)}
-${renderLogins(result)}
-${timeline.section}
-${renderCoverage(result)}
-${renderCollection(result)}
-</main>
-<footer class="foot"><p>espy ${result.espyVersion} · analysis schema ${result.schemaVersion} · report generated ${opts.generatedAt} (UTC). Files beside this report: ${SIBLING_FILES.map(
-    (f, i) => html`${i > 0 ? ', ' : ''}<a href="${f}">${f}</a>`,
-  )}. Everything in this report comes from a possibly compromised host: treat names and messages as untrusted.</p></footer>`;
+  const body = html`${renderHeader(result, opts)} ${nav(result)}
+    <main>${renderAffected(result)} ${renderFindings(result)} ${renderEsps(result)} ${renderLogins(result)} ${timeline.section} ${renderCoverage(result)} ${renderCollection(result)}</main>
+    <footer class="foot">
+      <p>
+        espy ${result.espyVersion} · analysis schema ${result.schemaVersion} · report generated ${opts.generatedAt} (UTC). Files beside this report:
+        ${SIBLING_FILES.map((f, i) => html`${i > 0 ? ', ' : ''}<a href="${f}">${f}</a>`)}. Everything in this report comes from a possibly compromised host: treat names and messages as untrusted.
+      </p>
+    </footer>`;
   return renderPage(templates, {
     title: `espy: ${result.host.name}: ${v.label}`,
     generator: `espy ${result.espyVersion}`,

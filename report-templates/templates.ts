@@ -33,9 +33,7 @@ export function fillSkeleton(skeleton: string, slots: Record<SkeletonSlot, strin
     const n = skeleton.split(`{{${name}}}`).length - 1;
     if (n !== 1) throw new Error(`report skeleton must contain {{${name}}} exactly once (found ${n})`);
   }
-  return skeleton.replace(/\{\{([a-zA-Z]+)\}\}/g, (m, name: string) =>
-    Object.hasOwn(slots, name) ? slots[name as SkeletonSlot] : m,
-  );
+  return skeleton.replace(/\{\{([a-zA-Z]+)\}\}/g, (m, name: string) => (Object.hasOwn(slots, name) ? slots[name as SkeletonSlot] : m));
 }
 
 /** Text that must never appear inside the inline style or script (it would end the element early). */

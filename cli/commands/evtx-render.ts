@@ -1,5 +1,16 @@
 import * as zlib from 'node:zlib';
-import { ansiDecoder, ByteSink, EVTX_CHUNK_SIZE_BYTES, type Crc32Fn, parseEvtxChunk, renderEvtxChunkJsonl, renderRecordXml, type ChunkOutcome, type EvtxChunkResultOf, type EvtxDiagnostic } from '../../parsers/evtx/index.js';
+import {
+  ansiDecoder,
+  ByteSink,
+  EVTX_CHUNK_SIZE_BYTES,
+  type Crc32Fn,
+  parseEvtxChunk,
+  renderEvtxChunkJsonl,
+  renderRecordXml,
+  type ChunkOutcome,
+  type EvtxChunkResultOf,
+  type EvtxDiagnostic,
+} from '../../parsers/evtx/index.js';
 
 /** Output formats of `espy evtx dump`. */
 export type DumpFormat = 'jsonl' | 'json' | 'xml';

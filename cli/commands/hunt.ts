@@ -91,11 +91,7 @@ function printLoadReport(ctx: CliContext, report: LoadReport, json: boolean): vo
     return;
   }
   const pct = (report.loadedRatio * 100).toFixed(2);
-  const lines = [
-    `rule documents: ${report.documents}`,
-    `loaded: ${report.loaded} (${report.detection} detection, ${report.correlation} correlation), ${pct}%`,
-    `rejected: ${report.rejected}`,
-  ];
+  const lines = [`rule documents: ${report.documents}`, `loaded: ${report.loaded} (${report.detection} detection, ${report.correlation} correlation), ${pct}%`, `rejected: ${report.rejected}`];
   for (const [code, n] of Object.entries(report.byCode)) lines.push(`  ${code}: ${n}`);
   for (const e of report.errors) lines.push(`${e.path}:${e.line}:${e.column}: ${e.code}: ${e.reason}`);
   ctx.stdout.write(revealControls(lines.join('\n')) + '\n');
@@ -113,7 +109,16 @@ function formatRow(row: HuntRow, format: (typeof FORMATS)[number]): string {
   if (format === 'jsonl') return JSON.stringify(row) + '\n';
   if (format === 'csv') return CSV_COLUMNS.map((c) => csvCell(row[c])).join(',') + '\r\n';
   const where = row.recordId !== undefined ? `#${row.recordId}` : row.line !== undefined ? `:${row.line}` : '';
-  const extra = row.kind === 'correlation' ? ` (${row.count} events from ${row.firstSeen}${row.group && Object.keys(row.group).length ? `, ${Object.entries(row.group).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''})` : '';
+  const extra =
+    row.kind === 'correlation'
+      ? ` (${row.count} events from ${row.firstSeen}${
+          row.group && Object.keys(row.group).length
+            ? `, ${Object.entries(row.group)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(' ')}`
+            : ''
+        })`
+      : '';
   return revealControls(`${row.level.toUpperCase().padEnd(13)} ${row.timestamp.padEnd(28)} ${String(row.eventId).padEnd(6)} ${row.title}${extra}  [${row.ruleId}]  ${row.file}${where}`) + '\n';
 }
 

@@ -88,9 +88,27 @@ async function classifyLarge(file: string, path: string, size: number): Promise<
     await src.close();
   }
   return {
-    path, size, ...hashes, isPe, ...(why ? { notPeReason: why } : {}), isEsp: false, espReasons: [], exports: [], procedures: [], imports: [],
-    signed: false, signer: null, signature: { status: 'unsigned', microsoftSigned: false, claimsMicrosoft: false, description: 'not verified (larger than --max-size)', signer: null, signingTime: null }, authenticode: null, company: null, version: null, location: 'unknown', suspicion: 'unknown',
-    reasons: ['not classified: larger than --max-size'], yara: [], diagnostics: [`file of ${size} bytes > --max-size: hashed and header-checked only`],
+    path,
+    size,
+    ...hashes,
+    isPe,
+    ...(why ? { notPeReason: why } : {}),
+    isEsp: false,
+    espReasons: [],
+    exports: [],
+    procedures: [],
+    imports: [],
+    signed: false,
+    signer: null,
+    signature: { status: 'unsigned', microsoftSigned: false, claimsMicrosoft: false, description: 'not verified (larger than --max-size)', signer: null, signingTime: null },
+    authenticode: null,
+    company: null,
+    version: null,
+    location: 'unknown',
+    suspicion: 'unknown',
+    reasons: ['not classified: larger than --max-size'],
+    yara: [],
+    diagnostics: [`file of ${size} bytes > --max-size: hashed and header-checked only`],
   };
 }
 
@@ -133,7 +151,11 @@ export async function runScan(args: ScanArgs, ctx: CliContext, emit: (row: ScanR
         const size = st.size;
         await st.close();
         if (size > args.maxSize) row = await classifyLarge(file, path, size);
-        else row = await classifyFile({ path, bytes: new Uint8Array(await readFile(file)), times: await fileTimes(file) }, { knownEsps: KNOWN_ESPS, trust, authenticodeCache, ...(yara ? { yara } : {}), yaraTimeoutMs: args.timeoutMs });
+        else
+          row = await classifyFile(
+            { path, bytes: new Uint8Array(await readFile(file)), times: await fileTimes(file) },
+            { knownEsps: KNOWN_ESPS, trust, authenticodeCache, ...(yara ? { yara } : {}), yaraTimeoutMs: args.timeoutMs },
+          );
       } catch (e) {
         ctx.log.warn(`cannot read ${file}: ${(e as Error).message}`);
         ctx.markPartial(`unreadable: ${file}`);
@@ -161,7 +183,9 @@ export async function runScan(args: ScanArgs, ctx: CliContext, emit: (row: ScanR
 function signatureLines(r: ScanRow): string[] {
   const lines = [`  signature:  ${r.signature.status}${r.signature.microsoftSigned ? ' (Microsoft-signed)' : ''}: ${r.signature.description}`];
   const each = (s: AuthenticodeSignature, indent: string): void => {
-    lines.push(`${indent}#${s.entry}${s.depth ? ` nested ${s.depth}` : ''} ${s.status}${s.digestAlgorithm ? ` ${s.digestAlgorithm}` : ''}: ${s.signer?.subject ?? '(no signer)'}${s.signingTime ? `, signed ${s.signingTime} (${s.signingTimeSource ?? '?'})` : ''}`);
+    lines.push(
+      `${indent}#${s.entry}${s.depth ? ` nested ${s.depth}` : ''} ${s.status}${s.digestAlgorithm ? ` ${s.digestAlgorithm}` : ''}: ${s.signer?.subject ?? '(no signer)'}${s.signingTime ? `, signed ${s.signingTime} (${s.signingTimeSource ?? '?'})` : ''}`,
+    );
     if (s.status !== 'valid' && s.status !== 'untrusted') lines.push(`${indent}  ${s.reason}`);
     for (const c of s.chain.slice(1)) lines.push(`${indent}  <- ${c.subject} [${c.sha1}]${c.isAnchor ? ' (trust anchor)' : ''}`);
     for (const n of s.nested) each(n, `${indent}  `);
@@ -178,7 +202,13 @@ export function renderScanRow(r: ScanRow): string {
   lines.push(`  sha256:     ${r.sha256}  (${r.size} bytes, imphash ${r.imphash ?? '-'})`);
   if (r.isEsp) lines.push(`  procedures: ${r.procedures.join(', ') || '(none)'}`);
   lines.push(...signatureLines(r), `  company:    ${r.company ?? '-'}`);
-  for (const h of r.yara) lines.push(`  YARA:       ${h.rule} (${h.source}) ${h.strings.slice(0, 6).map((s) => `${s.id}@0x${s.offset.toString(16)}`).join(' ')}${h.strings.length > 6 ? ' ...' : ''}`);
+  for (const h of r.yara)
+    lines.push(
+      `  YARA:       ${h.rule} (${h.source}) ${h.strings
+        .slice(0, 6)
+        .map((s) => `${s.id}@0x${s.offset.toString(16)}`)
+        .join(' ')}${h.strings.length > 6 ? ' ...' : ''}`,
+    );
   if (r.suspicion !== 'benign' || r.isEsp) for (const why of r.reasons) lines.push(`  - ${why}`);
   for (const d of r.diagnostics.slice(0, 5)) lines.push(`  ! ${d}`);
   return `${lines.join('\n')}\n`;
@@ -198,7 +228,9 @@ export const scanCommand: CommandFactory = (ctx) =>
       const c = ctx();
       const args = parseScanArgs(paths, raw, c.json);
       const summary = await runScan(args, c, (row) => c.stdout.write(args.json ? `${JSON.stringify(row)}\n` : revealControls(renderScanRow(row))));
-      const sus = Object.entries(summary.bySuspicion).map(([k, v]) => `${v} ${k}`).join(', ');
+      const sus = Object.entries(summary.bySuspicion)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ');
       c.log.info(
         `scanned ${summary.files} file(s): ${summary.pe} PE, ${summary.esp} ESP DLL(s)${sus ? ` (${sus})` : ''}${summary.notPe ? `; ${summary.notPe} not a PE file` : ''}${summary.skipped ? `; ${summary.skipped} unreadable` : ''}`,
       );

@@ -35,26 +35,26 @@ export const verifyCommand: CommandFactory = (ctx) =>
     .option('--password-env <var>', 'password of an encrypted bundle, from environment variable VAR')
     .option('--identity <file>', IDENTITY_HELP)
     .action(async (bundle: string, opts: { passwordEnv?: string; identity?: string }) => {
-    const c = ctx();
-    const identities = await identitiesOf(opts.identity, c.cwd, 'verify');
-    let password: Buffer | undefined;
-    if (opts.passwordEnv !== undefined) {
-      const v = c.env[opts.passwordEnv];
-      if (!v) throw new UsageError(`verify: environment variable ${opts.passwordEnv} is empty or not set`);
-      password = Buffer.from(v, 'utf8');
-    }
-    let r: VerifyReport;
-    try {
-      r = await verifyBundle(resolve(c.cwd, bundle), { signal: c.signal, ...(password ? { password } : {}), ...(identities ? { identities } : {}) });
-    } catch (e) {
-      const mapped = sealError(e, 'verify', bundle);
-      if (mapped !== e) throw mapped;
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') throw new UsageError(`verify: no such bundle: ${bundle}`);
-      if (e instanceof ZipFormatError && e.code === 'NOT_ZIP') throw new UsageError(`verify: ${bundle} is not an espy bundle (not a zip, no .sha256 sidecar)`);
-      throw new ExitError(EXIT.CHECK_FAILED, `verify: cannot read ${bundle} as a bundle: ${(e as Error).message}`);
-    }
-    if (r.notABundle) throw new UsageError(`verify: ${bundle}: ${r.notABundle}`);
-    c.stdout.write(c.json ? `${JSON.stringify(r)}\n` : renderVerify(r));
-    if (!r.ok) throw new ExitError(EXIT.CHECK_FAILED, failure(r, bundle));
-  });
+      const c = ctx();
+      const identities = await identitiesOf(opts.identity, c.cwd, 'verify');
+      let password: Buffer | undefined;
+      if (opts.passwordEnv !== undefined) {
+        const v = c.env[opts.passwordEnv];
+        if (!v) throw new UsageError(`verify: environment variable ${opts.passwordEnv} is empty or not set`);
+        password = Buffer.from(v, 'utf8');
+      }
+      let r: VerifyReport;
+      try {
+        r = await verifyBundle(resolve(c.cwd, bundle), { signal: c.signal, ...(password ? { password } : {}), ...(identities ? { identities } : {}) });
+      } catch (e) {
+        const mapped = sealError(e, 'verify', bundle);
+        if (mapped !== e) throw mapped;
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') throw new UsageError(`verify: no such bundle: ${bundle}`);
+        if (e instanceof ZipFormatError && e.code === 'NOT_ZIP') throw new UsageError(`verify: ${bundle} is not an espy bundle (not a zip, no .sha256 sidecar)`);
+        throw new ExitError(EXIT.CHECK_FAILED, `verify: cannot read ${bundle} as a bundle: ${(e as Error).message}`);
+      }
+      if (r.notABundle) throw new UsageError(`verify: ${bundle}: ${r.notABundle}`);
+      c.stdout.write(c.json ? `${JSON.stringify(r)}\n` : renderVerify(r));
+      if (!r.ok) throw new ExitError(EXIT.CHECK_FAILED, failure(r, bundle));
+    });

@@ -66,11 +66,17 @@ export class CollectionFailedError extends Error {
 
 /** `20240102T030405Z` */
 export function utcStamp(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 /** A host name safe in a file name. */
 export function safeHostName(s: string): string {
-  const t = s.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 63);
+  const t = s
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^[._]+/, '')
+    .slice(0, 63);
   return t || 'UNKNOWN';
 }

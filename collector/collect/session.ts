@@ -154,7 +154,15 @@ export class CollectSession {
       listed: this.listed,
     };
     const sizes: number[] = [];
-    for (const it of items) sizes.push(it.action === 'copy' || it.action === 'hash' ? await this.input.view.lstat(it.fsPath).then((s) => (s.ok ? s.value.size : 0), () => 0) : 0);
+    for (const it of items)
+      sizes.push(
+        it.action === 'copy' || it.action === 'hash'
+          ? await this.input.view.lstat(it.fsPath).then(
+              (s) => (s.ok ? s.value.size : 0),
+              () => 0,
+            )
+          : 0,
+      );
     const total = sizes.reduce((n, s) => n + s, 0);
     let done = 0;
     for (const [i, it] of items.entries()) {
@@ -185,7 +193,14 @@ export class CollectSession {
     }
     // What the walk could not see is listed too: an unreadable folder is not an empty one.
     for (const k of plan.skipped) {
-      this.files.push({ originalPath: k.path, kind: 'other', method: 'copy', size: 0, reason: k.budget ? 'walk budget' : 'folder walk', error: k.budget ? `walk stopped: ${k.reason}` : `folder unreadable: ${k.reason}` });
+      this.files.push({
+        originalPath: k.path,
+        kind: 'other',
+        method: 'copy',
+        size: 0,
+        reason: k.budget ? 'walk budget' : 'folder walk',
+        error: k.budget ? `walk stopped: ${k.reason}` : `folder unreadable: ${k.reason}`,
+      });
     }
   }
 
@@ -193,7 +208,10 @@ export class CollectSession {
   evidence(): EvidenceSet {
     const gaps = this.files.filter((f) => f.error !== undefined && f.error !== NOT_IN_SOURCE).map((f) => ({ path: f.originalPath, reason: f.error ?? '' }));
     const sysText = sysinfoText(this.sysinfo);
-    const sysinfo: ListedArtefact = { artefact: { originalPath: 'sysinfo.json', storedPath: 'sysinfo.json', kind: 'sysinfo', size: Buffer.byteLength(sysText) }, open: () => Promise.resolve(fsFileSource(bufferFile(Buffer.from(sysText)))) };
+    const sysinfo: ListedArtefact = {
+      artefact: { originalPath: 'sysinfo.json', storedPath: 'sysinfo.json', kind: 'sysinfo', size: Buffer.byteLength(sysText) },
+      open: () => Promise.resolve(fsFileSource(bufferFile(Buffer.from(sysText)))),
+    };
     return listedEvidenceSet(this.opts.live ? 'live' : 'folder', this.input.path, [...this.listed, sysinfo], () => Promise.resolve(readHostFacts(this.sysinfo)), gaps);
   }
 

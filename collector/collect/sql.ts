@@ -69,7 +69,10 @@ export async function readSqlExports(dir: string, log: SqlContext['log']): Promi
       log('warn', `SQL exports: over ${MAX_SQL_TEXT_TOTAL_BYTES} bytes in all: ${p} and later files are stored but not read for DLL names`);
       break;
     }
-    const text = await readFile(p).then((b) => decodeText(b, { invalidUtf8: 'windows-1252' }).text, () => undefined);
+    const text = await readFile(p).then(
+      (b) => decodeText(b, { invalidUtf8: 'windows-1252' }).text,
+      () => undefined,
+    );
     if (text !== undefined) out.texts.push({ label: p, text });
   }
   return out;

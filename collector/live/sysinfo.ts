@@ -57,19 +57,22 @@ export function buildSnapshot(raw: RawSysinfo, env: { userDomain?: string } = {}
 
 /** The real data from systeminformation. */
 export const systeminformationSource: SysinfoSource = async () => {
-  const [os, ifaces, conns, procs, users] = await Promise.all([
-    si.osInfo(),
-    si.networkInterfaces(),
-    si.networkConnections(),
-    si.processes(),
-    si.users(),
-  ]);
+  const [os, ifaces, conns, procs, users] = await Promise.all([si.osInfo(), si.networkInterfaces(), si.networkConnections(), si.processes(), si.users()]);
   const t = si.time();
   return {
     os: { hostname: os.hostname, fqdn: os.fqdn, platform: os.platform, distro: os.distro, release: os.release, build: os.build, arch: os.arch },
     time: { timezone: t.timezone, timezoneName: t.timezoneName, current: t.current, uptime: t.uptime },
     interfaces: (Array.isArray(ifaces) ? ifaces : [ifaces]).map((i) => ({ iface: i.iface, ip4: i.ip4, ip6: i.ip6, mac: i.mac, internal: i.internal, dnsSuffix: i.dnsSuffix })),
-    connections: conns.map((c) => ({ protocol: c.protocol, localAddress: c.localAddress, localPort: c.localPort, peerAddress: c.peerAddress, peerPort: c.peerPort, state: c.state, pid: c.pid, process: c.process })),
+    connections: conns.map((c) => ({
+      protocol: c.protocol,
+      localAddress: c.localAddress,
+      localPort: c.localPort,
+      peerAddress: c.peerAddress,
+      peerPort: c.peerPort,
+      state: c.state,
+      pid: c.pid,
+      process: c.process,
+    })),
     processes: procs.list.map((p) => ({ pid: p.pid, parentPid: p.parentPid, name: p.name, path: p.path, command: p.command, params: p.params, user: p.user, started: p.started })),
     users: users.map((u) => ({ user: u.user, tty: u.tty, date: u.date, time: u.time, ip: u.ip })),
   };

@@ -98,7 +98,18 @@ export async function resolveNamedDlls(
         existing.action = 'copy';
         existing.reason = `${existing.reason}; ${reason}`;
       } else {
-        const it: PlanItem = { originalPath: original, storedPath: storedPathFor(c.drive.drive, c.segments), drive: c.drive.drive, segments: c.segments, fsPath, kind: 'dll', target: 'DLL named by the logs', category: 'named', action: 'copy', reason };
+        const it: PlanItem = {
+          originalPath: original,
+          storedPath: storedPathFor(c.drive.drive, c.segments),
+          drive: c.drive.drive,
+          segments: c.segments,
+          fsPath,
+          kind: 'dll',
+          target: 'DLL named by the logs',
+          category: 'named',
+          action: 'copy',
+          reason,
+        };
         plan.items.push(it);
         plan.byKey.set(key, it);
       }

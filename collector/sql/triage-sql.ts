@@ -30,10 +30,7 @@ export const SQLCMD_COMMAND_LINE = 'sqlcmd -E -S <server\\instance> -i espy-tria
 // SERVERPROPERTY returns sql_variant: it is cast to nvarchar(4000) first (a sql_variant never
 // holds a (max) type, and the cast to nvarchar(max) is avoided).
 function esc(expr: string): string {
-  return (
-    `CAST(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(CAST(${expr} AS nvarchar(max)), N'%', N'%25'), N'|', N'%7C'), ` +
-    `NCHAR(13), N'%0D'), NCHAR(10), N'%0A'), NCHAR(9), N'%09') AS nvarchar(4000))`
-  );
+  return `CAST(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(CAST(${expr} AS nvarchar(max)), N'%', N'%25'), N'|', N'%7C'), ` + `NCHAR(13), N'%0D'), NCHAR(10), N'%0A'), NCHAR(9), N'%09') AS nvarchar(4000))`;
 }
 const iso = (col: string): string => `CONVERT(varchar(23), ${col}, 126)`;
 
@@ -64,10 +61,9 @@ const SECTION_SQL: Record<SqlExportKind, string> = {
     `JOIN master.sys.server_principals AS m ON m.principal_id = rm.member_principal_id`,
     `ORDER BY r.name, m.name;`,
   ].join('\n'),
-  configurations: [
-    `SELECT ${esc('name')} AS name, CONVERT(varchar(32), value) AS value, CONVERT(varchar(32), value_in_use) AS value_in_use`,
-    `FROM master.sys.configurations ORDER BY name;`,
-  ].join('\n'),
+  configurations: [`SELECT ${esc('name')} AS name, CONVERT(varchar(32), value) AS value, CONVERT(varchar(32), value_in_use) AS value_in_use`, `FROM master.sys.configurations ORDER BY name;`].join(
+    '\n',
+  ),
   startup_procedures: [
     `SELECT ${esc('p.name')} AS procedure_name, ${iso('p.create_date')} AS create_date, ${iso('p.modify_date')} AS modify_date,`,
     `       ${esc('m.definition')} AS definition`,

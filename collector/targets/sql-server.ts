@@ -14,9 +14,7 @@ export const SQL_SERVER_TARGETS: readonly Target[] = [
 ];
 
 /** Microsoft's own ESPs live in Binn: hashed and classified, copied with --copy-binn. */
-export const BINN_TARGETS: readonly Target[] = [
-  { name: 'SQL Server Binn DLL', category: 'binn', path: SQL_BINN, fileMask: '*.dll', recursive: false, kind: 'dll', action: 'hash' },
-];
+export const BINN_TARGETS: readonly Target[] = [{ name: 'SQL Server Binn DLL', category: 'binn', path: SQL_BINN, fileMask: '*.dll', recursive: false, kind: 'dll', action: 'hash' }];
 
 /**
  * Targets for one instance whose folders are known exactly (live host: the registry's

@@ -33,7 +33,10 @@ export function findingsFromAntiForensics(input: AntiForensicsInput): Draft[] {
 }
 
 function timeRange(refs: readonly EvidenceRef[]): { firstSeen?: string; lastSeen?: string } {
-  const ts = refs.map((r) => r.timestamp).filter((t): t is string => Boolean(t)).sort();
+  const ts = refs
+    .map((r) => r.timestamp)
+    .filter((t): t is string => Boolean(t))
+    .sort();
   const out: { firstSeen?: string; lastSeen?: string } = {};
   if (ts[0]) out.firstSeen = ts[0];
   const last = ts[ts.length - 1];
@@ -92,8 +95,7 @@ function errorlogCycling(stats: readonly ArtefactStats[], events: readonly Sourc
     // Each new generation of the burst was asked for by a line at the end of the one before.
     const from = Date.parse(first.start) - ERRORLOG_CYCLE_WINDOW_MS;
     const requests = events.filter(
-      (ev) => ev.kind === 'errorlog' && CYCLE_REQUESTED.test(ev.message) && folderOf(ev.artefact) === folder &&
-        Date.parse(ev.summary.timestamp) >= from && ev.summary.timestamp <= last.start,
+      (ev) => ev.kind === 'errorlog' && CYCLE_REQUESTED.test(ev.message) && folderOf(ev.artefact) === folder && Date.parse(ev.summary.timestamp) >= from && ev.summary.timestamp <= last.start,
     );
     const sessions = [...new Set(requests.map((ev) => errorlogSource(ev)).filter((x): x is string => Boolean(x)))].slice(0, 5);
     for (const ev of requests.slice(0, MAX_EVIDENCE)) refs.push(refOf(ev));
@@ -164,7 +166,10 @@ function usedThenRemoved(input: AntiForensicsInput): Draft[] {
     const evs = byDll.get(normalizeWinPath(e.dllPath).toLowerCase()) ?? [];
     const seen = [...new Set([...e.executions.sources, ...e.loads.sources])].sort();
     const first = [e.loads.first, e.executions.first].filter((t): t is string => Boolean(t)).sort()[0];
-    const last = [e.loads.last, e.executions.last].filter((t): t is string => Boolean(t)).sort().pop();
+    const last = [e.loads.last, e.executions.last]
+      .filter((t): t is string => Boolean(t))
+      .sort()
+      .pop();
     // The log lines first, then what is missing: both kept within MAX_EVIDENCE.
     const refs: EvidenceRef[] = evs.slice(0, MAX_EVIDENCE - 2).map((ev) => refOf(ev));
     refs.push({ artefact: e.dllPath, kind: 'pe', excerpt: excerpt(`${e.dllPath}: not in the evidence`) });
@@ -194,7 +199,7 @@ function usedThenRemoved(input: AntiForensicsInput): Draft[] {
           : 'Only Sysmon saw it: an ESP removed after use, or a temporary DLL of another product loaded into the process.'),
       nextSteps: [
         'Recover the DLL: volume shadow copies, backups, EDR or antivirus quarantine, the MFT and $UsnJrnl of the volume (its name and the deletion time), memory of sqlservr.exe if the service was not restarted.',
-        "Look for sp_dropextendedproc and DBCC <dll>(FREE) around the last use (SQL Server Audit, default trace) and for who was logged in then.",
+        'Look for sp_dropextendedproc and DBCC <dll>(FREE) around the last use (SQL Server Audit, default trace) and for who was logged in then.',
         'Check for other persistence left behind: registered ESPs, backdoor logins (sys.server_principals by create_date), sysadmin members, startup procedures and Agent jobs.',
         ...nextStepsFor(['T1070'], 'correlation'),
       ],
@@ -236,7 +241,5 @@ export function withAntiForensics(timeline: readonly TimelineEntry[], findings: 
       row.severity = higher(row.severity, f.severity);
     }
   }
-  return rows.sort(
-    (a, b) => a.timestamp.localeCompare(b.timestamp) || a.source.localeCompare(b.source) || (a.ref.recordId ?? a.ref.line ?? 0) - (b.ref.recordId ?? b.ref.line ?? 0),
-  );
+  return rows.sort((a, b) => a.timestamp.localeCompare(b.timestamp) || a.source.localeCompare(b.source) || (a.ref.recordId ?? a.ref.line ?? 0) - (b.ref.recordId ?? b.ref.line ?? 0));
 }

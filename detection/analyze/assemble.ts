@@ -32,11 +32,7 @@ export function assembleResult(inputs: AnalysisInputs, meta: AssembleMeta): Anal
     ...(baseline ? { baseline } : {}),
     ...(inputs.baseline ? { baselineEsps: inputs.baseline.esps } : {}),
   });
-  const drafts = [
-    ...findingsFromEsps(esps, inputs.events, inputs.sql),
-    ...findingsFromFiles(inputs.dlls, esps),
-    ...findingsFromHits(inputs.hits),
-  ];
+  const drafts = [...findingsFromEsps(esps, inputs.events, inputs.sql), ...findingsFromFiles(inputs.dlls, esps), ...findingsFromHits(inputs.hits)];
   const antiForensics = findingsFromAntiForensics({ esps, events: inputs.events, sql: inputs.sql, stats: inputs.stats, dlls: inputs.dlls });
   for (const d of antiForensics) drafts.push(d);
   // The window comes from the event and file evidence; logins created in it are then findings too.

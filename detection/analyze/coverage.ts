@@ -10,7 +10,10 @@ interface Expected {
   check?: (stats: ArtefactStats[]) => string[];
 }
 
-const isChannel = (re: RegExp) => (s: ArtefactStats): boolean => s.kind === 'evtx' && re.test(s.label);
+const isChannel =
+  (re: RegExp) =>
+  (s: ArtefactStats): boolean =>
+    s.kind === 'evtx' && re.test(s.label);
 
 /** The sources an ESP-backdoor triage wants, and what is lost without each. */
 const EXPECTED: Expected[] = [
@@ -18,7 +21,8 @@ const EXPECTED: Expected[] = [
     source: 'Application event log',
     match: isChannel(/^application$/i),
     missing: 'Application.evtx not found: SQL Server events (8128 ESP executions, 18456 failed logins, 15457 configuration changes) not checked',
-    check: (st) => (st.some((s) => [...s.eventIds].some((id) => [8128, 18453, 18454, 18456, 17162, 15457].includes(id))) ? [] : ['no SQL Server events in it (MSSQL provider events absent or overwritten)']),
+    check: (st) =>
+      st.some((s) => [...s.eventIds].some((id) => [8128, 18453, 18454, 18456, 17162, 15457].includes(id))) ? [] : ['no SQL Server events in it (MSSQL provider events absent or overwritten)'],
   },
   {
     source: 'Sysmon',
@@ -44,8 +48,14 @@ const EXPECTED: Expected[] = [
 ];
 
 function summarize(source: string, stats: ArtefactStats[], extraNotes: string[]): CoverageEntry {
-  const firsts = stats.map((s) => s.first).filter((t): t is string => Boolean(t)).sort();
-  const lasts = stats.map((s) => s.last).filter((t): t is string => Boolean(t)).sort();
+  const firsts = stats
+    .map((s) => s.first)
+    .filter((t): t is string => Boolean(t))
+    .sort();
+  const lasts = stats
+    .map((s) => s.last)
+    .filter((t): t is string => Boolean(t))
+    .sort();
   const entry: CoverageEntry = {
     source,
     present: stats.length > 0,
@@ -93,7 +103,10 @@ export function buildCoverage(stats: readonly ArtefactStats[], sql: SqlFacts | u
     }
     const notes = exp.check ? exp.check(mine) : [];
     if (exp.source === 'ERRORLOG') {
-      const first = mine.map((s) => s.first).filter(Boolean).sort()[0];
+      const first = mine
+        .map((s) => s.first)
+        .filter(Boolean)
+        .sort()[0];
       if (first) notes.push(`earliest ERRORLOG entry ${first}: anything older was rotated out`);
     }
     out.push(summarize(exp.source, mine, notes));

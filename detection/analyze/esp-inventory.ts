@@ -182,8 +182,15 @@ function toEntry(a: Acc, input: InventoryInput, attested: ReadonlySet<string>): 
   const unknownProcs = procedures.filter((p) => !input.known.procedures.has(p.toLowerCase()));
   const named = [...new Set([...procedures, ...exports.filter((e) => !/^Dll[A-Z]/.test(e))])];
   const isKnown = (p: string): boolean => input.known.procedures.has(p.toLowerCase());
-  const trust = assessEspTrust({ location, file: a.file?.file, knownDll, knownProcedures: named.filter(isKnown), unknownProcedures: named.filter((p) => !isKnown(p)),
-    executed: a.executions.count > 0, windowsAttested: attested.has(a.file?.file.sha256?.toLowerCase() ?? '') });
+  const trust = assessEspTrust({
+    location,
+    file: a.file?.file,
+    knownDll,
+    knownProcedures: named.filter(isKnown),
+    unknownProcedures: named.filter((p) => !isKnown(p)),
+    executed: a.executions.count > 0,
+    windowsAttested: attested.has(a.file?.file.sha256?.toLowerCase() ?? ''),
+  });
   const sig = a.file?.file.signature;
   // Valid through a trust anchor the analyst gave (--trust), not Microsoft's: a known vendor.
   const vendorSigned = sig?.status === 'valid' && !msSigned;

@@ -60,7 +60,9 @@ export function assessEspTrust(i: TrustInput): EspTrust {
     // validly Microsoft-signed: likely a Microsoft root older than the shipped ones. Still high.
     if (sig.status === 'untrusted' && i.windowsAttested) {
       out.rule = { ruleId: 'espy.esp.microsoft-root-not-shipped', severity: 'high', title: 'ESP DLL signed through a Microsoft root espy does not ship' };
-      out.reasons.push(`signature claims Microsoft and Windows (Sysmon 7) reported this file as validly Microsoft-signed, but espy cannot verify the chain to a Microsoft root it ships: ${words}; check the root (e.g. an older Microsoft root) and pass it with --trust only if it is Microsoft's`);
+      out.reasons.push(
+        `signature claims Microsoft and Windows (Sysmon 7) reported this file as validly Microsoft-signed, but espy cannot verify the chain to a Microsoft root it ships: ${words}; check the root (e.g. an older Microsoft root) and pass it with --trust only if it is Microsoft's`,
+      );
       return out;
     }
     out.malicious = true;
@@ -151,7 +153,10 @@ export function findingsFromBaselineHashes(esps: readonly EspEntry[]): Draft[] {
         attack: ['T1505.001'],
         source: 'baseline',
         explanation: `${path} has SHA-256 ${e.file?.sha256 ?? '?'}; the baseline holds ${e.baselineSha256?.join(', ') ?? '?'} for this DLL. A replaced ESP DLL keeps its name and procedures: only its bytes change. Signature: ${e.file?.signature?.description ?? (e.file?.signed ? 'not verified' : 'not signed')}.`,
-        nextSteps: ['Compare the file with the baseline host\'s copy (version resource, signature, exports) and find out who replaced it and when (patching, or an attacker).', ...nextStepsFor(['T1505.001'], 'esp')],
+        nextSteps: [
+          "Compare the file with the baseline host's copy (version resource, signature, exports) and find out who replaced it and when (patching, or an attacker).",
+          ...nextStepsFor(['T1505.001'], 'esp'),
+        ],
         evidence: [fileRef(path, e.file, undefined, `${winBasename(path)} sha256 ${e.file?.sha256 ?? '?'}; baseline sha256 ${e.baselineSha256?.join(', ') ?? '?'}`)],
         count: 1,
       } satisfies Draft;

@@ -12,16 +12,7 @@ const MAX_DECISIVE_CHARS = 1_200;
  * because a rule often matches on the parent (`ParentImage` ends with `sqlservr.exe`)
  * while the responder needs the child's command line.
  */
-const WHAT_IT_DID_FIELDS = [
-  'CommandLine',
-  'NewProcessName',
-  'Image',
-  'ImageLoaded',
-  'TargetFilename',
-  'ServiceFileName',
-  'ImagePath',
-  'TargetUserName',
-] as const;
+const WHAT_IT_DID_FIELDS = ['CommandLine', 'NewProcessName', 'Image', 'ImageLoaded', 'TargetFilename', 'ServiceFileName', 'ImagePath', 'TargetUserName'] as const;
 
 /** System fields every rule names for its logsource: they never decide a match on their own. */
 const NOT_DECISIVE = new Set(['EventID', 'Channel', 'Provider_Name', 'Provider', 'Computer', 'Level']);

@@ -15,7 +15,10 @@ type Draft = Omit<Finding, 'id'>;
 /** First and last time of the logged evidence; file-system times only when there is nothing else. */
 function timeRange(refs: readonly EvidenceRef[]): { firstSeen?: string; lastSeen?: string } {
   const logged = refs.filter((r) => r.kind !== 'pe' && r.timestamp);
-  const ts = (logged.length > 0 ? logged : refs).map((r) => r.timestamp).filter((t): t is string => Boolean(t)).sort();
+  const ts = (logged.length > 0 ? logged : refs)
+    .map((r) => r.timestamp)
+    .filter((t): t is string => Boolean(t))
+    .sort();
   const out: { firstSeen?: string; lastSeen?: string } = {};
   if (ts[0]) out.firstSeen = ts[0];
   const last = ts[ts.length - 1];
@@ -209,8 +212,7 @@ export function findingsFromLogins(logins: readonly Login[]): Draft[] {
       severity: l.isSysadmin ? 'critical' : 'high',
       attack: ['T1136.001'],
       source: 'sql',
-      explanation:
-        'A server login was created inside the window of malicious activity. Maggie creates a backdoor login once it has sysadmin rights.',
+      explanation: 'A server login was created inside the window of malicious activity. Maggie creates a backdoor login once it has sysadmin rights.',
       nextSteps: nextStepsFor(['T1136'], 'sql'),
       evidence: [ref],
       count: 1,
@@ -226,12 +228,6 @@ const SOURCE_ORDER: Record<Finding['source'], number> = { esp: 0, yara: 1, sql: 
 export function finalizeFindings(drafts: readonly Draft[]): Finding[] {
   const rank = (s: Severity): number => SEVERITIES.indexOf(s);
   return [...drafts]
-    .sort(
-      (a, b) =>
-        rank(a.severity) - rank(b.severity) ||
-        SOURCE_ORDER[a.source] - SOURCE_ORDER[b.source] ||
-        (a.firstSeen ?? '~').localeCompare(b.firstSeen ?? '~') ||
-        a.title.localeCompare(b.title),
-    )
+    .sort((a, b) => rank(a.severity) - rank(b.severity) || SOURCE_ORDER[a.source] - SOURCE_ORDER[b.source] || (a.firstSeen ?? '~').localeCompare(b.firstSeen ?? '~') || a.title.localeCompare(b.title))
     .map((d, i) => ({ id: `F${String(i + 1).padStart(3, '0')}`, ...d }));
 }

@@ -25,7 +25,7 @@ const NEXT_STEPS_MISMATCH = [
 ];
 
 const NEXT_STEPS_STRAY = [
-  'Find out who put manifest.json at the root of this evidence and when (file system times, the image\'s chain of custody): espy, KAPE and Velociraptor never write one there.',
+  "Find out who put manifest.json at the root of this evidence and when (file system times, the image's chain of custody): espy, KAPE and Velociraptor never write one there.",
   'Compare the image with its acquisition hash; if it was changed, analyse the original acquisition instead.',
 ];
 
@@ -57,7 +57,7 @@ function manifestDraft(i: EvidenceIntegrity, artefacts: number): Draft | undefin
     const listed = i.disagreements.filter((d) => d.problem === 'refused').map(disagreementRef);
     return {
       ...base,
-      title: i.manifest === 'missing' ? "The bundle has no manifest: espy always writes one" : "The bundle's manifest is not an espy manifest",
+      title: i.manifest === 'missing' ? 'The bundle has no manifest: espy always writes one' : "The bundle's manifest is not an espy manifest",
       explanation: `${i.manifestError ?? 'The manifest cannot be read'}. A bundle written by espy always ends with a valid manifest.json, so this one was changed after collection. espy analysed the ${artefacts} artefact(s) in the bundle by their stored names; none of their hashes could be checked against the collection.`,
       nextSteps: NEXT_STEPS_MISMATCH,
       evidence: [{ artefact: where, kind: 'manifest' as const, excerpt: excerpt(i.manifestError ?? 'no manifest') }, ...listed].slice(0, MAX_MANIFEST_EVIDENCE),

@@ -31,7 +31,12 @@ export function describeEvent(ev: EventJson, provider: string, eventId: number, 
   const isMssql = /^(MSSQLSERVER|MSSQL\$)/i.test(provider);
   if (isMssql) {
     const strings = insertionStrings(ev);
-    const text = mssql?.(eventId, strings) ?? strings.map((s) => s.trim()).filter(Boolean).join(' | ');
+    const text =
+      mssql?.(eventId, strings) ??
+      strings
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .join(' | ');
     return text.slice(0, MAX_MESSAGE_CHARS);
   }
   const data = eventData(ev) ?? userDataFields(ev);

@@ -76,7 +76,9 @@ function hitOf(m: { rule: SigmaMatch['rule']; fields?: readonly string[] }, ev: 
 
 /** `Microsoft-Windows-Sysmon%4Operational.evtx` → `Microsoft-Windows-Sysmon/Operational` until the channel is read. */
 function evtxLabel(a: EvidenceArtefact): string {
-  return winBasename(a.originalPath).replace(/\.evtx$/i, '').replace(/%4/g, '/');
+  return winBasename(a.originalPath)
+    .replace(/\.evtx$/i, '')
+    .replace(/%4/g, '/');
 }
 
 function newStats(a: EvidenceArtefact, label: string): ArtefactStats {

@@ -23,13 +23,7 @@ function sourceLabel(ev: SourcedEvent): string {
  * The attack timeline: every event a rule matched, every ESP load/execution, the creation of
  * suspicious ESPs and logins, and the backdoor DLL's file times; sorted by UTC time.
  */
-export function buildTimeline(input: {
-  hits: readonly RuleHit[];
-  events: readonly SourcedEvent[];
-  esps: readonly EspEntry[];
-  logins: readonly Login[];
-  sql: SqlFacts | undefined;
-}): TimelineEntry[] {
+export function buildTimeline(input: { hits: readonly RuleHit[]; events: readonly SourcedEvent[]; esps: readonly EspEntry[]; logins: readonly Login[]; sql: SqlFacts | undefined }): TimelineEntry[] {
   const rows = new Map<string, TimelineEntry>();
   const addEvent = (ev: SourcedEvent, ruleId: string | undefined, severity: Severity | undefined): void => {
     const key = eventKey(ev);
@@ -118,4 +112,3 @@ export function buildTimeline(input: {
   }
   return out.sort((a, b) => a.timestamp.localeCompare(b.timestamp) || a.source.localeCompare(b.source) || (a.ref.recordId ?? a.ref.line ?? 0) - (b.ref.recordId ?? b.ref.line ?? 0));
 }
-

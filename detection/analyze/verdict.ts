@@ -27,9 +27,6 @@ export function decideVerdict(findings: readonly Finding[], esps: readonly EspEn
   const checked = coverage.filter((c) => c.present).map((c) => c.source);
   return {
     verdict: 'NO_INDICATORS',
-    reasons: [
-      `no indicator of an ESP backdoor in ${checked.length > 0 ? checked.join(', ') : 'the evidence'}`,
-      ...gaps.map((g) => `not checked: ${g}`),
-    ],
+    reasons: [`no indicator of an ESP backdoor in ${checked.length > 0 ? checked.join(', ') : 'the evidence'}`, ...gaps.map((g) => `not checked: ${g}`)],
   };
 }

@@ -139,8 +139,7 @@ export async function classifyFile(input: FileInput, opts: ClassifyOptions): Pro
     out.authenticode = verifyAuthenticode(bytes, pe, { anchors: opts.trust ?? [], now: opts.now ?? new Date(), ...(cache ? { cache } : {}) });
     out.signature = judgeSignature(out.authenticode, opts.trust ?? []);
     fillPe(out, pe, opts.knownEsps);
-  }
-  else out.reasons.push('not a PE file');
+  } else out.reasons.push('not a PE file');
 
   if (opts.yara) {
     const res = await opts.yara.scan(bytes, { timeoutMs: opts.yaraTimeoutMs ?? DEFAULT_YARA_TIMEOUT_MS, maxMatches: opts.yaraMaxMatches ?? 100 });

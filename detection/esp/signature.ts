@@ -39,15 +39,30 @@ export const MAX_TRUST_ANCHORS_PER_FILE = 1000;
 export function parseTrustAnchors(pem: string, source: string, microsoft: boolean): TrustAnchor[] {
   const out: TrustAnchor[] = [];
   for (const m of pem.matchAll(PEM_BLOCK)) {
-    if (out.length >= MAX_TRUST_ANCHORS_PER_FILE) throw new FormatError({ code: 'LIMIT_EXCEEDED', format: 'pem', offset: m.index, what: 'MAX_TRUST_ANCHORS_PER_FILE', message: `${source}: more than ${MAX_TRUST_ANCHORS_PER_FILE} certificates` });
+    if (out.length >= MAX_TRUST_ANCHORS_PER_FILE)
+      throw new FormatError({ code: 'LIMIT_EXCEEDED', format: 'pem', offset: m.index, what: 'MAX_TRUST_ANCHORS_PER_FILE', message: `${source}: more than ${MAX_TRUST_ANCHORS_PER_FILE} certificates` });
     const der = new Uint8Array(Buffer.from((m[1] ?? '').replace(/\s+/g, ''), 'base64'));
     let x: X509Certificate;
     try {
       x = new X509Certificate(der);
     } catch (e) {
-      throw new FormatError({ code: 'INVALID', format: 'pem', offset: m.index, what: 'certificate', message: `${source}: certificate at offset ${m.index} is not a valid X.509 certificate`, cause: e });
+      throw new FormatError({
+        code: 'INVALID',
+        format: 'pem',
+        offset: m.index,
+        what: 'certificate',
+        message: `${source}: certificate at offset ${m.index} is not a valid X.509 certificate`,
+        cause: e,
+      });
     }
-    out.push({ der, subject: x.subject.split('\n').reverse().join(', '), sha1: createHash('sha1').update(der).digest('hex'), sha256: createHash('sha256').update(der).digest('hex'), microsoft, source });
+    out.push({
+      der,
+      subject: x.subject.split('\n').reverse().join(', '),
+      sha1: createHash('sha1').update(der).digest('hex'),
+      sha256: createHash('sha256').update(der).digest('hex'),
+      microsoft,
+      source,
+    });
   }
   if (!out.length) throw new FormatError({ code: 'INVALID', format: 'pem', offset: 0, what: 'certificate', message: `${source}: no PEM certificate (-----BEGIN CERTIFICATE-----) found` });
   return out;

@@ -6,11 +6,7 @@ import { RuleCompileError } from './types.js';
  * `all of x*`, `1 of them`, `all of them`. Precedence (Sigma spec): not > and > or.
  * Parsed once per rule into an AST; the deprecated `| count()` aggregation is rejected.
  */
-export type ConditionNode =
-  | { op: 'id'; name: string }
-  | { op: 'not'; arg: ConditionNode }
-  | { op: 'and' | 'or'; args: ConditionNode[] }
-  | { op: 'of'; count: number | 'all'; names: string[] };
+export type ConditionNode = { op: 'id'; name: string } | { op: 'not'; arg: ConditionNode } | { op: 'and' | 'or'; args: ConditionNode[] } | { op: 'of'; count: number | 'all'; names: string[] };
 
 type Tok = { t: 'lp' } | { t: 'rp' } | { t: 'word'; v: string };
 

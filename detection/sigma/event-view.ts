@@ -11,8 +11,7 @@ export interface EventViewOptions {
   message?: MessageRenderer;
 }
 
-const asObject = (v: JsonValue | undefined): JsonObject | undefined =>
-  v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
+const asObject = (v: JsonValue | undefined): JsonObject | undefined => (v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v) ? v : undefined);
 
 /** Scalar(s) of an element value: `#text` unwrapped, arrays flattened one level, objects without text dropped. */
 function toFieldValue(v: JsonValue | undefined): FieldValue | undefined {

@@ -156,10 +156,11 @@ export function compileFieldItem(key: string, node: YNode, mapField: (f: string)
       case 'cidr': {
         const c: Cidr | undefined = parseCidr(text);
         if (!c) throw new RuleCompileError('invalid-rule', `not a CIDR network: '${text}'`, vat);
-        return (vals) => vals.raw.some((s) => {
-          const ip = parseIp(s);
-          return ip !== undefined && cidrContains(c, ip);
-        });
+        return (vals) =>
+          vals.raw.some((s) => {
+            const ip = parseIp(s);
+            return ip !== undefined && cidrContains(c, ip);
+          });
       }
       case 'gt':
       case 'gte':
@@ -167,12 +168,12 @@ export function compileFieldItem(key: string, node: YNode, mapField: (f: string)
       case 'lte': {
         const n = toNumber(text);
         if (n === undefined) throw new RuleCompileError('invalid-rule', `'${type}' needs a number, got '${text}'`, vat);
-        const cmp =
-          type === 'gt' ? (x: number) => x > n : type === 'gte' ? (x: number) => x >= n : type === 'lt' ? (x: number) => x < n : (x: number) => x <= n;
-        return (vals) => vals.raw.some((s) => {
-          const x = toNumber(s);
-          return x !== undefined && cmp(x);
-        });
+        const cmp = type === 'gt' ? (x: number) => x > n : type === 'gte' ? (x: number) => x >= n : type === 'lt' ? (x: number) => x < n : (x: number) => x <= n;
+        return (vals) =>
+          vals.raw.some((s) => {
+            const x = toNumber(s);
+            return x !== undefined && cmp(x);
+          });
       }
       case 'fieldref': {
         const other = mapField(text);
@@ -220,13 +221,15 @@ export function compileFieldItem(key: string, node: YNode, mapField: (f: string)
   const hasNull = values.includes(null);
   if (tests.length === 1) {
     const t = tests[0] as ValueTest;
-    return hasNull ? (ctx) => {
-      const vals = source(ctx);
-      return vals === undefined || t(vals, ctx);
-    } : (ctx) => {
-      const vals = source(ctx);
-      return vals !== undefined && t(vals, ctx);
-    };
+    return hasNull
+      ? (ctx) => {
+          const vals = source(ctx);
+          return vals === undefined || t(vals, ctx);
+        }
+      : (ctx) => {
+          const vals = source(ctx);
+          return vals !== undefined && t(vals, ctx);
+        };
   }
   return (ctx) => {
     const vals = source(ctx);

@@ -31,16 +31,7 @@ export interface RuleError {
   title?: string;
 }
 
-export const RULE_ERROR_CODES = [
-  'yaml',
-  'invalid-rule',
-  'unsupported-modifier',
-  'unsupported-logsource',
-  'unsupported-feature',
-  'condition',
-  'regex',
-  'correlation',
-] as const;
+export const RULE_ERROR_CODES = ['yaml', 'invalid-rule', 'unsupported-modifier', 'unsupported-logsource', 'unsupported-feature', 'condition', 'regex', 'correlation'] as const;
 export type RuleErrorCode = (typeof RULE_ERROR_CODES)[number];
 
 export const SIGMA_LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;

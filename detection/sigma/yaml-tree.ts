@@ -12,10 +12,7 @@ export interface Pos {
   column: number;
 }
 
-export type YNode =
-  | { kind: 'map'; entries: YEntry[]; pos: Pos }
-  | { kind: 'seq'; items: YNode[]; pos: Pos }
-  | { kind: 'scalar'; value: string | boolean | null; quoted: boolean; pos: Pos };
+export type YNode = { kind: 'map'; entries: YEntry[]; pos: Pos } | { kind: 'seq'; items: YNode[]; pos: Pos } | { kind: 'scalar'; value: string | boolean | null; quoted: boolean; pos: Pos };
 
 export interface YEntry {
   key: string;
@@ -70,10 +67,7 @@ function convert(doc: Document, node: unknown, at: (o: number | undefined) => Po
     for (const pair of m.items) {
       const k = pair.key;
       if (!isScalar(k)) throw new Error('complex mapping keys are not supported');
-      const value: YNode =
-        pair.value == null
-          ? { kind: 'scalar', value: null, quoted: false, pos: at((k as Scalar).range?.[1]) }
-          : convert(doc, pair.value, at, depth + 1);
+      const value: YNode = pair.value == null ? { kind: 'scalar', value: null, quoted: false, pos: at((k as Scalar).range?.[1]) } : convert(doc, pair.value, at, depth + 1);
       entries.push({ key: String((k as Scalar).value), keyPos: at((k as Scalar).range?.[0]), value });
     }
     return { kind: 'map', entries, pos: at(m.range?.[0]) };
@@ -82,9 +76,7 @@ function convert(doc: Document, node: unknown, at: (o: number | undefined) => Po
     const s = node as YAMLSeq;
     const items: YNode[] = [];
     for (const it of s.items) {
-      items.push(
-        it == null ? { kind: 'scalar', value: null, quoted: false, pos: at(s.range?.[0]) } : convert(doc, it, at, depth + 1),
-      );
+      items.push(it == null ? { kind: 'scalar', value: null, quoted: false, pos: at(s.range?.[0]) } : convert(doc, it, at, depth + 1));
     }
     return { kind: 'seq', items, pos: at(s.range?.[0]) };
   }

@@ -3,16 +3,7 @@
  * input; anything else escaping a parser is a bug.
  */
 
-export const FORMAT_ERROR_CODES = [
-  'TRUNCATED',
-  'BAD_MAGIC',
-  'BAD_CHECKSUM',
-  'LIMIT_EXCEEDED',
-  'CYCLE',
-  'UNSUPPORTED_TOKEN',
-  'UNSUPPORTED_VALUE_TYPE',
-  'INVALID',
-] as const;
+export const FORMAT_ERROR_CODES = ['TRUNCATED', 'BAD_MAGIC', 'BAD_CHECKSUM', 'LIMIT_EXCEEDED', 'CYCLE', 'UNSUPPORTED_TOKEN', 'UNSUPPORTED_VALUE_TYPE', 'INVALID'] as const;
 export type FormatErrorCode = (typeof FORMAT_ERROR_CODES)[number];
 
 export interface FormatErrorInit {
@@ -35,10 +26,7 @@ export class FormatError extends Error {
   readonly what: string;
 
   constructor(init: FormatErrorInit) {
-    super(
-      init.message ?? `${init.format}: ${init.code} at offset ${init.offset} (${init.what})`,
-      init.cause === undefined ? undefined : { cause: init.cause },
-    );
+    super(init.message ?? `${init.format}: ${init.code} at offset ${init.offset} (${init.what})`, init.cause === undefined ? undefined : { cause: init.cause });
     this.code = init.code;
     this.format = init.format;
     this.offset = init.offset;

@@ -93,11 +93,7 @@ export function* readPhysicalLines(bytes: Uint8Array, enc: DetectedEncoding): Ge
     // Drop a CR before the LF (CRLF files): 0x0D (UTF-8) or the 0x0D code unit (UTF-16).
     if (stop - unit >= pos) {
       const crAt = stop - unit;
-      const isCr = wide
-        ? bigEndian
-          ? bytes[crAt] === 0 && bytes[crAt + 1] === 0x0d
-          : bytes[crAt] === 0x0d && bytes[crAt + 1] === 0
-        : bytes[crAt] === 0x0d;
+      const isCr = wide ? (bigEndian ? bytes[crAt] === 0 && bytes[crAt + 1] === 0x0d : bytes[crAt] === 0x0d && bytes[crAt + 1] === 0) : bytes[crAt] === 0x0d;
       if (isCr) stop = crAt;
     }
     const lineBytes = stop - pos;

@@ -36,9 +36,7 @@ function toLocal(m: RegExpExecArray, withFraction: boolean): LocalTime {
   const n = (i: number): number => Number(m[i] ?? '0');
   const frac = withFraction ? (m[7] ?? '0') : '0';
   const millis = Number(frac.padEnd(3, '0').slice(0, 3));
-  const text = withFraction
-    ? `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]}.${frac}`
-    : `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]}`;
+  const text = withFraction ? `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]}.${frac}` : `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]}`;
   return { year: n(1), month: n(2), day: n(3), hour: n(4), minute: n(5), second: n(6), millis, text };
 }
 

@@ -45,11 +45,7 @@ export interface EvtxChunkHeader {
 
 /** True when the bytes start with the chunk signature. */
 export function hasChunkSignature(bytes: Uint8Array): boolean {
-  return (
-    bytes.length >= 8 &&
-    bytes[0] === 0x45 && bytes[1] === 0x6c && bytes[2] === 0x66 && bytes[3] === 0x43 &&
-    bytes[4] === 0x68 && bytes[5] === 0x6e && bytes[6] === 0x6b && bytes[7] === 0x00
-  );
+  return bytes.length >= 8 && bytes[0] === 0x45 && bytes[1] === 0x6c && bytes[2] === 0x66 && bytes[3] === 0x43 && bytes[4] === 0x68 && bytes[5] === 0x6e && bytes[6] === 0x6b && bytes[7] === 0x00;
 }
 
 /** A CRC-32 function (crc32.ts's signature: data, previous CRC). */
@@ -77,10 +73,7 @@ export function parseEvtxChunkHeader(bytes: Uint8Array, baseOffset = 0, crc: Crc
   const flags = r.u32At(CHUNK_HEADER.flags, 'chunk.flags');
   const headerChecksum = r.u32At(CHUNK_HEADER.headerChecksum, 'chunk.headerChecksum');
   const computedHeaderChecksum = crc(bytes.subarray(0x80, 0x200), crc(bytes.subarray(0, 0x78)));
-  const computedEventRecordsChecksum =
-    freeSpaceOffset >= CHUNK_HEADER.size && freeSpaceOffset <= bytes.length
-      ? crc(bytes.subarray(CHUNK_HEADER.size, freeSpaceOffset))
-      : undefined;
+  const computedEventRecordsChecksum = freeSpaceOffset >= CHUNK_HEADER.size && freeSpaceOffset <= bytes.length ? crc(bytes.subarray(CHUNK_HEADER.size, freeSpaceOffset)) : undefined;
   return {
     firstEventRecordNumber,
     lastEventRecordNumber,

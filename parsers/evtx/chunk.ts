@@ -8,13 +8,7 @@ import { renderTreeJson } from './binxml/render-json.js';
 import { resolveRecord } from './binxml/resolve.js';
 import { hasChunkSignature, parseEvtxChunkHeader, type Crc32Fn, type EvtxChunkHeader } from './chunk-header.js';
 import type { EvtxDiagnostic } from './diagnostics.js';
-import {
-  EVTX_CHUNK_HEADER_BYTES,
-  EVTX_CHUNK_SIZE_BYTES,
-  EVTX_MIN_RECORD_BYTES,
-  MAX_RECORDS_PER_CHUNK,
-  MAX_SLACK_CANDIDATES_PER_CHUNK,
-} from './limits.js';
+import { EVTX_CHUNK_HEADER_BYTES, EVTX_CHUNK_SIZE_BYTES, EVTX_MIN_RECORD_BYTES, MAX_RECORDS_PER_CHUNK, MAX_SLACK_CANDIDATES_PER_CHUNK } from './limits.js';
 import { RECORD_HEADER, RECORD_SIGNATURE, isPlausibleRecord, parseEvtxRecordHeader, recordSizeAt } from './record-header.js';
 import type { ChunkOutcome, EvtxRecord } from './record.js';
 import type { AnsiDecoder } from './binxml/model.js';
@@ -220,7 +214,10 @@ export function walkChunk<T>(bytes: Uint8Array, opts: ChunkParseOptions, makeBui
     }
   }
   if (opts.strict && (!header.hasValidHeaderChecksum || (limit === header.freeSpaceOffset && !header.hasValidEventRecordsChecksum))) {
-    fail(new FormatError({ code: 'BAD_CHECKSUM', format: 'evtx', offset: fileOffset, what: 'chunk.checksum', message: `evtx: chunk ${chunkIndex} at offset ${fileOffset} fails its checksum (strict)` }), fileOffset);
+    fail(
+      new FormatError({ code: 'BAD_CHECKSUM', format: 'evtx', offset: fileOffset, what: 'chunk.checksum', message: `evtx: chunk ${chunkIndex} at offset ${fileOffset} fails its checksum (strict)` }),
+      fileOffset,
+    );
     return res;
   }
 
@@ -233,7 +230,16 @@ export function walkChunk<T>(bytes: Uint8Array, opts: ChunkParseOptions, makeBui
       if (isAllZero(bytes, pos, limit)) break;
       // Garbage where a record should start: report once, then resynchronise on the next
       // plausible record (signature + matching size copy).
-      fail(new FormatError({ code: 'BAD_MAGIC', format: 'evtx', offset: fileOffset + pos, what: 'record.signature', message: `evtx: no record signature at offset ${fileOffset + pos} (chunk ${chunkIndex})` }), fileOffset + pos);
+      fail(
+        new FormatError({
+          code: 'BAD_MAGIC',
+          format: 'evtx',
+          offset: fileOffset + pos,
+          what: 'record.signature',
+          message: `evtx: no record signature at offset ${fileOffset + pos} (chunk ${chunkIndex})`,
+        }),
+        fileOffset + pos,
+      );
       let next = pos + 1;
       while (next + EVTX_MIN_RECORD_BYTES <= limit && !isPlausibleRecord(r, next, limit)) next++;
       diag('RECORD_RESYNC', `chunk ${chunkIndex}: skipped ${next - pos} bytes of non-record data`, fileOffset + pos);
@@ -294,7 +300,12 @@ function recoverSlack<T>(build: RecordBuilder<T>, r: ByteReader, from: number, r
     }
   }
   if (res.recovered > 0) {
-    res.diagnostics.push({ code: 'SLACK_RECOVERED', message: `chunk ${opts.chunkIndex}: ${res.recovered} record(s) recovered from slack`, offset: opts.fileOffset + from, chunkIndex: opts.chunkIndex });
+    res.diagnostics.push({
+      code: 'SLACK_RECOVERED',
+      message: `chunk ${opts.chunkIndex}: ${res.recovered} record(s) recovered from slack`,
+      offset: opts.fileOffset + from,
+      chunkIndex: opts.chunkIndex,
+    });
   }
 }
 

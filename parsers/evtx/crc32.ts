@@ -58,5 +58,4 @@ export function crc32Js(bytes: Uint8Array, crc = 0): number {
 const native = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
 
 /** Continues a CRC-32 over `bytes` (pass the previous result as `crc`, 0 to start). */
-export const crc32: (bytes: Uint8Array, crc?: number) => number =
-  typeof native === 'function' ? (bytes, crc = 0) => native(bytes, crc) >>> 0 : crc32Js;
+export const crc32: (bytes: Uint8Array, crc?: number) => number = typeof native === 'function' ? (bytes, crc = 0) => native(bytes, crc) >>> 0 : crc32Js;

@@ -1,4 +1,4 @@
-import type { ByteReader} from '../common/index.js';
+import type { ByteReader } from '../common/index.js';
 import { FormatError } from '../common/index.js';
 import { filetimeHalvesToIso } from './binxml/values.js';
 import { EVTX_MIN_RECORD_BYTES } from './limits.js';

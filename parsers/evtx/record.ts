@@ -33,8 +33,6 @@ export interface EvtxRecord {
 }
 
 /** One record of a chunk: its result `T`, or why it failed. */
-export type ChunkOutcome<T> =
-  | { ok: true; record: T }
-  | { ok: false; error: FormatError; chunkIndex: number; offset: number; recordId?: number };
+export type ChunkOutcome<T> = { ok: true; record: T } | { ok: false; error: FormatError; chunkIndex: number; offset: number; recordId?: number };
 
 export type RecordOutcome = ChunkOutcome<EvtxRecord>;

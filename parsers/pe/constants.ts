@@ -30,8 +30,22 @@ export const ImageDirectoryEntry = {
 export type ImageDirectoryEntry = (typeof ImageDirectoryEntry)[keyof typeof ImageDirectoryEntry];
 
 export const DIRECTORY_NAMES = [
-  'EXPORT', 'IMPORT', 'RESOURCE', 'EXCEPTION', 'SECURITY', 'BASERELOC', 'DEBUG', 'ARCHITECTURE',
-  'GLOBALPTR', 'TLS', 'LOAD_CONFIG', 'BOUND_IMPORT', 'IAT', 'DELAY_IMPORT', 'COM_DESCRIPTOR', 'RESERVED',
+  'EXPORT',
+  'IMPORT',
+  'RESOURCE',
+  'EXCEPTION',
+  'SECURITY',
+  'BASERELOC',
+  'DEBUG',
+  'ARCHITECTURE',
+  'GLOBALPTR',
+  'TLS',
+  'LOAD_CONFIG',
+  'BOUND_IMPORT',
+  'IAT',
+  'DELAY_IMPORT',
+  'COM_DESCRIPTOR',
+  'RESERVED',
 ] as const;
 
 /** COFF file header Characteristics flags. */

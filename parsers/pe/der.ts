@@ -34,7 +34,14 @@ export function readDer(r: ByteReader, at: number, limit: number): DerNode {
   let start = at + 2;
   if (first & 0x80) {
     const n = first & 0x7f;
-    if (n === 0 || n > 4) throw new FormatError({ code: 'UNSUPPORTED_VALUE_TYPE', format: 'pe', offset: r.baseOffset + at, what: 'der.length', message: `pe: DER length form ${n === 0 ? 'indefinite' : `${n} bytes`} not supported` });
+    if (n === 0 || n > 4)
+      throw new FormatError({
+        code: 'UNSUPPORTED_VALUE_TYPE',
+        format: 'pe',
+        offset: r.baseOffset + at,
+        what: 'der.length',
+        message: `pe: DER length form ${n === 0 ? 'indefinite' : `${n} bytes`} not supported`,
+      });
     len = 0;
     for (let i = 0; i < n; i++) len = len * 256 + r.u8At(at + 2 + i, 'der.length');
     start = at + 2 + n;

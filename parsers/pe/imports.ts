@@ -46,7 +46,7 @@ function readThunks(ctx: Ctx, tableRva: number, toRva: (v: number) => number, wh
     if (ctx.is64) {
       const v = r.u64At(at, `${what}[i]`);
       if (v === 0n) break;
-      isOrdinal = (v >> 63n) === 1n;
+      isOrdinal = v >> 63n === 1n;
       low = Number(v & 0x7fffffffn);
     } else {
       const v = r.u32At(at, `${what}[i]`);

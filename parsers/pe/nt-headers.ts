@@ -109,9 +109,7 @@ export function parseNtHeaders(bytes: Uint8Array, lfanew: number, diagnostics: P
     is64,
     optionalHeaderMagic: magic,
     addressOfEntryPoint: r.u32At(oh + OPTIONAL_HEADER.addressOfEntryPoint, 'optional_header.AddressOfEntryPoint'),
-    imageBase: is64
-      ? r.u64At(oh + OPTIONAL_HEADER.imageBase64, 'optional_header.ImageBase')
-      : BigInt(r.u32At(oh + OPTIONAL_HEADER.imageBase32, 'optional_header.ImageBase')),
+    imageBase: is64 ? r.u64At(oh + OPTIONAL_HEADER.imageBase64, 'optional_header.ImageBase') : BigInt(r.u32At(oh + OPTIONAL_HEADER.imageBase32, 'optional_header.ImageBase')),
     sectionAlignment: r.u32At(oh + OPTIONAL_HEADER.sectionAlignment, 'optional_header.SectionAlignment'),
     fileAlignment: r.u32At(oh + OPTIONAL_HEADER.fileAlignment, 'optional_header.FileAlignment'),
     sizeOfImage: r.u32At(oh + OPTIONAL_HEADER.sizeOfImage, 'optional_header.SizeOfImage'),

@@ -47,7 +47,13 @@ export function parsePe(bytes: Uint8Array): PeInfo {
     if (first) {
       versionInfo = guarded(diagnostics, 'version_info', null, () => {
         if (first.offset + first.size > bytes.byteLength) {
-          throw new FormatError({ code: 'TRUNCATED', format: 'pe', offset: first.offset, what: 'RT_VERSION data', message: `pe: version resource (${first.size} bytes) runs past the end of the file` });
+          throw new FormatError({
+            code: 'TRUNCATED',
+            format: 'pe',
+            offset: first.offset,
+            what: 'RT_VERSION data',
+            message: `pe: version resource (${first.size} bytes) runs past the end of the file`,
+          });
         }
         return parseVersionInfo(bytes.subarray(first.offset, first.offset + first.size), first.offset);
       });

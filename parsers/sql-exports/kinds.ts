@@ -71,25 +71,13 @@ export const SQL_EXPORT_SPECS: readonly SqlExportKindSpec[] = [
     kind: 'extended_procedures',
     label: 'ESPY:extended_procedures',
     title: 'registered extended stored procedures',
-    columns: [
-      s('name', 'name', REQ),
-      s('dll_name', 'dllName', { ...REQ, aliases: ['dll'] }),
-      d('create_date', 'createDate'),
-      d('modify_date', 'modifyDate'),
-      b('is_ms_shipped', 'isMsShipped'),
-    ],
+    columns: [s('name', 'name', REQ), s('dll_name', 'dllName', { ...REQ, aliases: ['dll'] }), d('create_date', 'createDate'), d('modify_date', 'modifyDate'), b('is_ms_shipped', 'isMsShipped')],
   },
   {
     kind: 'server_principals',
     label: 'ESPY:server_principals',
     title: 'server principals (logins, roles)',
-    columns: [
-      s('name', 'name', REQ),
-      s('type_desc', 'typeDesc', REQ),
-      d('create_date', 'createDate'),
-      d('modify_date', 'modifyDate'),
-      b('is_disabled', 'isDisabled'),
-    ],
+    columns: [s('name', 'name', REQ), s('type_desc', 'typeDesc', REQ), d('create_date', 'createDate'), d('modify_date', 'modifyDate'), b('is_disabled', 'isDisabled')],
   },
   {
     kind: 'role_members',

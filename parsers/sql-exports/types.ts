@@ -23,16 +23,7 @@ export type SqlExportSet = {
 
 export type SqlExportSetOf<K extends SqlExportKind> = Extract<SqlExportSet, { kind: K }>;
 
-export type SqlExportDiagnosticCode =
-  | 'SQL_MESSAGE'
-  | 'ESPY_WARNING'
-  | 'CELL_TYPE'
-  | 'TRUNCATED_VALUE'
-  | 'EMPTY_FILE'
-  | 'ENCODING'
-  | 'EXTRA_COLUMNS'
-  | 'INCOMPLETE_OUTPUT'
-  | 'TOO_MANY_DIAGNOSTICS';
+export type SqlExportDiagnosticCode = 'SQL_MESSAGE' | 'ESPY_WARNING' | 'CELL_TYPE' | 'TRUNCATED_VALUE' | 'EMPTY_FILE' | 'ENCODING' | 'EXTRA_COLUMNS' | 'INCOMPLETE_OUTPUT' | 'TOO_MANY_DIAGNOSTICS';
 
 export interface SqlExportDiagnostic {
   code: SqlExportDiagnosticCode;

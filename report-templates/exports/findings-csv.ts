@@ -4,9 +4,28 @@ import { rankFindings } from '../sections/affected.js';
 import { renderCsv, type CsvValue } from './csv.js';
 
 export const FINDINGS_CSV_HEADER = [
-  'host', 'verdict', 'finding_id', 'severity', 'title', 'rule_id', 'source', 'attack', 'count', 'first_seen', 'last_seen',
-  'evidence_timestamp', 'evidence_artefact', 'evidence_stored_path', 'evidence_kind', 'record_id', 'line', 'offset',
-  'decisive', 'excerpt', 'explanation', 'next_steps',
+  'host',
+  'verdict',
+  'finding_id',
+  'severity',
+  'title',
+  'rule_id',
+  'source',
+  'attack',
+  'count',
+  'first_seen',
+  'last_seen',
+  'evidence_timestamp',
+  'evidence_artefact',
+  'evidence_stored_path',
+  'evidence_kind',
+  'record_id',
+  'line',
+  'offset',
+  'decisive',
+  'excerpt',
+  'explanation',
+  'next_steps',
 ] as const;
 
 export function renderFindingsCsv(r: AnalysisResult): string {

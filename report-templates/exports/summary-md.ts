@@ -54,7 +54,9 @@ export function renderSummaryMd(r: AnalysisResult, opts: { generatedAt: string; 
   if (ranked.length === 0) out.push('No findings.');
   for (const f of ranked.slice(0, SUMMARY_TOP_FINDINGS)) {
     const ref = f.evidence[0];
-    out.push(`- **${mdText(f.severity.toUpperCase())}** ${mdText(f.title)} \\(${mdText(f.id)}, ${f.count} match${f.count === 1 ? '' : 'es'}${f.attack.length > 0 ? `, ${f.attack.map(mdText).join(' ')}` : ''}\\)`);
+    out.push(
+      `- **${mdText(f.severity.toUpperCase())}** ${mdText(f.title)} \\(${mdText(f.id)}, ${f.count} match${f.count === 1 ? '' : 'es'}${f.attack.length > 0 ? `, ${f.attack.map(mdText).join(' ')}` : ''}\\)`,
+    );
     if (ref) out.push(`  - ${mdText(ref.decisive ?? ref.excerpt)}: ${mdText(whereText(ref))}${ref.timestamp ? ` at ${mdText(displayTime(ref.timestamp))}` : ''}`);
   }
   if (ranked.length > SUMMARY_TOP_FINDINGS) out.push(`- … ${ranked.length - SUMMARY_TOP_FINDINGS} more in report.html and findings.csv`);
@@ -65,9 +67,7 @@ export function renderSummaryMd(r: AnalysisResult, opts: { generatedAt: string; 
   else {
     out.push('| Assessment | Procedure | DLL | SHA\\-256 | MD5 |', '|---|---|---|---|---|');
     for (const e of esps) {
-      out.push(
-        `| ${mdText(e.suspicion)} | ${e.procedures.map(mdText).join(', ')} | ${mdText(e.dllPath ?? e.dll)} | ${mdHash(e.file?.sha256) || 'not found'} | ${mdHash(e.file?.md5)} |`,
-      );
+      out.push(`| ${mdText(e.suspicion)} | ${e.procedures.map(mdText).join(', ')} | ${mdText(e.dllPath ?? e.dll)} | ${mdHash(e.file?.sha256) || 'not found'} | ${mdHash(e.file?.md5)} |`);
     }
   }
   const flagged = r.logins.filter((l) => l.createdDuringIncident);

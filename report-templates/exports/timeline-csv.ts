@@ -8,8 +8,20 @@ import { sortTimeline } from '../sections/timeline.js';
 import { renderCsv, type CsvValue } from './csv.js';
 
 export const TIMELINE_CSV_HEADER = [
-  'Timestamp (UTC)', 'Local Time', 'Host', 'Source', 'Provider', 'Event ID', 'Severity', 'Rules', 'Message',
-  'Artefact', 'Stored Path', 'Record ID', 'Line', 'Offset',
+  'Timestamp (UTC)',
+  'Local Time',
+  'Host',
+  'Source',
+  'Provider',
+  'Event ID',
+  'Severity',
+  'Rules',
+  'Message',
+  'Artefact',
+  'Stored Path',
+  'Record ID',
+  'Line',
+  'Offset',
 ] as const;
 
 /** `2026-03-14T10:17:43.1230000Z` → `2026-03-14 10:17:43.1230000`; anything else unchanged. */
@@ -20,8 +32,20 @@ export function timelineExplorerTime(iso: string): string {
 
 export function renderTimelineCsv(r: AnalysisResult): string {
   const rows = sortTimeline(r.timeline).map((e): CsvValue[] => [
-    timelineExplorerTime(e.timestamp), e.localTime, r.host.name, e.source, e.provider, e.eventId, e.severity, e.ruleIds.join(' '),
-    e.message, e.ref.artefact, e.ref.storedPath, e.ref.recordId, e.ref.line, e.ref.offset,
+    timelineExplorerTime(e.timestamp),
+    e.localTime,
+    r.host.name,
+    e.source,
+    e.provider,
+    e.eventId,
+    e.severity,
+    e.ruleIds.join(' '),
+    e.message,
+    e.ref.artefact,
+    e.ref.storedPath,
+    e.ref.recordId,
+    e.ref.line,
+    e.ref.offset,
   ]);
   return renderCsv(TIMELINE_CSV_HEADER, rows);
 }

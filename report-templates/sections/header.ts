@@ -29,8 +29,7 @@ export function verdictInfo(v: Verdict | string): VerdictInfo {
       return {
         cls: 'clean',
         label: 'NO INDICATORS FOUND',
-        answer:
-          'No indicators of compromise were found in the evidence that was checked. This is not proof that the host is clean: see "Coverage and gaps" for what was not checked.',
+        answer: 'No indicators of compromise were found in the evidence that was checked. This is not proof that the host is clean: see "Coverage and gaps" for what was not checked.',
       };
     default:
       return { cls: 'unknown', label: 'UNKNOWN VERDICT', answer: 'The analysis produced a verdict this report does not know.' };
@@ -44,7 +43,10 @@ export interface HeaderOptions {
 
 function fact(label: string, value: SafeHtml | string | undefined, cls = ''): SafeHtml | '' {
   if (value === undefined || value === '') return '';
-  return html`<div class="fact ${cls}"><dt>${label}</dt><dd>${value}</dd></div>`;
+  return html`<div class="fact ${cls}">
+    <dt>${label}</dt>
+    <dd>${value}</dd>
+  </div>`;
 }
 
 /** What the bundle's `.sha256` sidecar says of the hash computed from the zip. */
@@ -57,29 +59,20 @@ function sidecarNote(s: AnalysisResult['source']['bundleSidecar']): SafeHtml | '
 
 export function renderHeader(r: AnalysisResult, opts: HeaderOptions): SafeHtml {
   const v = verdictInfo(r.verdict.verdict);
-  const instances = r.host.sqlInstances.map((i) =>
-    html`<span class="inst">${i.name}${i.version ? html` <span class="muted">(${i.version})</span>` : ''}</span>`,
-  );
+  const instances = r.host.sqlInstances.map((i) => html`<span class="inst">${i.name}${i.version ? html` <span class="muted">(${i.version})</span>` : ''}</span>`);
   const bundleName = opts.bundle?.name ?? r.source.bundleName;
   const bundleSha = opts.bundle?.sha256 ?? r.source.bundleSha256;
   const elapsed = elapsedMs(r.timings);
   return html`<header class="banner v-${v.cls}" id="top">
-<div class="verdict-line"><span class="verdict" id="verdict">${v.label}</span><span class="host-name">${r.host.name}</span></div>
-<dl class="facts">
-${fact('Host', html`${r.host.name}${r.host.domain ? html` <span class="muted">(${r.host.domain})</span>` : ''}`)}
-${fact('Operating system', r.host.os)}
-${fact('SQL Server instances', instances.length > 0 ? html`${instances}` : 'none identified')}
-${fact('Host time zone', r.host.timeZone)}
-${fact('Collected', r.source.collectedAt ? displayTime(r.source.collectedAt) : undefined)}
-${fact('Collected by', r.source.collectedBy)}
-${fact('Analysed', displayTime(r.generatedAt))}
-${fact('Report generated', displayTime(opts.generatedAt))}
-${fact('espy version', r.espyVersion)}
-${fact('Command line', r.command ? html`<code>${r.command}</code>` : undefined, 'wide')}
-${fact('Elapsed', formatDuration(elapsed))}
-${fact('Evidence source', html`${r.source.kind}: <code>${r.source.path}</code>`, 'wide')}
-${fact('Bundle', bundleName ? html`<code>${bundleName}</code>` : undefined, 'wide')}
-${fact('Bundle SHA-256', bundleSha ? html`<code class="hash">${bundleSha}</code>${sidecarNote(r.source.bundleSidecar)}` : undefined, 'wide')}
-</dl>
-</header>`;
+    <div class="verdict-line"><span class="verdict" id="verdict">${v.label}</span><span class="host-name">${r.host.name}</span></div>
+    <dl class="facts">
+      ${fact('Host', html`${r.host.name}${r.host.domain ? html` <span class="muted">(${r.host.domain})</span>` : ''}`)} ${fact('Operating system', r.host.os)}
+      ${fact('SQL Server instances', instances.length > 0 ? html`${instances}` : 'none identified')} ${fact('Host time zone', r.host.timeZone)}
+      ${fact('Collected', r.source.collectedAt ? displayTime(r.source.collectedAt) : undefined)} ${fact('Collected by', r.source.collectedBy)} ${fact('Analysed', displayTime(r.generatedAt))}
+      ${fact('Report generated', displayTime(opts.generatedAt))} ${fact('espy version', r.espyVersion)} ${fact('Command line', r.command ? html`<code>${r.command}</code>` : undefined, 'wide')}
+      ${fact('Elapsed', formatDuration(elapsed))} ${fact('Evidence source', html`${r.source.kind}: <code>${r.source.path}</code>`, 'wide')}
+      ${fact('Bundle', bundleName ? html`<code>${bundleName}</code>` : undefined, 'wide')}
+      ${fact('Bundle SHA-256', bundleSha ? html`<code class="hash">${bundleSha}</code>${sidecarNote(r.source.bundleSidecar)}` : undefined, 'wide')}
+    </dl>
+  </header>`;
 }

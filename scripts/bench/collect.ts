@@ -124,7 +124,9 @@ async function main(): Promise<void> {
   try {
     const t0 = performance.now();
     const h = buildHost(host);
-    process.stderr.write(`host: samples/host-maggie + Security.evtx ${SECURITY_MIB} MiB + PowerShell log ${POWERSHELL_MIB} MiB = ${(h.bytes / 1048576).toFixed(0)} MiB, built in ${((performance.now() - t0) / 1000).toFixed(1)} s (${host})\n`);
+    process.stderr.write(
+      `host: samples/host-maggie + Security.evtx ${SECURITY_MIB} MiB + PowerShell log ${POWERSHELL_MIB} MiB = ${(h.bytes / 1048576).toFixed(0)} MiB, built in ${((performance.now() - t0) / 1000).toFixed(1)} s (${host})\n`,
+    );
     const rows: Round[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       const x = round(base, host);

@@ -179,7 +179,9 @@ async function main(): Promise<void> {
   console.log(`  one log: espy ${CORES} threads / 1 thread: ${(oneN.wall / one1.wall).toFixed(2)}x  (1 thread ${one1.wall.toFixed(1)} MB/s)`);
   const ceil = rate.get(tools[6]!.name)!;
   const ceil1 = rate.get(tools[7]!.name)!;
-  console.log(`  ceiling, ${CORES} independent 1-thread processes on 1/${CORES} each (no communication) / 1 thread: ${(ceil.wall / one.wall).toFixed(2)}x; one log: ${(ceil1.wall / one1.wall).toFixed(2)}x`);
+  console.log(
+    `  ceiling, ${CORES} independent 1-thread processes on 1/${CORES} each (no communication) / 1 thread: ${(ceil.wall / one.wall).toFixed(2)}x; one log: ${(ceil1.wall / one1.wall).toFixed(2)}x`,
+  );
   console.log(`  espy ${CORES} threads / that ceiling: ${(all.wall / ceil.wall).toFixed(2)}x; one log: ${(oneN.wall / ceil1.wall).toFixed(2)}x`);
   const rss = Math.max(...[0, 1, 4, 5].map((i) => best.get(tools[i]!.name)!.rssMiB));
   console.log(`  espy peak RSS: ${rss.toFixed(0)} MiB   target <= 200 MiB`);

@@ -26,8 +26,19 @@ import { createYaraEngine } from '../../detection/yara/index.js';
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const PYTHON = '/usr/bin/python3';
 const YARA = '/usr/bin/yara';
-const DLL_DIRS = ['/usr/lib/gcc/x86_64-w64-mingw32/12-win32', '/usr/x86_64-w64-mingw32/lib', join(ROOT, 'samples'), join(ROOT, 'test', 'fixtures', 'pe'), join(ROOT, 'scripts', 'samples', 'dlls', 'out')];
-const RULES = [...readdirSync(join(ROOT, 'rules', 'yara')).filter((f) => f.endsWith('.yar')).map((f) => join(ROOT, 'rules', 'yara', f)), resolve(ROOT, '..', 'shared', 'reference', 'published-rules', 'maggie_dcso.yar')];
+const DLL_DIRS = [
+  '/usr/lib/gcc/x86_64-w64-mingw32/12-win32',
+  '/usr/x86_64-w64-mingw32/lib',
+  join(ROOT, 'samples'),
+  join(ROOT, 'test', 'fixtures', 'pe'),
+  join(ROOT, 'scripts', 'samples', 'dlls', 'out'),
+];
+const RULES = [
+  ...readdirSync(join(ROOT, 'rules', 'yara'))
+    .filter((f) => f.endsWith('.yar'))
+    .map((f) => join(ROOT, 'rules', 'yara', f)),
+  resolve(ROOT, '..', 'shared', 'reference', 'published-rules', 'maggie_dcso.yar'),
+];
 const REPEAT = 3;
 
 function dlls(): string[] {
@@ -117,7 +128,9 @@ async function benchClassify(files: string[]): Promise<void> {
   const b = Math.min(...theirs);
   console.log(`espy classifyFile     ${fmt(a)}  (median ${fmt(median(ours))})  ESP DLLs found: ${esp}`);
   const v = Math.min(...verifyTimes);
-  console.log(`  of which Authenticode ${fmt(v)}  (${((v / a) * 100).toFixed(1)}% of classifyFile; classifyFile without it would be ${fmt(a - v)}, so verification adds ${((v / (a - v)) * 100).toFixed(1)}%)`);
+  console.log(
+    `  of which Authenticode ${fmt(v)}  (${((v / a) * 100).toFixed(1)}% of classifyFile; classifyFile without it would be ${fmt(a - v)}, so verification adds ${((v / (a - v)) * 100).toFixed(1)}%)`,
+  );
   console.log(`python3-pefile        ${fmt(b)}  (median ${fmt(median(theirs))})  ESP DLLs found: ${pyEsp}`);
   console.log(`ratio espy/pefile     ${(a / b).toFixed(3)}  (espy is ${(b / a).toFixed(1)}x ${a < b ? 'faster' : 'slower'})`);
 }
@@ -196,18 +209,23 @@ function parseTimes(bytes: readonly Uint8Array[]): Record<Mode, number> {
 }
 
 function benchAuthenticode(files: string[]): void {
-  const all = files.map((f) => new Uint8Array(readFileSync(f))).filter((b) => {
-    try {
-      parsePe(b);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  const all = files
+    .map((f) => new Uint8Array(readFileSync(f)))
+    .filter((b) => {
+      try {
+        parsePe(b);
+        return true;
+      } catch {
+        return false;
+      }
+    });
   const signed = all.filter((b) => parsePe(b).signature.present);
   console.log(`\n== Authenticode: PE parse with and without verification (best of ${AUTHENTICODE_PASSES}; ${all.length} PE files, ${signed.length} signed) ==`);
   const ms = (s: number): string => `${(s * 1000).toFixed(2)} ms`;
-  for (const [label, set] of [['all PE files', all], ['signed files only', signed]] as const) {
+  for (const [label, set] of [
+    ['all PE files', all],
+    ['signed files only', signed],
+  ] as const) {
     const t = parseTimes(set);
     for (const mode of ['verify', 'verify, warm cache'] as const) {
       const ratio = t[mode] / t.parse;

@@ -29,10 +29,7 @@ async function cli(): Promise<number> {
   for (const o of report.outputs) {
     process.stdout.write(`${o.path}  ${(o.bytes / 1048576).toFixed(1)} MiB  sha256 ${o.sha256}\n`);
   }
-  process.stdout.write(
-    `node ${report.nodeVersion}; bundle ${report.bundleBytes} bytes; blob ${report.blobBytes} bytes; ` +
-      `${report.assetKeys.length} assets; ${report.seconds.toFixed(1)} s\n`,
-  );
+  process.stdout.write(`node ${report.nodeVersion}; bundle ${report.bundleBytes} bytes; blob ${report.blobBytes} bytes; ` + `${report.assetKeys.length} assets; ${report.seconds.toFixed(1)} s\n`);
   return 0;
 }
 

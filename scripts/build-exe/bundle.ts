@@ -11,9 +11,7 @@ import { join } from 'node:path';
  */
 
 /** The banner defining what `import.meta.*` is replaced with. */
-const IMPORT_META_SHIM =
-  'var __espyImportMetaUrl = require("node:url").pathToFileURL(__filename).href;\n' +
-  'var __espyImportMetaDirname = require("node:path").dirname(__filename);';
+const IMPORT_META_SHIM = 'var __espyImportMetaUrl = require("node:url").pathToFileURL(__filename).href;\n' + 'var __espyImportMetaDirname = require("node:path").dirname(__filename);';
 
 /** Repo-relative path of the SEA-aware `node:worker_threads` (see that file). */
 export const WORKER_THREADS_SHIM = 'scripts/build-exe/sea-worker-threads.ts';
@@ -68,7 +66,9 @@ export async function bundleCli(repoRoot: string, entry = DEFAULT_ENTRY): Promis
   const meta: Metafile = result.metafile;
   return {
     code: out.contents,
-    inputs: Object.keys(meta.inputs).filter((k) => !k.includes(':')).sort(),
+    inputs: Object.keys(meta.inputs)
+      .filter((k) => !k.includes(':'))
+      .sort(),
     warnings: result.warnings.map((w) => `${w.location ? `${w.location.file}:${w.location.line}: ` : ''}${w.text}`),
   };
 }

@@ -17,10 +17,7 @@ export interface JobContext {
 }
 
 /** Corpus EVTX files: a 1 MiB multi-chunk log (1601 records) and one with known damage. */
-const EVTX_FILES = [
-  'evtx/williballenthin_python-evtx/tests/data/system.evtx',
-  'evtx/williballenthin_python-evtx/tests/data/dns_log_malformed.evtx',
-];
+const EVTX_FILES = ['evtx/williballenthin_python-evtx/tests/data/system.evtx', 'evtx/williballenthin_python-evtx/tests/data/dns_log_malformed.evtx'];
 
 function fromSource(c: JobContext, args: readonly string[]): RunResult {
   return runProgram(process.execPath, ['--import', 'tsx', join(c.repoRoot, 'scripts', 'build-exe', 'entry.ts'), ...args], {
@@ -43,7 +40,11 @@ function withoutAccessTimes(jsonl: string): string {
   const strip = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(strip);
     if (v && typeof v === 'object') {
-      return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'accessed').map(([k, x]) => [k, strip(x)]));
+      return Object.fromEntries(
+        Object.entries(v)
+          .filter(([k]) => k !== 'accessed')
+          .map(([k, x]) => [k, strip(x)]),
+      );
     }
     return v;
   };
@@ -109,7 +110,10 @@ export async function checkJobs(run: CheckRun, c: JobContext): Promise<void> {
     if (!commands.has('hunt')) throw new Skip('no `hunt` command in this build yet');
     if (!existsSync(host)) throw new Skip(`${host} does not exist yet`);
     const facts: string[] = [];
-    for (const args of [['hunt', '--check', '--json'], ['hunt', '--json', host]]) {
+    for (const args of [
+      ['hunt', '--check', '--json'],
+      ['hunt', '--json', host],
+    ]) {
       const ref = fromSource(c, args);
       const r = runProgram(c.exe, args, { cwd: c.repoRoot, timeoutMs: 300_000 });
       assert(r.status === ref.status && (r.status === 0 || r.status === 3), `${args.join(' ')}: exit ${r.status} vs source ${ref.status}: ${describeRun(r)}`);

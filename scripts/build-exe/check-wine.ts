@@ -13,7 +13,15 @@ import { assert, commandsInHelp, runProgram, Skip, type CheckRun } from './check
 
 export const WINE_CANDIDATES = ['/usr/bin/wine64', '/usr/lib/wine/wine64', '/usr/bin/wine'];
 
-export function wineRun(wine: string, args: string[], env: NodeJS.ProcessEnv, outDir: string, name: string, timeoutMs: number, cwd?: string): { status: number | null; stdout: string; stderr: string } {
+export function wineRun(
+  wine: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  outDir: string,
+  name: string,
+  timeoutMs: number,
+  cwd?: string,
+): { status: number | null; stdout: string; stderr: string } {
   const outPath = join(outDir, `${name}.out`);
   const errPath = join(outDir, `${name}.err`);
   const out = openSync(outPath, 'w');

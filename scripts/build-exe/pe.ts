@@ -86,10 +86,7 @@ export function readPeLayout(bytes: Uint8Array): PeLayout {
     throw new FormatError({ code: 'BAD_MAGIC', format: FORMAT, offset: opt, what: 'optional.magic' });
   }
   const isPe32Plus = magic === PE_MAGIC.PE32_PLUS;
-  const numberOfRvaAndSizes = r.u32At(
-    opt + (isPe32Plus ? OPT.numberOfRvaAndSizesPe32Plus : OPT.numberOfRvaAndSizesPe32),
-    'optional.numberOfRvaAndSizes',
-  );
+  const numberOfRvaAndSizes = r.u32At(opt + (isPe32Plus ? OPT.numberOfRvaAndSizesPe32Plus : OPT.numberOfRvaAndSizesPe32), 'optional.numberOfRvaAndSizes');
   const dataDirectoriesOffset = opt + (isPe32Plus ? OPT.dataDirectoriesPe32Plus : OPT.dataDirectoriesPe32);
   const dirCount = Math.min(numberOfRvaAndSizes, MAX_DATA_DIRECTORIES);
   if (dataDirectoriesOffset + dirCount * 8 > opt + sizeOfOptionalHeader) {

@@ -8,6 +8,4 @@ const keys = listAssets('');
 const assets: Record<string, string> = {};
 for (const k of keys) assets[k] = createHash('sha256').update(readAsset(k)).digest('hex');
 const firstText = keys[0] === undefined ? '' : readAssetText(keys[0]);
-process.stdout.write(
-  `${JSON.stringify({ isSea: isSea(), node: process.version, execArgv: process.execArgv, argv: process.argv.slice(2), assets, firstTextLength: firstText.length })}\n`,
-);
+process.stdout.write(`${JSON.stringify({ isSea: isSea(), node: process.version, execArgv: process.execArgv, argv: process.argv.slice(2), assets, firstTextLength: firstText.length })}\n`);

@@ -40,13 +40,7 @@ export function seaConfig(assets: readonly [string, string][]): Record<string, u
  * node there; returns the blob (also left at `workDir/BLOB_NAME`). `main` and `output` are
  * relative to workDir so that no temp folder name lands in the blob (reproducibility).
  */
-export function makeSeaBlob(
-  linuxNode: string,
-  workDir: string,
-  bundle: Uint8Array,
-  assets: AssetPlan,
-  generated: readonly { key: string; bytes: Uint8Array }[],
-): Uint8Array {
+export function makeSeaBlob(linuxNode: string, workDir: string, bundle: Uint8Array, assets: AssetPlan, generated: readonly { key: string; bytes: Uint8Array }[]): Uint8Array {
   const mainPath = join(workDir, MAIN_NAME);
   const indexPath = join(workDir, ASSET_INDEX_KEY);
   const configPath = join(workDir, 'sea-config.json');

@@ -45,8 +45,7 @@ async function main(): Promise<number> {
       // tree) the copy is built twice and the two builds must be equal.
       const built = first;
       await run.check('a second build gives byte-identical executables', async () => {
-        const build = (out: string): Promise<BuildReport> =>
-          buildExecutables({ repoRoot: snapshot, outDir: join(tmp, out), cacheDir, targets: ['linux', 'win'], log });
+        const build = (out: string): Promise<BuildReport> => buildExecutables({ repoRoot: snapshot, outDir: join(tmp, out), cacheDir, targets: ['linux', 'win'], log });
         const again = await build('second');
         let reference = built;
         let how = 'dist/ and a build of a copy of the tree in another folder';

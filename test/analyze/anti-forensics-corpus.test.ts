@@ -17,9 +17,21 @@ function corpusErrorlogSets(): Map<string, ArtefactStats[]> {
       if (statSync(p).isDirectory()) walk(p);
       else if (/^ERRORLOG(\.\d+)?$/.test(n)) {
         const parsed = parseErrorlog(new Uint8Array(readFileSync(p)), {});
-        const times = parsed.entries.map((e) => summarizeEvent(e.event).timestamp).filter(Boolean).sort();
+        const times = parsed.entries
+          .map((e) => summarizeEvent(e.event).timestamp)
+          .filter(Boolean)
+          .sort();
         const rel = relative(root, dir).replace(/\//g, '\\');
-        const st: ArtefactStats = { artefact: `C:\\corpus\\${rel}\\${n}`, kind: 'errorlog', label: 'ERRORLOG', records: parsed.entries.length, failed: 0, recovered: 0, notes: [], eventIds: new Set() };
+        const st: ArtefactStats = {
+          artefact: `C:\\corpus\\${rel}\\${n}`,
+          kind: 'errorlog',
+          label: 'ERRORLOG',
+          records: parsed.entries.length,
+          failed: 0,
+          recovered: 0,
+          notes: [],
+          eventIds: new Set(),
+        };
         if (times[0]) st.first = times[0];
         sets.set(rel, [...(sets.get(rel) ?? []), st]);
       }
@@ -33,7 +45,10 @@ describe('ERRORLOG cycling on real logs', () => {
   it('no real ERRORLOG set in the corpus is a burst (one has 4 service restarts within 10 minutes: below 5 in an hour)', () => {
     const sets = corpusErrorlogSets();
     expect(sets.size).toBeGreaterThanOrEqual(7);
-    const restarts = sets.get('NebrasAlshaghl-DB\\Log')?.map((s) => s.first).sort();
+    const restarts = sets
+      .get('NebrasAlshaghl-DB\\Log')
+      ?.map((s) => s.first)
+      .sort();
     expect(restarts?.slice(1, 5)).toEqual(['2022-03-22T00:05:57.9800000Z', '2022-03-22T00:08:59.7100000Z', '2022-03-22T00:12:25.0800000Z', '2022-03-22T00:15:16.8600000Z']);
     for (const [dir, stats] of sets) {
       expect(findingsFromAntiForensics({ esps: [], events: [], sql: undefined, dlls: [], stats }), dir).toEqual([]);

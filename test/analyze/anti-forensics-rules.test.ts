@@ -50,13 +50,15 @@ describe('anti-forensics Sigma rules', () => {
   it('load with the pack, without errors, and show in `hunt --check`', async () => {
     expect(loaded.errors).toEqual([]);
     const ours = loaded.rules.metas().filter((m) => Object.values(LOG_CLEARED).includes(m.title as never));
-    expect(ours.map((m) => [m.title, m.level]).sort()).toEqual([
-      [LOG_CLEARED.auditChanged, 'medium'],
-      [LOG_CLEARED.sqlAudit, 'high'],
-      [LOG_CLEARED.auditRemoved, 'high'],
-      [LOG_CLEARED.system, 'high'],
-      [LOG_CLEARED.security, 'high'],
-    ].sort());
+    expect(ours.map((m) => [m.title, m.level]).sort()).toEqual(
+      [
+        [LOG_CLEARED.auditChanged, 'medium'],
+        [LOG_CLEARED.sqlAudit, 'high'],
+        [LOG_CLEARED.auditRemoved, 'high'],
+        [LOG_CLEARED.system, 'high'],
+        [LOG_CLEARED.security, 'high'],
+      ].sort(),
+    );
     const r = await runCli(['--json', 'hunt', '--check']);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as { loaded: number; rejected: number };
@@ -87,7 +89,9 @@ describe('anti-forensics Sigma rules', () => {
 
   it('match the real SQL Server Audit records that alter or drop an audit or audit specification, not the logins around them', async () => {
     const dir = 'mdecrevoisier_EVTX-to-MITRE-Attack/TA0005-Defense Evasion/T1562.002-Disable Windows Event Logging';
-    const names = readdirSync(join(requireCorpus('evtx'), dir)).filter((n) => n.startsWith('ID33205')).sort();
+    const names = readdirSync(join(requireCorpus('evtx'), dir))
+      .filter((n) => n.startsWith('ID33205'))
+      .sort();
     expect(names.length).toBe(6);
     let fired = 0;
     let quiet = 0;

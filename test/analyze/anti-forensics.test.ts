@@ -82,7 +82,10 @@ describe('"used, then removed" ESP DLL', () => {
 
   it('not raised when the DLL is still registered, still on disk, or the evidence cannot tell', () => {
     const registered = wipedInputs();
-    registered.sql = sqlWith([{ name: 'xp_instance_regread', dllName: 'xpstar.dll' }, { name: 'xp_sqlhelper', dllName: GONE }]);
+    registered.sql = sqlWith([
+      { name: 'xp_instance_regread', dllName: 'xpstar.dll' },
+      { name: 'xp_sqlhelper', dllName: GONE },
+    ]);
     const present = wipedInputs();
     present.dlls = [binnDll(), { path: GONE, file: { present: true, path: GONE, isPe: true, isEsp: true, signed: false, yara: [] }, suspicion: 'suspicious', reasons: [], foundBy: 'named' }];
     const noExport = wipedInputs();
@@ -99,9 +102,7 @@ describe('"used, then removed" ESP DLL', () => {
 describe('a DLL only Sysmon saw loaded into sqlservr.exe, now gone', () => {
   it('→ medium, saying that only Sysmon saw it', () => {
     const inputs = wipedInputs();
-    inputs.events = [
-      sysmonEvent(7, '2026-03-14T02:21:00.0000000Z', { Image: `${BINN}\\sqlservr.exe`, ImageLoaded: GONE, Signed: 'false' }),
-    ];
+    inputs.events = [sysmonEvent(7, '2026-03-14T02:21:00.0000000Z', { Image: `${BINN}\\sqlservr.exe`, ImageLoaded: GONE, Signed: 'false' })];
     const r = assembleResult(inputs, meta);
     const f = r.findings.find((x) => x.ruleId === USED_THEN_REMOVED);
     expect(f?.severity).toBe('medium');

@@ -118,7 +118,11 @@ describe('ERRORLOG twins of event-log events', () => {
   it('count once, stay evidence from both sources', () => {
     const inputs = baseInputs();
     const evtx = mssqlEvent(8128, '2026-03-14T02:21:00.1234567Z', [BACKDOOR, '1.0', 'maggie']);
-    const errorlog = { ...mssqlEvent(8128, '2026-03-14T02:21:00.1200000Z', [BACKDOOR, '1.0', 'maggie']), kind: 'errorlog' as const, artefact: 'C:\\Program Files\\Microsoft SQL Server\\MSSQL14.MSSQLSERVER\\MSSQL\\Log\\ERRORLOG' };
+    const errorlog = {
+      ...mssqlEvent(8128, '2026-03-14T02:21:00.1200000Z', [BACKDOOR, '1.0', 'maggie']),
+      kind: 'errorlog' as const,
+      artefact: 'C:\\Program Files\\Microsoft SQL Server\\MSSQL14.MSSQLSERVER\\MSSQL\\Log\\ERRORLOG',
+    };
     const later = { ...mssqlEvent(8128, '2026-03-14T03:00:00.0000000Z', [BACKDOOR, '1.0', 'maggie']), kind: 'errorlog' as const, artefact: errorlog.artefact };
     inputs.events.push(evtx, errorlog, later);
     inputs.dlls.push(backdoorDll());

@@ -20,7 +20,12 @@ const SIG = {
   microsoft: { status: 'valid', microsoftSigned: true, claimsMicrosoft: true, description: 'valid, Microsoft Corporation via Microsoft Code Signing PCA 2011' },
   forged: { status: 'untrusted', microsoftSigned: false, claimsMicrosoft: true, description: 'untrusted self-signed certificate claiming Microsoft Corporation' },
   alteredMicrosoft: { status: 'bad-digest', microsoftSigned: false, claimsMicrosoft: true, description: 'altered after signing (digest mismatch), signer claims Microsoft Corporation' },
-  oldMicrosoftRoot: { status: 'untrusted', microsoftSigned: false, claimsMicrosoft: true, description: 'untrusted signature by Microsoft Corporation via Microsoft Code Signing PCA claiming Microsoft Corporation (chain ends at CN=Microsoft Code Signing PCA, not a trust anchor)' },
+  oldMicrosoftRoot: {
+    status: 'untrusted',
+    microsoftSigned: false,
+    claimsMicrosoft: true,
+    description: 'untrusted signature by Microsoft Corporation via Microsoft Code Signing PCA claiming Microsoft Corporation (chain ends at CN=Microsoft Code Signing PCA, not a trust anchor)',
+  },
   notMicrosoftEvil: { status: 'untrusted', microsoftSigned: false, claimsMicrosoft: true, description: 'untrusted self-signed certificate CN=Not Microsoft Evil Ltd' },
   vendor: { status: 'valid', microsoftSigned: false, claimsMicrosoft: false, description: 'valid, Contoso Ltd. via Contoso Test Root' },
   otherUntrusted: { status: 'untrusted', microsoftSigned: false, claimsMicrosoft: false, description: 'untrusted self-signed certificate CN=Acme' },
@@ -204,7 +209,10 @@ describe('ESP DLL changed since the baseline', () => {
     schema: 'espy-baseline/1',
     createdAt: '2026-01-01T00:00:00Z',
     host: 'SQL01',
-    esps: [{ procedure: 'xp_dirtree', dll: XPSTAR, sha256 }, { procedure: 'xp_instance_regread', dll: XPSTAR, sha256 }],
+    esps: [
+      { procedure: 'xp_dirtree', dll: XPSTAR, sha256 },
+      { procedure: 'xp_instance_regread', dll: XPSTAR, sha256 },
+    ],
   });
 
   it('a different SHA-256 for the same DLL → its own high finding with both hashes', () => {

@@ -26,7 +26,7 @@ async function analyzeHost(name: string, extra: string[] = [], tag = name): Prom
 }
 
 describe('host-trojan: Binn xpstar.dll replaced, self-signed certificate claiming Microsoft', () => {
-  it('is not NO_INDICATORS: a critical finding names the DLL and says the signature is not Microsoft\'s', async () => {
+  it("is not NO_INDICATORS: a critical finding names the DLL and says the signature is not Microsoft's", async () => {
     const { verdict, result } = await analyzeHost('host-trojan');
     expect(verdict).not.toBe('NO_INDICATORS');
     expect(verdict).toBe('COMPROMISED');
@@ -72,7 +72,7 @@ describe('host-trojan against a baseline of host-clean (a known-good server of t
 });
 
 describe('host-vendor: a third-party ESP validly signed by a CA the analyst trusts', () => {
-  it('with --trust that CA → SUSPICIOUS: the signature is valid, not Microsoft\'s', async () => {
+  it("with --trust that CA → SUSPICIOUS: the signature is valid, not Microsoft's", async () => {
     const { verdict, result, code } = await analyzeHost('host-vendor', ['--trust', CONTOSO_ROOT], 'host-vendor-trusted');
     expect(code).toBe(0);
     expect(verdict).toBe('SUSPICIOUS');

@@ -55,7 +55,9 @@ describe('decisive part of the evidence', () => {
   it('keeps the command line whole although the excerpt is cut at 400 characters', () => {
     const padding = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`Field${i}`, 'x'.repeat(20)]));
     const event = securityEvent(4688, { ...padding, NewProcessName: 'C:\\Windows\\System32\\cmd.exe', ParentProcessName: BINN, CommandLine: COMMAND });
-    const message = Object.entries({ ...padding, NewProcessName: 'C:\\Windows\\System32\\cmd.exe', CommandLine: COMMAND }).map(([k, v]) => `${k}=${v}`).join('; ');
+    const message = Object.entries({ ...padding, NewProcessName: 'C:\\Windows\\System32\\cmd.exe', CommandLine: COMMAND })
+      .map(([k, v]) => `${k}=${v}`)
+      .join('; ');
     const ref = refOf(sourced(event, message), ['ParentProcessName', 'NewProcessName']);
     expect(ref.excerpt).toBe(excerpt(message));
     expect(ref.excerpt).not.toContain('certutil');

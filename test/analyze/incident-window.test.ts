@@ -61,7 +61,10 @@ describe('incidentClusters / incidentWindow', () => {
 
   it('many clusters (one every 8 days for 40 years) stay one window around the ESP evidence', () => {
     const t0 = Date.parse('1990-01-01T00:00:00.000Z');
-    const noise = finding('high', Array.from({ length: 1_800 }, (_, i) => new Date(t0 + i * 8 * 24 * 3_600_000).toISOString()));
+    const noise = finding(
+      'high',
+      Array.from({ length: 1_800 }, (_, i) => new Date(t0 + i * 8 * 24 * 3_600_000).toISOString()),
+    );
     const esp = finding('critical', ['2030-01-01T00:00:00.000Z'], { esp: true });
     const w = incidentWindow([noise, esp]);
     expect([w?.start, w?.end, w?.clusters.length, w?.outside.length]).toEqual(['2030-01-01T00:00:00.000Z', '2030-01-01T00:00:00.000Z', 1, 1_800]);
@@ -102,7 +105,9 @@ describe('logins created during the incident (assembled)', () => {
       events: [old, mssqlEvent(8128, '2026-03-14T02:21:00.0000000Z', [BACKDOOR, '1.0', 'maggie'])],
       hits: [hit(old, 'high')],
       sql: undefined,
-      dlls: [{ path: BACKDOOR, file: { present: true, path: BACKDOOR, isPe: true, isEsp: true, exports: ['maggie'], signed: false, yara: [] }, suspicion: 'suspicious', reasons: [], foundBy: 'named' }],
+      dlls: [
+        { path: BACKDOOR, file: { present: true, path: BACKDOOR, isPe: true, isEsp: true, exports: ['maggie'], signed: false, yara: [] }, suspicion: 'suspicious', reasons: [], foundBy: 'named' },
+      ],
       missingDlls: [],
       stats: [stats('Application', 'C:\\Windows\\System32\\winevt\\Logs\\Application.evtx', [8128])],
       errors: [],

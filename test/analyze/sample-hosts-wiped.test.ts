@@ -59,16 +59,27 @@ describe('host-wiped: backdoor used then removed, logs cleared', () => {
     expect([esp?.registered, esp?.file?.present]).toEqual([false, false]);
     expect(result.findings[0]?.ruleId).toBe('espy.esp.backdoor');
 
-    for (const id of Object.values(RULE)) expect(result.timeline.some((t) => t.ruleIds.includes(id)), id).toBe(true);
+    for (const id of Object.values(RULE))
+      expect(
+        result.timeline.some((t) => t.ruleIds.includes(id)),
+        id,
+      ).toBe(true);
     expect(result.timeline.filter((t) => t.ruleIds.includes(RULE.securityCleared)).map((t) => t.eventId)).toEqual([1102]);
     expect(result.incidentWindow).toEqual({ start: '2026-04-08T23:41:07.330343Z', end: '2026-04-09T00:34:05.660187Z' });
   });
 
   it('`espy hunt` sees the log clearing and the audit change too (they are Sigma rules)', async () => {
     const r = await runCli(['--json', 'hunt', join(SAMPLES, 'host-wiped')]);
-    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { ruleId: string; eventId: number; level: string });
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { ruleId: string; eventId: number; level: string });
     const af = rows.filter((x) => [RULE.securityCleared, RULE.logCleared, RULE.auditRemoved].includes(x.ruleId as never));
-    expect(af.map((x) => [x.eventId, x.level]).sort()).toEqual([[104, 'high'], [1102, 'high'], [4719, 'high']]);
+    expect(af.map((x) => [x.eventId, x.level]).sort()).toEqual([
+      [104, 'high'],
+      [1102, 'high'],
+      [4719, 'high'],
+    ]);
   });
 
   it('host-maggie keeps its verdict, window and backdoor login', async () => {

@@ -7,7 +7,9 @@ import { loadRules } from '../../detection/sigma/index.js';
 import { SAMPLES } from '../support/paths.js';
 import { scanBothWays, scanFacts, shippedSigmaFiles } from '../support/scan-compare.js';
 
-const hosts = readdirSync(SAMPLES, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name.startsWith('host-')).map((d) => d.name);
+const hosts = readdirSync(SAMPLES, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && d.name.startsWith('host-'))
+  .map((d) => d.name);
 
 describe('event scan prefilter: the same analysis inputs as rendering every record', () => {
   const rules = loadRules(shippedSigmaFiles()).rules;

@@ -28,13 +28,24 @@ describe('comments stand alone', () => {
     expect(files.length).toBeGreaterThan(200);
     const hits: string[] = [];
     for (const f of files) {
-      for (const c of commentsOf(readFileSync(join(root, f), 'utf8'))) if (POINTERS.test(c.text)) hits.push(`${f}:${c.line}: ${c.text.split('\n').find((l) => POINTERS.test(l))?.trim()}`);
+      for (const c of commentsOf(readFileSync(join(root, f), 'utf8')))
+        if (POINTERS.test(c.text))
+          hits.push(
+            `${f}:${c.line}: ${c.text
+              .split('\n')
+              .find((l) => POINTERS.test(l))
+              ?.trim()}`,
+          );
     }
     expect(hits, hits.join('\n')).toEqual([]);
   });
 
   it('finds such a pointer in a line or block comment, not in a string', () => {
     const text = "const a = '../shared/corpus'; // see STYLE §3\n/**\n * from issue 15\n */\nconst b = 1;\n";
-    expect(commentsOf(text).filter((c) => POINTERS.test(c.text)).map((c) => c.line)).toEqual([1, 2]);
+    expect(
+      commentsOf(text)
+        .filter((c) => POINTERS.test(c.text))
+        .map((c) => c.line),
+    ).toEqual([1, 2]);
   });
 });

@@ -39,9 +39,7 @@ describe('findCycles', () => {
   });
 
   it('names a two-module circle, as program ↔ a command was', () => {
-    expect(findCycles(g({ 'cli/program.ts': ['cli/commands/x.ts'], 'cli/commands/x.ts': ['cli/program.ts'] }))).toEqual([
-      ['cli/commands/x.ts', 'cli/program.ts', 'cli/commands/x.ts'],
-    ]);
+    expect(findCycles(g({ 'cli/program.ts': ['cli/commands/x.ts'], 'cli/commands/x.ts': ['cli/program.ts'] }))).toEqual([['cli/commands/x.ts', 'cli/program.ts', 'cli/commands/x.ts']]);
   });
 
   it('names a self-import and a long circle, each once', () => {

@@ -71,7 +71,9 @@ export class BinXmlEmitter {
     return this.u8(0x05).u8(0x01).u16(s.length).utf16(s);
   }
   subst(index: number, type: number, optional = false): this {
-    return this.u8(optional ? 0x0e : 0x0d).u16(index).u8(type);
+    return this.u8(optional ? 0x0e : 0x0d)
+      .u16(index)
+      .u8(type);
   }
   charRef(code: number): this {
     return this.u8(0x08).u16(code);

@@ -51,7 +51,10 @@ describe('progress by bytes', () => {
       expect(total + hitTotal).toBe(copied);
       // Ticks inside files too (not only between them): more ticks than files.
       expect(ticks.length).toBeGreaterThan(r.manifest.files.length);
-      expectRisingTo(ticks.map((x) => x.done), total);
+      expectRisingTo(
+        ticks.map((x) => x.done),
+        total,
+      );
     } finally {
       t.cleanup();
       rmSync(out, { recursive: true, force: true });
@@ -66,7 +69,10 @@ describe('progress by bytes', () => {
       const ticks: { done: number; total: number; records: number }[] = [];
       await scanEvents(evidence, artefacts, { rules: loadRules([]).rules, onBytes: (done, total, records) => ticks.push({ done, total, records }) });
       expect(ticks.every((x) => x.total === logBytes)).toBe(true);
-      expectRisingTo(ticks.map((x) => x.done), logBytes);
+      expectRisingTo(
+        ticks.map((x) => x.done),
+        logBytes,
+      );
       expect(ticks[ticks.length - 1]?.records).toBeGreaterThan(0);
     } finally {
       await evidence.close();

@@ -92,7 +92,10 @@ describe('--log-file levels', () => {
     ctx.log.warn('Sysmon log missing');
     ctx.log.debug('4 threads');
     await close();
-    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => l.replace(/^\S+ /u, ''));
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.replace(/^\S+ /u, ''));
     expect(lines).toEqual(['INFO copied C:\\Windows\\System32\\winevt\\Logs\\Security.evtx', 'INFO collected 11 files', 'WARN Sysmon log missing', 'DEBUG 4 threads']);
     expect(shown).toBe('collected 11 files\nwarning: Sysmon log missing\n');
   });

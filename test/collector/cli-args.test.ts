@@ -19,7 +19,19 @@ describe('espy collect flags (parseCollectArgs)', () => {
   it('every flag', () => {
     expect(
       parseCollectArgs({ source: 'img', sqlExport: 'sql', out: 'o', baseline: 'b.json', sweep: 'full', passwordEnv: 'PW', copyBinn: true, sql: false, maxFileSize: '500M', compressionLevel: '9' }),
-    ).toEqual({ source: 'img', sqlExport: 'sql', out: 'o', baseline: 'b.json', sweep: 'full', passwordEnv: 'PW', passwordPrompt: false, copyBinn: true, noSql: true, maxFileSize: 500 * 1024 ** 2, level: 9 });
+    ).toEqual({
+      source: 'img',
+      sqlExport: 'sql',
+      out: 'o',
+      baseline: 'b.json',
+      sweep: 'full',
+      passwordEnv: 'PW',
+      passwordPrompt: false,
+      copyBinn: true,
+      noSql: true,
+      maxFileSize: 500 * 1024 ** 2,
+      level: 9,
+    });
   });
 
   it('rejects bad values as usage errors', () => {

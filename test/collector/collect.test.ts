@@ -30,7 +30,14 @@ describe('collect from a drive-like folder', () => {
 
     const zip = await openZip(r.bundlePath);
     const names = zip.entries.map((e) => e.name);
-    const manifest = parseManifest((await zip.readBytes(zip.entries.find((e) => e.name === 'manifest.json')!, 1 << 24)).toString('utf8'));
+    const manifest = parseManifest(
+      (
+        await zip.readBytes(
+          zip.entries.find((e) => e.name === 'manifest.json')!,
+          1 << 24,
+        )
+      ).toString('utf8'),
+    );
     for (const n of [
       'files/C/Windows/System32/winevt/Logs/Application.evtx',
       'files/C/Windows/System32/winevt/Logs/Security.evtx',
@@ -62,7 +69,10 @@ describe('collect from a drive-like folder', () => {
     }
     expect(checked).toBeGreaterThanOrEqual(9);
     for (const e of manifest.entries) {
-      const bytes = await zip.readBytes(zip.entries.find((x) => x.name === e.name)!, 1 << 24);
+      const bytes = await zip.readBytes(
+        zip.entries.find((x) => x.name === e.name)!,
+        1 << 24,
+      );
       expect(createHash('sha256').update(bytes).digest('hex')).toBe(e.sha256);
     }
     zip.close();

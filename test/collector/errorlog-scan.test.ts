@@ -9,7 +9,7 @@ const TEXT = errorlogText([
   "Using 'C:\\ProgramData\\évil.dll' version '1.0.0' to execute extended stored procedure 'maggie'.",
   'noise line',
   "Attempting to load library 'xpstar.dll' into memory. This is an informational message only.",
-  "Could not load the DLL D:\\x\\gone.dll, or one of the DLLs it references. Reason: 126.",
+  'Could not load the DLL D:\\x\\gone.dll, or one of the DLLs it references. Reason: 126.',
 ]);
 
 describe('scanErrorlog: chunked, same answer as the whole text', () => {
@@ -22,9 +22,10 @@ describe('scanErrorlog: chunked, same answer as the whole text', () => {
     it(`${name}, re-fed in awkward chunk sizes`, async () => {
       for (const chunk of [1, 2, 3, 7, 64, 1 << 20]) {
         const r = await scanErrorlog(bufferFile(bytes), 'ERRORLOG', undefined, chunk);
-        expect(r.refs.sort((a, b) => a.reason.localeCompare(b.reason) || a.dll.localeCompare(b.dll)), `chunk ${chunk}`).toEqual(
-          [...want].sort((a, b) => a.reason.localeCompare(b.reason) || a.dll.localeCompare(b.dll)),
-        );
+        expect(
+          r.refs.sort((a, b) => a.reason.localeCompare(b.reason) || a.dll.localeCompare(b.dll)),
+          `chunk ${chunk}`,
+        ).toEqual([...want].sort((a, b) => a.reason.localeCompare(b.reason) || a.dll.localeCompare(b.dll)));
         expect(r.serverName).toBe('SQL01');
       }
     });

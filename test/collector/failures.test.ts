@@ -44,7 +44,14 @@ describe('collection failures', () => {
     expect(r.bundlePath).toMatch(/\.zip\.partial$/);
     expect(readdirSync(out).some((n) => n.endsWith('.zip'))).toBe(false);
     const zip = await openZip(r.bundlePath);
-    const m = parseManifest((await zip.readBytes(zip.entries.find((e) => e.name === 'manifest.json')!, 1 << 24)).toString());
+    const m = parseManifest(
+      (
+        await zip.readBytes(
+          zip.entries.find((e) => e.name === 'manifest.json')!,
+          1 << 24,
+        )
+      ).toString(),
+    );
     zip.close();
     expect(m.incomplete).toBe(true);
     expect(m.incompleteReason).toBe('interrupted');

@@ -1,6 +1,6 @@
 import type { Classification } from '../../collector/classify.js';
 import type { CollectOptions } from '../../collector/collect/index.js';
-import type { testdir} from './testdir.js';
+import type { testdir } from './testdir.js';
 import { errorlogText, fakePe, utf16 } from './testdir.js';
 
 export function baseOptions(source: string, out: string, over: Partial<CollectOptions> = {}): CollectOptions {
@@ -60,4 +60,3 @@ export function hostTree(): Parameters<typeof testdir>[0] {
     Users: { bob: { 'notes.txt': 'n' } },
   };
 }
-

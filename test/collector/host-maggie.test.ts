@@ -38,7 +38,9 @@ async function namedDlls(): Promise<Set<string>> {
       if (s.eventId === 7 && /sqlservr\.exe$/i.test(String(ed?.['Image'] ?? ''))) add(String(ed?.['ImageLoaded'] ?? ''));
     }
   }
-  const csv = readFileSync(join(HOST, 'sql', 'extended_procedures.csv'), 'utf8').split(/\r?\n/).slice(1);
+  const csv = readFileSync(join(HOST, 'sql', 'extended_procedures.csv'), 'utf8')
+    .split(/\r?\n/)
+    .slice(1);
   for (const line of csv) add(line.split(',')[1]);
   return names;
 }
@@ -52,7 +54,14 @@ describe('espy collect on samples/host-maggie', () => {
     expect(o.errors).toBe(0);
     expect(o.host).toBe('SQL01');
     const zip = await openZip(o.bundle);
-    const manifest = parseManifest((await zip.readBytes(zip.entries.find((e) => e.name === 'manifest.json')!, 1 << 24)).toString());
+    const manifest = parseManifest(
+      (
+        await zip.readBytes(
+          zip.entries.find((e) => e.name === 'manifest.json')!,
+          1 << 24,
+        )
+      ).toString(),
+    );
     zip.close();
     const stored = manifest.files.filter((f) => f.storedPath);
     const backdoor = stored.find((f) => f.originalPath === 'C:\\ProgramData\\ExtendedProcedure.dll');

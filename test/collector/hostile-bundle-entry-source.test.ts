@@ -63,10 +63,15 @@ describe('zip entry source (streamed)', () => {
 
   it('a small entry is read whole once, with the cap passed down', async () => {
     const caps: number[] = [];
-    const src = zipEntrySource('small.txt', 5, () => Promise.reject(new Error('not streamed')), (cap) => {
-      caps.push(cap);
-      return Promise.resolve(new Uint8Array([1, 2, 3, 4, 5]));
-    });
+    const src = zipEntrySource(
+      'small.txt',
+      5,
+      () => Promise.reject(new Error('not streamed')),
+      (cap) => {
+        caps.push(cap);
+        return Promise.resolve(new Uint8Array([1, 2, 3, 4, 5]));
+      },
+    );
     expect([...(await src.read(1, 3))]).toEqual([2, 3, 4]);
     expect([...(await src.read(4, 9))]).toEqual([5]);
     expect(caps).toEqual([MAX_ENTRY_IN_MEMORY_BYTES]);

@@ -54,29 +54,25 @@ async function exercise(path: string): Promise<void> {
 describe('damaged bundles (flipped, zeroed, truncated bytes)', () => {
   it('verify and openEvidence return or throw an Error; a damaged bundle never verifies clean', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 8 }),
-        fc.option(fc.nat(), { nil: undefined }),
-        async (edits, cut) => {
-          const b = Buffer.from(bundle);
-          let changed = false;
-          for (const e of edits) {
-            const i = e.at % b.length;
-            if (b[i] !== e.value) changed = true;
-            b[i] = e.value;
-          }
-          const data = cut === undefined ? b : b.subarray(0, cut % b.length);
-          if (cut !== undefined && cut % b.length !== b.length) changed = true;
-          const p = join(dir, 'damaged.zip');
-          writeFileSync(p, data);
-          writeFileSync(`${p}.sha256`, sidecar);
-          await exercise(p);
-          if (changed) {
-            const v = await verifyBundle(p).catch(() => undefined);
-            if (v) expect(v.ok).toBe(false);
-          }
-        },
-      ),
+      fc.asyncProperty(fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 8 }), fc.option(fc.nat(), { nil: undefined }), async (edits, cut) => {
+        const b = Buffer.from(bundle);
+        let changed = false;
+        for (const e of edits) {
+          const i = e.at % b.length;
+          if (b[i] !== e.value) changed = true;
+          b[i] = e.value;
+        }
+        const data = cut === undefined ? b : b.subarray(0, cut % b.length);
+        if (cut !== undefined && cut % b.length !== b.length) changed = true;
+        const p = join(dir, 'damaged.zip');
+        writeFileSync(p, data);
+        writeFileSync(`${p}.sha256`, sidecar);
+        await exercise(p);
+        if (changed) {
+          const v = await verifyBundle(p).catch(() => undefined);
+          if (v) expect(v.ok).toBe(false);
+        }
+      }),
       { numRuns: 60, seed: 7 },
     );
   }, 120_000);

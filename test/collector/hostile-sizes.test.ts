@@ -69,13 +69,17 @@ describe('hostile sizes: linear work, no stack growth, the bundle is written', (
     const tree: MemoryTree = { C: { ProgramData: { many } } };
     let classified = 0;
     const plan = await measure('sweep of 100,000 two-byte MZ files', () =>
-      planCollection(memoryFsView(tree), { kind: 'kape', drives: [{ drive: 'C', base: ['C'], encoded: false }], notes: [] }, {
-        sweep: 'smart',
-        copyBinn: false,
-        maxFileSize: 1 << 30,
-        log: () => undefined,
-        classify: (b) => (classified++, fakeClassify(b)),
-      }),
+      planCollection(
+        memoryFsView(tree),
+        { kind: 'kape', drives: [{ drive: 'C', base: ['C'], encoded: false }], notes: [] },
+        {
+          sweep: 'smart',
+          copyBinn: false,
+          maxFileSize: 1 << 30,
+          log: () => undefined,
+          classify: (b) => (classified++, fakeClassify(b)),
+        },
+      ),
     );
     expect(classified).toBe(1);
     expect(plan.sweepSeen).toBe(100_001);
@@ -86,14 +90,18 @@ describe('hostile sizes: linear work, no stack growth, the bundle is written', (
     const many: MemoryTree = {};
     for (let i = 0; i < 30; i++) many[`f${String(i).padStart(2, '0')}.dll`] = fakePe(`pe ${i}`);
     const logs: string[] = [];
-    const plan = await planCollection(memoryFsView({ C: { ProgramData: many } }), { kind: 'kape', drives: [{ drive: 'C', base: ['C'], encoded: false }], notes: [] }, {
-      sweep: 'smart',
-      copyBinn: false,
-      maxFileSize: 1 << 30,
-      log: (_l, m) => logs.push(m),
-      classify: fakeClassify,
-      sweepBudget: { files: 10 },
-    });
+    const plan = await planCollection(
+      memoryFsView({ C: { ProgramData: many } }),
+      { kind: 'kape', drives: [{ drive: 'C', base: ['C'], encoded: false }], notes: [] },
+      {
+        sweep: 'smart',
+        copyBinn: false,
+        maxFileSize: 1 << 30,
+        log: (_l, m) => logs.push(m),
+        classify: fakeClassify,
+        sweepBudget: { files: 10 },
+      },
+    );
     expect(plan.sweepPe).toBe(10);
     expect(plan.skipped).toEqual([{ path: 'C:\\ProgramData\\f10.dll', reason: 'sweep budget reached (10 PE files classified): this and 19 later candidate file(s) not classified', budget: true }]);
     expect(logs.some((l) => l.startsWith('sweep budget reached'))).toBe(true);

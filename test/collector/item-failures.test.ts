@@ -74,12 +74,14 @@ describe('one artefact never stops a collection', () => {
         return { ok: true, value: { ...r.value, read: () => Promise.reject(new Error('EIO: i/o error, read')) } };
       },
     });
-    const r = await collect(baseOptions(dir, tmp('espy-out-'), {
-      wrapView: wrap,
-      progress: (phase) => {
-        if (phase === 'collecting files') copying = true;
-      },
-    }));
+    const r = await collect(
+      baseOptions(dir, tmp('espy-out-'), {
+        wrapView: wrap,
+        progress: (phase) => {
+          if (phase === 'collecting files') copying = true;
+        },
+      }),
+    );
     const by = (end: string) => r.manifest.files.find((f) => f.originalPath.endsWith(end));
     expect(by('\\evil.dll')?.error).toMatch(/vanished/);
     expect(by('\\Security.evtx')?.error).toMatch(/EIO: i\/o error, lstat/);
@@ -100,7 +102,10 @@ describe('one artefact never stops a collection', () => {
     const r = await collect(baseOptions(tree(), tmp('espy-out-'), { recipients: [recipient], wrapView: (v) => withFaults(v, { [`Windows/System32/winevt/Logs/Security.evtx`]: 'EIO' }) }));
     expect(r.bundlePath).toMatch(/\.zip\.age$/);
     expect(r.manifest.files.find((f) => f.originalPath.endsWith('\\Security.evtx'))?.error).toMatch(/EIO/);
-    const secret = readFileSync(id, 'utf8').split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-')) ?? '';
+    const secret =
+      readFileSync(id, 'utf8')
+        .split('\n')
+        .find((l) => l.startsWith('AGE-SECRET-KEY-')) ?? '';
     const v = await verifyBundle(r.bundlePath, { identities: [secret] });
     expect(v.ok).toBe(true);
   });

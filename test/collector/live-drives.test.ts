@@ -11,7 +11,8 @@ import { errorlogText, tempDirs, testdir, utf16 } from './testdir.js';
 const { tmp, track } = tempDirs();
 
 const REG_INSTANCES = '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Microsoft SQL Server\\Instance Names\\SQL\r\n    MSSQLSERVER    REG_SZ    MSSQL15.MSSQLSERVER\r\n\r\n';
-const REG_PARAMS = '\r\nHKEY_LOCAL_MACHINE\\...\\Parameters\r\n    SQLArg0    REG_SZ    -dC:\\Data\\master.mdf\r\n    SQLArg1    REG_SZ    -eD:\\SQLLOGS\\ERRORLOG\r\n    SQLArg2    REG_SZ    -lF:\\Logs\\mastlog.ldf\r\n\r\n';
+const REG_PARAMS =
+  '\r\nHKEY_LOCAL_MACHINE\\...\\Parameters\r\n    SQLArg0    REG_SZ    -dC:\\Data\\master.mdf\r\n    SQLArg1    REG_SZ    -eD:\\SQLLOGS\\ERRORLOG\r\n    SQLArg2    REG_SZ    -lF:\\Logs\\mastlog.ldf\r\n\r\n';
 const REG_SERVER = '\r\nHKEY_LOCAL_MACHINE\\...\\MSSQLServer\r\n    BackupDirectory    REG_SZ    E:\\Backup\r\n    DefaultData    REG_SZ    C:\\Data\r\n\r\n';
 
 function runner(calls: string[][]): CommandRunner {
@@ -45,7 +46,10 @@ describe('live drives without PowerShell', () => {
 
   it('finds C: in-process, adds D: from the -e parameter, keeps the drive letter; sqlcmd absent is a note, not an error', async () => {
     const c = testdir({ ...hostTree(), SQLLOGS: { ERRORLOG: 'decoy on C: (the registry names D:)' } });
-    const d = testdir({ SQLLOGS: { ERRORLOG: utf16(errorlogText(["Server name is 'SQL01'.", "Using 'D:\\Tools\\evil.dll' version '1.0' to execute extended stored procedure 'x'."])) }, Tools: { 'evil.dll': 'MZ evil' } });
+    const d = testdir({
+      SQLLOGS: { ERRORLOG: utf16(errorlogText(["Server name is 'SQL01'.", "Using 'D:\\Tools\\evil.dll' version '1.0' to execute extended stored procedure 'x'."])) },
+      Tools: { 'evil.dll': 'MZ evil' },
+    });
     track(c.cleanup);
     track(d.cleanup);
     const roots: Record<string, string> = { C: c.dir, D: d.dir, E: join(d.dir, 'no-such-drive') };

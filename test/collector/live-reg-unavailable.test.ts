@@ -47,7 +47,10 @@ describe('live host: reg.exe that cannot be started', () => {
 
   it('collect warns that the registry was not read; a missing key is no instance and no warning', async () => {
     const failed = await liveCollectWarnings(notStarted);
-    expect(failed.some((m) => /^reading SQL Server folders from the registry failed: reg\.exe could not be run \(ENOENT/.test(m)), failed.join('\n')).toBe(true);
+    expect(
+      failed.some((m) => /^reading SQL Server folders from the registry failed: reg\.exe could not be run \(ENOENT/.test(m)),
+      failed.join('\n'),
+    ).toBe(true);
     const none = await liveCollectWarnings(noKey);
     expect(none.filter((m) => m.includes('registry'))).toEqual([]);
   });

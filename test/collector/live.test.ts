@@ -17,8 +17,10 @@ import { tempDirs, testdir } from './testdir.js';
 const { track } = tempDirs();
 
 // Hand-written in the formats reg.exe and sqlcmd print (not captured on a real host: CI has no Windows).
-const REG_OUTPUT = '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Microsoft SQL Server\\Instance Names\\SQL\r\n    MSSQLSERVER    REG_SZ    MSSQL15.MSSQLSERVER\r\n    SQLEXPRESS    REG_SZ    MSSQL15.SQLEXPRESS\r\n\r\n';
-const REG_PARAMS = '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Microsoft SQL Server\\MSSQL15.MSSQLSERVER\\MSSQLServer\\Parameters\r\n    SQLArg0    REG_SZ    -dC:\\SQLData\\DATA\\master.mdf\r\n    SQLArg1    REG_SZ    -eC:\\SQLData\\Log\\ERRORLOG\r\n    SQLArg2    REG_SZ    -lC:\\SQLData\\DATA\\mastlog.ldf\r\n\r\n';
+const REG_OUTPUT =
+  '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Microsoft SQL Server\\Instance Names\\SQL\r\n    MSSQLSERVER    REG_SZ    MSSQL15.MSSQLSERVER\r\n    SQLEXPRESS    REG_SZ    MSSQL15.SQLEXPRESS\r\n\r\n';
+const REG_PARAMS =
+  '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Microsoft SQL Server\\MSSQL15.MSSQLSERVER\\MSSQLServer\\Parameters\r\n    SQLArg0    REG_SZ    -dC:\\SQLData\\DATA\\master.mdf\r\n    SQLArg1    REG_SZ    -eC:\\SQLData\\Log\\ERRORLOG\r\n    SQLArg2    REG_SZ    -lC:\\SQLData\\DATA\\mastlog.ldf\r\n\r\n';
 const REG_SETUP = '\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Microsoft SQL Server\\MSSQL15.MSSQLSERVER\\Setup\r\n    SQLBinRoot    REG_SZ    C:\\SQLData\\Binn\r\n\r\n';
 const SQLCMD_OUTPUT = 'name|dll\r\n----|---\r\nmaggie|C:\\ProgramData\\maggie.dll\r\nxp_instance_regread|xpstar.dll\r\n\r\n(2 rows affected)\r\n';
 
@@ -123,8 +125,18 @@ describe('live Windows host (replayed command outputs; CI has no Windows)', () =
       [undefined, true],
     ]);
     const zip = await openZip(r.bundlePath);
-    const sql = await zip.readBytes(zip.entries.find((e) => e.name === 'sql/MSSQLSERVER/esps.txt')!, 1 << 20);
-    const sys = JSON.parse((await zip.readBytes(zip.entries.find((e) => e.name === 'sysinfo.json')!, 1 << 20)).toString()) as Record<string, unknown>;
+    const sql = await zip.readBytes(
+      zip.entries.find((e) => e.name === 'sql/MSSQLSERVER/esps.txt')!,
+      1 << 20,
+    );
+    const sys = JSON.parse(
+      (
+        await zip.readBytes(
+          zip.entries.find((e) => e.name === 'sysinfo.json')!,
+          1 << 20,
+        )
+      ).toString(),
+    ) as Record<string, unknown>;
     zip.close();
     expect(sql.toString()).toBe(SQLCMD_OUTPUT);
     expect(sys['hostname']).toBe('SQL01');
@@ -158,7 +170,14 @@ describe('live Windows host (replayed command outputs; CI has no Windows)', () =
     expect(r.manifest.host).toBe('SQL01');
     expect(r.manifest.collectedBy.hostname).toBe('ANALYST-PC');
     const zip = await openZip(r.bundlePath);
-    const sys = JSON.parse((await zip.readBytes(zip.entries.find((e) => e.name === 'sysinfo.json')!, 1 << 20)).toString()) as Record<string, unknown>;
+    const sys = JSON.parse(
+      (
+        await zip.readBytes(
+          zip.entries.find((e) => e.name === 'sysinfo.json')!,
+          1 << 20,
+        )
+      ).toString(),
+    ) as Record<string, unknown>;
     zip.close();
     expect(sys['hostname']).toBe('SQL01');
     expect(sys['snapshot']).toBeUndefined();

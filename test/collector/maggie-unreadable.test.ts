@@ -29,7 +29,14 @@ describe('espy collect on samples/host-maggie with one artefact unreadable', () 
     const v = await runCli(['verify', res.bundle]);
     expect(v.code, v.stdout + v.stderr).toBe(EXIT.OK);
     const zip = await openZip(res.bundle);
-    const manifest = JSON.parse((await zip.readBytes(zip.entries.find((e) => e.name === 'manifest.json')!, 1 << 24)).toString()) as { files: { originalPath: string; error?: string }[] };
+    const manifest = JSON.parse(
+      (
+        await zip.readBytes(
+          zip.entries.find((e) => e.name === 'manifest.json')!,
+          1 << 24,
+        )
+      ).toString(),
+    ) as { files: { originalPath: string; error?: string }[] };
     zip.close();
     const row = manifest.files.find((f) => f.originalPath.endsWith('\\Security.evtx'));
     expect(row?.error).toMatch(/not a regular file/);

@@ -166,7 +166,7 @@ describe('espy bundles of host-maggie', () => {
     expect(esp?.file?.sha256).toBe(sha256(dll.data));
   });
 
-  it("a name the writer never creates (Windows/...) added to a bundle does not turn it into an image: every entry is read, the addition is extra", async () => {
+  it('a name the writer never creates (Windows/...) added to a bundle does not turn it into an image: every entry is read, the addition is extra', async () => {
     const zipPath = join(root, 'with-windows.zip');
     writeFileSync(zipPath, craftZip([...entries, { name: 'Windows/System32/placeholder.txt', data: 'x' }]));
     const a = await analyze([zipPath]);
@@ -214,7 +214,9 @@ describe('espy bundles of host-maggie', () => {
     writeFileSync(zipPath, craftZip(entries.map((e) => (e.name === 'manifest.json' ? { name: e.name, data: Buffer.from(JSON.stringify(edited)) } : e))));
     const a = await analyze([zipPath]);
     expect(a.verdict.verdict).toBe('COMPROMISED');
-    expect(a.findings[0]?.evidence.map((e) => e.excerpt)).toContainEqual(expect.stringMatching(/^altered: manifest says it came from .*xpstar\.dll; stored as C:\\ProgramData\\ExtendedProcedure\.dll/));
+    expect(a.findings[0]?.evidence.map((e) => e.excerpt)).toContainEqual(
+      expect.stringMatching(/^altered: manifest says it came from .*xpstar\.dll; stored as C:\\ProgramData\\ExtendedProcedure\.dll/),
+    );
     expect(a.esps.find((e) => e.file?.storedPath === BACKDOOR)?.file?.path).toBe('C:\\ProgramData\\ExtendedProcedure.dll');
   });
 

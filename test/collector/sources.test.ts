@@ -32,11 +32,7 @@ describe('source layouts', () => {
     expect(layout.drives).toEqual([{ drive: 'C', base: ['KapeOut', 'C'], encoded: false }]);
     const ev = await openEvidence(dir, { sweep: 'none' });
     const paths = (await ev.list()).map((a) => a.originalPath).sort();
-    expect(paths).toEqual([
-      'C:\\Program Files\\Microsoft SQL Server\\MSSQL16.RADAR\\MSSQL\\Log\\ERRORLOG',
-      'C:\\ProgramData\\m.dll',
-      'C:\\Windows\\System32\\winevt\\Logs\\System.evtx',
-    ]);
+    expect(paths).toEqual(['C:\\Program Files\\Microsoft SQL Server\\MSSQL16.RADAR\\MSSQL\\Log\\ERRORLOG', 'C:\\ProgramData\\m.dll', 'C:\\Windows\\System32\\winevt\\Logs\\System.evtx']);
     const sys = (await ev.list()).find((a) => a.originalPath.endsWith('System.evtx'))!;
     const src = await ev.open(sys);
     expect(Buffer.from(await src.read(0, 3)).toString()).toBe('sys');
@@ -120,9 +116,7 @@ describe('hostile trees', () => {
 
   it('an unreadable file (EACCES, injected: tests run as root where chmod 000 does not block reads) is a manifest row; exit 3 from the CLI', async () => {
     const dir = tree({ Windows: { System32: { winevt: { Logs: { 'Security.evtx': 'sec', 'System.evtx': 'sys' } } } } });
-    const r = await collect(
-      baseOptions(dir, tmp('espy-out-'), { wrapView: (v) => withFaults(v, { 'Windows/System32/winevt/Logs/Security.evtx': 'EACCES' }) }),
-    );
+    const r = await collect(baseOptions(dir, tmp('espy-out-'), { wrapView: (v) => withFaults(v, { 'Windows/System32/winevt/Logs/Security.evtx': 'EACCES' }) }));
     const sec = r.manifest.files.find((f) => f.originalPath.endsWith('Security.evtx'));
     expect(sec?.error).toMatch(/EACCES/);
     expect(sec?.size).toBe(3);

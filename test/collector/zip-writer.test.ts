@@ -42,7 +42,11 @@ print(json.dumps({"count": len(infos), "sizes": {i.filename: i.file_size for i i
 describe('ZipWriter: the plain bundle zip, read by independent tools', () => {
   it.each([0, 1, 6])('level %i: unzip -t, 7z t, python zipfile and espy read the same bytes back', async (level) => {
     const texts = ['', 'x', 'ERRORLOG line\r\n'.repeat(50_000), 'ü名前\n'];
-    const path = await writeZip(`small-${level}.zip`, level, texts.map((t, i) => ({ name: `files/C/dir ü/${i}.txt`, data: () => Readable.from([Buffer.from(t)]) })));
+    const path = await writeZip(
+      `small-${level}.zip`,
+      level,
+      texts.map((t, i) => ({ name: `files/C/dir ü/${i}.txt`, data: () => Readable.from([Buffer.from(t)]) })),
+    );
     expect(spawnSync('unzip', ['-tq', path], { encoding: 'utf8' }).status).toBe(0);
     expect(spawnSync('7z', ['t', path], { encoding: 'utf8' }).stdout).toMatch(/Everything is Ok/);
     const py = pythonZip(path, true);
@@ -58,9 +62,13 @@ describe('ZipWriter: the plain bundle zip, read by independent tools', () => {
 
   it('65,600 entries: ZIP64 end records (the classic count field holds 65,535)', async () => {
     const n = 65_600;
-    const path = await writeZip('many.zip', 1, (function* () {
-      for (let i = 0; i < n; i++) yield { name: `e/${i}`, data: () => Readable.from([Buffer.from(String(i))]) };
-    })());
+    const path = await writeZip(
+      'many.zip',
+      1,
+      (function* () {
+        for (let i = 0; i < n; i++) yield { name: `e/${i}`, data: () => Readable.from([Buffer.from(String(i))]) };
+      })(),
+    );
     expect(pythonZip(path, false).count).toBe(n);
     expect(spawnSync('unzip', ['-l', path], { encoding: 'utf8', maxBuffer: 1 << 26 }).stdout).toMatch(new RegExp(`\\s${n} files`));
   }, 120_000);
@@ -69,7 +77,15 @@ describe('ZipWriter: the plain bundle zip, read by independent tools', () => {
     const mib = Buffer.alloc(1 << 20, 0x41);
     const count = 4 * 1024 + 3;
     const path = await writeZip('big.zip', 1, [
-      { name: 'files/C/Windows/System32/winevt/Logs/Security.evtx', data: () => Readable.from((function* () { for (let i = 0; i < count; i++) yield mib; })()) },
+      {
+        name: 'files/C/Windows/System32/winevt/Logs/Security.evtx',
+        data: () =>
+          Readable.from(
+            (function* () {
+              for (let i = 0; i < count; i++) yield mib;
+            })(),
+          ),
+      },
       { name: 'after.txt', data: () => Readable.from([Buffer.from('after')]) },
     ]);
     const py = pythonZip(path, true);

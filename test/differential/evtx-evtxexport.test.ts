@@ -25,8 +25,7 @@ export const ESPY_READS_MORE: Record<string, string> = {
 
 /** Records whose values differ for a documented reason: `file#recordId` → reason. */
 export const KNOWN_VALUE_DIFFS: Record<string, string> = {
-  'williballenthin_python-evtx/tests/data/issue_43.evtx#508':
-    'ConfigurationFileHash holds invalid UTF-16 (lone surrogates): decoders replace different spans with U+FFFD',
+  'williballenthin_python-evtx/tests/data/issue_43.evtx#508': 'ConfigurationFileHash holds invalid UTF-16 (lone surrogates): decoders replace different spans with U+FFFD',
 };
 
 /** Same number written differently: reals (evtxexport uses printf %e), size_t (espy hex like Event Viewer, evtxexport decimal). */
@@ -54,7 +53,11 @@ async function ours(file: string): Promise<XmlEventFacts[]> {
 }
 
 function agreeingFiles(): string[] {
-  const rows = readFileSync(join(DIR, 'PROVENANCE.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+  const rows = readFileSync(join(DIR, 'PROVENANCE.tsv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split('\t'));
   return rows
     .filter((r) => {
       const [a, b] = (r[3] ?? '').split(' / ');
@@ -126,7 +129,9 @@ describe.runIf(requireOracle('evtxexport'))('evtx vs evtxexport -f xml', () => {
       }
     };
     await Promise.all([worker(), worker()]);
-    console.log(`evtxexport differential: ${files.length} files, ${records} records, ${mismatches.length} mismatching, ${countDiffs.length} count differences, ${evtxexportSignedIntDefects} negative ints evtxexport misprints`);
+    console.log(
+      `evtxexport differential: ${files.length} files, ${records} records, ${mismatches.length} mismatching, ${countDiffs.length} count differences, ${evtxexportSignedIntDefects} negative ints evtxexport misprints`,
+    );
     for (const m of [...mismatches, ...countDiffs].slice(0, 40)) console.log(`  ${m.file}: ${m.detail}`);
     expect(mismatches).toEqual([]);
     expect(countDiffs.filter((c) => !(c.file in ESPY_READS_MORE))).toEqual([]);

@@ -20,12 +20,20 @@ const ORACLE = requireCorpus('evtx-oracle');
 
 function agreeingFiles(): string[] {
   const idx = new Map(
-    readFileSync(join(ORACLE, 'python-evtx-INDEX.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => {
-      const c = l.split('\t');
-      return [c[0] as string, { rc: c[1], events: Number(c[2]), err: c[3] ?? '' }] as const;
-    }),
+    readFileSync(join(ORACLE, 'python-evtx-INDEX.tsv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => {
+        const c = l.split('\t');
+        return [c[0] as string, { rc: c[1], events: Number(c[2]), err: c[3] ?? '' }] as const;
+      }),
   );
-  const rows = readFileSync(join(DIR, 'PROVENANCE.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+  const rows = readFileSync(join(DIR, 'PROVENANCE.tsv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split('\t'));
   return rows
     .filter((r) => {
       const [a, b] = (r[3] ?? '').split(' / ');
@@ -47,8 +55,7 @@ export const PYTHON_EVTX_KNOWN: Record<string, string> = {
     'BOOL value with a non-zero upper byte: python-evtx reads one byte (False); Windows BOOL is 32-bit, evtxexport and espy say true',
   'omerbenamram_evtx/samples/security.evtx#55': 'string value holding U+0003: python-evtx drops the control character, evtxexport keeps it',
   'omerbenamram_evtx/samples/security_bad_string_cache.evtx#55': 'same record as security.evtx#55',
-  'omerbenamram_evtx/samples/sample-with-zero-data-size-event.evtx#count':
-    'a record with size 0: python-evtx drops the rest of the chunk; espy reports it failed and reads the 114 records after it',
+  'omerbenamram_evtx/samples/sample-with-zero-data-size-event.evtx#count': 'a record with size 0: python-evtx drops the rest of the chunk; espy reports it failed and reads the 114 records after it',
 };
 
 function usec(t: string): number {

@@ -40,7 +40,23 @@ function peFiles(): string[] {
   const tmp = mkdtempSync(join(tmpdir(), 'espy-pe-diff-'));
   for (const is64 of [false, true]) {
     const p = join(tmp, `synthetic-pe${is64 ? '64' : '32'}.dll`);
-    writeFileSync(p, buildPe({ is64, dllName: 'synth.dll', exports: [{ name: '__GetXpVersion', ordinal: 1 }, { name: 'xp_synth', ordinal: 3 }, { name: null, ordinal: 4 }], imports: [{ dll: 'opends60.dll', functions: [{ name: 'srv_rpcparams' }] }, { dll: 'oleaut32.dll', functions: [{ ordinal: 2 }, { ordinal: 9999 }] }, { dll: 'WS2_32.dll', functions: [{ ordinal: 23 }] }] }));
+    writeFileSync(
+      p,
+      buildPe({
+        is64,
+        dllName: 'synth.dll',
+        exports: [
+          { name: '__GetXpVersion', ordinal: 1 },
+          { name: 'xp_synth', ordinal: 3 },
+          { name: null, ordinal: 4 },
+        ],
+        imports: [
+          { dll: 'opends60.dll', functions: [{ name: 'srv_rpcparams' }] },
+          { dll: 'oleaut32.dll', functions: [{ ordinal: 2 }, { ordinal: 9999 }] },
+          { dll: 'WS2_32.dll', functions: [{ ordinal: 23 }] },
+        ],
+      }),
+    );
     out.push(p);
   }
   // 12-posix and 12-win32 hold byte-identical copies of most DLLs: keep one of each name per tree.

@@ -46,11 +46,15 @@ describe('event scan prefilter over the EVTX corpus', () => {
     ['SigmaHQ', rules],
   ] as const;
   const cases = sets.flatMap(([name, set]) => batches.map((b, i) => [name, i, set, b] as const));
-  it.each(cases)('%s rules, batch %i: same scan results both ways', async (_name, _i, set, batch) => {
-    const { evidence, artefacts } = evtxFilesEvidence(batch);
-    const { fast, full } = await scanBothWays(evidence, artefacts, set);
-    expect(scanFacts(fast)).toEqual(scanFacts(full));
-  }, 300_000);
+  it.each(cases)(
+    '%s rules, batch %i: same scan results both ways',
+    async (_name, _i, set, batch) => {
+      const { evidence, artefacts } = evtxFilesEvidence(batch);
+      const { fast, full } = await scanBothWays(evidence, artefacts, set);
+      expect(scanFacts(fast)).toEqual(scanFacts(full));
+    },
+    300_000,
+  );
 
   it('covers the corpus, and the prefilter leaves records unrendered there', async () => {
     expect(files.length).toBeGreaterThan(400);

@@ -56,7 +56,12 @@ describe.runIf(requireOracle('yara'))('YARA engine agrees with the yara CLI', ()
 
   it('same rules hit, same string ids at the same offsets, file by file', async () => {
     expect(targets.length).toBeGreaterThan(10);
-    const ruleFiles = [...readdirSync(ESPY_RULES_DIR).filter((f) => f.endsWith('.yar')).map((f) => join(ESPY_RULES_DIR, f)), PUBLISHED_MAGGIE_RULE];
+    const ruleFiles = [
+      ...readdirSync(ESPY_RULES_DIR)
+        .filter((f) => f.endsWith('.yar'))
+        .map((f) => join(ESPY_RULES_DIR, f)),
+      PUBLISHED_MAGGIE_RULE,
+    ];
     const want: Matches = new Map(targets.map((t) => [t, new Set<string>()]));
     for (const rf of ruleFiles) {
       for (const t of targets) {

@@ -104,11 +104,7 @@ describe('corpus ERRORLOGs', () => {
       localTime: '2019-03-14 21:52:28.65',
       utcTime: '2019-03-15T03:52:28.6500000Z',
       error: { number: 18456, severity: 14, state: 38 },
-      data: [
-        'NT SERVICE\\ReportServer$PRUEBAS',
-        " Motivo: no se puede abrir la base de datos explícitamente especificada 'ReportServer$PRUEBAS'.",
-        ' [CLIENTE: <local machine>]',
-      ],
+      data: ['NT SERVICE\\ReportServer$PRUEBAS', " Motivo: no se puede abrir la base de datos explícitamente especificada 'ReportServer$PRUEBAS'.", ' [CLIENTE: <local machine>]'],
     });
     const perf = r.entries.find((e) => e.eventId === 8310);
     expect(perf?.error).toEqual({ number: 8310, severity: 16, state: 1 });
@@ -125,7 +121,7 @@ describe('corpus ERRORLOGs', () => {
     expect(esp?.data).toEqual(['xplog70.dll', '2019.150.4198', 'xp_msver']);
   });
 
-  it('UTC conversion matches the log\'s own local/UTC pair (NebrasAlshaghl, UTC adjustment 3:00)', () => {
+  it("UTC conversion matches the log's own local/UTC pair (NebrasAlshaghl, UTC adjustment 3:00)", () => {
     // The log says: "last reported using a process ID of 5336 at 5/9/2022 5:20:37 PM (local)
     // 5/9/2022 2:20:37 PM (UTC)": local = UTC + 3 h.
     const r = parseErrorlog(readFileSync(join(DIR, 'NebrasAlshaghl-DB/Log/ERRORLOG')));

@@ -12,16 +12,28 @@ const STORY = [
   line('2024-03-02 10:16:00.00', 'Logon', "Login succeeded for user 'sa'. Connection made using SQL Server authentication. [CLIENT: 203.0.113.45]"),
   line('2024-03-02 10:17:12.30', 'spid57', "Configuration option 'xp_cmdshell' changed from 0 to 1. Run the RECONFIGURE statement to install."),
   line('2024-03-02 10:18:00.01', 'spid57', "Attempting to load library 'C:\\ProgramData\\maggie.dll' into memory. This is an informational message only. No user action is required."),
-  line('2024-03-02 10:18:00.02', 'spid57', "Using 'C:\\ProgramData\\maggie.dll' version 'unknown' to execute extended stored procedure 'maggie'. This is an informational message only; no user action is required."),
-  line('2024-03-02 10:19:00.00', 'spid57', "Extended stored procedure DLL 'C:\\ProgramData\\maggie.dll' does not export __GetXpVersion(). Refer to the topic \"Backward Compatibility Details (Level 1) - Open Data Services\" in the documentation for more information."),
+  line(
+    '2024-03-02 10:18:00.02',
+    'spid57',
+    "Using 'C:\\ProgramData\\maggie.dll' version 'unknown' to execute extended stored procedure 'maggie'. This is an informational message only; no user action is required.",
+  ),
+  line(
+    '2024-03-02 10:19:00.00',
+    'spid57',
+    'Extended stored procedure DLL \'C:\\ProgramData\\maggie.dll\' does not export __GetXpVersion(). Refer to the topic "Backward Compatibility Details (Level 1) - Open Data Services" in the documentation for more information.',
+  ),
   line('2024-03-02 10:20:00.00', 'spid58', 'Could not load the DLL C:\\Temp\\x.dll, or one of the DLLs it references. Reason: 126(The specified module could not be found.).'),
   line('2024-03-02 10:21:00.00', 'spid58', 'Could not find the function xp_y in the library C:\\Temp\\y.dll. Reason: 127(The specified procedure could not be found.).'),
   line('2024-03-02 10:22:00.00', 'spid9s', "Launched startup procedure 'sp_maggie_start'."),
   line('2024-03-02 10:23:00.00', 'spid60', "Setting database option TRUSTWORTHY to ON for database 'master'."),
   line('2024-03-02 10:24:00.00', 'spid61', 'CImageHelper::Init () Version-specific dbghelp.dll is not used'),
   line('2024-03-02 10:24:00.00', 'spid61', "Using 'dbghelp.dll' version '4.0.5'"),
-  line('2024-03-02 10:25:00.00', 'spid62', 'Using \'dbghelp.dll\' version \'4.0.5\' to perform stack dump'),
-  line('2024-03-02 10:26:00.00', 'spid63', "SQL Server blocked access to procedure 'sys.xp_cmdshell' of component 'xp_cmdshell' because this component is turned off as part of the security configuration for this server. A system administrator can enable the use of 'xp_cmdshell' by using sp_configure. For more information about enabling 'xp_cmdshell', search for 'xp_cmdshell' in SQL Server Books Online."),
+  line('2024-03-02 10:25:00.00', 'spid62', "Using 'dbghelp.dll' version '4.0.5' to perform stack dump"),
+  line(
+    '2024-03-02 10:26:00.00',
+    'spid63',
+    "SQL Server blocked access to procedure 'sys.xp_cmdshell' of component 'xp_cmdshell' because this component is turned off as part of the security configuration for this server. A system administrator can enable the use of 'xp_cmdshell' by using sp_configure. For more information about enabling 'xp_cmdshell', search for 'xp_cmdshell' in SQL Server Books Online.",
+  ),
 ];
 
 describe('golden events', () => {
@@ -133,12 +145,7 @@ describe('golden events', () => {
   });
 
   it('Spanish 15457 text (as SQL Server Agent quotes it) is inferred', () => {
-    const es = parseErrorlog(
-      utf16Errorlog([
-        ...banner(),
-        line(T, 'spid52', "Se ha cambiado la opción de configuración 'xp_cmdshell' de 0 a 1. Ejecute la instrucción RECONFIGURE para instalar."),
-      ]),
-    );
+    const es = parseErrorlog(utf16Errorlog([...banner(), line(T, 'spid52', "Se ha cambiado la opción de configuración 'xp_cmdshell' de 0 a 1. Ejecute la instrucción RECONFIGURE para instalar.")]));
     expect(es.entries.at(-1)).toMatchObject({ eventId: 15457, data: ['xp_cmdshell', '0', '1'] });
   });
 

@@ -13,9 +13,9 @@ describe('renderMssqlMessage', () => {
     );
     expect(renderMssqlMessage(15457, ['xp_cmdshell', '0', '1'])).toBe("Configuration option 'xp_cmdshell' changed from 0 to 1. Run the RECONFIGURE statement to install.");
     // The real EVTX strings of the corpus (MSSQL$RADAR, mdecrevoisier) render to the ERRORLOG text.
-    expect(renderMssqlMessage(18456, ['unexisting-user', ' Reason: An attempt to login using SQL authentication failed. Server is configured for Windows authentication only.', ' [CLIENT: 10.23.23.9]'])).toBe(
-      "Login failed for user 'unexisting-user'. Reason: An attempt to login using SQL authentication failed. Server is configured for Windows authentication only. [CLIENT: 10.23.23.9]",
-    );
+    expect(
+      renderMssqlMessage(18456, ['unexisting-user', ' Reason: An attempt to login using SQL authentication failed. Server is configured for Windows authentication only.', ' [CLIENT: 10.23.23.9]']),
+    ).toBe("Login failed for user 'unexisting-user'. Reason: An attempt to login using SQL authentication failed. Server is configured for Windows authentication only. [CLIENT: 10.23.23.9]");
     expect(renderMssqlMessage(17135, ['sp_x'])).toBe("Launched startup procedure 'sp_x'.");
     expect(renderMssqlMessage(4688, ['x'])).toBeUndefined();
     expect(renderMssqlMessage(0, [])).toBeUndefined();
@@ -28,7 +28,17 @@ describe('renderMssqlMessage', () => {
 
   it('every template infers back to its own ID and strings', () => {
     for (const t of MSSQL_MESSAGE_TEMPLATES) {
-      const data = Array.from({ length: t.arity }, (_, i) => (t.eventId === 18456 && i > 0 ? [' Reason: r.', ' [CLIENT: 1.2.3.4]'][i - 1]! : t.eventId === 18453 || t.eventId === 18454 || t.eventId === 18455 ? (i === 0 ? 'u' : ' [CLIENT: 1.2.3.4]') : t.eventId === 17162 ? ['normal', '7'][i]! : `v${i + 1}`));
+      const data = Array.from({ length: t.arity }, (_, i) =>
+        t.eventId === 18456 && i > 0
+          ? [' Reason: r.', ' [CLIENT: 1.2.3.4]'][i - 1]!
+          : t.eventId === 18453 || t.eventId === 18454 || t.eventId === 18455
+            ? i === 0
+              ? 'u'
+              : ' [CLIENT: 1.2.3.4]'
+            : t.eventId === 17162
+              ? ['normal', '7'][i]!
+              : `v${i + 1}`,
+      );
       const text = fillTemplate(t.template, data);
       expect(inferMssqlEvent(text), `${t.eventId}: ${text}`).toEqual({ eventId: t.eventId, data });
     }

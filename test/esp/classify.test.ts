@@ -28,7 +28,14 @@ const BINN = 'C:\\Program Files\\Microsoft SQL Server\\MSSQL15.MSSQLSERVER\\MSSQ
 describe('classifyFile without YARA', () => {
   it('hashes and basic facts; non-PE files are reported as such', async () => {
     const r = await classifyFile({ path: 'C:\\x\\notes.txt', bytes: new TextEncoder().encode('hello') }, { knownEsps: KNOWN_ESPS });
-    expect(r).toMatchObject({ isPe: false, isEsp: false, suspicion: 'unknown', size: 5, md5: '5d41402abc4b2a76b9719d911017c592', sha256: '2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824' });
+    expect(r).toMatchObject({
+      isPe: false,
+      isEsp: false,
+      suspicion: 'unknown',
+      size: 5,
+      md5: '5d41402abc4b2a76b9719d911017c592',
+      sha256: '2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824',
+    });
     expect(r.notPeReason).toMatch(/truncated reading dos_header/);
     const notMz = await classifyFile({ path: 'C:\\x\\a.bin', bytes: new Uint8Array(4096) }, { knownEsps: KNOWN_ESPS });
     expect(notMz.notPeReason).toMatch(/not an MZ file/);

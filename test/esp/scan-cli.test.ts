@@ -7,7 +7,12 @@ import { runCli } from '../support/cli.js';
 import { PE_FIXTURES } from '../pe/fixtures.js';
 import { PUBLISHED_MAGGIE_RULE } from '../yara/support.js';
 
-const rows = (stdout: string): ScanRow[] => stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as ScanRow);
+const rows = (stdout: string): ScanRow[] =>
+  stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as ScanRow);
 
 describe('parseScanArgs', () => {
   it('defaults and repeatable --yara', () => {

@@ -11,18 +11,51 @@ const MS = parseTrustAnchors(readFileSync(join(REPO_ROOT, 'rules/trust/microsoft
 const root2011 = MS[1];
 
 function sig(over: Partial<AuthenticodeSignature>): AuthenticodeSignature {
-  return { status: 'valid', reason: '', entry: 0, depth: 0, digestAlgorithm: 'sha256', signedDigest: 'aa', calculatedDigest: 'aa', signer: null, chain: [], signingTime: null, signingTimeSource: null, nested: [], ...over };
+  return {
+    status: 'valid',
+    reason: '',
+    entry: 0,
+    depth: 0,
+    digestAlgorithm: 'sha256',
+    signedDigest: 'aa',
+    calculatedDigest: 'aa',
+    signer: null,
+    chain: [],
+    signingTime: null,
+    signingTimeSource: null,
+    nested: [],
+    ...over,
+  };
 }
 const result = (...signatures: AuthenticodeSignature[]): AuthenticodeResult => ({ status: signatures[0]?.status ?? 'unsigned', best: signatures[0] ?? null, signatures });
-const cert = (subject: string, issuer: string, anchor?: { sha1: string; sha256: string }) => ({ subject, issuer, serial: '01', sha1: anchor?.sha1 ?? '00', sha256: anchor?.sha256 ?? '00', notBefore: '', notAfter: '', isAnchor: anchor !== undefined });
+const cert = (subject: string, issuer: string, anchor?: { sha1: string; sha256: string }) => ({
+  subject,
+  issuer,
+  serial: '01',
+  sha1: anchor?.sha1 ?? '00',
+  sha256: anchor?.sha256 ?? '00',
+  notBefore: '',
+  notAfter: '',
+  isAnchor: anchor !== undefined,
+});
 
 const MSC = 'CN=Microsoft Corporation, O=Microsoft Corporation, L=Redmond, ST=Washington, C=US';
 const PCA = 'CN=Microsoft Code Signing PCA 2011, O=Microsoft Corporation, L=Redmond, ST=Washington, C=US';
 
 describe('judgeSignature', () => {
   it('valid through a shipped Microsoft root: Microsoft-signed, in words', () => {
-    const s = sig({ signer: { subject: MSC, issuer: PCA, serial: '01' }, chain: [cert(MSC, PCA), cert(PCA, root2011?.subject ?? ''), cert(root2011?.subject ?? '', root2011?.subject ?? '', root2011)] });
-    expect(judgeSignature(result(s), MS)).toEqual({ status: 'valid', microsoftSigned: true, claimsMicrosoft: true, description: 'valid, Microsoft Corporation via Microsoft Code Signing PCA 2011', signer: MSC, signingTime: null });
+    const s = sig({
+      signer: { subject: MSC, issuer: PCA, serial: '01' },
+      chain: [cert(MSC, PCA), cert(PCA, root2011?.subject ?? ''), cert(root2011?.subject ?? '', root2011?.subject ?? '', root2011)],
+    });
+    expect(judgeSignature(result(s), MS)).toEqual({
+      status: 'valid',
+      microsoftSigned: true,
+      claimsMicrosoft: true,
+      description: 'valid, Microsoft Corporation via Microsoft Code Signing PCA 2011',
+      signer: MSC,
+      signingTime: null,
+    });
   });
 
   it('valid through a --trust anchor is not Microsoft-signed, even with a Microsoft subject', () => {
@@ -35,15 +68,30 @@ describe('judgeSignature', () => {
 
   it('a forged self-signed Microsoft subject; a Microsoft claim only in a nested signature; "Not Microsoft" in OU is no claim', () => {
     const forged = sig({ status: 'untrusted', signer: { subject: MSC, issuer: MSC, serial: '01' }, chain: [cert(MSC, MSC)] });
-    expect(judgeSignature(result(forged), MS)).toMatchObject({ status: 'untrusted', microsoftSigned: false, claimsMicrosoft: true, description: 'untrusted self-signed certificate claiming Microsoft Corporation' });
+    expect(judgeSignature(result(forged), MS)).toMatchObject({
+      status: 'untrusted',
+      microsoftSigned: false,
+      claimsMicrosoft: true,
+      description: 'untrusted self-signed certificate claiming Microsoft Corporation',
+    });
     const evil = 'CN=Evil Ltd, OU=Not Microsoft, O=Evil Ltd';
-    const outer = sig({ status: 'untrusted', signer: { subject: evil, issuer: evil, serial: '01' }, chain: [cert(evil, evil)], nested: [sig({ status: 'bad-digest', depth: 1, signer: { subject: MSC, issuer: PCA, serial: '02' } })] });
+    const outer = sig({
+      status: 'untrusted',
+      signer: { subject: evil, issuer: evil, serial: '01' },
+      chain: [cert(evil, evil)],
+      nested: [sig({ status: 'bad-digest', depth: 1, signer: { subject: MSC, issuer: PCA, serial: '02' } })],
+    });
     expect(judgeSignature(result(outer), MS)).toMatchObject({ claimsMicrosoft: true, microsoftSigned: false, description: 'untrusted self-signed certificate claiming Microsoft Corporation' });
-    expect(judgeSignature(result(sig({ status: 'untrusted', signer: { subject: evil, issuer: evil, serial: '01' }, chain: [cert(evil, evil)] })), MS)).toMatchObject({ claimsMicrosoft: false, description: 'untrusted self-signed certificate of Evil Ltd' });
+    expect(judgeSignature(result(sig({ status: 'untrusted', signer: { subject: evil, issuer: evil, serial: '01' }, chain: [cert(evil, evil)] })), MS)).toMatchObject({
+      claimsMicrosoft: false,
+      description: 'untrusted self-signed certificate of Evil Ltd',
+    });
   });
 
   it('altered, bad signature, malformed, unsigned', () => {
-    expect(judgeSignature(result(sig({ status: 'bad-digest', signer: { subject: MSC, issuer: PCA, serial: '01' } })), MS).description).toBe('altered after signing (digest mismatch), signed by Microsoft Corporation');
+    expect(judgeSignature(result(sig({ status: 'bad-digest', signer: { subject: MSC, issuer: PCA, serial: '01' } })), MS).description).toBe(
+      'altered after signing (digest mismatch), signed by Microsoft Corporation',
+    );
     expect(judgeSignature(result(sig({ status: 'bad-signature', reason: 'the signature does not verify' })), MS).description).toBe('signature does not verify (the signature does not verify)');
     expect(judgeSignature(result(sig({ status: 'malformed', reason: 'pe: x' })), MS).description).toBe('malformed signature (pe: x)');
     expect(judgeSignature(result(), MS)).toMatchObject({ status: 'unsigned', microsoftSigned: false, claimsMicrosoft: false, description: 'not signed' });

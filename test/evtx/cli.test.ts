@@ -19,7 +19,12 @@ describe('evtx dump flags (parseDumpArgs)', () => {
     expect(a.threads).toBe('auto');
     expect(parseDumpArgs(['x'], { threads: 'auto' }).threads).toBe('auto');
     expect(a.includeRecovered).toBe(false);
-    expect(parseDumpArgs(['x'], { format: 'xml', threads: '3', includeRecovered: true, codepage: 'windows-1251' })).toMatchObject({ format: 'xml', threads: 3, includeRecovered: true, codepage: 'windows-1251' });
+    expect(parseDumpArgs(['x'], { format: 'xml', threads: '3', includeRecovered: true, codepage: 'windows-1251' })).toMatchObject({
+      format: 'xml',
+      threads: 3,
+      includeRecovered: true,
+      codepage: 'windows-1251',
+    });
     expect(() => parseDumpArgs(['x'], { threads: '0' })).toThrow(UsageError);
     expect(() => parseDumpArgs(['x'], { threads: 'many' })).toThrow(UsageError);
     expect(() => parseDumpArgs(['x'], { codepage: 'klingon' })).toThrow(UsageError);
@@ -41,7 +46,10 @@ describe('espy evtx (end to end, in-process)', () => {
   it('dump jsonl: one evtx_dump object per line', async () => {
     const r = await runCli(['evtx', 'dump', '--threads', '1', SMALL]);
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { Event: { System: { EventRecordID: number } } });
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { Event: { System: { EventRecordID: number } } });
     expect(lines).toHaveLength(15);
     expect(lines[0]?.Event.System.EventRecordID).toBe(2002);
   });
@@ -70,7 +78,10 @@ describe('espy evtx (end to end, in-process)', () => {
     writeFileSync(text, 'not an event log\n'.repeat(100));
     const r = await runCli(['evtx', 'info', '--json', join(dir, 'missing.evtx'), text, SMALL]);
     expect(r.code).toBe(3);
-    const objs = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { file: string; records: number; diagnostics: { code: string }[]; error?: string });
+    const objs = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { file: string; records: number; diagnostics: { code: string }[]; error?: string });
     expect(objs.map((o) => o.records)).toEqual([0, 0, 15]);
     expect(objs[0]?.error).toMatch(/ENOENT/);
     expect(objs[1]?.diagnostics.map((d) => d.code)).toEqual(['NOT_EVTX']);

@@ -28,11 +28,7 @@ function chunkOf(file: string, index: number): Uint8Array {
   return new Uint8Array(b.subarray(0x1000 + index * 0x10000, 0x1000 + (index + 1) * 0x10000));
 }
 
-type Mutation =
-  | { kind: 'flip'; at: number; xor: number }
-  | { kind: 'zero'; at: number; len: number }
-  | { kind: 'splice'; from: number; to: number; len: number }
-  | { kind: 'truncate'; at: number };
+type Mutation = { kind: 'flip'; at: number; xor: number } | { kind: 'zero'; at: number; len: number } | { kind: 'splice'; from: number; to: number; len: number } | { kind: 'truncate'; at: number };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('flip' as const), at: fc.nat(0xffff), xor: fc.integer({ min: 1, max: 255 }) }),

@@ -1,13 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  ansiDecoder,
-  parseEvtxChunk,
-  jsonPlanStats,
-  parseEvtxChunkJsonl,
-  type ChunkParseOptions,
-} from '../../parsers/evtx/index.js';
+import { ansiDecoder, parseEvtxChunk, jsonPlanStats, parseEvtxChunkJsonl, type ChunkParseOptions } from '../../parsers/evtx/index.js';
 import { buildChunk, eventTemplateBody, val, type BinXmlEmitter, type BuiltRecord, type TemplateValue } from '../builders/evtx.js';
 import { SAMPLES, requireCorpus } from '../support/paths.js';
 
@@ -119,7 +113,15 @@ describe('compiled JSON plans = the normal JSON path', () => {
   it('values that need JSON escaping, 64-bit integers beyond 2^53, empty and null values in one template', () => {
     let def = 0;
     const values = (image: string, count: number, id: bigint, keywords: bigint): ReturnType<typeof val.str>[] => [
-      val.str('Prov'), val.u16(4688), val.filetime(FT), val.u64(id), val.str(image), val.u32(count), val.null(), val.null(), val.hex64(keywords),
+      val.str('Prov'),
+      val.u16(4688),
+      val.filetime(FT),
+      val.u64(id),
+      val.str(image),
+      val.u32(count),
+      val.null(),
+      val.null(),
+      val.hex64(keywords),
     ];
     const first: BuiltRecord = {
       id: 1n,

@@ -296,17 +296,35 @@ describe.each([
   ['chunk header', CHUNK_HEADER, (b: Uint8Array) => parseEvtxChunkHeader(b), 'ElfChnk\0'] as const,
 ])('%s fields', (_name, table, parse, sig) => {
   const widths: Record<string, number> = {
-    firstChunkNumber: 8, lastChunkNumber: 8, nextRecordId: 8, headerSize: 4, minorVersion: 2, majorVersion: 2,
-    headerBlockSize: 2, numberOfChunks: 2, fileFlags: 4, checksum: 4, firstEventRecordNumber: 8, lastEventRecordNumber: 8,
-    firstEventRecordId: 8, lastEventRecordId: 8, lastEventRecordOffset: 4, freeSpaceOffset: 4, eventRecordsChecksum: 4,
-    flags: 4, headerChecksum: 4,
+    firstChunkNumber: 8,
+    lastChunkNumber: 8,
+    nextRecordId: 8,
+    headerSize: 4,
+    minorVersion: 2,
+    majorVersion: 2,
+    headerBlockSize: 2,
+    numberOfChunks: 2,
+    fileFlags: 4,
+    checksum: 4,
+    firstEventRecordNumber: 8,
+    lastEventRecordNumber: 8,
+    firstEventRecordId: 8,
+    lastEventRecordId: 8,
+    lastEventRecordOffset: 4,
+    freeSpaceOffset: 4,
+    eventRecordsChecksum: 4,
+    flags: 4,
+    headerChecksum: 4,
   };
   for (const [field, width] of Object.entries(widths)) {
     const off = (table as Record<string, number>)[field];
     if (off === undefined) continue;
     it(`${field} @0x${off.toString(16)} (${width} bytes)`, () => {
       const b = new Uint8Array(table.size);
-      b.set([...sig].map((c) => c.charCodeAt(0)), 0);
+      b.set(
+        [...sig].map((c) => c.charCodeAt(0)),
+        0,
+      );
       for (let i = 0; i < width; i++) b[off + i] = 0x11 * (i + 1);
       let expected = 0n;
       for (let i = width - 1; i >= 0; i--) expected = (expected << 8n) | BigInt(0x11 * (i + 1));

@@ -32,7 +32,12 @@ describe('evtx dump --threads N (built CLI): same bytes as one thread', () => {
     expect(existsSync(join(REPO_ROOT, 'build', 'cli', 'main.js'))).toBe(true);
   });
 
-  for (const extra of [['--format', 'jsonl'], ['--format', 'jsonl', '--include-recovered'], ['--format', 'json'], ['--format', 'xml']]) {
+  for (const extra of [
+    ['--format', 'jsonl'],
+    ['--format', 'jsonl', '--include-recovered'],
+    ['--format', 'json'],
+    ['--format', 'xml'],
+  ]) {
     it(`${extra.join(' ')}: 2 and 3 workers = 1 thread = auto`, { timeout: 120_000 }, () => {
       const one = dump([...extra, '--threads', '1']);
       expect(one.status, one.summary).toBe(EXIT.PARTIAL); // the damaged file's failed records mark the run partial

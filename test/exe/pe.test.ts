@@ -4,16 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FormatError } from '../../parsers/common/index.js';
-import {
-  DATA_DIRECTORY,
-  RESOURCE_TYPE,
-  computePeChecksum,
-  dataDirectory,
-  findResource,
-  readPeLayout,
-  stripAuthenticode,
-  writePeChecksum,
-} from '../../scripts/build-exe/pe.js';
+import { DATA_DIRECTORY, RESOURCE_TYPE, computePeChecksum, dataDirectory, findResource, readPeLayout, stripAuthenticode, writePeChecksum } from '../../scripts/build-exe/pe.js';
 import { requireOracle, runPython } from '../support/oracles.js';
 import { REPO_ROOT } from '../support/paths.js';
 

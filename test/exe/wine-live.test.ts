@@ -62,7 +62,11 @@ function newHost(name: string, extraEnv: NodeJS.ProcessEnv = {}): WineHost {
 }
 
 /** `espy --json collect --out C:\cases --no-sql` under wine: exit code, parsed stdout, manifest. */
-function collectLive(host: WineHost, name: string, args = ['--out', 'C:\\cases', '--no-sql']): { status: number | null; out: Record<string, unknown>; rows: ManifestRow[]; zip: string; stderr: string } {
+function collectLive(
+  host: WineHost,
+  name: string,
+  args = ['--out', 'C:\\cases', '--no-sql'],
+): { status: number | null; out: Record<string, unknown>; rows: ManifestRow[]; zip: string; stderr: string } {
   const t0 = performance.now();
   const r = wineRun(host.wine, [EXE_WIN, '--json', 'collect', ...args], host.env, host.logs, name, 240_000, driveC(host));
   console.log(`wine-live ${name}: collect exited ${String(r.status)} in ${seconds(t0)}`);

@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  binnDirOf,
-  instanceFolderOf,
-  instanceFromFolder,
-  instanceOfProvider,
-  isEngineProvider,
-  logDirOf,
-  providerFromPath,
-  providerOfInstance,
-} from '../../detection/mssql/index.js';
+import { binnDirOf, instanceFolderOf, instanceFromFolder, instanceOfProvider, isEngineProvider, logDirOf, providerFromPath, providerOfInstance } from '../../detection/mssql/index.js';
 
 const DEFAULT_LOG = 'C:\\Program Files\\Microsoft SQL Server\\MSSQL14.MSSQLSERVER\\MSSQL\\Log\\ERRORLOG';
 

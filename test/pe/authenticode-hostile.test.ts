@@ -83,9 +83,12 @@ describe('Authenticode hostile input', () => {
   });
 
   it('random bytes as a WIN_CERTIFICATE body are malformed (fast-check)', () => {
-    fc.assert(fc.property(fc.uint8Array({ minLength: 0, maxLength: 300 }), (blob) => {
-      expect(verify(withTable([blob])).status).toBe('malformed');
-    }), { numRuns: 300, seed: 13 });
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 300 }), (blob) => {
+        expect(verify(withTable([blob])).status).toBe('malformed');
+      }),
+      { numRuns: 300, seed: 13 },
+    );
   });
 
   it('a WIN_CERTIFICATE that is not PKCS#7, or whose length overruns the table, is malformed', () => {
@@ -107,7 +110,9 @@ describe('Authenticode hostile input', () => {
 
   it('a certificate table lying over a section is malformed (the section bytes would escape the hash)', () => {
     const b = new Uint8Array(signed);
-    const last = parsePe(signed).sections.filter((x) => x.sizeOfRawData > 0).at(-1);
+    const last = parsePe(signed)
+      .sections.filter((x) => x.sizeOfRawData > 0)
+      .at(-1);
     new DataView(b.buffer).setUint32(secEntry, (last?.pointerToRawData ?? 0) + 8, true);
     new DataView(b.buffer).setUint32(secEntry + 4, 64, true);
     const r = verify(b);

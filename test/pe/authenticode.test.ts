@@ -70,15 +70,26 @@ describe('a real Microsoft dual signature (shim-signed)', () => {
     const now = new Date(Math.max(...leaves.map((c) => Date.parse(c?.notBefore ?? ''))) + 86_400_000);
     const trusted = verifyAuthenticode(bytes, pe, { anchors, now });
     expect(trusted.signatures.map((s) => s.status)).toEqual(['valid', 'valid']);
-    expect(trusted.signatures.map((s) => s.chain.map((c) => c.isAnchor))).toEqual([[false, true], [false, true]]);
+    expect(trusted.signatures.map((s) => s.chain.map((c) => c.isAnchor))).toEqual([
+      [false, true],
+      [false, true],
+    ]);
     expect(judgeSignature(trusted, anchors)).toMatchObject({ status: 'valid', microsoftSigned: false, description: expect.stringMatching(/^valid, Microsoft Corporation via Microsoft/) as string });
-    expect(judgeSignature(trusted, anchors.map((a): TrustAnchor => ({ ...a, microsoft: true }))).microsoftSigned).toBe(true);
+    expect(
+      judgeSignature(
+        trusted,
+        anchors.map((a): TrustAnchor => ({ ...a, microsoft: true })),
+      ).microsoftSigned,
+    ).toBe(true);
   });
 
   it.skipIf(skip)('espy scan --json shows both signatures with their chains', async () => {
     const r = await runCli(['scan', join(dir, 'x/usr/lib/shim/shimx64.efi.signed'), '--no-builtin-rules', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const row = JSON.parse(r.stdout) as { signature: { status: string; claimsMicrosoft: boolean; microsoftSigned: boolean }; authenticode: { signatures: { signer: { subject: string }; chain: { subject: string; sha1: string }[] }[] } };
+    const row = JSON.parse(r.stdout) as {
+      signature: { status: string; claimsMicrosoft: boolean; microsoftSigned: boolean };
+      authenticode: { signatures: { signer: { subject: string }; chain: { subject: string; sha1: string }[] }[] };
+    };
     expect(row.signature).toMatchObject({ status: 'untrusted', claimsMicrosoft: true, microsoftSigned: false });
     expect(row.authenticode.signatures.map((s) => s.chain.length)).toEqual([2, 2]);
     expect(row.authenticode.signatures[1]?.chain[1]?.subject).toMatch(/^CN=Microsoft UEFI CA 2023/);
@@ -108,7 +119,10 @@ describe('espy scan --json on forged and altered signatures', () => {
 
     const r = await runCli(['scan', forged, altered, '--trust', pki.root.cert, '--no-builtin-rules', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { file: string; signature: Record<string, unknown>; suspicion: string; authenticode: { signatures: { calculatedDigest: string; signedDigest: string }[] } });
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { file: string; signature: Record<string, unknown>; suspicion: string; authenticode: { signatures: { calculatedDigest: string; signedDigest: string }[] } });
     const [f, a] = rows;
     expect(f?.signature).toMatchObject({ status: 'untrusted', claimsMicrosoft: true, microsoftSigned: false, description: 'untrusted self-signed certificate claiming Microsoft Corporation' });
     expect(f?.suspicion).not.toBe('benign');

@@ -61,15 +61,30 @@ describe('PE hostile input: crafted tables', () => {
   it('export name table pointing at the export directory itself, absurd counts', () => {
     const ed = dirOffset(ImageDirectoryEntry.Export);
     const edRva = base.dataDirectories[ImageDirectoryEntry.Export]?.virtualAddress ?? 0;
-    const a = parseOrFormatError(patched([[ed + 32, edRva], [ed + 36, edRva]]));
+    const a = parseOrFormatError(
+      patched([
+        [ed + 32, edRva],
+        [ed + 36, edRva],
+      ]),
+    );
     expect(a).not.toBeInstanceOf(FormatError);
-    const b = parseOrFormatError(patched([[ed + 20, 0xffffffff], [ed + 24, 0xffffffff]]));
+    const b = parseOrFormatError(
+      patched([
+        [ed + 20, 0xffffffff],
+        [ed + 24, 0xffffffff],
+      ]),
+    );
     expect(b).not.toBeInstanceOf(FormatError);
     expect((b as PeInfo).diagnostics.some((d) => d.code === 'LIMIT_EXCEEDED')).toBe(true);
   });
 
   it('export and import directories pointing outside the file', () => {
-    const r = parsePe(patched([[dataDirEntry(ImageDirectoryEntry.Export), 0x7fff0000], [dataDirEntry(ImageDirectoryEntry.Import), 0xfffffff0]]));
+    const r = parsePe(
+      patched([
+        [dataDirEntry(ImageDirectoryEntry.Export), 0x7fff0000],
+        [dataDirEntry(ImageDirectoryEntry.Import), 0xfffffff0],
+      ]),
+    );
     expect(r.exports).toEqual([]);
     expect(r.imports).toEqual([]);
     expect(r.diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(['TRUNCATED']));
@@ -79,7 +94,12 @@ describe('PE hostile input: crafted tables', () => {
     const id = dirOffset(ImageDirectoryEntry.Import);
     const idRva = base.dataDirectories[ImageDirectoryEntry.Import]?.virtualAddress ?? 0;
     const t0 = performance.now();
-    const r = parseOrFormatError(patched([[id + 0, idRva], [id + 16, idRva]]));
+    const r = parseOrFormatError(
+      patched([
+        [id + 0, idRva],
+        [id + 16, idRva],
+      ]),
+    );
     expect(performance.now() - t0).toBeLessThan(5000);
     expect(r).not.toBeInstanceOf(FormatError);
   });
@@ -96,7 +116,12 @@ describe('PE hostile input: crafted tables', () => {
   it('a resource directory whose subdirectory points back at the root is a CYCLE diagnostic', () => {
     const rd = dirOffset(ImageDirectoryEntry.Resource);
     // First entry of the root: id 16 (RT_VERSION), subdirectory offset 0 (= the root itself).
-    const r = parsePe(patched([[rd + 16, 16], [rd + 20, 0x80000000]]));
+    const r = parsePe(
+      patched([
+        [rd + 16, 16],
+        [rd + 20, 0x80000000],
+      ]),
+    );
     expect(r.versionInfo).toBeNull();
     expect(r.diagnostics.some((d) => d.code === 'CYCLE')).toBe(true);
   });
@@ -123,7 +148,15 @@ describe('PE hostile input: crafted tables', () => {
 
 describe('PE hostile input: property-based mutations (fast-check)', () => {
   // Real mingw DLLs plus a synthetic PE32 (32-bit thunks, ordinal imports) as mutation seeds.
-  const pe32 = buildPe({ is64: false, dllName: 's.dll', exports: [{ name: 'a', ordinal: 1 }, { name: null, ordinal: 3 }], imports: [{ dll: 'opends60.dll', functions: [{ name: 'srv_rpcparams' }, { ordinal: 7 }] }] });
+  const pe32 = buildPe({
+    is64: false,
+    dllName: 's.dll',
+    exports: [
+      { name: 'a', ordinal: 1 },
+      { name: null, ordinal: 3 },
+    ],
+    imports: [{ dll: 'opends60.dll', functions: [{ name: 'srv_rpcparams' }, { ordinal: 7 }] }],
+  });
   const seeds = [signed, fixture('plain.dll'), pe32];
   const BUDGET_MS = 2000;
   it('flip / zero / splice / absurd u32 mutations: only FormatError, within the time budget', () => {

@@ -43,7 +43,27 @@ const openssl = (args: string[]): void => {
 function issue(dir: string, name: string, subj: string, keyArgs: string[], ca: KeyPair, ext: string, cnf: string): KeyPair {
   const pair = { cert: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
   openssl(['req', '-new', '-nodes', ...keyArgs, '-keyout', pair.key, '-out', join(dir, `${name}.csr`), '-subj', subj]);
-  openssl(['x509', '-req', '-in', join(dir, `${name}.csr`), '-CA', ca.cert, '-CAkey', ca.key, '-CAserial', join(dir, 'ca.srl'), '-CAcreateserial', '-out', pair.cert, '-days', '365', '-extfile', cnf, '-extensions', ext]);
+  openssl([
+    'x509',
+    '-req',
+    '-in',
+    join(dir, `${name}.csr`),
+    '-CA',
+    ca.cert,
+    '-CAkey',
+    ca.key,
+    '-CAserial',
+    join(dir, 'ca.srl'),
+    '-CAcreateserial',
+    '-out',
+    pair.cert,
+    '-days',
+    '365',
+    '-extfile',
+    cnf,
+    '-extensions',
+    ext,
+  ]);
   return pair;
 }
 
@@ -107,7 +127,13 @@ export function osslverify(file: string, caFile?: string): OsslVerdict {
   }
   const grab = (label: string): string[] => [...output.matchAll(new RegExp(`${label}\\s*:\\s*([0-9A-F]+)`, 'g'))].map((m) => (m[1] ?? '').toLowerCase());
   const verdicts = [...output.matchAll(/^Signature verification: (\w+)/gm)].map((m) => m[1]);
-  return { calculated: grab('Calculated message digest'), current: grab('Current message digest'), ok: verdicts.length > 0 && verdicts.every((v) => v === 'ok'), refused: verdicts.length === 0, output };
+  return {
+    calculated: grab('Calculated message digest'),
+    current: grab('Current message digest'),
+    ok: verdicts.length > 0 && verdicts.every((v) => v === 'ok'),
+    refused: verdicts.length === 0,
+    output,
+  };
 }
 
 /**
@@ -122,7 +148,27 @@ export function makeCycle(dir: string): { leaf: KeyPair; cas: string } {
   // B again, same key as b0, now issued by A: A → B → A → ...
   const b = { cert: join(dir, 'cycle-b.crt'), key: b0.key };
   openssl(['req', '-new', '-key', b0.key, '-out', join(dir, 'cycle-b.csr'), '-subj', '/O=espy test/CN=cycle B']);
-  openssl(['x509', '-req', '-in', join(dir, 'cycle-b.csr'), '-CA', a.cert, '-CAkey', a.key, '-CAserial', join(dir, 'ca.srl'), '-CAcreateserial', '-out', b.cert, '-days', '365', '-extfile', cnf, '-extensions', 'v3_ca']);
+  openssl([
+    'x509',
+    '-req',
+    '-in',
+    join(dir, 'cycle-b.csr'),
+    '-CA',
+    a.cert,
+    '-CAkey',
+    a.key,
+    '-CAserial',
+    join(dir, 'ca.srl'),
+    '-CAcreateserial',
+    '-out',
+    b.cert,
+    '-days',
+    '365',
+    '-extfile',
+    cnf,
+    '-extensions',
+    'v3_ca',
+  ]);
   const leaf = issue(dir, 'cycle-leaf', '/O=espy test/CN=cycle leaf', ['-newkey', 'rsa:2048'], a, 'v3_leaf', cnf);
   const cas = join(dir, 'cycle-cas.pem');
   writeFileSync(cas, `${readFileSync(a.cert, 'utf8')}${readFileSync(b.cert, 'utf8')}`);

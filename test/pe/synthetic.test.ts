@@ -50,8 +50,20 @@ describe.each([false, true])('synthetic PE (is64=%s)', (is64) => {
         [5, null],
       ]);
       expect(pe.imports).toEqual([
-        { dll: 'opends60.dll', functions: [{ name: 'srv_rpcparams', ordinal: null, hint: 0 }, { name: 'srv_senddone', ordinal: null, hint: 1 }] },
-        { dll: 'WS2_32.dll', functions: [{ name: null, ordinal: 23, hint: null }, { name: 'connect', ordinal: null, hint: 1 }] },
+        {
+          dll: 'opends60.dll',
+          functions: [
+            { name: 'srv_rpcparams', ordinal: null, hint: 0 },
+            { name: 'srv_senddone', ordinal: null, hint: 1 },
+          ],
+        },
+        {
+          dll: 'WS2_32.dll',
+          functions: [
+            { name: null, ordinal: 23, hint: null },
+            { name: 'connect', ordinal: null, hint: 1 },
+          ],
+        },
       ]);
       // md5("opends60.srv_rpcparams,opends60.srv_senddone,ws2_32.socket,ws2_32.connect"), as pefile computes it.
       expect(pe.imphash).toBe('eca65b188220991f0f05894647c714c5');

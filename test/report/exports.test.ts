@@ -162,9 +162,7 @@ describe('summary.md', () => {
     expect(md.match(/(?<!\\)</g)).toBeNull();
     expect(md).not.toMatch(/[\u202E\u2028\u2029]/);
     expect(md).toContain('\\\\u202E');
-    expect(mdText('[x](javascript:alert(1)) | *b* <i> `c` ~d~ _e_ &amp; \\')).toBe(
-      '\\[x\\](javascript:alert(1)) \\| \\*b\\* \\<i\\> \\`c\\` \\~d\\~ \\_e\\_ \\&amp; \\\\',
-    );
+    expect(mdText('[x](javascript:alert(1)) | *b* <i> `c` ~d~ _e_ &amp; \\')).toBe('\\[x\\](javascript:alert(1)) \\| \\*b\\* \\<i\\> \\`c\\` \\~d\\~ \\_e\\_ \\&amp; \\\\');
     expect(mdText('# h')).toBe('\\# h');
     expect(mdText('> q')).toBe('\\> q');
     expect(mdText('- l')).toBe('\\- l');

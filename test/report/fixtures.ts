@@ -4,13 +4,7 @@
  * generator for N timeline rows. Modelled on DCSO's "Tracking down Maggie" and the sample
  * story (SQL01, backdoor DLL under C:\ProgramData\).
  */
-import {
-  ANALYSIS_SCHEMA_VERSION,
-  type AnalysisResult,
-  type EvidenceRef,
-  type Severity,
-  type TimelineEntry,
-} from '../../detection/analysis-result.js';
+import { ANALYSIS_SCHEMA_VERSION, type AnalysisResult, type EvidenceRef, type Severity, type TimelineEntry } from '../../detection/analysis-result.js';
 
 const APP = 'C:\\Windows\\System32\\winevt\\Logs\\Application.evtx';
 const SYSMON = 'C:\\Windows\\System32\\winevt\\Logs\\Microsoft-Windows-Sysmon%4Operational.evtx';
@@ -64,14 +58,34 @@ function base(host: string): AnalysisResult {
         isMsShipped: true,
         loads: { count: 3, first: '2026-03-01T06:00:10.0000000Z', last: '2026-03-18T06:00:10.0000000Z', sources: ['ERRORLOG 33090'] },
         executions: { count: 12, first: '2026-03-01T06:00:11.0000000Z', last: '2026-03-19T06:00:11.0000000Z', sources: ['Application.evtx 8128'] },
-        file: { present: true, path: `${BINN}\\xpstar.dll`, size: 431_616, sha256: 'a'.repeat(64), md5: 'b'.repeat(32), sha1: 'c'.repeat(40), isPe: true, isEsp: true, signed: true, signer: 'Microsoft Corporation', yara: [] },
+        file: {
+          present: true,
+          path: `${BINN}\\xpstar.dll`,
+          size: 431_616,
+          sha256: 'a'.repeat(64),
+          md5: 'b'.repeat(32),
+          sha1: 'c'.repeat(40),
+          isPe: true,
+          isEsp: true,
+          signed: true,
+          signer: 'Microsoft Corporation',
+          yara: [],
+        },
         suspicion: 'benign',
         reasons: ['in Binn, signed by Microsoft'],
       },
     ],
     logins: [
       { name: 'sa', type: 'SQL_LOGIN', createDate: '2019-04-08T09:10:00.0000000Z', isDisabled: false, isSysadmin: true, createdDuringIncident: false, source: 'server_principals.csv' },
-      { name: 'CORP\\sqladmins', type: 'WINDOWS_GROUP', createDate: '2019-04-08T09:12:00.0000000Z', isDisabled: false, isSysadmin: true, createdDuringIncident: false, source: 'server_principals.csv' },
+      {
+        name: 'CORP\\sqladmins',
+        type: 'WINDOWS_GROUP',
+        createDate: '2019-04-08T09:12:00.0000000Z',
+        isDisabled: false,
+        isSysadmin: true,
+        createdDuringIncident: false,
+        source: 'server_principals.csv',
+      },
       { name: 'app_reader', type: 'SQL_LOGIN', createDate: '2021-06-01T12:00:00.0000000Z', isDisabled: false, isSysadmin: false, createdDuringIncident: false, source: 'server_principals.csv' },
     ],
     timeline: [
@@ -82,12 +96,32 @@ function base(host: string): AnalysisResult {
         eventId: 8128,
         message: "Using 'xpstar.dll' version '2017.140.1000' to execute extended stored procedure 'xp_instance_regread'.",
         ruleIds: [],
-        ref: appRef(100, '2026-03-01T06:00:11.0000000Z', "xpstar.dll 2017.140.1000 xp_instance_regread"),
+        ref: appRef(100, '2026-03-01T06:00:11.0000000Z', 'xpstar.dll 2017.140.1000 xp_instance_regread'),
       },
     ],
     coverage: [
-      { source: 'Application event log', present: true, artefacts: [APP], firstEvent: '2026-02-01T00:00:00.0000000Z', lastEvent: '2026-03-20T08:50:00.0000000Z', records: 5120, failed: 0, recovered: 0, notes: [] },
-      { source: 'ERRORLOG (MSSQLSERVER)', present: true, artefacts: [ERRORLOG, `${ERRORLOG}.1`], firstEvent: '2026-02-20T00:00:00.0000000Z', lastEvent: '2026-03-20T08:50:00.0000000Z', records: 840, failed: 0, recovered: 0, notes: ['ERRORLOG rotated: earliest entry 2026-02-20'] },
+      {
+        source: 'Application event log',
+        present: true,
+        artefacts: [APP],
+        firstEvent: '2026-02-01T00:00:00.0000000Z',
+        lastEvent: '2026-03-20T08:50:00.0000000Z',
+        records: 5120,
+        failed: 0,
+        recovered: 0,
+        notes: [],
+      },
+      {
+        source: 'ERRORLOG (MSSQLSERVER)',
+        present: true,
+        artefacts: [ERRORLOG, `${ERRORLOG}.1`],
+        firstEvent: '2026-02-20T00:00:00.0000000Z',
+        lastEvent: '2026-03-20T08:50:00.0000000Z',
+        records: 840,
+        failed: 0,
+        recovered: 0,
+        notes: ['ERRORLOG rotated: earliest entry 2026-02-20'],
+      },
       { source: 'SQL export: ESPs', present: true, artefacts: ['sql/extended_procedures.csv'], records: 2, failed: 0, recovered: 0, notes: [] },
       { source: 'Security event log', present: false, artefacts: [], records: 0, failed: 0, recovered: 0, notes: ['process creation auditing (4688) not enabled'] },
     ],
@@ -115,8 +149,20 @@ export function maggieResult(): AnalysisResult {
   };
   r.incidentWindow = { start: '2026-03-14T10:02:11.0000000Z', end: '2026-03-14T10:31:40.0000000Z' };
   const ev8128 = appRef(4711, '2026-03-14T10:17:43.1230000Z', "Using 'sqlmaint.dll' version '1.0.0' to execute extended stored procedure 'maggie'.");
-  const yaraRef: EvidenceRef = { artefact: dllPath, storedPath: 'files/C/ProgramData/sqlmaint.dll', kind: 'pe', offset: 0x2a40, excerpt: 'maggie_backdoor: $s1 "HostList UserList PassList" at 0x2a40' };
-  const brute: EvidenceRef = { artefact: ERRORLOG, kind: 'errorlog', line: 412, timestamp: '2026-03-14T10:02:11.0000000Z', excerpt: "Login failed for user 'sa'. Reason: Password did not match that for the login provided. [CLIENT: 203.0.113.45]" };
+  const yaraRef: EvidenceRef = {
+    artefact: dllPath,
+    storedPath: 'files/C/ProgramData/sqlmaint.dll',
+    kind: 'pe',
+    offset: 0x2a40,
+    excerpt: 'maggie_backdoor: $s1 "HostList UserList PassList" at 0x2a40',
+  };
+  const brute: EvidenceRef = {
+    artefact: ERRORLOG,
+    kind: 'errorlog',
+    line: 412,
+    timestamp: '2026-03-14T10:02:11.0000000Z',
+    excerpt: "Login failed for user 'sa'. Reason: Password did not match that for the login provided. [CLIENT: 203.0.113.45]",
+  };
   const login: EvidenceRef = { artefact: 'sql/server_principals.csv', kind: 'sql-export', line: 7, timestamp: '2026-03-14T10:12:02.0000000Z', excerpt: 'sqlbackup,SQL_LOGIN,2026-03-14 02:12:02.000' };
   const sysmon: EvidenceRef = {
     artefact: SYSMON,
@@ -128,23 +174,82 @@ export function maggieResult(): AnalysisResult {
   };
   r.findings = [
     {
-      id: 'F001', ruleId: 'espy.esp.outside-binn', title: 'ESP executed from a DLL outside Binn', severity: 'critical', attack: ['T1505.001', 'attack.persistence'], source: 'esp',
+      id: 'F001',
+      ruleId: 'espy.esp.outside-binn',
+      title: 'ESP executed from a DLL outside Binn',
+      severity: 'critical',
+      attack: ['T1505.001', 'attack.persistence'],
+      source: 'esp',
       explanation: 'SQL Server executed an extended stored procedure from a DLL outside the instance Binn folder. Maggie installs itself this way.',
-      nextSteps: ["Preserve C:\\ProgramData\\sqlmaint.dll, then run EXEC sp_dropextendedproc 'maggie'"], evidence: [ev8128], count: 6,
-      firstSeen: '2026-03-14T10:17:43.1230000Z', lastSeen: '2026-03-14T10:31:40.0000000Z',
+      nextSteps: ["Preserve C:\\ProgramData\\sqlmaint.dll, then run EXEC sp_dropextendedproc 'maggie'"],
+      evidence: [ev8128],
+      count: 6,
+      firstSeen: '2026-03-14T10:17:43.1230000Z',
+      lastSeen: '2026-03-14T10:31:40.0000000Z',
     },
     {
-      id: 'F002', ruleId: 'maggie_backdoor', title: 'DLL matches the Maggie YARA rule', severity: 'critical', attack: ['T1505.001'], source: 'yara',
-      explanation: 'The ESP DLL contains 8 or more of the 13 strings of the published Maggie rule.', nextSteps: [], evidence: [yaraRef], count: 1,
+      id: 'F002',
+      ruleId: 'maggie_backdoor',
+      title: 'DLL matches the Maggie YARA rule',
+      severity: 'critical',
+      attack: ['T1505.001'],
+      source: 'yara',
+      explanation: 'The ESP DLL contains 8 or more of the 13 strings of the published Maggie rule.',
+      nextSteps: [],
+      evidence: [yaraRef],
+      count: 1,
     },
     {
-      id: 'F003', ruleId: '5a7c3e1f-0000-4000-8000-000000000001', title: 'Failed-login burst followed by a success from the same client', severity: 'high', attack: ['T1110.001'], source: 'correlation',
-      explanation: '57 failed logins for sa from 203.0.113.45, then a successful login from the same address.', nextSteps: ['Keep TCP 1433 off the internet', 'Change the sa password'],
-      evidence: [brute, { ...brute, line: 498, timestamp: '2026-03-14T10:09:58.0000000Z', excerpt: "Login succeeded for user 'sa'. Connection made using SQL Server authentication. [CLIENT: 203.0.113.45]" }], count: 58,
+      id: 'F003',
+      ruleId: '5a7c3e1f-0000-4000-8000-000000000001',
+      title: 'Failed-login burst followed by a success from the same client',
+      severity: 'high',
+      attack: ['T1110.001'],
+      source: 'correlation',
+      explanation: '57 failed logins for sa from 203.0.113.45, then a successful login from the same address.',
+      nextSteps: ['Keep TCP 1433 off the internet', 'Change the sa password'],
+      evidence: [
+        brute,
+        { ...brute, line: 498, timestamp: '2026-03-14T10:09:58.0000000Z', excerpt: "Login succeeded for user 'sa'. Connection made using SQL Server authentication. [CLIENT: 203.0.113.45]" },
+      ],
+      count: 58,
     },
-    { id: 'F004', ruleId: 'espy.login.new-sysadmin', title: 'New sysadmin login during the incident', severity: 'high', attack: ['T1136.001'], source: 'sql', explanation: 'A SQL login with sysadmin was created during the incident window.', nextSteps: ['Disable the login sqlbackup and review what it did'], evidence: [login], count: 1 },
-    { id: 'F005', ruleId: 'espy.sysmon.sqlservr-child', title: 'sqlservr.exe started whoami.exe', severity: 'medium', attack: ['T1059.003'], source: 'sigma', explanation: 'Commands run through an ESP or xp_cmdshell.', nextSteps: [], evidence: [sysmon], count: 2 },
-    { id: 'F006', ruleId: 'espy.errorlog.dbghelp', title: 'Stack dump helper loaded (not an ESP)', severity: 'informational', attack: [], source: 'baseline', explanation: 'dbghelp.dll used for a stack dump: looks like 8128 but is not an ESP load.', nextSteps: [], evidence: [{ artefact: ERRORLOG, kind: 'errorlog', line: 30, excerpt: "Using 'dbghelp.dll' version '4.0.5' to perform stack dump" }], count: 1 },
+    {
+      id: 'F004',
+      ruleId: 'espy.login.new-sysadmin',
+      title: 'New sysadmin login during the incident',
+      severity: 'high',
+      attack: ['T1136.001'],
+      source: 'sql',
+      explanation: 'A SQL login with sysadmin was created during the incident window.',
+      nextSteps: ['Disable the login sqlbackup and review what it did'],
+      evidence: [login],
+      count: 1,
+    },
+    {
+      id: 'F005',
+      ruleId: 'espy.sysmon.sqlservr-child',
+      title: 'sqlservr.exe started whoami.exe',
+      severity: 'medium',
+      attack: ['T1059.003'],
+      source: 'sigma',
+      explanation: 'Commands run through an ESP or xp_cmdshell.',
+      nextSteps: [],
+      evidence: [sysmon],
+      count: 2,
+    },
+    {
+      id: 'F006',
+      ruleId: 'espy.errorlog.dbghelp',
+      title: 'Stack dump helper loaded (not an ESP)',
+      severity: 'informational',
+      attack: [],
+      source: 'baseline',
+      explanation: 'dbghelp.dll used for a stack dump: looks like 8128 but is not an ESP load.',
+      nextSteps: [],
+      evidence: [{ artefact: ERRORLOG, kind: 'errorlog', line: 30, excerpt: "Using 'dbghelp.dll' version '4.0.5' to perform stack dump" }],
+      count: 1,
+    },
   ];
   r.esps.unshift({
     procedures: ['maggie'],
@@ -157,21 +262,78 @@ export function maggieResult(): AnalysisResult {
     loads: { count: 1, first: '2026-03-14T10:17:42.9000000Z', last: '2026-03-14T10:17:42.9000000Z', sources: ['ERRORLOG 33090', 'Sysmon 7'] },
     executions: { count: 6, first: '2026-03-14T10:17:43.1230000Z', last: '2026-03-14T10:31:40.0000000Z', sources: ['Application.evtx 8128', 'ERRORLOG'] },
     file: {
-      present: true, path: dllPath, storedPath: 'files/C/ProgramData/sqlmaint.dll', size: 260_096, md5: '0123456789abcdef0123456789abcdef', sha1: '0123456789abcdef0123456789abcdef01234567', sha256: MAGGIE_SHA256,
-      isPe: true, isEsp: true, espReasons: ['imports opends60.dll', 'exports __GetXpVersion'], exports: ['maggie', '__GetXpVersion'], signed: false,
+      present: true,
+      path: dllPath,
+      storedPath: 'files/C/ProgramData/sqlmaint.dll',
+      size: 260_096,
+      md5: '0123456789abcdef0123456789abcdef',
+      sha1: '0123456789abcdef0123456789abcdef01234567',
+      sha256: MAGGIE_SHA256,
+      isPe: true,
+      isEsp: true,
+      espReasons: ['imports opends60.dll', 'exports __GetXpVersion'],
+      exports: ['maggie', '__GetXpVersion'],
+      signed: false,
       yara: [{ rule: 'maggie_backdoor', source: 'rules/yara/espy.yar', tags: ['apt'], strings: [{ id: '$s1', offset: 0x2a40 }] }],
     },
     suspicion: 'malicious',
     reasons: ['outside Binn', 'unsigned', 'YARA: maggie_backdoor', 'registered during the incident'],
   });
-  r.logins.unshift({ name: 'sqlbackup', type: 'SQL_LOGIN', createDate: '2026-03-14T10:12:02.0000000Z', modifyDate: '2026-03-14T10:12:02.0000000Z', isDisabled: false, isSysadmin: true, createdDuringIncident: true, source: 'server_principals.csv' });
+  r.logins.unshift({
+    name: 'sqlbackup',
+    type: 'SQL_LOGIN',
+    createDate: '2026-03-14T10:12:02.0000000Z',
+    modifyDate: '2026-03-14T10:12:02.0000000Z',
+    isDisabled: false,
+    isSysadmin: true,
+    createdDuringIncident: true,
+    source: 'server_principals.csv',
+  });
   r.timeline.push(
-    { timestamp: brute.timestamp ?? '', localTime: '2026-03-14 02:02:11.00', source: 'ERRORLOG', provider: 'MSSQLSERVER', eventId: 18456, message: brute.excerpt, severity: 'medium', ruleIds: ['F003'], ref: brute },
+    {
+      timestamp: brute.timestamp ?? '',
+      localTime: '2026-03-14 02:02:11.00',
+      source: 'ERRORLOG',
+      provider: 'MSSQLSERVER',
+      eventId: 18456,
+      message: brute.excerpt,
+      severity: 'medium',
+      ruleIds: ['F003'],
+      ref: brute,
+    },
     { timestamp: '2026-03-14T10:12:02.0000000Z', source: 'SQL export', message: "Login 'sqlbackup' created (SQL_LOGIN, sysadmin)", severity: 'high', ruleIds: ['espy.login.new-sysadmin'], ref: login },
-    { timestamp: ev8128.timestamp ?? '', source: 'Application.evtx', provider: 'MSSQLSERVER', eventId: 8128, message: ev8128.excerpt, severity: 'critical', ruleIds: ['espy.esp.outside-binn'], ref: ev8128 },
-    { timestamp: sysmon.timestamp ?? '', source: 'Sysmon', provider: 'Microsoft-Windows-Sysmon', eventId: 1, message: sysmon.excerpt, severity: 'medium', ruleIds: ['espy.sysmon.sqlservr-child'], ref: sysmon },
+    {
+      timestamp: ev8128.timestamp ?? '',
+      source: 'Application.evtx',
+      provider: 'MSSQLSERVER',
+      eventId: 8128,
+      message: ev8128.excerpt,
+      severity: 'critical',
+      ruleIds: ['espy.esp.outside-binn'],
+      ref: ev8128,
+    },
+    {
+      timestamp: sysmon.timestamp ?? '',
+      source: 'Sysmon',
+      provider: 'Microsoft-Windows-Sysmon',
+      eventId: 1,
+      message: sysmon.excerpt,
+      severity: 'medium',
+      ruleIds: ['espy.sysmon.sqlservr-child'],
+      ref: sysmon,
+    },
   );
-  r.coverage.push({ source: 'Sysmon', present: true, artefacts: [SYSMON], firstEvent: '2026-03-10T00:00:00.0000000Z', lastEvent: '2026-03-20T08:50:00.0000000Z', records: 20_400, failed: 3, recovered: 2, notes: [] });
+  r.coverage.push({
+    source: 'Sysmon',
+    present: true,
+    artefacts: [SYSMON],
+    firstEvent: '2026-03-10T00:00:00.0000000Z',
+    lastEvent: '2026-03-20T08:50:00.0000000Z',
+    records: 20_400,
+    failed: 3,
+    recovered: 2,
+    notes: [],
+  });
   return r;
 }
 
@@ -271,7 +433,10 @@ export function generateTimeline(n: number): TimelineEntry[] {
       eventId: [18456, 8128, 33090, 1][kind] ?? 0,
       message,
       ruleIds: sev ? [`espy.rule.${kind}`] : [],
-      ref: source === 'ERRORLOG' ? { artefact: ERRORLOG, kind: 'errorlog', line: i + 1, timestamp: ts, excerpt: message } : { artefact: APP, kind: 'evtx', recordId: i + 1, timestamp: ts, excerpt: message },
+      ref:
+        source === 'ERRORLOG'
+          ? { artefact: ERRORLOG, kind: 'errorlog', line: i + 1, timestamp: ts, excerpt: message }
+          : { artefact: APP, kind: 'evtx', recordId: i + 1, timestamp: ts, excerpt: message },
     };
     if (source === 'ERRORLOG') entry.localTime = new Date(t0 + i * 1000 - 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 22);
     if (sev) entry.severity = sev;

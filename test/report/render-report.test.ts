@@ -56,7 +56,16 @@ describe('renderReport', () => {
     const doc = render(r);
     expect(doc).toContain('<span class="verdict" id="verdict">COMPROMISED</span>');
     expect(doc).toContain('class="banner v-compromised"');
-    for (const s of ['SQL01', 'MSSQLSERVER', '2026-03-20 08:55:00.0000000Z', '0.1.0', 'espy analyze ./espy-out/SQL01-20260320.zip', '11.9 s', 'SQL01-20260320T085500Z.zip', r.source.bundleSha256 ?? '']) {
+    for (const s of [
+      'SQL01',
+      'MSSQLSERVER',
+      '2026-03-20 08:55:00.0000000Z',
+      '0.1.0',
+      'espy analyze ./espy-out/SQL01-20260320.zip',
+      '11.9 s',
+      'SQL01-20260320T085500Z.zip',
+      r.source.bundleSha256 ?? '',
+    ]) {
       expect(doc).toContain(s);
     }
     const key = selectKeyEvidence(r.findings);
@@ -89,7 +98,7 @@ describe('renderReport', () => {
   });
 
   it('renders `backtick` spans of next steps as code, escaped', () => {
-    expect(withCode('run `EXEC sp_dropextendedproc \'<x>\'` now').value).toBe('run <code>EXEC sp_dropextendedproc &#39;&lt;x&gt;&#39;</code> now');
+    expect(withCode("run `EXEC sp_dropextendedproc '<x>'` now").value).toBe('run <code>EXEC sp_dropextendedproc &#39;&lt;x&gt;&#39;</code> now');
     expect(withCode('odd ` backtick <b>').value).toBe('odd ` backtick &lt;b&gt;');
   });
 
@@ -166,8 +175,24 @@ describe('renderReport', () => {
   it('draws at most MAX_REPORT_LOGINS logins, the incident and sysadmin ones first, and says where the rest are', () => {
     const r = cleanResult();
     const extra = MAX_REPORT_LOGINS + 5;
-    r.logins = Array.from({ length: extra }, (_x, i) => ({ name: `login_${i}`, type: 'SQL_LOGIN', createDate: '2025-01-20T08:41:12.0000000Z', isDisabled: false, isSysadmin: false, createdDuringIncident: false, source: `server_principals.csv:${i + 2}` }));
-    r.logins.push({ name: 'backdoor_admin', type: 'SQL_LOGIN', createDate: '2020-01-01T00:00:00.0000000Z', isDisabled: false, isSysadmin: true, createdDuringIncident: true, source: 'server_principals.csv:9999' });
+    r.logins = Array.from({ length: extra }, (_x, i) => ({
+      name: `login_${i}`,
+      type: 'SQL_LOGIN',
+      createDate: '2025-01-20T08:41:12.0000000Z',
+      isDisabled: false,
+      isSysadmin: false,
+      createdDuringIncident: false,
+      source: `server_principals.csv:${i + 2}`,
+    }));
+    r.logins.push({
+      name: 'backdoor_admin',
+      type: 'SQL_LOGIN',
+      createDate: '2020-01-01T00:00:00.0000000Z',
+      isDisabled: false,
+      isSysadmin: true,
+      createdDuringIncident: true,
+      source: 'server_principals.csv:9999',
+    });
     const doc = render(r);
     const section = doc.slice(doc.indexOf('<section id="logins"'), doc.indexOf('</section>', doc.indexOf('<section id="logins"')));
     expect(section.match(/<code>(login_\d+|backdoor_admin)<\/code>/g)?.length).toBe(MAX_REPORT_LOGINS);

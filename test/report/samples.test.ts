@@ -32,9 +32,12 @@ interface HostOut {
 describe('reports of the sample hosts (espy analyze)', () => {
   it('has the sample hosts and the analyze command', async () => {
     for (const h of HOSTS) expect(existsSync(join(SAMPLES, h.folder)), h.folder).toBe(true);
-    const program = buildProgram(() => {
-      throw new Error('not used');
-    }, await loadCommands([]));
+    const program = buildProgram(
+      () => {
+        throw new Error('not used');
+      },
+      await loadCommands([]),
+    );
     expect(program.commands.map((c) => c.name())).toContain('analyze');
   });
 

@@ -62,9 +62,9 @@ const ID_ATTRS = /\s(?:id|href|data-v)="[^"]*"/g;
  */
 function structure(doc: string): string[] {
   const body = doc.slice(0, doc.indexOf('<script type="application/json"')).replace(MARKER, '');
-  return [...body.matchAll(/<\/?([a-zA-Z][\w-]*)((?:\s+[\w-]+(?:="[^"]*")?)*)\s*\/?>/g)].map(
-    (m) => `${m[1]}${(m[2] ?? '').replace(ID_ATTRS, '').replace(/="[^"]*"/g, '')}`,
-  ).filter((t) => t !== 'code' && t !== 'wbr');
+  return [...body.matchAll(/<\/?([a-zA-Z][\w-]*)((?:\s+[\w-]+(?:="[^"]*")?)*)\s*\/?>/g)]
+    .map((m) => `${m[1]}${(m[2] ?? '').replace(ID_ATTRS, '').replace(/="[^"]*"/g, '')}`)
+    .filter((t) => t !== 'code' && t !== 'wbr');
 }
 
 describe('report structure does not depend on evidence text', () => {

@@ -9,13 +9,31 @@ describe('parseCondition', () => {
   it('gives not > and > or precedence', () => {
     expect(parseCondition('sel_a or sel_b and not filter_x', IDS)).toEqual({
       op: 'or',
-      args: [{ op: 'id', name: 'sel_a' }, { op: 'and', args: [{ op: 'id', name: 'sel_b' }, { op: 'not', arg: { op: 'id', name: 'filter_x' } }] }],
+      args: [
+        { op: 'id', name: 'sel_a' },
+        {
+          op: 'and',
+          args: [
+            { op: 'id', name: 'sel_b' },
+            { op: 'not', arg: { op: 'id', name: 'filter_x' } },
+          ],
+        },
+      ],
     });
   });
   it('parses parentheses', () => {
     expect(parseCondition('(sel_a or sel_b) and filter_x', IDS)).toEqual({
       op: 'and',
-      args: [{ op: 'or', args: [{ op: 'id', name: 'sel_a' }, { op: 'id', name: 'sel_b' }] }, { op: 'id', name: 'filter_x' }],
+      args: [
+        {
+          op: 'or',
+          args: [
+            { op: 'id', name: 'sel_a' },
+            { op: 'id', name: 'sel_b' },
+          ],
+        },
+        { op: 'id', name: 'filter_x' },
+      ],
     });
   });
   it('expands x of patterns and them (without _ names)', () => {
@@ -33,10 +51,7 @@ describe('parseCondition', () => {
 });
 
 describe('conditions end to end', () => {
-  const rule = (cond: string): string =>
-    ruleYaml(
-      `sel_a:\n    Image|endswith: '\\a.exe'\nsel_b:\n    CommandLine|contains: 'bbb'\nfilter_x:\n    User: 'SYSTEM'\ncondition: ${cond}`,
-    );
+  const rule = (cond: string): string => ruleYaml(`sel_a:\n    Image|endswith: '\\a.exe'\nsel_b:\n    CommandLine|contains: 'bbb'\nfilter_x:\n    User: 'SYSTEM'\ncondition: ${cond}`);
   const ev = (img: string, cmd: string, user: string): string => JSON.stringify(sysmonEvent(1, { Image: img, CommandLine: cmd, User: user }));
   it('evaluates and / or / not / of', () => {
     expect(checkSelect(rule('sel_a and not filter_x'), ev('C:\\a.exe', '', 'bob'))).toBe(true);

@@ -86,7 +86,9 @@ const EXPECTED: Record<string, Record<string, number>> = {
   [`${MITRE}/TA0006-Credential Access/T1110.xxx-Brut force/ID33205-SQL Server failed login because only Windows auth.evtx`]: { 'MSSQL Login Brute Force From One Client': 1 },
   [`${MITRE}/TA0006-Credential Access/T1110.xxx-Brut force/ID33205-SQL Server failed login with SA wrong password.evtx`]: { 'MSSQL Login Brute Force From One Client': 1 },
   [`${MITRE}/TA0006-Credential Access/T1110.xxx-Brut force/ID33205-SQL Server failed login with non existing accounts.evtx`]: { 'MSSQL Login Brute Force From One Client': 1 },
-  [`${MITRE}/_history/fdc748e1/EVTX-IOCs/TA0006-Credential Access/T1110.xxx-Brut force/ID33205-SQL Server failed login with non existing accounts.evtx`]: { 'MSSQL Login Brute Force From One Client': 1 },
+  [`${MITRE}/_history/fdc748e1/EVTX-IOCs/TA0006-Credential Access/T1110.xxx-Brut force/ID33205-SQL Server failed login with non existing accounts.evtx`]: {
+    'MSSQL Login Brute Force From One Client': 1,
+  },
   // A real server's log: repeated failed logins from the local machine (medium, not above).
   'errorlog/NebrasAlshaghl-DB/Log/ERRORLOG.6': { 'MSSQL Login Brute Force From One Client': 2 },
 };
@@ -155,7 +157,10 @@ describe("espy's pack over the real corpus (each file alone)", () => {
     const attack = new Set(Object.keys(EXPECTED).filter((k) => !k.startsWith('errorlog/')));
     for (const [file, lv] of levels) {
       if (attack.has(file)) continue;
-      expect([...lv].filter((l) => l === 'high' || l === 'critical'), file).toEqual([]);
+      expect(
+        [...lv].filter((l) => l === 'high' || l === 'critical'),
+        file,
+      ).toEqual([]);
     }
   });
 });

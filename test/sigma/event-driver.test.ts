@@ -56,25 +56,58 @@ describe('DetectionDriver: one event driver for hunt and analyze', () => {
   it('correlates in event-time order whatever the arrival order', () => {
     const f = fail('2024-05-01T10:00:00.0000000Z');
     const o = ok('2024-05-01T10:00:30.0000000Z');
-    expect(correlate([[o, 'ok'], [f, 'fail']])).toEqual([['fail', 'ok']]);
-    expect(correlate([[f, 'fail'], [o, 'ok']])).toEqual([['fail', 'ok']]);
+    expect(
+      correlate([
+        [o, 'ok'],
+        [f, 'fail'],
+      ]),
+    ).toEqual([['fail', 'ok']]);
+    expect(
+      correlate([
+        [f, 'fail'],
+        [o, 'ok'],
+      ]),
+    ).toEqual([['fail', 'ok']]);
   });
 
   it('orders within one millisecond by the 100 ns digits EVTX keeps, then by arrival', () => {
     // The success is 2.35 µs before the failure: not "success after failure".
     const f = fail('2024-05-01T10:00:00.0001234Z');
     const o = ok('2024-05-01T10:00:00.0000999Z');
-    expect(correlate([[f, 'fail'], [o, 'ok']])).toEqual([]);
+    expect(
+      correlate([
+        [f, 'fail'],
+        [o, 'ok'],
+      ]),
+    ).toEqual([]);
     // Same instant: arrival order decides.
     const same = '2024-05-01T10:00:00.0001234Z';
-    expect(correlate([[fail(same), 'fail'], [ok(same), 'ok']])).toEqual([['fail', 'ok']]);
+    expect(
+      correlate([
+        [fail(same), 'fail'],
+        [ok(same), 'ok'],
+      ]),
+    ).toEqual([['fail', 'ok']]);
   });
 
   it('leaves out what the caller skips (events counted twice) and events without a time', () => {
     const f = fail('2024-05-01T10:00:00.0000000Z');
     const o = ok('2024-05-01T10:00:30.0000000Z');
-    expect(correlate([[f, 'fail'], [o, 'ok']], (t) => t === 'fail')).toEqual([]);
-    expect(correlate([[fail('not a time'), 'fail'], [o, 'ok']])).toEqual([]);
+    expect(
+      correlate(
+        [
+          [f, 'fail'],
+          [o, 'ok'],
+        ],
+        (t) => t === 'fail',
+      ),
+    ).toEqual([]);
+    expect(
+      correlate([
+        [fail('not a time'), 'fail'],
+        [o, 'ok'],
+      ]),
+    ).toEqual([]);
   });
 
   it('Hunter reports the same correlation through it', () => {

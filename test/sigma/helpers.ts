@@ -29,11 +29,7 @@ export function securityEvent(eventId: number, data: JsonObject, time = '2024-05
 }
 
 /** A classic SQL Server Application event: unnamed Data insertion strings + Binary. */
-export function mssqlEvent(
-  eventId: number,
-  data: string[],
-  opts: { provider?: string; time?: string; recordId?: number } = {},
-): EventJson {
+export function mssqlEvent(eventId: number, data: string[], opts: { provider?: string; time?: string; recordId?: number } = {}): EventJson {
   return {
     Event: {
       '#attributes': { xmlns: 'http://schemas.microsoft.com/win/2004/08/events/event' },

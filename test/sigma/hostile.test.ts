@@ -29,13 +29,32 @@ describe('hostile rule files', () => {
     );
   });
   it('odd documents are rejected, not thrown', () => {
-    const odd = ['', '---\n---\n', '- a\n- b\n', 'title: x', '&a [*a]', 'title: x\ndetection: [1]', 'a: !!binary AAAA', ':\n:', '{'.repeat(500), 'title: x\nlogsource: {product: windows}\ndetection:\n  s: {EventID: 1}\n  condition: "((((((s"'];
+    const odd = [
+      '',
+      '---\n---\n',
+      '- a\n- b\n',
+      'title: x',
+      '&a [*a]',
+      'title: x\ndetection: [1]',
+      'a: !!binary AAAA',
+      ':\n:',
+      '{'.repeat(500),
+      'title: x\nlogsource: {product: windows}\ndetection:\n  s: {EventID: 1}\n  condition: "((((((s"',
+    ];
     for (const text of odd) expect(() => loadRules([{ path: 'o.yml', text }]), text.slice(0, 30)).not.toThrow();
   });
 });
 
 const jsonValue = fc.letrec((tie) => ({
-  value: fc.oneof({ depthSize: 'small' }, fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.array(tie('value'), { maxLength: 4 }), fc.dictionary(fc.string({ maxLength: 8 }), tie('value'), { maxKeys: 5 })),
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.string(),
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.dictionary(fc.string({ maxLength: 8 }), tie('value'), { maxKeys: 5 }),
+  ),
 })).value;
 
 describe('hostile events', () => {

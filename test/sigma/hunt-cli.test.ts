@@ -34,8 +34,8 @@ describe('espy hunt', () => {
 
   it('--check on a folder with a bad rule: file:line:col and reason, exit 4', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'espy-hunt-'));
-    writeFileSync(join(dir, 'bad.yml'), "title: bad\nlogsource:\n    product: windows\n    service: security\ndetection:\n    sel:\n        Image|nope: x\n    condition: sel\n");
-    writeFileSync(join(dir, 'good.yaml'), "title: good\nlogsource:\n    product: windows\n    service: security\ndetection:\n    sel:\n        EventID: 4625\n    condition: sel\n");
+    writeFileSync(join(dir, 'bad.yml'), 'title: bad\nlogsource:\n    product: windows\n    service: security\ndetection:\n    sel:\n        Image|nope: x\n    condition: sel\n');
+    writeFileSync(join(dir, 'good.yaml'), 'title: good\nlogsource:\n    product: windows\n    service: security\ndetection:\n    sel:\n        EventID: 4625\n    condition: sel\n');
     const r = await runCli(['hunt', '--check', '--sigma', dir]);
     expect(r.code).toBe(EXIT.CHECK_FAILED);
     expect(r.stdout).toMatch(/loaded: 1 /);
@@ -45,7 +45,10 @@ describe('espy hunt', () => {
   it('hunts a folder of EVTX files with the pack (jsonl, csv, table)', async () => {
     const j = await runCli(['hunt', '--format', 'jsonl', SQL_PROCS()]);
     expect(j.code).toBe(EXIT.OK);
-    const rows = j.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const rows = j.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(rows.map((r) => [String(r['file']).replace(/.*\//, ''), r['title'], r['level'], r['eventId'], r['recordId']])).toEqual([
       ['ID15457-SQL Server CMDshell enabled.evtx', 'MSSQL Risky Server Configuration Option Changed', 'high', 15457, 1],
       ['ID15457-SQL server CLR lateral movement.evtx', 'MSSQL Risky Server Configuration Option Changed', 'high', 15457, 2],
@@ -74,7 +77,10 @@ describe('espy hunt', () => {
     writeFileSync(join(dir, 'Log', 'ERRORLOG'), log, 'utf8');
     const r = await runCli(['hunt', '--format', 'jsonl', dir]);
     expect(r.code).toBe(EXIT.OK);
-    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(rows.map((x) => [x['title'], x['line'], x['eventId'], x['timestamp']]).sort()).toEqual([
       ['MSSQL Extended Stored Procedure DLL Loaded From Outside Binn', 5, 8128, '2024-05-01T10:30:00.0000000Z'],
       ['MSSQL Extended Stored Procedure From a Non-Microsoft DLL', 5, 8128, '2024-05-01T10:30:00.0000000Z'],

@@ -52,14 +52,14 @@ describe('logsource mapping', () => {
     expect(checkSelect(rule, JSON.stringify(securityEvent(1, { Image: 'C:\\cmd.exe', ParentImage: 'C:\\sqlservr.exe' })))).toBe(false);
   });
   it('service application → Application channel', () => {
-    const r = ruleYaml("selection:\n    EventID: 8128\ncondition: selection", 'product: windows\n    service: application');
+    const r = ruleYaml('selection:\n    EventID: 8128\ncondition: selection', 'product: windows\n    service: application');
     expect(checkSelect(r, JSON.stringify(mssqlEvent(8128, ['a'])))).toBe(true);
     expect(checkSelect(r, JSON.stringify(securityEvent(8128, {})))).toBe(false);
   });
   it('rejects unknown logsources and products with the line', () => {
     const r = loadRules([
-      { path: 'a.yml', text: ruleYaml("selection:\n    a: b\ncondition: selection", 'product: windows\n    category: no_such_thing') },
-      { path: 'b.yml', text: ruleYaml("selection:\n    a: b\ncondition: selection", 'product: linux\n    service: auth').replace('0001\n', '0002\n') },
+      { path: 'a.yml', text: ruleYaml('selection:\n    a: b\ncondition: selection', 'product: windows\n    category: no_such_thing') },
+      { path: 'b.yml', text: ruleYaml('selection:\n    a: b\ncondition: selection', 'product: linux\n    service: auth').replace('0001\n', '0002\n') },
     ]);
     expect(r.errors.map((e) => [e.code, e.line])).toEqual([
       ['unsupported-logsource', 6],

@@ -3,7 +3,13 @@ import { checkSelect, loadRules } from '../../detection/sigma/index.js';
 import { mssqlEvent, ruleYaml, sysmonEvent } from './helpers.js';
 
 const proc = (data: Record<string, string | number | null>): string => JSON.stringify(sysmonEvent(1, data));
-const sel = (body: string): string => ruleYaml(`selection:\n${body.split('\n').map((l) => `    ${l}`).join('\n')}\ncondition: selection`);
+const sel = (body: string): string =>
+  ruleYaml(
+    `selection:\n${body
+      .split('\n')
+      .map((l) => `    ${l}`)
+      .join('\n')}\ncondition: selection`,
+  );
 const hit = (body: string, data: Record<string, string | number | null>): boolean => checkSelect(sel(body), proc(data));
 const rejects = (body: string): string => {
   const r = loadRules([{ path: 'r.yml', text: sel(body) }]);

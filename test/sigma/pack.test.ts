@@ -32,7 +32,10 @@ describe('espy rule pack', () => {
       expect(m.description).toBeTruthy();
       expect(m.references.length).toBeGreaterThan(0);
       expect(m.falsepositives.length).toBeGreaterThan(0);
-      expect(m.tags.some((t) => /^attack\.t\d{4}/.test(t)), m.title).toBe(true);
+      expect(
+        m.tags.some((t) => /^attack\.t\d{4}/.test(t)),
+        m.title,
+      ).toBe(true);
     }
     expect(new Set(pack.metas().map((m) => m.id)).size).toBe(pack.size);
   });
@@ -124,7 +127,7 @@ describe('espy rule pack', () => {
     },
     {
       rule: 'MSSQL Server Login Created',
-      positive: [mssqlEvent(33205, ['audit_schema_version:1\naction_id:CR  \nclass_type:SL\nstatement:CREATE LOGIN [x] WITH PASSWORD=N\'******\''])],
+      positive: [mssqlEvent(33205, ["audit_schema_version:1\naction_id:CR  \nclass_type:SL\nstatement:CREATE LOGIN [x] WITH PASSWORD=N'******'"])],
       negative: [mssqlEvent(33205, ['audit_schema_version:1\naction_id:CR  \nclass_type:U \nstatement:CREATE USER [x]'])],
     },
   ];
@@ -137,7 +140,7 @@ describe('espy rule pack', () => {
   }
 
   it('single failed logins are not reported on their own', () => {
-    expect(hits(mssqlEvent(18456, ["sa, Reason: Password did not match. [CLIENT: 203.0.113.45]"]))).toEqual([]);
+    expect(hits(mssqlEvent(18456, ['sa, Reason: Password did not match. [CLIENT: 203.0.113.45]']))).toEqual([]);
   });
 
   function correlate(events: EventJson[]): CorrelationMatch[] {
@@ -160,10 +163,7 @@ describe('espy rule pack', () => {
     expect(correlate([0, 5, 10, 15].map((s) => failed(s, '203.0.113.45')))).toEqual([]);
     const other = correlate([...[0, 5, 10, 15, 20].map((s) => failed(s, '203.0.113.45')), mssqlEvent(18454, ['sa', '[CLIENT: 198.51.100.1]'], { time: at(60) })]);
     expect(other.map((m) => m.rule.title)).toEqual(['MSSQL Login Brute Force From One Client']);
-    const late = correlate([
-      ...[0, 5, 10, 15, 20].map((s) => failed(s, '203.0.113.45')),
-      mssqlEvent(33205, ['action_id:CR  \nclass_type:SL\n'], { time: at(2 * 3600) }),
-    ]);
+    const late = correlate([...[0, 5, 10, 15, 20].map((s) => failed(s, '203.0.113.45')), mssqlEvent(33205, ['action_id:CR  \nclass_type:SL\n'], { time: at(2 * 3600) })]);
     expect(late.map((m) => m.rule.title)).toEqual(['MSSQL Login Brute Force From One Client']);
   });
   it('new login right after a brute force fires', () => {

@@ -64,12 +64,16 @@ describe('variants', () => {
     expect(c.diagnostics.map((d) => d.code)).toEqual(['EXTRA_COLUMNS']);
     const m = parseSqlExport('m.csv', enc('ServerRole,MemberName,MemberSID\nsysadmin,sa,0x01\n'));
     expect(setsOfKind(m.sets, 'role_members')[0]?.rows[0]).toEqual({ roleName: 'sysadmin', memberName: 'sa', memberTypeDesc: null });
-    const p = parseSqlExport('p.csv', enc('name,principal_id,sid,type,type_desc,is_disabled,create_date,modify_date,default_database_name\nsa,1,0x01,S,SQL_LOGIN,0,2003-04-08 09:10:35.460,2024-03-02 10:16:01.010,master\n'));
+    const p = parseSqlExport(
+      'p.csv',
+      enc('name,principal_id,sid,type,type_desc,is_disabled,create_date,modify_date,default_database_name\nsa,1,0x01,S,SQL_LOGIN,0,2003-04-08 09:10:35.460,2024-03-02 10:16:01.010,master\n'),
+    );
     expect(setsOfKind(p.sets, 'server_principals')[0]?.rows[0]).toMatchObject({ name: 'sa', typeDesc: 'SQL_LOGIN', isDisabled: false });
   });
 
   it('PowerShell Export-Csv of Invoke-Sqlcmd rows (#TYPE line, quoted values, DataRow extra columns)', () => {
-    const csv = '#TYPE System.Data.DataRow\r\n"name","dll_name","create_date","modify_date","is_ms_shipped","RowError","RowState","Table","ItemArray","HasErrors"\r\n"maggie","C:\\ProgramData\\maggie.dll","3/2/2024 10:17:58 AM","3/2/2024 10:17:58 AM","False","","Unchanged","","System.Object[]","False"\r\n';
+    const csv =
+      '#TYPE System.Data.DataRow\r\n"name","dll_name","create_date","modify_date","is_ms_shipped","RowError","RowState","Table","ItemArray","HasErrors"\r\n"maggie","C:\\ProgramData\\maggie.dll","3/2/2024 10:17:58 AM","3/2/2024 10:17:58 AM","False","","Unchanged","","System.Object[]","False"\r\n';
     const r = parseSqlExport('esp.csv', enc(csv));
     expect(r.errors).toEqual([]);
     const [s] = setsOfKind(r.sets, 'extended_procedures');
@@ -91,7 +95,8 @@ describe('variants', () => {
 
 describe('FOR JSON', () => {
   it('FOR JSON PATH array: columns are the union of keys (NULL columns are left out by SQL Server)', () => {
-    const json = '[\n  {"name":"maggie","dll_name":"C:\\\\ProgramData\\\\maggie.dll","create_date":"2024-03-02T10:17:58.203","is_ms_shipped":false},\n  {"name":"xp_msver","dll_name":"xplog70.dll","modify_date":"2019-09-24T14:21:06.787","is_ms_shipped":true}\n]\n';
+    const json =
+      '[\n  {"name":"maggie","dll_name":"C:\\\\ProgramData\\\\maggie.dll","create_date":"2024-03-02T10:17:58.203","is_ms_shipped":false},\n  {"name":"xp_msver","dll_name":"xplog70.dll","modify_date":"2019-09-24T14:21:06.787","is_ms_shipped":true}\n]\n';
     const r = parseSqlExport('esp.json', enc(json));
     expect(r.errors).toEqual([]);
     const [s] = setsOfKind(r.sets, 'extended_procedures');
@@ -104,7 +109,10 @@ describe('FOR JSON', () => {
   });
 
   it('an object of sets, labelled by key', () => {
-    const r = parseSqlExport('all.json', enc(JSON.stringify({ configurations: [{ name: 'xp_cmdshell', value: 1, value_in_use: 1 }], server_principals: [{ name: 'sa', type_desc: 'SQL_LOGIN' }] }, null, 2)));
+    const r = parseSqlExport(
+      'all.json',
+      enc(JSON.stringify({ configurations: [{ name: 'xp_cmdshell', value: 1, value_in_use: 1 }], server_principals: [{ name: 'sa', type_desc: 'SQL_LOGIN' }] }, null, 2)),
+    );
     expect(r.sets.map((s) => [s.kind, s.label])).toEqual([
       ['configurations', 'configurations'],
       ['server_principals', 'server_principals'],

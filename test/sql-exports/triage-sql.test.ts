@@ -34,7 +34,9 @@ describe('triage script', () => {
   });
 
   it('is read-only: no DML/DDL outside its temp table, no extended procedure calls, no configuration change', () => {
-    const code = TRIAGE_SQL.split('\n').filter((l) => !l.startsWith('--')).join('\n');
+    const code = TRIAGE_SQL.split('\n')
+      .filter((l) => !l.startsWith('--'))
+      .join('\n');
     expect(code).not.toMatch(/\b(UPDATE|DELETE|MERGE|ALTER|GRANT|REVOKE|DENY|TRUNCATE|RECONFIGURE|sp_configure|xp_\w+|BACKUP|RESTORE|SHUTDOWN|KILL)\b/i);
     const writes = [...code.matchAll(/\b(INSERT INTO|CREATE TABLE|DROP TABLE|SELECT\s.*\sINTO)\s+([#\w.[\]]+)/gi)].map((m) => m[2]);
     expect(writes.length).toBe(4);
@@ -49,7 +51,8 @@ describe('triage script', () => {
   it('output in the documented sqlcmd format reads back, labelled, with the escaping undone', () => {
     // What `sqlcmd -s "|" -W` prints for the script: marker set, blank line, data set, ...
     const esc = (v: string): string => v.replaceAll('%', '%25').replaceAll('|', '%7C').replaceAll('\r', '%0D').replaceAll('\n', '%0A').replaceAll('\t', '%09');
-    const sample = (col: string, k: number): string => (/date|_at_/.test(col) ? '2024-03-02T10:17:58.203' : /^(is_|enabled)/.test(col) ? '0' : /(value|minutes|_id$|length)/.test(col) && col !== 'job_id' ? String(k) : esc(`${col} %|\t\r\nx`));
+    const sample = (col: string, k: number): string =>
+      /date|_at_/.test(col) ? '2024-03-02T10:17:58.203' : /^(is_|enabled)/.test(col) ? '0' : /(value|minutes|_id$|length)/.test(col) && col !== 'job_id' ? String(k) : esc(`${col} %|\t\r\nx`);
     const out: string[] = [];
     for (const s of TRIAGE_SECTIONS) {
       out.push('espy_section', '------------', s.label, '');

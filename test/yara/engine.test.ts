@@ -27,7 +27,7 @@ describe('YARA engine (libyara-wasm in a worker)', () => {
     expect(r.hits.map((h) => h.rule)).toEqual(['good_one']);
   });
 
-  it("the published DCSO Maggie rule compiles unchanged and matches the Maggie-like fixture only", async () => {
+  it('the published DCSO Maggie rule compiles unchanged and matches the Maggie-like fixture only', async () => {
     const c = await engine.compile([publishedRuleSource()]);
     expect(c.errors).toEqual([]);
     const hit = await c.scan(fixture('maggie_like.dll'), SCAN);

@@ -1,11 +1,6 @@
-import type { ByteReader} from '../../common/index.js';
+import type { ByteReader } from '../../common/index.js';
 import { FormatError, LimitExceededError, TruncatedError, checkLimit } from '../../common/index.js';
-import {
-  MAX_BINXML_DEPTH,
-  MAX_NAME_CHARS,
-  MAX_SUBSTITUTIONS_PER_TEMPLATE,
-  MAX_TOKENS_PER_RECORD,
-} from '../limits.js';
+import { MAX_BINXML_DEPTH, MAX_NAME_CHARS, MAX_SUBSTITUTIONS_PER_TEMPLATE, MAX_TOKENS_PER_RECORD } from '../limits.js';
 import type { AnsiDecoder, SubstValue, TAttr, TElement, TInstance, TNode, TSubst, Template, Value } from './model.js';
 import { NODE_TYPE, TOKEN, TOKEN_MORE_FLAG, VALUE_TYPE } from './tokens.js';
 import { decodeGuid, decodeValue } from './values.js';

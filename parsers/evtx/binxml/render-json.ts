@@ -124,10 +124,7 @@ function body(el: RElement, inDataContainer: boolean): JsonObject {
         setUnique(obj, key, dataValue(c));
       } else if (!positionalDone) {
         positionalDone = true;
-        const text: JsonValue =
-          positional === 1
-            ? dataValue(c)
-            : el.children.filter((x): x is RElement => x.k === 1 && x.name === 'Data').map(dataValue);
+        const text: JsonValue = positional === 1 ? dataValue(c) : el.children.filter((x): x is RElement => x.k === 1 && x.name === 'Data').map(dataValue);
         setUnique(obj, 'Data', { '#text': text });
       }
       continue;

@@ -68,10 +68,7 @@ function int64(v: bigint): number | bigint {
 /** GUID as upper-case `XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX` (data1..3 little-endian). */
 export function decodeGuid(b: Uint8Array, o: number): string {
   const h = (i: number): string => HEX[b[o + i] as number] as string;
-  return (
-    h(3) + h(2) + h(1) + h(0) + '-' + h(5) + h(4) + '-' + h(7) + h(6) + '-' + h(8) + h(9) + '-' +
-    h(10) + h(11) + h(12) + h(13) + h(14) + h(15)
-  );
+  return h(3) + h(2) + h(1) + h(0) + '-' + h(5) + h(4) + '-' + h(7) + h(6) + '-' + h(8) + h(9) + '-' + h(10) + h(11) + h(12) + h(13) + h(14) + h(15);
 }
 
 /** SID `S-R-A-S1-...`; undefined when the bytes do not hold a whole SID. */

@@ -82,7 +82,14 @@ export function readCert(der: Uint8Array, baseOffset: number): Cert {
   try {
     x509 = new X509Certificate(der);
   } catch (e) {
-    throw new FormatError({ code: 'INVALID', format: 'pe', offset: baseOffset, what: 'certificate', message: `pe: certificate rejected by OpenSSL: ${e instanceof Error ? e.message : String(e)}`, cause: e });
+    throw new FormatError({
+      code: 'INVALID',
+      format: 'pe',
+      offset: baseOffset,
+      what: 'certificate',
+      message: `pe: certificate rejected by OpenSSL: ${e instanceof Error ? e.message : String(e)}`,
+      cause: e,
+    });
   }
   return {
     der,

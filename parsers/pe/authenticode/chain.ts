@@ -46,7 +46,7 @@ export function buildChain(leaf: Cert, pool: readonly Cert[], anchors: readonly 
   let tries = 0;
   let problem: string | null = null;
   let anchored = isAnchor(leaf);
-  for (let cur = leaf; !anchored && chain.length < MAX_CHAIN_LENGTH; ) {
+  for (let cur = leaf; !anchored && chain.length < MAX_CHAIN_LENGTH;) {
     let next: Cert | undefined;
     for (const c of [...anchors, ...pool]) {
       if (seen.has(c.sha256) || !sameBytes(c.subjectDer, cur.issuerDer)) continue;

@@ -133,7 +133,8 @@ export function parseSignedData(bytes: Uint8Array, baseOffset: number, depth = 0
   if (certs) {
     for (const c of derChildren(r, certs, depth + 3)) {
       if (c.tag !== DerTag.Sequence) continue;
-      if (certificates.length >= MAX_SIGNED_DATA_CERTIFICATES) throw new LimitExceededError('pe', 'MAX_SIGNED_DATA_CERTIFICATES', certificates.length + 1, MAX_SIGNED_DATA_CERTIFICATES, baseOffset + c.at);
+      if (certificates.length >= MAX_SIGNED_DATA_CERTIFICATES)
+        throw new LimitExceededError('pe', 'MAX_SIGNED_DATA_CERTIFICATES', certificates.length + 1, MAX_SIGNED_DATA_CERTIFICATES, baseOffset + c.at);
       certificates.push(whole(r, c));
     }
   }

@@ -11,7 +11,8 @@ const PSS_DEFAULT_SALT = 20;
 /** `sha256` for a supported digest OID, else a FormatError (MD5 and unknown OIDs are not verified). */
 export function digestName(sd: SignedData, alg: AlgorithmId, what: string): string {
   const name = DIGESTS[alg.oid];
-  if (!name) throw new FormatError({ code: 'UNSUPPORTED_VALUE_TYPE', format: 'pe', offset: sd.r.baseOffset, what, message: `pe: ${what} ${alg.oid} is not supported (SHA-1/256/384/512 only; MD5 is refused)` });
+  if (!name)
+    throw new FormatError({ code: 'UNSUPPORTED_VALUE_TYPE', format: 'pe', offset: sd.r.baseOffset, what, message: `pe: ${what} ${alg.oid} is not supported (SHA-1/256/384/512 only; MD5 is refused)` });
   return name;
 }
 
@@ -50,7 +51,14 @@ export function checkSignature(sd: SignedData, alg: AlgorithmId, digest: string,
       return verify(p.hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: p.saltLength }, signature);
     }
     const hash = SIGNATURE_HASHES[alg.oid] ?? (alg.oid === OID.rsaEncryption || alg.oid === OID.ecPublicKey ? digest : undefined);
-    if (!hash) throw new FormatError({ code: 'UNSUPPORTED_VALUE_TYPE', format: 'pe', offset: sd.r.baseOffset, what: 'SignerInfo.signatureAlgorithm', message: `pe: signature algorithm ${alg.oid} is not supported` });
+    if (!hash)
+      throw new FormatError({
+        code: 'UNSUPPORTED_VALUE_TYPE',
+        format: 'pe',
+        offset: sd.r.baseOffset,
+        what: 'SignerInfo.signatureAlgorithm',
+        message: `pe: signature algorithm ${alg.oid} is not supported`,
+      });
     return verify(hash, data, key, signature);
   } catch (e) {
     if (e instanceof FormatError) throw e;
@@ -65,10 +73,12 @@ export function checkSignature(sd: SignedData, alg: AlgorithmId, digest: string,
  */
 export function signerInfoProblem(sd: SignedData, si: SignerInfo, cert: Cert, signedContent: Uint8Array): string | null {
   const digest = digestName(sd, si.digestAlgorithm, 'SignerInfo.digestAlgorithm');
-  if (!si.signedAttrsNode) throw new FormatError({ code: 'INVALID', format: 'pe', offset: sd.r.baseOffset, what: 'SignerInfo.authenticatedAttributes', message: 'pe: SignerInfo has no authenticated attributes' });
+  if (!si.signedAttrsNode)
+    throw new FormatError({ code: 'INVALID', format: 'pe', offset: sd.r.baseOffset, what: 'SignerInfo.authenticatedAttributes', message: 'pe: SignerInfo has no authenticated attributes' });
   const md = si.signedAttrs.filter((a) => a.oid === OID.messageDigest);
   const value = md.length === 1 ? md[0]?.values : undefined;
-  if (!value || value.length !== 1 || value[0]?.tag !== DerTag.OctetString) throw new FormatError({ code: 'INVALID', format: 'pe', offset: sd.r.baseOffset, what: 'messageDigest', message: 'pe: SignerInfo needs exactly one messageDigest attribute' });
+  if (!value || value.length !== 1 || value[0]?.tag !== DerTag.OctetString)
+    throw new FormatError({ code: 'INVALID', format: 'pe', offset: sd.r.baseOffset, what: 'messageDigest', message: 'pe: SignerInfo needs exactly one messageDigest attribute' });
   const actual = createHash(digest).update(signedContent).digest();
   if (!sameBytes(actual, contents(sd.r, value[0]))) return 'the signed attributes do not match the signed content (messageDigest differs)';
   const attrs = Buffer.from(whole(sd.r, si.signedAttrsNode));

@@ -67,7 +67,14 @@ function verifyPkcs7(ctx: Context, body: Uint8Array, baseOffset: number, entry: 
     const sd = parseSignedData(body, baseOffset);
     // Up to 7 zero bytes pad an entry to 8; anything more is data the signature does not cover
     // hidden where the image hash does not look (the WinVerifyTrust padding trick, CVE-2013-3900).
-    if (sd.trailing.byteLength >= 8 || sd.trailing.some((b) => b !== 0)) throw new FormatError({ code: 'INVALID', format: 'pe', offset: baseOffset + body.byteLength - sd.trailing.byteLength, what: 'WIN_CERTIFICATE padding', message: `pe: ${sd.trailing.byteLength} byte(s) after the PKCS#7 inside its WIN_CERTIFICATE (data hidden in the certificate table)` });
+    if (sd.trailing.byteLength >= 8 || sd.trailing.some((b) => b !== 0))
+      throw new FormatError({
+        code: 'INVALID',
+        format: 'pe',
+        offset: baseOffset + body.byteLength - sd.trailing.byteLength,
+        what: 'WIN_CERTIFICATE padding',
+        message: `pe: ${sd.trailing.byteLength} byte(s) after the PKCS#7 inside its WIN_CERTIFICATE (data hidden in the certificate table)`,
+      });
     const si = sd.signerInfos[0];
     for (const a of si?.unsignedAttrs ?? []) {
       if (a.oid !== OID.nestedSignature) continue;
@@ -77,20 +84,24 @@ function verifyPkcs7(ctx: Context, body: Uint8Array, baseOffset: number, entry: 
         out.nested.push(verifyPkcs7(ctx, whole(sd.r, v), baseOffset + v.at, entry, depth + 1));
       }
     }
-    if (sd.contentType !== OID.spcIndirectData || sd.content?.tag !== DerTag.Sequence) throw new FormatError({ code: 'INVALID', format: 'pe', offset: baseOffset, what: 'SpcIndirectDataContent', message: `pe: signed content is ${sd.contentType}, not SpcIndirectDataContent` });
+    if (sd.contentType !== OID.spcIndirectData || sd.content?.tag !== DerTag.Sequence)
+      throw new FormatError({ code: 'INVALID', format: 'pe', offset: baseOffset, what: 'SpcIndirectDataContent', message: `pe: signed content is ${sd.contentType}, not SpcIndirectDataContent` });
     // SpcIndirectDataContent { data SpcAttributeTypeAndOptionalValue, messageDigest DigestInfo { digestAlgorithm, digest } }
     const [, digestInfo] = derChildren(sd.r, sd.content, 4);
-    if (!digestInfo) throw new FormatError({ code: 'INVALID', format: 'pe', offset: baseOffset, what: 'SpcIndirectDataContent.messageDigest', message: 'pe: SpcIndirectDataContent has no DigestInfo' });
+    if (!digestInfo)
+      throw new FormatError({ code: 'INVALID', format: 'pe', offset: baseOffset, what: 'SpcIndirectDataContent.messageDigest', message: 'pe: SpcIndirectDataContent has no DigestInfo' });
     const [alg, digest] = derChildren(sd.r, digestInfo, 5);
     const [algOid] = alg ? derChildren(sd.r, alg, 6) : [];
     const oid = oidOf(sd.r, algOid, 'DigestInfo.digestAlgorithm');
     out.digestAlgorithm = oid;
-    if (!digest || digest.tag !== DerTag.OctetString) throw new FormatError({ code: 'INVALID', format: 'pe', offset: baseOffset, what: 'DigestInfo.digest', message: 'pe: DigestInfo.digest is not an OCTET STRING' });
+    if (!digest || digest.tag !== DerTag.OctetString)
+      throw new FormatError({ code: 'INVALID', format: 'pe', offset: baseOffset, what: 'DigestInfo.digest', message: 'pe: DigestInfo.digest is not an OCTET STRING' });
     out.signedDigest = toHex(contents(sd.r, digest));
     const algName = digestName(sd, { oid, params: undefined }, 'SpcIndirectDataContent digest algorithm');
     out.digestAlgorithm = algName;
     out.calculatedDigest = imageDigest(ctx, algName);
-    if (sd.signerInfos.length !== 1 || !si) throw new FormatError({ code: 'INVALID', format: 'pe', offset: baseOffset, what: 'signerInfos', message: `pe: Authenticode needs exactly one SignerInfo, found ${sd.signerInfos.length}` });
+    if (sd.signerInfos.length !== 1 || !si)
+      throw new FormatError({ code: 'INVALID', format: 'pe', offset: baseOffset, what: 'signerInfos', message: `pe: Authenticode needs exactly one SignerInfo, found ${sd.signerInfos.length}` });
     const certs = readCerts(ctx, sd.certificates, baseOffset);
     const cert = findSignerCert(sd, si, certs);
     if (!cert) throw new FormatError({ code: 'INVALID', format: 'pe', offset: baseOffset, what: 'signer certificate', message: "pe: the signer's certificate is not in the SignedData" });

@@ -96,7 +96,11 @@ describe('sealed bundles: espy and Debian age, both ways', () => {
       expect(spawnSync(AGE, ['-R', join(dir, 'recipients.txt'), '-o', byFile, plain]).status).toBe(0);
       for (const f of [byR, byFile]) {
         for (const id of ids) {
-          const rep = await verifyBundle(f, { identities: readFileSync(id, 'utf8').split('\n').filter((l) => l.startsWith('AGE-SECRET-KEY-')) });
+          const rep = await verifyBundle(f, {
+            identities: readFileSync(id, 'utf8')
+              .split('\n')
+              .filter((l) => l.startsWith('AGE-SECRET-KEY-')),
+          });
           expect(rep.problems).toEqual([]);
           expect(rep.sealed).toBe(true);
           expect(rep.ok).toBe(true);

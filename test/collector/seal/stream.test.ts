@@ -68,7 +68,12 @@ describe('age STREAM', () => {
         expect(s.size).toBe(size);
         await s.checkAll();
         expect(Buffer.compare(Buffer.from(await s.read(0, size)), plain)).toBe(0);
-        for (const [o, n] of [[size - 3, 10], [CHUNK_BYTES - 5, 10], [1, 2 * CHUNK_BYTES], [size + 5, 4]] as const) {
+        for (const [o, n] of [
+          [size - 3, 10],
+          [CHUNK_BYTES - 5, 10],
+          [1, 2 * CHUNK_BYTES],
+          [size + 5, 4],
+        ] as const) {
           const want = plain.subarray(Math.max(0, Math.min(o, size)), Math.max(0, Math.min(o + n, size)));
           expect(Buffer.compare(Buffer.from(await s.read(o, n)), want)).toBe(0);
         }
