@@ -6,7 +6,8 @@
 import type { FsView } from '../fs-view.js';
 import { multiDriveView, type LiveHost } from '../live-host.js';
 import type { Manifest } from '../manifest.js';
-import type { CollectionPlan } from '../plan/index.js';
+import type { CollectionPlan, PlanOptions } from '../plan/index.js';
+import { resolve } from 'node:path';
 import type { SourceLayout } from '../source-layout.js';
 import { openSource } from '../source.js';
 import { instanceTargets, type Target } from '../targets/index.js';
@@ -73,4 +74,21 @@ export async function hostFacts(o: CollectOptions, host: string, plan: Collectio
         collectedBy: o.localHost,
         note: 'image or collection source: collectedBy is the analyst machine, not the suspect host',
       };
+}
+
+/** The plan's options from the collection's: what to walk and sweep, and what the sweep never reads. */
+export function planOptionsOf(o: CollectOptions, sqlExports: PlanOptions['sqlExports'], log: PlanOptions['log']): PlanOptions {
+  return {
+    sweep: o.sweep,
+    copyBinn: o.copyBinn,
+    maxFileSize: o.maxFileSize,
+    signal: o.signal,
+    sqlExports: sqlExports ?? [],
+    // On a live host espy's executable and its --out folder are on the swept drives.
+    sweepExclude: o.live ? [o.selfPath ?? process.execPath, resolve(o.outDir)].filter((p) => parseWindowsPath(p) !== undefined) : [],
+    ...(o.classify ? { classify: o.classify } : {}),
+    ...(o.readEvents ? { readEvents: o.readEvents } : {}),
+    ...(o.progress ? { progress: o.progress } : {}),
+    log,
+  };
 }

@@ -14,10 +14,9 @@ import { bufferFile } from '../fs-memory.js';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, type Manifest, type ManifestEntry, type ManifestFile } from '../manifest.js';
 import { fsFileSource, listedEvidenceSet, type ListedArtefact } from '../memory-evidence.js';
 import { NOT_IN_SOURCE, planFiles, sweepPlan, type CollectionPlan, type PlanItem, type PlanOptions } from '../plan/index.js';
-import { parseWindowsPath } from '../win-path.js';
 import { sha256Hex } from '../hashing.js';
 import { copyPlanItem, type CopyContext } from './copy.js';
-import { hostFacts, openInput, registryTargets, type CollectInput } from './input.js';
+import { hostFacts, openInput, planOptionsOf, registryTargets, type CollectInput } from './input.js';
 import { CollectionFailedError, safeHostName, utcStamp, type CollectOptions, type CollectResult } from './options.js';
 import { readSqlExports, runLiveSql, storeSqlExports, type SqlContext } from './sql.js';
 import { StreamedLogs } from './streamed.js';
@@ -100,21 +99,7 @@ export class CollectSession {
   }
 
   private planOptions(extra: Partial<PlanOptions>): PlanOptions {
-    const o = this.opts;
-    return {
-      sweep: o.sweep,
-      copyBinn: o.copyBinn,
-      maxFileSize: o.maxFileSize,
-      signal: o.signal,
-      sqlExports: this.sqlTexts,
-      // On a live host espy's executable and its --out folder are on the swept drives.
-      sweepExclude: o.live ? [o.selfPath ?? process.execPath, resolve(o.outDir)].filter((p) => parseWindowsPath(p) !== undefined) : [],
-      ...(o.classify ? { classify: o.classify } : {}),
-      ...(o.readEvents ? { readEvents: o.readEvents } : {}),
-      ...(o.progress ? { progress: o.progress } : {}),
-      log: (l, m) => this.note(l, m),
-      ...extra,
-    };
+    return { ...planOptionsOf(this.opts, this.sqlTexts, (l, m) => this.note(l, m)), ...extra };
   }
 
   /** Walks the source, reads the logs for the DLLs they name, resolves them: what to copy before the sweep. */
