@@ -7,16 +7,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { AnalysisResult } from '../detection/analysis-result.js';
 import { analysisJsonPieces } from '../detection/analysis-json.js';
-import {
-  REPORT_TEMPLATE_FILES,
-  renderFindingsCsv,
-  renderFleet,
-  renderReport,
-  renderSummaryMd,
-  renderTimelineCsv,
-  renderTimelineJsonl,
-  type ReportTemplates,
-} from '../report-templates/index.js';
+import { REPORT_TEMPLATE_FILES, renderFindingsCsv, renderFleet, renderReport, renderSummaryMd, renderTimelineCsv, renderTimelineJsonl, type ReportTemplates } from '../report-templates/index.js';
 import { readAssetText } from './assets.js';
 import { writeTextPieces } from './piece-writer.js';
 
@@ -96,11 +87,7 @@ export function renderReportOutputs(result: AnalysisResult, opts: ReportOutputOp
  * `summary.md` (and `analysis.json` on request) into `outDir` (created if missing).
  * Returns the report's path and every file written, in that order.
  */
-export async function writeReportOutputs(
-  result: AnalysisResult,
-  outDir: string,
-  opts: ReportOutputOptions = {},
-): Promise<{ report: string; files: string[] }> {
+export async function writeReportOutputs(result: AnalysisResult, outDir: string, opts: ReportOutputOptions = {}): Promise<{ report: string; files: string[] }> {
   const outputs = renderReportOutputs(result, { ...opts, analysisJson: false });
   await mkdir(outDir, { recursive: true });
   const files: string[] = [];

@@ -114,16 +114,17 @@ export async function openBundleEvidence(path: string, opts: OpenMaybeSealedOpti
     integrity: async () => (await prepare()).integrity,
     // The manifest's failure rows: what the collection says it could not read (coverage only).
     collectionGaps: () =>
-      Promise.resolve(
-        (b.manifest?.files ?? []).filter((f) => f.error !== undefined && f.error !== NOT_IN_SOURCE).map((f) => ({ path: f.originalPath, reason: f.error ?? '', claimed: true })),
-      ),
+      Promise.resolve((b.manifest?.files ?? []).filter((f) => f.error !== undefined && f.error !== NOT_IN_SOURCE).map((f) => ({ path: f.originalPath, reason: f.error ?? '', claimed: true }))),
     async collectionLog() {
       if (!b.entries.has('collection.log')) return [];
       // Only the head: the report shows the first lines, and a bomb of a log costs nothing.
       const src = await b.source('collection.log');
       try {
         const head = await src.read(0, Math.min(src.size, MAX_COLLECTION_LOG_BYTES));
-        const lines = new TextDecoder().decode(head).split('\n').filter((l) => l !== '');
+        const lines = new TextDecoder()
+          .decode(head)
+          .split('\n')
+          .filter((l) => l !== '');
         if (src.size > MAX_COLLECTION_LOG_BYTES) lines.push(`(collection.log continues: only its first ${MAX_COLLECTION_LOG_BYTES} of ${src.size} bytes are shown)`);
         return lines;
       } finally {

@@ -60,7 +60,13 @@ export async function openEvidence(path: string, opts: OpenEvidenceOptions = {})
   if (st.isDirectory()) {
     const top = await readdir(path).catch(() => [] as string[]);
     const stored = top.includes('files') ? await readdir(join(path, 'files'), { withFileTypes: true }).catch(() => []) : [];
-    if (isBundleLayout(top, stored.some((d) => d.isDirectory() && /^[A-Za-z]$/.test(d.name)))) return openBundleEvidence(path);
+    if (
+      isBundleLayout(
+        top,
+        stored.some((d) => d.isDirectory() && /^[A-Za-z]$/.test(d.name)),
+      )
+    )
+      return openBundleEvidence(path);
     const folder = await openFolderEvidence(path, opts);
     if (!top.includes('manifest.json')) return folder;
     const text = await readCapped(join(path, 'manifest.json'));

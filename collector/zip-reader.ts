@@ -117,16 +117,12 @@ export async function openZip(path: string, opts: OpenZipOptions = {}): Promise<
   const yopts = { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: false };
   let zip: ZipFile;
   try {
-    zip = opts.random
-      ? await yauzl.fromRandomAccessReaderPromise(opts.random.reader, opts.random.size, yopts)
-      : await yauzl.openPromise(path, yopts);
+    zip = opts.random ? await yauzl.fromRandomAccessReaderPromise(opts.random.reader, opts.random.size, yopts) : await yauzl.openPromise(path, yopts);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== undefined) throw e; // a file-system error (ENOENT, EACCES)
     const zipLike = opts.random !== undefined || (await startsLikeZip(path));
     const why = (e as Error).message;
-    throw zipLike
-      ? new ZipFormatError('DAMAGED', `damaged zip (truncated, altered or with bytes appended): ${why}`, { cause: e })
-      : new ZipFormatError('NOT_ZIP', 'not a zip file', { cause: e });
+    throw zipLike ? new ZipFormatError('DAMAGED', `damaged zip (truncated, altered or with bytes appended): ${why}`, { cause: e }) : new ZipFormatError('NOT_ZIP', 'not a zip file', { cause: e });
   }
   const entries: ZipEntryInfo[] = [];
   const refused: { name: string; reason: string }[] = [];
@@ -181,7 +177,7 @@ export async function openZip(path: string, opts: OpenZipOptions = {}): Promise<
   };
   if (unlisted > 0) refused.push({ name: `(${unlisted} more unsafe names)`, reason: `more than ${MAX_REFUSED_LISTED} unsafe names: counted, not listed` });
   if (zip.entryCount > seen) refused.push({ name: `(${zip.entryCount - seen} entries not read)`, reason: `more than ${MAX_ZIP_ENTRIES} entries: the rest of the zip is not read` });
-    // Checked as bytes arrive, whatever the entry claims: a lying size cannot inflate past `cap`.
+  // Checked as bytes arrive, whatever the entry claims: a lying size cannot inflate past `cap`.
   const readBytes = async (e: ZipEntryInfo, cap: number): Promise<Buffer> => {
     if (e.size > cap) throw new ZipLimitError(`entry ${e.name} is larger than ${cap} bytes`);
     const s = await openStream(e);
@@ -203,7 +199,14 @@ export async function openZip(path: string, opts: OpenZipOptions = {}): Promise<
     refused,
     openStream,
     readBytes,
-    openSource: (e) => zipEntrySource(e.name, e.size, () => openStream(e), (cap) => readBytes(e, cap), storedRange(zip, e)),
+    openSource: (e) =>
+      zipEntrySource(
+        e.name,
+        e.size,
+        () => openStream(e),
+        (cap) => readBytes(e, cap),
+        storedRange(zip, e),
+      ),
     close: () => zip.close(),
   };
 }

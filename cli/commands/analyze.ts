@@ -186,7 +186,12 @@ export async function runAnalyzeResults(args: AnalyzeArgs, ctx: CliContext): Pro
         const refused = bundle?.refused ?? [];
         if (refused.length > 0) {
           // Entries refused by the reader (unsafe names, past the entry limit) were not analysed.
-          ctx.log.warn(`${src}: zip entries not read: ${refused.slice(0, 3).map((r) => `${r.name} (${r.reason})`).join('; ')}${refused.length > 3 ? `; and ${refused.length - 3} more` : ''}`);
+          ctx.log.warn(
+            `${src}: zip entries not read: ${refused
+              .slice(0, 3)
+              .map((r) => `${r.name} (${r.reason})`)
+              .join('; ')}${refused.length > 3 ? `; and ${refused.length - 3} more` : ''}`,
+          );
           ctx.markPartial(`${refused.length} zip entr${refused.length === 1 ? 'y' : 'ies'} of ${src} not read`);
         }
         results.push(result);

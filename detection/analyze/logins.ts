@@ -6,9 +6,7 @@ import { sqlLocalToUtc } from './sql-time.js';
 /** Windows/SQL logins from the server principals export, with sysadmin membership. */
 export function buildLogins(sql: SqlFacts | undefined, window: IncidentWindow | undefined): Login[] {
   if (!sql?.principals) return [];
-  const sysadmins = new Set(
-    (sql.roleMembers ?? []).filter((r) => r.roleName.toLowerCase() === 'sysadmin').map((r) => r.memberName.toLowerCase()),
-  );
+  const sysadmins = new Set((sql.roleMembers ?? []).filter((r) => r.roleName.toLowerCase() === 'sysadmin').map((r) => r.memberName.toLowerCase()));
   const offset = sql.utcOffsetMinutes;
   const logins: Login[] = [];
   for (const p of sql.principals) {
@@ -34,10 +32,5 @@ export function buildLogins(sql: SqlFacts | undefined, window: IncidentWindow | 
     if (created) login.createdDuringIncident = isDuringIncident(created, window);
     logins.push(login);
   }
-  return logins.sort(
-    (a, b) =>
-      Number(b.createdDuringIncident) - Number(a.createdDuringIncident) ||
-      (b.createDate ?? '').localeCompare(a.createDate ?? '') ||
-      a.name.localeCompare(b.name),
-  );
+  return logins.sort((a, b) => Number(b.createdDuringIncident) - Number(a.createdDuringIncident) || (b.createDate ?? '').localeCompare(a.createDate ?? '') || a.name.localeCompare(b.name));
 }

@@ -13,17 +13,7 @@ import { DEFAULT_INSTANCE, hostOf, instanceOf, providerOf, readBannerFact } from
 import { inferMssqlEvent, inferMssqlEventAs, parseErrorLine } from './infer.js';
 import { toEvent } from './to-event.js';
 import { ERRORLOG_SLICE_LINES, MAX_CONTINUATION_LINES, MAX_DIAGNOSTICS, MAX_ENTRY_CHARS, MAX_ERRORS, MAX_UTC_ADJUSTMENT_MINUTES } from './limits.js';
-import type {
-  ErrorlogBanner,
-  ErrorlogDiagnostic,
-  ErrorlogDiagnosticCode,
-  ErrorlogEntry,
-  ErrorlogError,
-  ErrorlogLayout,
-  ErrorlogParseOptions,
-  ErrorlogParseResult,
-  TimeBasis,
-} from './types.js';
+import type { ErrorlogBanner, ErrorlogDiagnostic, ErrorlogDiagnosticCode, ErrorlogEntry, ErrorlogError, ErrorlogLayout, ErrorlogParseOptions, ErrorlogParseResult, TimeBasis } from './types.js';
 
 interface RawEntry {
   line: number;

@@ -19,11 +19,19 @@ const FOR_JSON_COLUMN = /^JSON_F52E2B61-18A1-11d1-B105-00805F49916B$/i;
 
 function kindOfLabel(label: string | undefined): SqlExportKind | undefined {
   if (label === undefined) return undefined;
-  const k = label.replace(/^ESPY:/i, '').trim().toLowerCase();
+  const k = label
+    .replace(/^ESPY:/i, '')
+    .trim()
+    .toLowerCase();
   return (SQL_EXPORT_KINDS as readonly string[]).includes(k) ? (k as SqlExportKind) : undefined;
 }
 
-const EXPECTED = SQL_EXPORT_SPECS.map((s) => s.columns.filter((c) => c.required).map((c) => c.column).join(',')).join(' | ');
+const EXPECTED = SQL_EXPORT_SPECS.map((s) =>
+  s.columns
+    .filter((c) => c.required)
+    .map((c) => c.column)
+    .join(','),
+).join(' | ');
 
 class Out {
   readonly result: SqlExportParseResult = { sets: [], diagnostics: [], errors: [] };
@@ -78,7 +86,8 @@ function* typeTable(t: Omit<RawTable, 'rows'>, rows: Iterable<RawRow>, out: Out)
       continue;
     }
     const { row, problems } = buildRow(rec.spec.columns, rec.mapping, r.cells, template);
-    for (const p of problems) out.diag('CELL_TYPE', r.line, `${p.column}: '${p.value.slice(0, 80)}' is not a ${p.expected}${p.expected === 'date' ? ' in an unambiguous format (kept as written)' : ''}`);
+    for (const p of problems)
+      out.diag('CELL_TYPE', r.line, `${p.column}: '${p.value.slice(0, 80)}' is not a ${p.expected}${p.expected === 'date' ? ' in an unambiguous format (kept as written)' : ''}`);
     if (rec.spec.kind === 'agent_job_steps') {
       const step = row as { command: string; commandLength: number | null };
       if (step.commandLength !== null && step.commandLength > step.command.length) {
@@ -102,12 +111,13 @@ function* readSqlcmd(lines: string[], out: Out): Generator<void, void> {
   for (const b of p.badRows) out.error('BAD_ROW', b.line, b.message);
   for (const l of p.cutRows) out.diag('TRUNCATED_VALUE', l, `cell longer than MAX_CELL_CHARS (${MAX_CELL_CHARS}) cut`);
   if (p.droppedRows > 0) out.error('LIMIT_EXCEEDED', 0, `${p.droppedRows} rows past MAX_ROWS_PER_SET (${MAX_ROWS_PER_SET}) dropped`);
-  if (p.isEspyScript && !p.sawEnd) out.diag('INCOMPLETE_OUTPUT', lines.length, "espy triage output without its final 'ESPY:end' marker: the script did not run to its end (sections after the last one are missing)");
+  if (p.isEspyScript && !p.sawEnd)
+    out.diag('INCOMPLETE_OUTPUT', lines.length, "espy triage output without its final 'ESPY:end' marker: the script did not run to its end (sections after the last one are missing)");
   for (const t of p.tables) {
     if (t.columns.length === 1 && FOR_JSON_COLUMN.test(t.columns[0] ?? '')) {
       // FOR JSON through sqlcmd: the document is split over rows of about 2 KB.
       const text = t.rows.map((r) => r.cells[0] ?? '').join('');
-      const j = parseJsonExport(text, (t.rows[0]?.line ?? t.line));
+      const j = parseJsonExport(text, t.rows[0]?.line ?? t.line);
       if (j.error) out.error('BAD_JSON', j.error.line, j.error.message);
       for (const jt of j.tables) {
         const labelled: RawTable = { ...jt, line: t.line, rows: jt.rows.map((r) => ({ ...r, line: t.rows[0]?.line ?? t.line })) };

@@ -5,7 +5,11 @@
  */
 import type { SqlColumnSpec, SqlExportKind } from './kinds.js';
 
-export interface RunInfoRow { scriptVersion: string; runAtUtc: string | null; runAsLogin: string | null }
+export interface RunInfoRow {
+  scriptVersion: string;
+  runAtUtc: string | null;
+  runAsLogin: string | null;
+}
 export interface ServerInfoRow {
   serverName: string;
   productVersion: string;
@@ -27,9 +31,22 @@ export interface ServerPrincipalRow {
   modifyDate: string | null;
   isDisabled: boolean | null;
 }
-export interface RoleMemberRow { roleName: string; memberName: string; memberTypeDesc: string | null }
-export interface ConfigurationRow { name: string; value: number | null; valueInUse: number | null }
-export interface StartupProcedureRow { procedureName: string; createDate: string | null; modifyDate: string | null; definition: string | null }
+export interface RoleMemberRow {
+  roleName: string;
+  memberName: string;
+  memberTypeDesc: string | null;
+}
+export interface ConfigurationRow {
+  name: string;
+  value: number | null;
+  valueInUse: number | null;
+}
+export interface StartupProcedureRow {
+  procedureName: string;
+  createDate: string | null;
+  modifyDate: string | null;
+  definition: string | null;
+}
 export interface AgentJobRow {
   jobId: string;
   jobName: string;

@@ -56,7 +56,10 @@ function entry(zip: ZipIndex, name: string): ZipIndex['entries'][number] {
 describe('zip64 entries over 2 GiB and 4 GiB', () => {
   it('the crafted archives are zip64 as bsdtar reads them (the oracle)', () => {
     expect(offsets[2]).toBeGreaterThan(2 ** 32);
-    for (const [path, size] of [[STORED, BIG], [DEFLATED, 3 * GIB]] as const) {
+    for (const [path, size] of [
+      [STORED, BIG],
+      [DEFLATED, 3 * GIB],
+    ] as const) {
       const r = spawnSync('bsdtar', ['-tvf', path], { encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`\\s${size}\\s.*Security\\.evtx`));
@@ -112,7 +115,12 @@ describe('zip64 entries over 2 GiB and 4 GiB', () => {
   it('espy analyze of a bundle with a 3 GiB Security.evtx: analysed, no size error', () => {
     requireFreshBuild();
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'espy.js'), 'analyze', DEFLATED, '--out', 'out'], { cwd: work, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', HOME: work, NO_COLOR: '1' }, timeout: 300_000 });
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'espy.js'), 'analyze', DEFLATED, '--out', 'out'], {
+      cwd: work,
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'] ?? '', HOME: work, NO_COLOR: '1' },
+      timeout: 300_000,
+    });
     console.log(`espy analyze of a 3 GiB zip64 entry: ${Math.round(performance.now() - t0)} ms`);
     expect(r.stderr).not.toMatch(/^\s+at |internal error|2147483647/m);
     expect(r.status, r.stderr).toBe(EXIT.OK);

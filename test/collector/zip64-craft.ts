@@ -162,4 +162,3 @@ export async function zerosDeflated(mib: number): Promise<{ stored: Buffer; crc:
   for (let i = 0; i < mib; i++) crc = crc32(block, crc);
   return { stored: Buffer.concat([...Array<Buffer>(mib).fill(one), last]), crc: crc >>> 0 };
 }
-

@@ -11,7 +11,13 @@ import { banner, line, utf16Errorlog } from './builders.js';
 function bigLog(entries: number): Uint8Array {
   const lines = banner();
   for (let i = 0; i < entries; i++) {
-    lines.push(line(`2024-03-02 10:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.12`, `spid${50 + (i % 40)}`, `Using 'xpstar.dll' version '2019.150.4322' to execute extended stored procedure 'xp_p${i}'. This is an informational message only; no user action is required.`));
+    lines.push(
+      line(
+        `2024-03-02 10:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.12`,
+        `spid${50 + (i % 40)}`,
+        `Using 'xpstar.dll' version '2019.150.4322' to execute extended stored procedure 'xp_p${i}'. This is an informational message only; no user action is required.`,
+      ),
+    );
   }
   return utf16Errorlog(lines);
 }

@@ -19,16 +19,20 @@ const reference = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
 const joined = (v: unknown, block?: number): string => [...analysisJsonPieces(v as AnalysisResult, block)].join('');
 
 describe('analysisJsonPieces', () => {
-  it.each(['host-clean', 'host-maggie', 'host-trojan'])('%s: the streamed analysis.json is JSON.stringify(result, null, 2) to the byte', async (host) => {
-    const out = join(tmp, host);
-    const r = await runCli(['analyze', `samples/${host}`, '--out', out]);
-    expect([0, 3], r.stderr).toContain(r.code);
-    const text = readFileSync(join(out, 'analysis.json'), 'utf8');
-    const result = JSON.parse(text) as AnalysisResult;
-    expect(result.logins.length).toBeGreaterThan(0);
-    expect(reference(result)).toBe(text);
-    for (const block of [1, 7, 4096, undefined]) expect(joined(result, block)).toBe(text);
-  }, 120_000);
+  it.each(['host-clean', 'host-maggie', 'host-trojan'])(
+    '%s: the streamed analysis.json is JSON.stringify(result, null, 2) to the byte',
+    async (host) => {
+      const out = join(tmp, host);
+      const r = await runCli(['analyze', `samples/${host}`, '--out', out]);
+      expect([0, 3], r.stderr).toContain(r.code);
+      const text = readFileSync(join(out, 'analysis.json'), 'utf8');
+      const result = JSON.parse(text) as AnalysisResult;
+      expect(result.logins.length).toBeGreaterThan(0);
+      expect(reference(result)).toBe(text);
+      for (const block of [1, 7, 4096, undefined]) expect(joined(result, block)).toBe(text);
+    },
+    120_000,
+  );
 
   it('awkward values: undefined, functions, empty containers, escapes, toJSON, deep nesting, sparse arrays', () => {
     const v = {
@@ -39,7 +43,8 @@ describe('analysisJsonPieces', () => {
       list: [undefined, () => 2, null, 1.5, -0, NaN, Infinity, true, 'x', { only: undefined }],
       date: new Date(Date.UTC(2026, 2, 14, 2, 17, 43)),
       deep: { a: { b: { c: { d: [1, { e: [2, 3] }] } } } },
-      '10': 'numeric key', b: 'then a word key',
+      '10': 'numeric key',
+      b: 'then a word key',
       // eslint-disable-next-line no-sparse-arrays
       sparse: [1, , 3],
       many: Array.from({ length: 1300 }, (_, i) => (i % 3 === 0 ? undefined : i % 3 === 1 ? { i, s: 'a\nb', deep: [{ x: [i] }] } : [i, null])),
@@ -64,7 +69,10 @@ describe('writeTextPieces', () => {
   it('writes every piece, then renames the partial file', async () => {
     const path = join(tmp, 'big.txt');
     const piece = 'é'.repeat(100_000);
-    await writeTextPieces(path, Array.from({ length: 50 }, () => piece));
+    await writeTextPieces(
+      path,
+      Array.from({ length: 50 }, () => piece),
+    );
     expect(readFileSync(path, 'utf8')).toBe(piece.repeat(50));
     expect(() => readFileSync(`${path}.partial`)).toThrow();
   });

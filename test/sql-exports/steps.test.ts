@@ -24,7 +24,13 @@ describe('sqlExportSteps', () => {
     const whole = parseSqlExport('p.csv', bytes);
     expect(r.value).toEqual(whole);
     expect(whole.sets[0]?.rows).toHaveLength(ROWS);
-    expect(whole.sets[0]?.rows[ROWS - 1]).toEqual({ name: `CORP\\u${ROWS - 1}`, typeDesc: 'WINDOWS_LOGIN', createDate: '2024-11-05T15:12:09.470', modifyDate: '2024-11-05T15:12:09.470', isDisabled: false });
+    expect(whole.sets[0]?.rows[ROWS - 1]).toEqual({
+      name: `CORP\\u${ROWS - 1}`,
+      typeDesc: 'WINDOWS_LOGIN',
+      createDate: '2024-11-05T15:12:09.470',
+      modifyDate: '2024-11-05T15:12:09.470',
+      isDisabled: false,
+    });
   });
 
   it('runSteps stops at the first pause after the signal aborts', async () => {
