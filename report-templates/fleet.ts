@@ -62,13 +62,11 @@ function hostRow(e: FleetEntry): SafeHtml {
   const href = safeUrl(e.reportHref);
   const worstRank = Math.min(...r.findings.map((f) => severityRank(f.severity)), SEVERITY_ORDER.length);
   const link = href === '#' ? html`<span class="muted" title="unsafe link not shown">${e.reportHref}</span>` : html`<a href="${href}">report</a>`;
-  return html`<tr>
-    ${cell(html`<strong>${r.host.name}</strong>`, r.host.name, 'host')}${cell(v.label, VERDICT_RANK[r.verdict.verdict] ?? 3, `v-${v.cls}`)}${cell(
-      html`${lowOnlyNote(r) ?? ''}${keyIndicators(r).map((k) => html`<div>${k}</div>`)}`,
-    )}${cell(severityCounts(r), worstRank)}${cell(r.findings.length, r.findings.length)}${cell(displayTime(r.source.collectedAt), r.source.collectedAt ?? '')}${cell(
-      r.source.bundleName ? html`<code class="small">${r.source.bundleName}</code>` : '',
-    )}${cell(link)}
-  </tr>`;
+  return html`<tr>${cell(html`<strong>${r.host.name}</strong>`, r.host.name, 'host')}${cell(v.label, VERDICT_RANK[r.verdict.verdict] ?? 3, `v-${v.cls}`)}${cell(
+    html`${lowOnlyNote(r) ?? ''}${keyIndicators(r).map((k) => html`<div>${k}</div>`)}`,
+  )}${cell(severityCounts(r), worstRank)}${cell(r.findings.length, r.findings.length)}${cell(displayTime(r.source.collectedAt), r.source.collectedAt ?? '')}${cell(
+    r.source.bundleName ? html`<code class="small">${r.source.bundleName}</code>` : '',
+  )}${cell(link)}</tr>`;
 }
 
 export function renderFleet(entries: readonly FleetEntry[], templates: ReportTemplates, opts: { generatedAt: string; espyVersion: string }): string {
@@ -76,30 +74,30 @@ export function renderFleet(entries: readonly FleetEntry[], templates: ReportTem
   const tally = ['COMPROMISED', 'SUSPICIOUS', 'NO_INDICATORS'].map((k) => ({ k, n: entries.filter((e) => e.result.verdict.verdict === k).length }));
   const worst = sorted[0] ? verdictInfo(sorted[0].result.verdict.verdict) : verdictInfo('NO_INDICATORS');
   const body = html`<header class="banner v-${worst.cls}" id="top">
-      <div class="verdict-line"><span class="verdict" id="verdict">${entries.length} host${entries.length === 1 ? '' : 's'}</span><span class="host-name">espy fleet triage</span></div>
-      <p class="fleet-summary">${tally.map(({ k, n }) => html`<span><strong>${n}</strong> ${verdictInfo(k).label.toLowerCase()}</span>`)}</p>
-    </header>
-    <main>
-      <section id="hosts" class="fleet">
-        <h2>Hosts</h2>
-        ${renderTable({
-          id: 'fleet-table',
-          columns: [
-            { label: 'Host' },
-            { label: 'Verdict', type: 'num' },
-            { label: 'Key indicators' },
-            { label: 'Findings by severity', type: 'num' },
-            { label: 'Findings', type: 'num' },
-            { label: 'Collected (UTC)' },
-            { label: 'Bundle' },
-            { label: 'Report' },
-          ],
-          rows: sorted.map(hostRow),
-          empty: 'No hosts.',
-        })}
-      </section>
-    </main>
-    <footer class="foot"><p>espy ${opts.espyVersion} · generated ${opts.generatedAt} (UTC). Everything here comes from possibly compromised hosts: treat names and messages as untrusted.</p></footer>`;
+<div class="verdict-line"><span class="verdict" id="verdict">${entries.length} host${entries.length === 1 ? '' : 's'}</span><span class="host-name">espy fleet triage</span></div>
+<p class="fleet-summary">${tally.map(({ k, n }) => html`<span><strong>${n}</strong> ${verdictInfo(k).label.toLowerCase()}</span>`)}</p>
+</header>
+<main>
+<section id="hosts" class="fleet">
+<h2>Hosts</h2>
+${renderTable({
+  id: 'fleet-table',
+  columns: [
+    { label: 'Host' },
+    { label: 'Verdict', type: 'num' },
+    { label: 'Key indicators' },
+    { label: 'Findings by severity', type: 'num' },
+    { label: 'Findings', type: 'num' },
+    { label: 'Collected (UTC)' },
+    { label: 'Bundle' },
+    { label: 'Report' },
+  ],
+  rows: sorted.map(hostRow),
+  empty: 'No hosts.',
+})}
+</section>
+</main>
+<footer class="foot"><p>espy ${opts.espyVersion} · generated ${opts.generatedAt} (UTC). Everything here comes from possibly compromised hosts: treat names and messages as untrusted.</p></footer>`;
   return renderPage(templates, {
     title: `espy fleet: ${entries.length} hosts, ${tally[0]?.n ?? 0} compromised`,
     generator: `espy ${opts.espyVersion}`,

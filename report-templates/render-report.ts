@@ -59,14 +59,20 @@ export function renderPage(t: ReportTemplates, page: { title: string; generator:
 export function renderReport(result: AnalysisResult, templates: ReportTemplates, opts: RenderReportOptions): string {
   const v = verdictInfo(result.verdict.verdict);
   const timeline = renderTimeline(result);
-  const body = html`${renderHeader(result, opts)} ${nav(result)}
-    <main>${renderAffected(result)} ${renderFindings(result)} ${renderEsps(result)} ${renderLogins(result)} ${timeline.section} ${renderCoverage(result)} ${renderCollection(result)}</main>
-    <footer class="foot">
-      <p>
-        espy ${result.espyVersion} · analysis schema ${result.schemaVersion} · report generated ${opts.generatedAt} (UTC). Files beside this report:
-        ${SIBLING_FILES.map((f, i) => html`${i > 0 ? ', ' : ''}<a href="${f}">${f}</a>`)}. Everything in this report comes from a possibly compromised host: treat names and messages as untrusted.
-      </p>
-    </footer>`;
+  const body = html`${renderHeader(result, opts)}
+${nav(result)}
+<main>
+${renderAffected(result)}
+${renderFindings(result)}
+${renderEsps(result)}
+${renderLogins(result)}
+${timeline.section}
+${renderCoverage(result)}
+${renderCollection(result)}
+</main>
+<footer class="foot"><p>espy ${result.espyVersion} · analysis schema ${result.schemaVersion} · report generated ${opts.generatedAt} (UTC). Files beside this report: ${SIBLING_FILES.map(
+    (f, i) => html`${i > 0 ? ', ' : ''}<a href="${f}">${f}</a>`,
+  )}. Everything in this report comes from a possibly compromised host: treat names and messages as untrusted.</p></footer>`;
   return renderPage(templates, {
     title: `espy: ${result.host.name}: ${v.label}`,
     generator: `espy ${result.espyVersion}`,

@@ -32,26 +32,10 @@ export interface TableSpec {
 /** A `<table>` with `<thead>`/`<tbody>`; each row is a `<tr>` built by the caller. */
 export function renderTable(t: TableSpec): SafeHtml {
   if (t.rows.length === 0) return html`<p class="empty">${t.empty}</p>`;
-  const head = t.columns.map((c) => html`<th scope="col" data-type="${c.type ?? 'text'}" ${c.className ? html` class="${c.className}"` : ''}>${c.label}</th>`);
-  return html`<div class="table-wrap">
-    <table id="${t.id}" class="data sortable" ${t.filter === false ? '' : raw(' data-filter="1"')}>
-      ${
-        t.caption
-          ? html`<caption>
-              ${t.caption}
-            </caption>`
-          : ''
-      }
-      <thead>
-        <tr>
-          ${head}
-        </tr>
-      </thead>
-      <tbody>
-        ${t.rows}
-      </tbody>
-    </table>
-  </div>`;
+  const head = t.columns.map((c) => html`<th scope="col" data-type="${c.type ?? 'text'}"${c.className ? html` class="${c.className}"` : ''}>${c.label}</th>`);
+  return html`<div class="table-wrap"><table id="${t.id}" class="data sortable"${t.filter === false ? '' : raw(' data-filter="1"')}>${
+    t.caption ? html`<caption>${t.caption}</caption>` : ''
+  }<thead><tr>${head}</tr></thead><tbody>${t.rows}</tbody></table></div>`;
 }
 
 /** `yes`/`no`/`unknown` with a class for colour. */

@@ -103,11 +103,9 @@ export function severityBadge(s: string | undefined): SafeHtml {
 
 /** Where an evidence item is; with its time unless a table already has a time column. */
 export function renderWhere(ref: EvidenceRef, withTime = true): SafeHtml {
-  return html`<span class="where"
-    ><span class="where-file" title="${ref.storedPath ?? ref.artefact}">${breakablePath(whereText(ref))}</span>${
-      withTime && ref.timestamp ? html` <span class="muted">at ${displayTime(ref.timestamp)}</span>` : ''
-    }</span
-  >`;
+  return html`<span class="where"><span class="where-file" title="${ref.storedPath ?? ref.artefact}">${breakablePath(whereText(ref))}</span>${
+    withTime && ref.timestamp ? html` <span class="muted">at ${displayTime(ref.timestamp)}</span>` : ''
+  }</span>`;
 }
 
 /** Remediation from DCSO's "Tracking down Maggie", with the suspect ESPs filled in. */
@@ -117,15 +115,16 @@ export function remediationSteps(r: AnalysisResult): SafeHtml[] {
   const sqlLiteral = (s: string): string => `'${s.replace(/'/g, "''")}'`;
   const drop =
     procs.length > 0
-      ? html`Remove the backdoor ESP${procs.length > 1 ? 's' : ''} after preserving evidence: ${procs.map((p, i) => html`${i > 0 ? ', ' : ''}<code>EXEC sp_dropextendedproc ${sqlLiteral(p)}</code>`)},
-        then delete or quarantine the DLL${suspect.length > 1 ? 's' : ''} (${suspect.map((e, i) => html`${i > 0 ? ', ' : ''}<code>${e.dllPath ?? e.dll}</code>`)}) and restart the SQL Server service to
-        unload it.`
+      ? html`Remove the backdoor ESP${procs.length > 1 ? 's' : ''} after preserving evidence: ${procs.map(
+          (p, i) => html`${i > 0 ? ', ' : ''}<code>EXEC sp_dropextendedproc ${sqlLiteral(p)}</code>`,
+        )}, then delete or quarantine the DLL${suspect.length > 1 ? 's' : ''} (${suspect.map(
+          (e, i) => html`${i > 0 ? ', ' : ''}<code>${e.dllPath ?? e.dll}</code>`,
+        )}) and restart the SQL Server service to unload it.`
       : html`Remove any ESP that is not in your baseline with <code>EXEC sp_dropextendedproc 'name'</code> (list them with <code>EXEC sp_helpextendedproc</code>), then delete its DLL.`;
   return [
     html`Isolate the host or block its SQL Server port before cleaning, and keep the evidence bundle unchanged.`,
     drop,
-    html`Check for backdoor logins: review <code>sys.server_principals</code> ordered by <code>create_date</code> and the sysadmin role members; disable and investigate any login you cannot account
-      for (see "Logins").`,
+    html`Check for backdoor logins: review <code>sys.server_principals</code> ordered by <code>create_date</code> and the sysadmin role members; disable and investigate any login you cannot account for (see "Logins").`,
     html`Keep TCP 1433 (and any SQL Server port) off the internet: only the application tier should reach it.`,
     html`Enforce strong SQL Server passwords and a password policy; change the passwords of <code>sa</code> and of every SQL login that could have been brute-forced.`,
   ];
@@ -145,45 +144,23 @@ export function renderAffected(r: AnalysisResult): SafeHtml {
   const v = verdictInfo(r.verdict.verdict);
   const key = selectKeyEvidence(r.findings);
   const items = key.map(
-    ({ finding, ref }) =>
-      html`<li class="key-item">
-        ${severityBadge(finding.severity)} <a href="#finding-${finding.id}">${finding.title}</a>
-        <div class="excerpt">${renderKeyExcerpt(ref)}</div>
-        <div class="from">from ${renderWhere(ref)}</div>
-      </li>`,
+    ({ finding, ref }) => html`<li class="key-item">${severityBadge(finding.severity)} <a href="#finding-${finding.id}">${finding.title}</a>
+<div class="excerpt">${renderKeyExcerpt(ref)}</div>
+<div class="from">from ${renderWhere(ref)}</div></li>`,
   );
   const reasons = r.verdict.reasons.map((s) => html`<li>${s}</li>`);
   const verdict = r.verdict.verdict;
   return html`<section id="affected" class="affected v-${v.cls}">
-    <h2>Is this host affected?</h2>
-    <p class="answer"><strong>${v.answer}</strong></p>
-    ${
-      reasons.length > 0
-        ? html`<ul class="reasons">
-            ${reasons}
-          </ul>`
-        : ''
-    }
-    ${
-      items.length > 0
-        ? html`<h3>Key evidence</h3>
-            <ol class="key-evidence">
-              ${items}
-            </ol>`
-        : html`<p class="muted">No finding carries evidence.</p>`
-    }
-    ${
-      verdict === 'COMPROMISED'
-        ? html`<h3>What to do now</h3>
-            <ol class="steps">
-              ${remediationSteps(r).map((s) => html`<li>${s}</li>`)}
-            </ol>`
-        : verdict === 'SUSPICIOUS'
-          ? html`<h3>What to check next</h3>
-              <ol class="steps">
-                ${checkSteps().map((s) => html`<li>${s}</li>`)}
-              </ol>`
-          : ''
-    }
-  </section>`;
+<h2>Is this host affected?</h2>
+<p class="answer"><strong>${v.answer}</strong></p>
+${reasons.length > 0 ? html`<ul class="reasons">${reasons}</ul>` : ''}
+${items.length > 0 ? html`<h3>Key evidence</h3><ol class="key-evidence">${items}</ol>` : html`<p class="muted">No finding carries evidence.</p>`}
+${
+  verdict === 'COMPROMISED'
+    ? html`<h3>What to do now</h3><ol class="steps">${remediationSteps(r).map((s) => html`<li>${s}</li>`)}</ol>`
+    : verdict === 'SUSPICIOUS'
+      ? html`<h3>What to check next</h3><ol class="steps">${checkSteps().map((s) => html`<li>${s}</li>`)}</ol>`
+      : ''
+}
+</section>`;
 }

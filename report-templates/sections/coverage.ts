@@ -16,11 +16,9 @@ const ARTEFACTS_SHOWN = 3;
 function artefactList(paths: readonly string[]): SafeHtml {
   const line = (a: string): SafeHtml => html`<div><code class="small">${breakablePath(a)}</code></div>`;
   if (paths.length <= ARTEFACTS_SHOWN) return html`${paths.map(line)}`;
-  return html`${paths.slice(0, ARTEFACTS_SHOWN - 1).map(line)}
-    <details class="procs">
-      <summary>+${paths.length - ARTEFACTS_SHOWN + 1} more</summary>
-      ${paths.slice(ARTEFACTS_SHOWN - 1).map(line)}
-    </details>`;
+  return html`${paths.slice(0, ARTEFACTS_SHOWN - 1).map(line)}<details class="procs"><summary>+${paths.length - ARTEFACTS_SHOWN + 1} more</summary>${paths
+    .slice(ARTEFACTS_SHOWN - 1)
+    .map(line)}</details>`;
 }
 
 function coverageRow(c: CoverageEntry): SafeHtml {
@@ -52,50 +50,38 @@ export function gapLines(r: AnalysisResult): SafeHtml[] {
 function ruleLoad(r: AnalysisResult): SafeHtml {
   const rl = r.ruleLoad;
   const rows = [...rl.sigmaRejected.map((e) => ({ kind: 'Sigma', ...e })), ...rl.yaraErrors.map((e) => ({ kind: 'YARA', ...e }))].map(
-    (e) =>
-      html`<tr>
-        ${cell(e.kind)}${cell(html`<code>${e.path}</code>${e.line !== undefined ? `:${e.line}` : ''}`, e.path)}${cell(e.reason)}
-      </tr>`,
+    (e) => html`<tr>${cell(e.kind)}${cell(html`<code>${e.path}</code>${e.line !== undefined ? `:${e.line}` : ''}`, e.path)}${cell(e.reason)}</tr>`,
   );
   return html`<h3>Rules</h3>
-    <p>
-      ${rl.sigmaLoaded} Sigma rule${rl.sigmaLoaded === 1 ? '' : 's'} and ${rl.yaraRules} YARA rule${rl.yaraRules === 1 ? '' : 's'} ran; ${rl.sigmaRejected.length} Sigma and ${rl.yaraErrors.length}
-      YARA rule file${rl.yaraErrors.length === 1 ? '' : 's'} rejected.
-    </p>
-    ${rows.length > 0 ? renderTable({ id: 'rule-errors', columns: [{ label: 'Kind' }, { label: 'File' }, { label: 'Reason' }], rows, empty: '' }) : ''}`;
+<p>${rl.sigmaLoaded} Sigma rule${rl.sigmaLoaded === 1 ? '' : 's'} and ${rl.yaraRules} YARA rule${rl.yaraRules === 1 ? '' : 's'} ran; ${rl.sigmaRejected.length} Sigma and ${rl.yaraErrors.length} YARA rule file${rl.yaraErrors.length === 1 ? '' : 's'} rejected.</p>
+${rows.length > 0 ? renderTable({ id: 'rule-errors', columns: [{ label: 'Kind' }, { label: 'File' }, { label: 'Reason' }], rows, empty: '' }) : ''}`;
 }
 
 export function renderCoverage(r: AnalysisResult): SafeHtml {
   const cov = stableSort(r.coverage, (a, b) => Number(a.present) - Number(b.present) || compareStrings(a.source, b.source));
   const gaps = gapLines(r);
   return html`<section id="coverage">
-    <h2>Coverage and gaps</h2>
-    <h3>What was NOT checked</h3>
-    ${
-      gaps.length > 0
-        ? html`<ul class="gaps">
-            ${gaps.map((g) => html`<li>${g}</li>`)}
-          </ul>`
-        : html`<p>Every expected source was present and fully parsed.</p>`
-    }
-    ${renderTable({
-      id: 'coverage-table',
-      columns: [
-        { label: 'Source' },
-        { label: 'Present' },
-        { label: 'Artefacts', type: 'num' },
-        { label: 'First event (UTC)' },
-        { label: 'Last event (UTC)' },
-        { label: 'Records', type: 'num' },
-        { label: 'Failed', type: 'num' },
-        { label: 'Recovered', type: 'num' },
-        { label: 'Notes' },
-      ],
-      rows: cov.map(coverageRow),
-      empty: 'The analysis recorded no coverage information.',
-    })}
-    ${ruleLoad(r)}
-  </section>`;
+<h2>Coverage and gaps</h2>
+<h3>What was NOT checked</h3>
+${gaps.length > 0 ? html`<ul class="gaps">${gaps.map((g) => html`<li>${g}</li>`)}</ul>` : html`<p>Every expected source was present and fully parsed.</p>`}
+${renderTable({
+  id: 'coverage-table',
+  columns: [
+    { label: 'Source' },
+    { label: 'Present' },
+    { label: 'Artefacts', type: 'num' },
+    { label: 'First event (UTC)' },
+    { label: 'Last event (UTC)' },
+    { label: 'Records', type: 'num' },
+    { label: 'Failed', type: 'num' },
+    { label: 'Recovered', type: 'num' },
+    { label: 'Notes' },
+  ],
+  rows: cov.map(coverageRow),
+  empty: 'The analysis recorded no coverage information.',
+})}
+${ruleLoad(r)}
+</section>`;
 }
 
 export function renderCollection(r: AnalysisResult): SafeHtml {
@@ -103,63 +89,30 @@ export function renderCollection(r: AnalysisResult): SafeHtml {
   const timings = Object.entries(r.timings).sort((a, b) => compareStrings(a[0], b[0]));
   const logLines = c ? c.log.slice(0, COLLECTION_LOG_MAX_LINES) : [];
   return html`<section id="collection">
-    <h2>Collection log and manifest</h2>
-    ${
-      c
-        ? html`<dl class="facts compact">
-              <div class="fact">
-                <dt>Files in manifest</dt>
-                <dd>${c.manifest.files}</dd>
-              </div>
-              <div class="fact">
-                <dt>Bytes</dt>
-                <dd>${formatBytes(c.manifest.bytes)}</dd>
-              </div>
-              <div class="fact">
-                <dt>Files with errors</dt>
-                <dd class="${c.manifest.errors > 0 ? 'bad' : ''}">${c.manifest.errors}</dd>
-              </div>
-              <div class="fact">
-                <dt>Complete</dt>
-                <dd>${yesNo(!c.manifest.incomplete, true)}</dd>
-              </div>
-            </dl>
-            <details class="log" ${c.log.length <= 40 ? html` open` : ''}>
-              <summary>Collection log (${c.log.length} line${c.log.length === 1 ? '' : 's'})</summary>
-              <pre>${logLines.join('\n')}</pre>
-              ${c.log.length > logLines.length ? html`<p class="muted">${c.log.length - logLines.length} more lines in the bundle's collection.log.</p>` : ''}
-            </details>`
-        : html`<p class="muted">Not a bundle: no collection log or manifest (source: ${r.source.kind}).</p>`
-    }
-    ${
-      r.errors.length > 0
-        ? html`<h3>Artefacts that could not be read (${r.errors.length})</h3>
-            ${renderTable({
-              id: 'error-table',
-              columns: [{ label: 'Artefact' }, { label: 'Error' }],
-              rows: r.errors.slice(0, ERROR_ROWS_MAX).map(
-                (e) =>
-                  html`<tr>
-                    ${cell(html`<code>${e.artefact}</code>`, e.artefact)}${cell(e.message)}
-                  </tr>`,
-              ),
-              empty: '',
-            })}${r.errors.length > ERROR_ROWS_MAX ? html`<p class="muted">${r.errors.length - ERROR_ROWS_MAX} more in analysis.json.</p>` : ''}`
-        : ''
-    }
-    ${
-      timings.length > 0
-        ? html`<h3>Timings</h3>
-            <dl class="facts compact">
-              ${timings.map(
-                ([k, v]) =>
-                  html`<div class="fact">
-                    <dt>${k}</dt>
-                    <dd>${formatDuration(v)}</dd>
-                  </div>`,
-              )}
-            </dl>`
-        : ''
-    }
-  </section>`;
+<h2>Collection log and manifest</h2>
+${
+  c
+    ? html`<dl class="facts compact">
+<div class="fact"><dt>Files in manifest</dt><dd>${c.manifest.files}</dd></div>
+<div class="fact"><dt>Bytes</dt><dd>${formatBytes(c.manifest.bytes)}</dd></div>
+<div class="fact"><dt>Files with errors</dt><dd class="${c.manifest.errors > 0 ? 'bad' : ''}">${c.manifest.errors}</dd></div>
+<div class="fact"><dt>Complete</dt><dd>${yesNo(!c.manifest.incomplete, true)}</dd></div>
+</dl>
+<details class="log"${c.log.length <= 40 ? html` open` : ''}><summary>Collection log (${c.log.length} line${c.log.length === 1 ? '' : 's'})</summary><pre>${logLines.join('\n')}</pre>${
+        c.log.length > logLines.length ? html`<p class="muted">${c.log.length - logLines.length} more lines in the bundle's collection.log.</p>` : ''
+      }</details>`
+    : html`<p class="muted">Not a bundle: no collection log or manifest (source: ${r.source.kind}).</p>`
+}
+${
+  r.errors.length > 0
+    ? html`<h3>Artefacts that could not be read (${r.errors.length})</h3>${renderTable({
+        id: 'error-table',
+        columns: [{ label: 'Artefact' }, { label: 'Error' }],
+        rows: r.errors.slice(0, ERROR_ROWS_MAX).map((e) => html`<tr>${cell(html`<code>${e.artefact}</code>`, e.artefact)}${cell(e.message)}</tr>`),
+        empty: '',
+      })}${r.errors.length > ERROR_ROWS_MAX ? html`<p class="muted">${r.errors.length - ERROR_ROWS_MAX} more in analysis.json.</p>` : ''}`
+    : ''
+}
+${timings.length > 0 ? html`<h3>Timings</h3><dl class="facts compact">${timings.map(([k, v]) => html`<div class="fact"><dt>${k}</dt><dd>${formatDuration(v)}</dd></div>`)}</dl>` : ''}
+</section>`;
 }

@@ -76,63 +76,34 @@ function renderFinding(f: Finding, steps: readonly StepGroup[]): SafeHtml {
   const shown = f.evidence.slice(0, EVIDENCE_ROWS_PER_FINDING);
   const rows = shown.map(
     (ref) =>
-      html`<tr>
-        ${cell(displayTime(ref.timestamp), ref.timestamp ?? '', 'c-time')}${cell(renderExcerpt(ref, FINDING_EXCERPT_MAX_CHARS), undefined, 'excerpt')}${cell(renderWhere(ref, false))}
-      </tr>`,
+      html`<tr>${cell(displayTime(ref.timestamp), ref.timestamp ?? '', 'c-time')}${cell(renderExcerpt(ref, FINDING_EXCERPT_MAX_CHARS), undefined, 'excerpt')}${cell(renderWhere(ref, false))}</tr>`,
   );
   const more = f.evidence.length > shown.length ? f.evidence.length - shown.length : 0;
   const unlisted = f.count > f.evidence.length ? f.count - f.evidence.length : 0;
   return html`<article class="finding sev-${knownSeverity(f.severity) ?? 'none'}" id="finding-${f.id}">
-    <h3>${severityBadge(f.severity)} ${f.title}</h3>
-    <dl class="finding-meta">
-      <div>
-        <dt>Finding</dt>
-        <dd>${f.id}</dd>
-      </div>
-      <div>
-        <dt>Rule</dt>
-        <dd><code>${f.ruleId}</code> <span class="muted">(${f.source})</span></dd>
-      </div>
-      <div>
-        <dt>Matches</dt>
-        <dd>${f.count}</dd>
-      </div>
-      ${
-        f.firstSeen
-          ? html`<div>
-              <dt>First seen</dt>
-              <dd>${displayTime(f.firstSeen)}</dd>
-            </div>`
-          : ''
-      }
-      ${
-        f.lastSeen
-          ? html`<div>
-              <dt>Last seen</dt>
-              <dd>${displayTime(f.lastSeen)}</dd>
-            </div>`
-          : ''
-      }
-      <div>
-        <dt>ATT&amp;CK</dt>
-        <dd>${renderAttack(f.attack)}</dd>
-      </div>
-    </dl>
-    <p class="explanation">${withCode(f.explanation)}</p>
-    <details class="evidence" ${evidenceOpen(f, shown.length) ? html` open` : ''}>
-      <summary>Evidence (${f.evidence.length} item${f.evidence.length === 1 ? '' : 's'})</summary>
-      ${renderTable({
-        id: `ev-${f.id}`,
-        columns: [{ label: 'Time (UTC)', className: 'c-time' }, { label: 'Excerpt' }, { label: 'Where' }],
-        rows,
-        empty: 'No evidence item recorded.',
-        filter: rows.length > 10,
-      })}
-      ${more > 0 ? html`<p class="muted">${more} more evidence item${more === 1 ? '' : 's'} in findings.csv and analysis.json.</p>` : ''}
-      ${unlisted > 0 ? html`<p class="muted">${unlisted} further match${unlisted === 1 ? '' : 'es'} counted but not listed.</p>` : ''}
-    </details>
-    ${steps.length > 0 ? html`<p class="steps-link">Next steps: ${steps.map((g, i) => html`${i > 0 ? ' · ' : ''}<a href="#${g.id}">${stepsLabel(g)}</a>`)}</p>` : ''}
-  </article>`;
+<h3>${severityBadge(f.severity)} ${f.title}</h3>
+<dl class="finding-meta">
+<div><dt>Finding</dt><dd>${f.id}</dd></div>
+<div><dt>Rule</dt><dd><code>${f.ruleId}</code> <span class="muted">(${f.source})</span></dd></div>
+<div><dt>Matches</dt><dd>${f.count}</dd></div>
+${f.firstSeen ? html`<div><dt>First seen</dt><dd>${displayTime(f.firstSeen)}</dd></div>` : ''}
+${f.lastSeen ? html`<div><dt>Last seen</dt><dd>${displayTime(f.lastSeen)}</dd></div>` : ''}
+<div><dt>ATT&amp;CK</dt><dd>${renderAttack(f.attack)}</dd></div>
+</dl>
+<p class="explanation">${withCode(f.explanation)}</p>
+<details class="evidence"${evidenceOpen(f, shown.length) ? html` open` : ''}><summary>Evidence (${f.evidence.length} item${f.evidence.length === 1 ? '' : 's'})</summary>
+${renderTable({
+  id: `ev-${f.id}`,
+  columns: [{ label: 'Time (UTC)', className: 'c-time' }, { label: 'Excerpt' }, { label: 'Where' }],
+  rows,
+  empty: 'No evidence item recorded.',
+  filter: rows.length > 10,
+})}
+${more > 0 ? html`<p class="muted">${more} more evidence item${more === 1 ? '' : 's'} in findings.csv and analysis.json.</p>` : ''}
+${unlisted > 0 ? html`<p class="muted">${unlisted} further match${unlisted === 1 ? '' : 'es'} counted but not listed.</p>` : ''}
+</details>
+${steps.length > 0 ? html`<p class="steps-link">Next steps: ${steps.map((g, i) => html`${i > 0 ? ' · ' : ''}<a href="#${g.id}">${stepsLabel(g)}</a>`)}</p>` : ''}
+</article>`;
 }
 
 /** Findings about the evidence itself (its manifest, its sidecar): they say how far the rest can be trusted. */
@@ -149,21 +120,12 @@ function stepsLabel(g: StepGroup): string {
 /** Each kind's next steps once, with links back to the findings that share them. */
 function renderNextSteps(groups: readonly StepGroup[]): SafeHtml {
   if (groups.length === 0) return html``;
-  return html`<div class="next-steps-all">
-    <h3 id="next-steps">Next steps by kind of finding</h3>
-    ${groups.map(
-      (g) =>
-        html`<div class="step-group" id="${g.id}">
-          <h4>
-            ${g.findings.length === 1 ? 'Finding' : 'Findings'} ${g.findings.map((f, i) => html`${i > 0 ? ', ' : ''}<a href="#finding-${f.id}">${f.id}</a>`)}
-            <span class="muted">(${g.findings[0]?.title ?? ''}${g.findings.length > 1 ? ', ...' : ''})</span>
-          </h4>
-          <ul class="next-steps">
-            ${g.steps.map((s) => html`<li>${withCode(s)}</li>`)}
-          </ul>
-        </div>`,
-    )}
-  </div>`;
+  return html`<div class="next-steps-all"><h3 id="next-steps">Next steps by kind of finding</h3>${groups.map(
+    (
+      g,
+    ) => html`<div class="step-group" id="${g.id}"><h4>${g.findings.length === 1 ? 'Finding' : 'Findings'} ${g.findings.map((f, i) => html`${i > 0 ? ', ' : ''}<a href="#finding-${f.id}">${f.id}</a>`)} <span class="muted">(${g.findings[0]?.title ?? ''}${g.findings.length > 1 ? ', ...' : ''})</span></h4>
+<ul class="next-steps">${g.steps.map((s) => html`<li>${withCode(s)}</li>`)}</ul></div>`,
+  )}</div>`;
 }
 
 export function renderFindings(r: AnalysisResult): SafeHtml {
@@ -175,30 +137,15 @@ export function renderFindings(r: AnalysisResult): SafeHtml {
   const groups: SafeHtml[] = [];
   const integrity = ranked.filter(isIntegrity);
   if (integrity.length > 0)
-    groups.push(
-      html`<div class="sev-group">
-        <h3 class="sev-heading">evidence integrity (${integrity.length})</h3>
-        ${integrity.map((f) => renderFinding(f, groupsOf.get(f) ?? []))}
-      </div>`,
-    );
+    groups.push(html`<div class="sev-group"><h3 class="sev-heading">evidence integrity (${integrity.length})</h3>${integrity.map((f) => renderFinding(f, groupsOf.get(f) ?? []))}</div>`);
   for (let rank = 0; rank <= SEVERITY_ORDER.length; rank++) {
     const group = ranked.filter((f) => severityRank(f.severity) === rank && !isIntegrity(f));
     if (group.length === 0) continue;
     const name = SEVERITY_ORDER[rank] ?? 'other';
-    groups.push(
-      html`<div class="sev-group">
-        <h3 class="sev-heading">${name} (${group.length})</h3>
-        ${group.map((f) => renderFinding(f, groupsOf.get(f) ?? []))}
-      </div>`,
-    );
+    groups.push(html`<div class="sev-group"><h3 class="sev-heading">${name} (${group.length})</h3>${group.map((f) => renderFinding(f, groupsOf.get(f) ?? []))}</div>`);
   }
   return html`<section id="findings">
-    <h2>Findings</h2>
-    ${
-      ranked.length === 0
-        ? html`<p class="empty">No findings.</p>`
-        : html`<p class="counts">${counts.map(({ s, n }) => html`${severityBadge(s)} ${n} `)}</p>
-            ${groups}${renderNextSteps(stepGroups)}`
-    }
-  </section>`;
+<h2>Findings</h2>
+${ranked.length === 0 ? html`<p class="empty">No findings.</p>` : html`<p class="counts">${counts.map(({ s, n }) => html`${severityBadge(s)} ${n} `)}</p>${groups}${renderNextSteps(stepGroups)}`}
+</section>`;
 }

@@ -43,10 +43,7 @@ export interface HeaderOptions {
 
 function fact(label: string, value: SafeHtml | string | undefined, cls = ''): SafeHtml | '' {
   if (value === undefined || value === '') return '';
-  return html`<div class="fact ${cls}">
-    <dt>${label}</dt>
-    <dd>${value}</dd>
-  </div>`;
+  return html`<div class="fact ${cls}"><dt>${label}</dt><dd>${value}</dd></div>`;
 }
 
 /** What the bundle's `.sha256` sidecar says of the hash computed from the zip. */
@@ -64,15 +61,22 @@ export function renderHeader(r: AnalysisResult, opts: HeaderOptions): SafeHtml {
   const bundleSha = opts.bundle?.sha256 ?? r.source.bundleSha256;
   const elapsed = elapsedMs(r.timings);
   return html`<header class="banner v-${v.cls}" id="top">
-    <div class="verdict-line"><span class="verdict" id="verdict">${v.label}</span><span class="host-name">${r.host.name}</span></div>
-    <dl class="facts">
-      ${fact('Host', html`${r.host.name}${r.host.domain ? html` <span class="muted">(${r.host.domain})</span>` : ''}`)} ${fact('Operating system', r.host.os)}
-      ${fact('SQL Server instances', instances.length > 0 ? html`${instances}` : 'none identified')} ${fact('Host time zone', r.host.timeZone)}
-      ${fact('Collected', r.source.collectedAt ? displayTime(r.source.collectedAt) : undefined)} ${fact('Collected by', r.source.collectedBy)} ${fact('Analysed', displayTime(r.generatedAt))}
-      ${fact('Report generated', displayTime(opts.generatedAt))} ${fact('espy version', r.espyVersion)} ${fact('Command line', r.command ? html`<code>${r.command}</code>` : undefined, 'wide')}
-      ${fact('Elapsed', formatDuration(elapsed))} ${fact('Evidence source', html`${r.source.kind}: <code>${r.source.path}</code>`, 'wide')}
-      ${fact('Bundle', bundleName ? html`<code>${bundleName}</code>` : undefined, 'wide')}
-      ${fact('Bundle SHA-256', bundleSha ? html`<code class="hash">${bundleSha}</code>${sidecarNote(r.source.bundleSidecar)}` : undefined, 'wide')}
-    </dl>
-  </header>`;
+<div class="verdict-line"><span class="verdict" id="verdict">${v.label}</span><span class="host-name">${r.host.name}</span></div>
+<dl class="facts">
+${fact('Host', html`${r.host.name}${r.host.domain ? html` <span class="muted">(${r.host.domain})</span>` : ''}`)}
+${fact('Operating system', r.host.os)}
+${fact('SQL Server instances', instances.length > 0 ? html`${instances}` : 'none identified')}
+${fact('Host time zone', r.host.timeZone)}
+${fact('Collected', r.source.collectedAt ? displayTime(r.source.collectedAt) : undefined)}
+${fact('Collected by', r.source.collectedBy)}
+${fact('Analysed', displayTime(r.generatedAt))}
+${fact('Report generated', displayTime(opts.generatedAt))}
+${fact('espy version', r.espyVersion)}
+${fact('Command line', r.command ? html`<code>${r.command}</code>` : undefined, 'wide')}
+${fact('Elapsed', formatDuration(elapsed))}
+${fact('Evidence source', html`${r.source.kind}: <code>${r.source.path}</code>`, 'wide')}
+${fact('Bundle', bundleName ? html`<code>${bundleName}</code>` : undefined, 'wide')}
+${fact('Bundle SHA-256', bundleSha ? html`<code class="hash">${bundleSha}</code>${sidecarNote(r.source.bundleSidecar)}` : undefined, 'wide')}
+</dl>
+</header>`;
 }

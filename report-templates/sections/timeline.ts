@@ -81,15 +81,13 @@ export function buildTimelineData(sorted: readonly TimelineEntry[], titles: Read
 }
 
 function row(e: TimelineEntry, titles: ReadonlyMap<string, string>): SafeHtml {
-  return html`<tr>
-    ${cell(displayTime(e.timestamp), e.timestamp, 'c-time')}${cell(e.localTime ?? '', e.localTime ?? '', 'c-time')}${cell(
-      e.source,
-    )}${cell(e.eventId ?? '', e.eventId ?? -1)}${cell(e.severity ? severityBadge(e.severity) : '', e.severity ? SEVERITY_ORDER.indexOf(e.severity) : 9)}${cell(
-      e.message,
-      undefined,
-      'msg',
-    )}${cell(e.ruleIds.length > 0 ? html`<span title="${e.ruleIds.join(', ')}">${titlesOf(e.ruleIds, titles)}</span>` : '')}${cell(breakablePath(whereText(e.ref)), undefined, 'small')}
-  </tr>`;
+  return html`<tr>${cell(displayTime(e.timestamp), e.timestamp, 'c-time')}${cell(e.localTime ?? '', e.localTime ?? '', 'c-time')}${cell(
+    e.source,
+  )}${cell(e.eventId ?? '', e.eventId ?? -1)}${cell(e.severity ? severityBadge(e.severity) : '', e.severity ? SEVERITY_ORDER.indexOf(e.severity) : 9)}${cell(
+    e.message,
+    undefined,
+    'msg',
+  )}${cell(e.ruleIds.length > 0 ? html`<span title="${e.ruleIds.join(', ')}">${titlesOf(e.ruleIds, titles)}</span>` : '')}${cell(breakablePath(whereText(e.ref)), undefined, 'small')}</tr>`;
 }
 
 export function renderTimeline(r: AnalysisResult): { section: SafeHtml; data: SafeHtml } {
@@ -99,66 +97,35 @@ export function renderTimeline(r: AnalysisResult): { section: SafeHtml; data: Sa
   const sources = [...new Set(sorted.map((e) => e.source))].sort(compareStrings);
   const flagged = sorted.filter((e) => e.severity !== undefined).length;
   const section = html`<section id="timeline">
-    <h2>Attack timeline (${sorted.length} event${sorted.length === 1 ? '' : 's'})</h2>
-    <p class="hint">
-      Times in UTC; "Local time" is the artefact's own clock where espy converted it (ERRORLOG). ${flagged} event${flagged === 1 ? '' : 's'} matched a
-      rule.${r.incidentWindow ? html` Incident window: ${displayTime(r.incidentWindow.start)} to ${displayTime(r.incidentWindow.end)} (the activity around the ESP evidence).` : ''}${(
-        r.incidentWindow?.outside ?? []
-      ).map((c) => html` Left out of the window, separated from it by quiet weeks: ${c.count} high or critical item${c.count === 1 ? '' : 's'} from ${displayTime(c.start)} to ${displayTime(c.end)}.`)}
-    </p>
-    <div class="tl-controls" id="tl-controls" hidden>
-      <label
-        >Source
-        <select id="tl-source">
-          <option value="">all sources</option>
-          ${sources.map((s) => html`<option value="${s}">${s}</option>`)}
-        </select></label
-      >
-      <label
-        >Severity
-        <select id="tl-severity">
-          <option value="">all events</option>
-          <option value="flagged">matched a rule</option>
-          ${SEVERITY_ORDER.slice(0, 4).map((s) => html`<option value="${s}">${s} or worse</option>`)}
-        </select></label
-      >
-      <label>Search <input type="search" id="tl-search" placeholder="text in any column" autocomplete="off" /></label>
-      <span class="tl-status" id="tl-status" aria-live="polite"></span>
-      <span class="tl-pager"><button type="button" id="tl-prev">Previous</button> <button type="button" id="tl-next">Next</button></span>
-    </div>
-    ${
-      sorted.length === 0
-        ? html`<p class="empty">No timeline events.</p>`
-        : html`<div class="table-wrap tl-wrap">
-            <table id="timeline-table" class="data timeline">
-              <thead>
-                <tr>
-                  <th scope="col" data-key="0" class="c-time">Time (UTC)</th>
-                  <th scope="col" data-key="1" class="c-time">Local time</th>
-                  <th scope="col" data-key="2">Source</th>
-                  <th scope="col" data-key="4">Event ID</th>
-                  <th scope="col" data-key="5">Severity</th>
-                  <th scope="col" data-key="6">Message</th>
-                  <th scope="col" data-key="7">Rules</th>
-                  <th scope="col" data-key="8">Where</th>
-                </tr>
-              </thead>
-              <tbody id="timeline-body">
-                ${shown.map((e) => row(e, titles))}
-              </tbody>
-            </table>
-          </div>`
-    }
-    ${sorted.length > 0 ? html`<p class="print-only">Printed: the timeline rows shown on screen. All ${sorted.length} events are in <code>timeline.csv</code> and <code>timeline.jsonl</code>.</p>` : ''}
-    ${
-      sorted.length > shown.length
-        ? html`<p class="nojs-note" id="tl-truncated">
-            Showing the first ${shown.length} of ${sorted.length} events. With JavaScript on, this table pages through all of them; every event is also in <code>timeline.csv</code> and
-            <code>timeline.jsonl</code>.
-          </p>`
-        : ''
-    }
-  </section>`;
+<h2>Attack timeline (${sorted.length} event${sorted.length === 1 ? '' : 's'})</h2>
+<p class="hint">Times in UTC; "Local time" is the artefact's own clock where espy converted it (ERRORLOG). ${flagged} event${flagged === 1 ? '' : 's'} matched a rule.${
+    r.incidentWindow ? html` Incident window: ${displayTime(r.incidentWindow.start)} to ${displayTime(r.incidentWindow.end)} (the activity around the ESP evidence).` : ''
+  }${(r.incidentWindow?.outside ?? []).map(
+    (c) => html` Left out of the window, separated from it by quiet weeks: ${c.count} high or critical item${c.count === 1 ? '' : 's'} from ${displayTime(c.start)} to ${displayTime(c.end)}.`,
+  )}</p>
+<div class="tl-controls" id="tl-controls" hidden>
+<label>Source <select id="tl-source"><option value="">all sources</option>${sources.map((s) => html`<option value="${s}">${s}</option>`)}</select></label>
+<label>Severity <select id="tl-severity"><option value="">all events</option><option value="flagged">matched a rule</option>${SEVERITY_ORDER.slice(0, 4).map(
+    (s) => html`<option value="${s}">${s} or worse</option>`,
+  )}</select></label>
+<label>Search <input type="search" id="tl-search" placeholder="text in any column" autocomplete="off"></label>
+<span class="tl-status" id="tl-status" aria-live="polite"></span>
+<span class="tl-pager"><button type="button" id="tl-prev">Previous</button> <button type="button" id="tl-next">Next</button></span>
+</div>
+${
+  sorted.length === 0
+    ? html`<p class="empty">No timeline events.</p>`
+    : html`<div class="table-wrap tl-wrap"><table id="timeline-table" class="data timeline"><thead><tr><th scope="col" data-key="0" class="c-time">Time (UTC)</th><th scope="col" data-key="1" class="c-time">Local time</th><th scope="col" data-key="2">Source</th><th scope="col" data-key="4">Event ID</th><th scope="col" data-key="5">Severity</th><th scope="col" data-key="6">Message</th><th scope="col" data-key="7">Rules</th><th scope="col" data-key="8">Where</th></tr></thead><tbody id="timeline-body">${shown.map(
+        (e) => row(e, titles),
+      )}</tbody></table></div>`
+}
+${sorted.length > 0 ? html`<p class="print-only">Printed: the timeline rows shown on screen. All ${sorted.length} events are in <code>timeline.csv</code> and <code>timeline.jsonl</code>.</p>` : ''}
+${
+  sorted.length > shown.length
+    ? html`<p class="nojs-note" id="tl-truncated">Showing the first ${shown.length} of ${sorted.length} events. With JavaScript on, this table pages through all of them; every event is also in <code>timeline.csv</code> and <code>timeline.jsonl</code>.</p>`
+    : ''
+}
+</section>`;
   const data = sorted.length === 0 ? raw('') : raw(`<script type="application/json" id="timeline-data">${jsonForScript(buildTimelineData(sorted, titles))}</script>`);
   return { section, data };
 }
