@@ -53,8 +53,7 @@
 
   function compare(a, b, numeric) {
     if (numeric) {
-      var x = parseFloat(a),
-        y = parseFloat(b);
+      var x = parseFloat(a), y = parseFloat(b);
       if (isNaN(x)) x = -Infinity;
       if (isNaN(y)) y = -Infinity;
       return x - y;
@@ -93,9 +92,7 @@
           return (asc ? c : -c) || a.i - b.i;
         });
         var frag = document.createDocumentFragment();
-        rows.forEach(function (x) {
-          frag.appendChild(x.r);
-        });
+        rows.forEach(function (x) { frag.appendChild(x.r); });
         tbody.appendChild(frag);
         setSorted(ths, th, asc);
       });
@@ -144,8 +141,7 @@
       return; // the server-rendered rows stay
     }
     if (!data || data.v !== 1 || !data.rows || !data.strings) return;
-    var S = data.strings,
-      R = data.rows;
+    var S = data.strings, R = data.rows;
     var src = document.getElementById('tl-source');
     var sevSel = document.getElementById('tl-severity');
     var search = document.getElementById('tl-search');
@@ -159,13 +155,9 @@
     var hay = null;
     var view = [];
     var page = 0;
-    var sortCol = -1,
-      asc = true;
+    var sortCol = -1, asc = true;
 
-    function str(row, i) {
-      var v = row[i];
-      return typeof v === 'number' ? S[v] : '';
-    }
+    function str(row, i) { var v = row[i]; return typeof v === 'number' ? S[v] : ''; }
     function where(row) {
       var w = S[row[8]] || '';
       if (row[9]) w += ', record ' + row[9];
@@ -174,16 +166,14 @@
       return w;
     }
     function text(row) {
-      return [row[0], row[1] || '', S[row[2]], S[row[3]], row[4] === null ? '' : row[4], S[row[5]], S[row[6]], S[row[7]], where(row)].join('\u0001').toLowerCase();
+      return [row[0], row[1] || '', S[row[2]], S[row[3]], row[4] === null ? '' : row[4], S[row[5]], S[row[6]], S[row[7]], where(row)]
+        .join('\u0001').toLowerCase();
     }
     function key(row, col) {
       if (col === 0 || col === 1) return row[col] || '';
       if (col === 8) return where(row);
       if (col === 4) return row[4] === null ? -1 : row[4];
-      if (col === 5) {
-        var i = SEVERITIES.indexOf(S[row[5]]);
-        return i < 0 ? 9 : i;
-      }
+      if (col === 5) { var i = SEVERITIES.indexOf(S[row[5]]); return i < 0 ? 9 : i; }
       return S[row[col]] || '';
     }
     function apply() {
@@ -205,11 +195,9 @@
         view.push(i);
       }
       if (sortCol >= 0) {
-        var col = sortCol,
-          dir = asc ? 1 : -1;
+        var col = sortCol, dir = asc ? 1 : -1;
         view.sort(function (a, b) {
-          var x = key(R[a], col),
-            y = key(R[b], col);
+          var x = key(R[a], col), y = key(R[b], col);
           return (x < y ? -dir : x > y ? dir : 0) || a - b;
         });
       }
@@ -224,13 +212,13 @@
       for (var j = page * PAGE; j < end; j++) {
         var row = R[view[j]];
         var tr = document.createElement('tr');
-        var cells = [String(row[0]).replace('T', ' '), row[1] || '', str(row, 2), row[4] === null ? '' : row[4], null, str(row, 6), str(row, 7), where(row)];
+        var cells = [
+          String(row[0]).replace('T', ' '), row[1] || '', str(row, 2), row[4] === null ? '' : row[4], null, str(row, 6), str(row, 7), where(row),
+        ];
         for (var c = 0; c < cells.length; c++) {
           var td = document.createElement('td');
-          if (c === 4) {
-            var sv = S[row[5]];
-            if (sv) td.appendChild(sevBadge(sv));
-          } else if (c === 7) putPath(td, cells[c]);
+          if (c === 4) { var sv = S[row[5]]; if (sv) td.appendChild(sevBadge(sv)); }
+          else if (c === 7) putPath(td, cells[c]);
           else putText(td, cells[c]);
           if (c < 2) td.className = 'c-time';
           if (c === 5) td.className = 'msg';
@@ -243,20 +231,10 @@
       body.textContent = '';
       body.appendChild(frag);
       if (status) {
-        status.textContent =
-          view.length === 0
-            ? 'no matching events (' + R.length + ' in total)'
-            : 'events ' +
-              (page * PAGE + 1) +
-              '\u2013' +
-              end +
-              ' of ' +
-              view.length +
-              (view.length !== R.length ? ' matching (' + R.length + ' in total)' : '') +
-              ', page ' +
-              (page + 1) +
-              ' of ' +
-              pages;
+        status.textContent = view.length === 0
+          ? 'no matching events (' + R.length + ' in total)'
+          : 'events ' + (page * PAGE + 1) + '\u2013' + end + ' of ' + view.length +
+            (view.length !== R.length ? ' matching (' + R.length + ' in total)' : '') + ', page ' + (page + 1) + ' of ' + pages;
       }
       if (prev) prev.disabled = page === 0;
       if (next) next.disabled = page >= pages - 1;
@@ -280,18 +258,8 @@
         timer = setTimeout(apply, 150);
       });
     }
-    if (prev)
-      prev.addEventListener('click', function () {
-        if (page > 0) {
-          page--;
-          draw();
-        }
-      });
-    if (next)
-      next.addEventListener('click', function () {
-        page++;
-        draw();
-      });
+    if (prev) prev.addEventListener('click', function () { if (page > 0) { page--; draw(); } });
+    if (next) next.addEventListener('click', function () { page++; draw(); });
     apply();
   }
 
@@ -300,9 +268,7 @@
     Array.prototype.forEach.call(document.querySelectorAll('table.sortable'), enhanceTable);
     timeline();
     window.addEventListener('beforeprint', function () {
-      Array.prototype.forEach.call(document.querySelectorAll('details'), function (d) {
-        d.open = true;
-      });
+      Array.prototype.forEach.call(document.querySelectorAll('details'), function (d) { d.open = true; });
     });
   }
 
