@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { MAX_RUNS_PER_WORKER } from './limits.js';
+import { IDLE_RETIRE_MS, MAX_RUNS_PER_WORKER } from './limits.js';
 import { YARA_WORKER_SOURCE } from './worker-source.js';
 
 export interface RunReply {
@@ -11,11 +11,15 @@ type Outcome = { ok: true; reply: RunReply } | { ok: false; timedOut: boolean; m
 
 /**
  * One libyara-wasm worker thread at a time, replaced after MAX_RUNS_PER_WORKER runs, after a
- * timeout (terminated mid-scan) and after a crash. Runs are queued: one at a time.
+ * timeout (terminated mid-scan) and after a crash. Runs are queued: one at a time. A worker
+ * idle for IDLE_RETIRE_MS is ended (its wasm heap is ~90 MB before any leak): the engine
+ * holds no memory while the logs are read or the report is written; the next run starts one.
  */
 export class YaraWorker {
   private worker: Worker | undefined;
   private runs = 0;
+  private pending = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
   private nextId = 1;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly factorySource: string;
@@ -29,8 +33,14 @@ export class YaraWorker {
   }
 
   run(bytes: Uint8Array, rules: string, timeoutMs: number): Promise<Outcome> {
+    clearTimeout(this.idleTimer);
+    this.pending++;
     const next = this.queue.then(() => this.runNow(bytes, rules, timeoutMs));
-    this.queue = next.catch(() => undefined);
+    this.queue = next
+      .catch(() => undefined)
+      .finally(() => {
+        if (--this.pending === 0) this.idleTimer = setTimeout(() => void this.retire(), IDLE_RETIRE_MS).unref();
+      });
     return next;
   }
 
@@ -53,8 +63,9 @@ export class YaraWorker {
     const w = (this.worker ??= this.spawn());
     this.runs++;
     const id = this.nextId++;
-    // The worker gets its own copy (transferred), so the caller's buffer stays intact.
-    const copy = bytes.slice();
+    // The worker gets its own copy (transferred), so the caller's buffer stays intact. A
+    // Buffer's slice() is a view, not a copy: the Uint8Array constructor always copies.
+    const copy = new Uint8Array(bytes);
     return new Promise<Outcome>((resolve) => {
       let done = false;
       const finish = (o: Outcome, kill: boolean): void => {
@@ -83,6 +94,7 @@ export class YaraWorker {
 
   async close(): Promise<void> {
     await this.queue;
+    clearTimeout(this.idleTimer);
     await this.retire();
   }
 }

@@ -27,6 +27,19 @@ describe('YARA engine (libyara-wasm in a worker)', () => {
     expect(r.hits.map((h) => h.rule)).toEqual(['good_one']);
   });
 
+  it('a scanned Buffer is left intact, and so are the views that share its memory', async () => {
+    const c = await engine.compile([{ name: 'abc.yar', text: 'rule abc { strings: $a = "abc" condition: $a }\n' }]);
+    // Two views of one ArrayBuffer (as a read into a larger buffer gives): scanning one must not take the memory of both.
+    const whole = Buffer.alloc(64);
+    whole.write('..abc..', 0);
+    whole.write('neighbour', 32);
+    const scanned = whole.subarray(0, 7);
+    const neighbour = whole.subarray(32, 41);
+    expect((await c.scan(scanned, SCAN)).hits.map((h) => h.rule)).toEqual(['abc']);
+    expect(scanned.toString()).toBe('..abc..');
+    expect(neighbour.toString()).toBe('neighbour');
+  });
+
   it('the published DCSO Maggie rule compiles unchanged and matches the Maggie-like fixture only', async () => {
     const c = await engine.compile([publishedRuleSource()]);
     expect(c.errors).toEqual([]);
