@@ -88,9 +88,10 @@ export function originalWindowsPath(localPath: string, driveRoot: string | undef
 }
 
 /** MD5/SHA-1/SHA-256 of a file, streamed (files too large to classify in memory). */
-export async function hashFile(path: string): Promise<{ md5: string; sha1: string; sha256: string }> {
+export async function hashFile(path: string, signal?: AbortSignal): Promise<{ md5: string; sha1: string; sha256: string }> {
   const h = [createHash('md5'), createHash('sha1'), createHash('sha256')] as const;
-  for await (const chunk of createReadStream(path)) for (const x of h) x.update(chunk as Buffer);
+  // An aborted signal ends the read with an AbortError: Ctrl-C part-way through a large file.
+  for await (const chunk of createReadStream(path, signal ? { signal } : {})) for (const x of h) x.update(chunk as Buffer);
   return { md5: h[0].digest('hex'), sha1: h[1].digest('hex'), sha256: h[2].digest('hex') };
 }
 

@@ -29,16 +29,20 @@ function pathDisagreements(m: Manifest): ManifestDisagreement[] {
 /**
  * Checks the bundle at `path` (zip or extracted folder). `manifest` is the parsed manifest,
  * undefined when missing or invalid (`manifestError`). Never throws: a bundle that cannot be
- * read through is itself a disagreement.
+ * read through is itself a disagreement; an aborted `signal` is thrown.
  */
 export async function checkBundle(
   path: string,
-  opts: { password?: Buffer; identities?: readonly string[]; manifest: Manifest | undefined; manifestError: string | undefined; hasManifest: boolean },
+  opts: { password?: Buffer; identities?: readonly string[]; signal?: AbortSignal; manifest: Manifest | undefined; manifestError: string | undefined; hasManifest: boolean },
 ): Promise<EvidenceIntegrity> {
   const out: EvidenceIntegrity = { manifest: 'agrees', manifestPath: 'manifest.json', checked: 0, disagreements: [], disagreementCount: 0 };
   let all: ManifestDisagreement[];
   try {
-    const v = await verifyBundle(path, { ...(opts.password ? { password: opts.password } : {}), ...(opts.identities ? { identities: opts.identities } : {}) });
+    const v = await verifyBundle(path, {
+      ...(opts.password ? { password: opts.password } : {}),
+      ...(opts.identities ? { identities: opts.identities } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
     if (v.bundleSha256) out.bundleSha256 = v.bundleSha256;
     if (v.sidecar !== 'not-applicable') out.sidecar = v.sidecar;
     if (v.sidecarSha256) out.sidecarSha256 = v.sidecarSha256;
@@ -46,6 +50,7 @@ export async function checkBundle(
     // An encrypted entry without its password is unread, not a disagreement (analysis says so).
     all = v.problems.filter((p) => p.problem !== 'encrypted');
   } catch (e) {
+    if (opts.signal?.aborted) throw e;
     all = [{ name: '(bundle)', problem: 'unreadable', detail: `the bundle could not be read through: ${(e as Error).message}` }];
   }
   if (opts.manifest) all.push(...pathDisagreements(opts.manifest));

@@ -69,6 +69,7 @@ export async function openBundleEvidence(path: string, opts: OpenMaybeSealedOpti
       const integrity = await checkBundle(b.path, {
         ...(opts.password ? { password: opts.password } : {}),
         ...(opts.identities ? { identities: opts.identities } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
         manifest: b.manifest,
         manifestError: b.manifestError,
         hasManifest: b.entries.has('manifest.json'),

@@ -33,15 +33,20 @@ export interface VerifyReport {
   problems: VerifyProblem[];
 }
 
-async function fileSha256(path: string): Promise<string> {
+/** The reason an aborted `signal` gives, as an Error to throw. */
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('interrupted');
+}
+
+async function fileSha256(path: string, signal: AbortSignal | undefined): Promise<string> {
   const h = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) h.update(chunk);
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20, ...(signal ? { signal } : {}) }) as AsyncIterable<Buffer>) h.update(chunk);
   return h.digest('hex');
 }
 
 /** The bundle file's SHA-256 against its `.sha256` sidecar, into `report`. */
-async function checkSidecar(path: string, report: VerifyReport): Promise<void> {
-  report.bundleSha256 = await fileSha256(path);
+async function checkSidecar(path: string, report: VerifyReport, signal?: AbortSignal): Promise<void> {
+  report.bundleSha256 = await fileSha256(path, signal);
   const side = await readFile(`${path}.sha256`, 'utf8').catch(() => undefined);
   if (side === undefined) report.sidecar = 'missing';
   else {
@@ -55,10 +60,10 @@ async function checkSidecar(path: string, report: VerifyReport): Promise<void> {
  * a damaged bundle: a failed check whose report names the sidecar's verdict. A file that is
  * not a zip and has no sidecar is not a bundle at all: the error is thrown again.
  */
-async function unreadableZip(path: string, e: ZipFormatError): Promise<VerifyReport> {
+async function unreadableZip(path: string, e: ZipFormatError, signal: AbortSignal | undefined): Promise<VerifyReport> {
   const abs = resolve(path);
   const report: VerifyReport = { bundle: abs, ok: false, sidecar: 'not-applicable', incomplete: false, checked: 0, problems: [] };
-  await checkSidecar(abs, report);
+  await checkSidecar(abs, report, signal);
   if (e.code === 'NOT_ZIP' && report.sidecar === 'missing') throw e;
   report.manifestError = `the bundle cannot be read as a zip: ${e.message}`;
   return report;
@@ -73,12 +78,12 @@ export async function verifyBundle(path: string, opts: { signal?: AbortSignal; p
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
   } catch (e) {
-    if (e instanceof ZipFormatError && (await stat(path)).isFile()) return unreadableZip(path, e);
+    if (e instanceof ZipFormatError && (await stat(path)).isFile()) return unreadableZip(path, e, opts.signal);
     throw e;
   }
   const report: VerifyReport = { bundle: b.path, ok: true, sidecar: 'not-applicable', incomplete: false, checked: 0, problems: [], ...(b.sealed ? { sealed: true } : {}) };
   try {
-    if (b.kind === 'zip') await checkSidecar(b.path, report);
+    if (b.kind === 'zip') await checkSidecar(b.path, report, opts.signal);
     if (b.kind === 'folder' && !b.entries.has('manifest.json')) {
       // A folder laid out as a bundle (stored files and espy's records) that lost its manifest fails the check.
       const names = [...b.entries.keys()];
@@ -102,7 +107,7 @@ export async function verifyBundle(path: string, opts: { signal?: AbortSignal; p
     for (const f of m.files) if (f.storedPath) expected.set(f.storedPath, f);
     for (const e of m.entries) expected.set(e.name, e);
     for (const [name, want] of expected) {
-      if (opts.signal?.aborted) throw opts.signal.reason instanceof Error ? opts.signal.reason : new Error('interrupted');
+      if (opts.signal?.aborted) throw abortReason(opts.signal);
       const have = b.entries.get(name);
       if (!have) {
         report.problems.push({ name, problem: 'missing', detail: 'listed in the manifest, not in the bundle' });
@@ -113,18 +118,25 @@ export async function verifyBundle(path: string, opts: { signal?: AbortSignal; p
         continue;
       }
       const tee = new HashTee(want.size);
+      // Ctrl-C part-way through one large entry stops its read, not only the loop over entries.
+      let stop: (() => void) | undefined;
       try {
         const s = await b.stream(name);
         s.pipe(tee);
         tee.resume();
         await new Promise<void>((res, rej) => {
+          stop = () => s.destroy(abortReason(opts.signal as AbortSignal));
+          opts.signal?.addEventListener('abort', stop, { once: true });
           tee.on('end', res);
           s.on('error', rej);
           tee.on('error', rej);
         });
       } catch (e) {
+        if (opts.signal?.aborted) throw abortReason(opts.signal);
         report.problems.push({ name, problem: 'unreadable', detail: (e as Error).message });
         continue;
+      } finally {
+        if (stop) opts.signal?.removeEventListener('abort', stop);
       }
       const d = await tee.digests();
       report.checked++;

@@ -74,8 +74,8 @@ async function fileTimes(file: string): Promise<{ created?: string; modified: st
   };
 }
 
-async function classifyLarge(file: string, path: string, size: number): Promise<FileClassification> {
-  const hashes = await hashFile(file);
+async function classifyLarge(file: string, path: string, size: number, signal: AbortSignal): Promise<FileClassification> {
+  const hashes = await hashFile(file, signal);
   const src = await openFileSource(file);
   let isPe = false;
   let why: string | undefined;
@@ -150,13 +150,14 @@ export async function runScan(args: ScanArgs, ctx: CliContext, emit: (row: ScanR
         const st = await openFileSource(file);
         const size = st.size;
         await st.close();
-        if (size > args.maxSize) row = await classifyLarge(file, path, size);
+        if (size > args.maxSize) row = await classifyLarge(file, path, size, ctx.signal);
         else
           row = await classifyFile(
-            { path, bytes: new Uint8Array(await readFile(file)), times: await fileTimes(file) },
+            { path, bytes: new Uint8Array(await readFile(file, { signal: ctx.signal })), times: await fileTimes(file) },
             { knownEsps: KNOWN_ESPS, trust, authenticodeCache, ...(yara ? { yara } : {}), yaraTimeoutMs: args.timeoutMs },
           );
       } catch (e) {
+        if (ctx.signal.aborted) break;
         ctx.log.warn(`cannot read ${file}: ${(e as Error).message}`);
         ctx.markPartial(`unreadable: ${file}`);
         summary.skipped++;

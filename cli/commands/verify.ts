@@ -47,6 +47,7 @@ export const verifyCommand: CommandFactory = (ctx) =>
       try {
         r = await verifyBundle(resolve(c.cwd, bundle), { signal: c.signal, ...(password ? { password } : {}), ...(identities ? { identities } : {}) });
       } catch (e) {
+        if (c.signal.aborted) throw e;
         const mapped = sealError(e, 'verify', bundle);
         if (mapped !== e) throw mapped;
         const code = (e as NodeJS.ErrnoException).code;
