@@ -53,7 +53,7 @@ export async function checkBundle(
     if (opts.signal?.aborted) throw e;
     all = [{ name: '(bundle)', problem: 'unreadable', detail: `the bundle could not be read through: ${(e as Error).message}` }];
   }
-  if (opts.manifest) all.push(...pathDisagreements(opts.manifest));
+  if (opts.manifest) for (const d of pathDisagreements(opts.manifest)) all.push(d);
   else {
     out.manifest = opts.hasManifest ? 'invalid' : 'missing';
     out.manifestError = opts.manifestError ?? 'no manifest';

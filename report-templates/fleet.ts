@@ -60,7 +60,7 @@ function hostRow(e: FleetEntry): SafeHtml {
   const r = e.result;
   const v = verdictInfo(r.verdict.verdict);
   const href = safeUrl(e.reportHref);
-  const worstRank = Math.min(...r.findings.map((f) => severityRank(f.severity)), SEVERITY_ORDER.length);
+  const worstRank = r.findings.reduce((m, f) => Math.min(m, severityRank(f.severity)), SEVERITY_ORDER.length);
   const link = href === '#' ? html`<span class="muted" title="unsafe link not shown">${e.reportHref}</span>` : html`<a href="${href}">report</a>`;
   return html`<tr>${cell(html`<strong>${r.host.name}</strong>`, r.host.name, 'host')}${cell(v.label, VERDICT_RANK[r.verdict.verdict] ?? 3, `v-${v.cls}`)}${cell(
     html`${lowOnlyNote(r) ?? ''}${keyIndicators(r).map((k) => html`<div>${k}</div>`)}`,

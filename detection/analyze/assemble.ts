@@ -38,7 +38,7 @@ export function assembleResult(inputs: AnalysisInputs, meta: AssembleMeta): Anal
   // The window comes from the event and file evidence; logins created in it are then findings too.
   const window0 = incidentWindow(finalizeFindings(drafts));
   const logins = buildLogins(inputs.sql, window0);
-  drafts.push(...findingsFromLogins(logins));
+  for (const d of findingsFromLogins(logins)) drafts.push(d);
   // The evidence's own claims come first: they say how far the rest can be trusted.
   const findings = leadWith(findingsFromIntegrity(inputs.integrity, inputs.artefactCount ?? 0), finalizeFindings(drafts));
   const window = incidentWindow(findings);

@@ -49,9 +49,10 @@ export function mergeInto(target: Acc, src: Acc): void {
     if (s.last !== undefined && (t.last === undefined || s.last > t.last)) t.last = s.last;
     for (const x of s.sources) t.sources.add(x);
   }
-  target.noGetXpVersion.push(...src.noGetXpVersion);
-  target.loadFailures.push(...src.loadFailures);
-  target.missingFunctions.push(...src.missingFunctions);
+  // Loops, not push(...x): a list of a hundred thousand would overflow the call stack.
+  for (const x of src.noGetXpVersion) target.noGetXpVersion.push(x);
+  for (const x of src.loadFailures) target.loadFailures.push(x);
+  for (const x of src.missingFunctions) target.missingFunctions.push(x);
   target.sysmonLoads += src.sysmonLoads;
   if (!target.sql && src.sql) target.sql = src.sql;
   if (!target.file && src.file) target.file = src.file;

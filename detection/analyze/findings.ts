@@ -113,7 +113,7 @@ export function findingsFromEsps(esps: readonly EspEntry[], events: readonly Sou
       refs.push(ref);
     }
     const evs = espEventsFor(e, events);
-    refs.push(...evs.map((ev) => refOf(ev)));
+    for (const ev of evs) refs.push(refOf(ev));
     const proc = e.procedures[0];
     const malicious = e.suspicion === 'malicious';
     // A backdoor keeps its own title unless the trust rule is what makes it one.
@@ -138,7 +138,7 @@ export function findingsFromEsps(esps: readonly EspEntry[], events: readonly Sou
       ...timeRange(refs),
     });
   }
-  out.push(...findingsFromBaselineHashes(esps));
+  for (const d of findingsFromBaselineHashes(esps)) out.push(d);
   return out;
 }
 
@@ -188,35 +188,68 @@ export function findingsFromFiles(dlls: readonly DllFacts[], esps: readonly EspE
       count: 1,
     });
   }
-  out.push(...findingsFromFalseMicrosoftClaims(dlls, esps));
+  for (const d of findingsFromFalseMicrosoftClaims(dlls, esps)) out.push(d);
   return out;
 }
 
-/** Logins created during the incident window (Maggie creates a backdoor login). */
+/** Logins created during the incident with a finding each; the rest share one finding. */
+export const MAX_LOGIN_FINDINGS = 100;
+
+function loginRef(l: Login): EvidenceRef {
+  const ref: EvidenceRef = {
+    artefact: l.source.replace(/:\d+$/, ''),
+    kind: 'sql-export',
+    excerpt: excerpt(`login ${l.name} (${l.type}) created ${l.createDate ?? '?'}${l.isSysadmin ? ', member of sysadmin' : ''}${l.isDisabled ? ', disabled' : ''}`),
+    decisive: `login ${l.name}${l.isSysadmin ? ' (sysadmin)' : ''}`,
+  };
+  const line = /:(\d+)$/.exec(l.source)?.[1];
+  if (line) ref.line = Number(line);
+  if (l.createDate) ref.timestamp = l.createDate;
+  return ref;
+}
+
+const LOGIN_EXPLANATION = 'A server login was created inside the window of malicious activity. Maggie creates a backdoor login once it has sysadmin rights.';
+
+/**
+ * Logins created during the incident window (Maggie creates a backdoor login): one finding
+ * each, sysadmins first, up to MAX_LOGIN_FINDINGS; an export that creates more (a flood to
+ * bury the one that matters) gives one more finding that counts the rest.
+ */
 export function findingsFromLogins(logins: readonly Login[]): Draft[] {
-  const out: Draft[] = [];
-  for (const l of logins) {
-    if (!l.createdDuringIncident) continue;
-    const ref: EvidenceRef = {
-      artefact: l.source.replace(/:\d+$/, ''),
-      kind: 'sql-export',
-      excerpt: excerpt(`login ${l.name} (${l.type}) created ${l.createDate ?? '?'}${l.isSysadmin ? ', member of sysadmin' : ''}${l.isDisabled ? ', disabled' : ''}`),
-      decisive: `login ${l.name}${l.isSysadmin ? ' (sysadmin)' : ''}`,
-    };
-    const line = /:(\d+)$/.exec(l.source)?.[1];
-    if (line) ref.line = Number(line);
-    if (l.createDate) ref.timestamp = l.createDate;
+  const during = logins.filter((l) => l.createdDuringIncident);
+  const ordered = [...during.filter((l) => l.isSysadmin), ...during.filter((l) => !l.isSysadmin)];
+  const out: Draft[] = ordered.slice(0, MAX_LOGIN_FINDINGS).map((l) => ({
+    ruleId: 'espy.login.created-during-incident',
+    title: `Login '${l.name}' created during the incident${l.isSysadmin ? ' (sysadmin)' : ''}`,
+    severity: l.isSysadmin ? 'critical' : 'high',
+    attack: ['T1136.001'],
+    source: 'sql',
+    explanation: LOGIN_EXPLANATION,
+    nextSteps: nextStepsFor(['T1136'], 'sql'),
+    evidence: [loginRef(l)],
+    count: 1,
+    ...(l.createDate ? { firstSeen: l.createDate, lastSeen: l.createDate } : {}),
+  }));
+  const rest = ordered.slice(MAX_LOGIN_FINDINGS);
+  if (rest.length > 0) {
+    let first: string | undefined;
+    let last: string | undefined;
+    for (const l of rest) {
+      if (l.createDate && (first === undefined || l.createDate < first)) first = l.createDate;
+      if (l.createDate && (last === undefined || l.createDate > last)) last = l.createDate;
+    }
+    const sysadmins = rest.filter((l) => l.isSysadmin).length;
     out.push({
       ruleId: 'espy.login.created-during-incident',
-      title: `Login '${l.name}' created during the incident${l.isSysadmin ? ' (sysadmin)' : ''}`,
-      severity: l.isSysadmin ? 'critical' : 'high',
+      title: `${rest.length} more logins created during the incident${sysadmins > 0 ? ` (${sysadmins} sysadmin)` : ''}`,
+      severity: sysadmins > 0 ? 'critical' : 'high',
       attack: ['T1136.001'],
       source: 'sql',
-      explanation: 'A server login was created inside the window of malicious activity. Maggie creates a backdoor login once it has sysadmin rights.',
+      explanation: `${LOGIN_EXPLANATION} Every one is listed under Logins and in analysis.json.`,
       nextSteps: nextStepsFor(['T1136'], 'sql'),
-      evidence: [ref],
-      count: 1,
-      ...(l.createDate ? { firstSeen: l.createDate, lastSeen: l.createDate } : {}),
+      evidence: rest.slice(0, MAX_EVIDENCE_PER_FINDING).map(loginRef),
+      count: rest.length,
+      ...(first && last ? { firstSeen: first, lastSeen: last } : {}),
     });
   }
   return out;

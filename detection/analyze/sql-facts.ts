@@ -1,13 +1,38 @@
 import { setsOfKind, sqlExportSteps, type SqlExportRowMap, type SqlExportSet } from '../../parsers/sql-exports/index.js';
 import { runSteps } from '../run-steps.js';
 import { artefactError, type EvidenceArtefact, type EvidenceSet } from '../evidence.js';
-import type { SqlFacts } from './inputs.js';
+import type { SqlFacts, SqlPrincipalRow } from './inputs.js';
 
 /** SQL exports are small text files; a larger one is refused by name. */
 export const MAX_SQL_EXPORT_BYTES = 256 * 1024 * 1024;
 
-function rowsOf<K extends SqlExportSet['kind']>(sets: readonly SqlExportSet[], kind: K): { row: SqlExportRowMap[K]; file: string; line: number | undefined }[] {
-  return setsOfKind(sets, kind).flatMap((s) => (s.rows as SqlExportRowMap[K][]).map((row, i) => ({ row, file: s.fileName, line: s.rowLines[i] })));
+/** One string for each distinct short value (type names, role names): a million rows, a handful of strings. */
+function interner(): (v: string) => string {
+  const seen = new Map<string, string>();
+  return (v) => {
+    if (v.length > 64) return v;
+    const had = seen.get(v);
+    if (had !== undefined) return had;
+    seen.set(v, v);
+    return v;
+  };
+}
+
+/**
+ * The rows of every set of `kind`, each turned into a fact by `make` with its file and line.
+ * Each parsed row is let go once converted, so that a million rows never live twice.
+ */
+function factsOf<K extends SqlExportSet['kind'], T>(sets: readonly SqlExportSet[], kind: K, make: (row: SqlExportRowMap[K], file: string, line: number | undefined) => T): T[] {
+  const out: T[] = [];
+  for (const s of setsOfKind(sets, kind)) {
+    const rows = s.rows as (SqlExportRowMap[K] | undefined)[];
+    s.rows = [];
+    for (let i = 0; i < rows.length; i++) {
+      out.push(make(rows[i] as SqlExportRowMap[K], s.fileName, s.rowLines[i]));
+      rows[i] = undefined;
+    }
+  }
+  return out;
 }
 
 /**
@@ -41,8 +66,9 @@ export async function readSqlFacts(evidence: EvidenceSet, artefacts: readonly Ev
     }
   }
   const has = (kind: SqlExportSet['kind']): boolean => setsOfKind(sets, kind).length > 0;
+  const intern = interner();
   if (has('extended_procedures')) {
-    facts.esps = rowsOf(sets, 'extended_procedures').map(({ row, file, line }) => ({
+    facts.esps = factsOf(sets, 'extended_procedures', (row, file, line) => ({
       name: row.name,
       dllName: row.dllName,
       file,
@@ -53,27 +79,27 @@ export async function readSqlFacts(evidence: EvidenceSet, artefacts: readonly Ev
     }));
   }
   if (has('server_principals')) {
-    facts.principals = rowsOf(sets, 'server_principals').map(({ row, file, line }) => ({
-      name: row.name,
-      typeDesc: row.typeDesc,
-      file,
-      ...(line !== undefined ? { line } : {}),
-      ...(row.createDate ? { createDate: row.createDate } : {}),
-      ...(row.modifyDate ? { modifyDate: row.modifyDate } : {}),
-      ...(row.isDisabled !== null ? { isDisabled: row.isDisabled } : {}),
-    }));
+    facts.principals = factsOf(sets, 'server_principals', (row, file, line) => {
+      const p: SqlPrincipalRow = { name: row.name, typeDesc: intern(row.typeDesc), file };
+      if (line !== undefined) p.line = line;
+      if (row.createDate) p.createDate = row.createDate;
+      // Most logins were never modified: one string for both dates.
+      if (row.modifyDate) p.modifyDate = p.createDate !== undefined && row.modifyDate === row.createDate ? p.createDate : row.modifyDate;
+      if (row.isDisabled !== null) p.isDisabled = row.isDisabled;
+      return p;
+    });
   }
   if (has('role_members')) {
-    facts.roleMembers = rowsOf(sets, 'role_members').map(({ row, file, line }) => ({
-      roleName: row.roleName,
+    facts.roleMembers = factsOf(sets, 'role_members', (row, file, line) => ({
+      roleName: intern(row.roleName),
       memberName: row.memberName,
       file,
       ...(line !== undefined ? { line } : {}),
-      ...(row.memberTypeDesc ? { memberTypeDesc: row.memberTypeDesc } : {}),
+      ...(row.memberTypeDesc ? { memberTypeDesc: intern(row.memberTypeDesc) } : {}),
     }));
   }
   if (has('configurations')) {
-    facts.configurations = rowsOf(sets, 'configurations').map(({ row, file, line }) => ({
+    facts.configurations = factsOf(sets, 'configurations', (row, file, line) => ({
       name: row.name,
       value: row.value === null ? '' : String(row.value),
       valueInUse: row.valueInUse === null ? '' : String(row.valueInUse),
@@ -81,7 +107,7 @@ export async function readSqlFacts(evidence: EvidenceSet, artefacts: readonly Ev
       ...(line !== undefined ? { line } : {}),
     }));
   }
-  const info = rowsOf(sets, 'server_info')[0]?.row;
+  const info = setsOfKind(sets, 'server_info')[0]?.rows[0];
   if (info) {
     facts.serverName = info.serverName;
     facts.productVersion = info.productVersion;

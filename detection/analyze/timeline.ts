@@ -24,6 +24,13 @@ function sourceLabel(ev: SourcedEvent): string {
  * suspicious ESPs and logins, and the backdoor DLL's file times; sorted by UTC time.
  */
 export function buildTimeline(input: { hits: readonly RuleHit[]; events: readonly SourcedEvent[]; esps: readonly EspEntry[]; logins: readonly Login[]; sql: SqlFacts | undefined }): TimelineEntry[] {
+  // The first export row of each procedure name and create date: one lookup per ESP, not a scan of the export.
+  const exportRows = new Map<string, number>();
+  const esps = input.sql?.esps ?? [];
+  esps.forEach((r, i) => {
+    const key = `${r.name}\u0000${r.createDate}`;
+    if (r.createDate !== undefined && !exportRows.has(key)) exportRows.set(key, i);
+  });
   const rows = new Map<string, TimelineEntry>();
   const addEvent = (ev: SourcedEvent, ruleId: string | undefined, severity: Severity | undefined): void => {
     const key = eventKey(ev);
@@ -79,7 +86,10 @@ export function buildTimeline(input: { hits: readonly RuleHit[]; events: readonl
     }
     if (e.registeredAt) {
       const utc = input.sql?.utcOffsetMinutes !== undefined ? sqlLocalToUtc(e.registeredAt, input.sql.utcOffsetMinutes) : undefined;
-      const row = input.sql?.esps?.find((r) => e.procedures.includes(r.name) && r.createDate === e.registeredAt);
+      // The earliest row in the export among the ESP's procedures.
+      let at = Infinity;
+      for (const name of e.procedures) at = Math.min(at, exportRows.get(`${name}\u0000${e.registeredAt}`) ?? Infinity);
+      const row = Number.isFinite(at) ? esps[at] : undefined;
       if (utc) {
         out.push({
           timestamp: utc,
