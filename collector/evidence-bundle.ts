@@ -103,7 +103,14 @@ export async function openBundleEvidence(path: string, opts: OpenMaybeSealedOpti
   const set = async (): Promise<EvidenceSet> => (await prepare()).set;
   return {
     list: async () => (await set()).list(),
-    open: async (a) => (await set()).open(a),
+    // Every row taken at its word: the artefacts the logs can be scanned from while the check runs.
+    listClaimed: () => {
+      const rows = new Map<string, ManifestFile>();
+      for (const f of b.manifest?.files ?? []) if (f.storedPath) rows.set(f.storedPath, f);
+      return Promise.resolve(artefactsOf(b, rows));
+    },
+    // An entry is opened by its stored name, whether the check has run or not.
+    open: async (a) => (a.storedPath !== undefined && b.entries.has(a.storedPath) ? b.source(a.storedPath) : (await set()).open(a)),
     lookup: async (p) => (await set()).lookup(p),
     hostInfo,
     kind: 'bundle',

@@ -44,6 +44,12 @@ export interface EvidenceSet {
    */
   integrity?(): Promise<EvidenceIntegrity | undefined>;
   /**
+   * The artefacts as the evidence claims them before `integrity` has checked the claims (a
+   * bundle's manifest rows taken at their word): the logs can be scanned from these while the
+   * check reads the evidence. Absent when `list` does not wait for a check.
+   */
+  listClaimed?(): Promise<EvidenceArtefact[]>;
+  /**
    * What the collection that made this evidence could not read (a file that failed, an
    * unreadable folder, a walk or sweep budget reached): listed in the coverage, so that an
    * absence there is never read as a clean result.
