@@ -1,41 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { CorrelationEngine, createEventView, loadRules, type CorrelationMatch } from '../../detection/sigma/index.js';
 import type { EventJson } from '../../parsers/common/event.js';
-import { mssqlEvent } from './helpers.js';
-
-const BASE = `title: failed login
-id: 10000000-0000-4000-8000-000000000001
-name: failed_login
-logsource:
-    product: windows
-    service: application
-detection:
-    selection:
-        EventID: 18456
-    condition: selection
-level: low
----
-title: login ok
-id: 10000000-0000-4000-8000-000000000002
-name: login_ok
-logsource:
-    product: windows
-    service: application
-detection:
-    selection:
-        EventID:
-            - 18453
-            - 18454
-    condition: selection
-level: low
-`;
+import { LOGIN_RULES, mssqlEvent } from './helpers.js';
 
 const t = (sec: number): string => new Date(Date.UTC(2024, 4, 1, 10, 0, 0) + sec * 1000).toISOString().replace('Z', '000Z');
 const fail = (sec: number, ip: string, user = 'sa'): EventJson => mssqlEvent(18456, [user, `Reason: x [CLIENT: ${ip}]`], { time: t(sec) });
 const ok = (sec: number, ip: string): EventJson => mssqlEvent(18454, ['sa', `[CLIENT: ${ip}]`], { time: t(sec) });
 
 function run(corr: string, events: EventJson[]): CorrelationMatch[] {
-  const { rules, errors } = loadRules([{ path: 'c.yml', text: `${BASE}---\n${corr}` }]);
+  const { rules, errors } = loadRules([{ path: 'c.yml', text: `${LOGIN_RULES}---\n${corr}` }]);
   expect(errors).toEqual([]);
   const eng = new CorrelationEngine(rules);
   const out: CorrelationMatch[] = [];
@@ -138,13 +111,13 @@ level: high
     expect(run(`${COUNT}---\n${un}`, [ok(50, '203.0.113.45'), ...burst]).map((x) => x.rule.title)).toEqual(['success after brute force']);
   });
   it('generate: false suppresses the base rules; references must resolve', () => {
-    const { rules } = loadRules([{ path: 'c.yml', text: `${BASE}---\n${COUNT}` }]);
+    const { rules } = loadRules([{ path: 'c.yml', text: `${LOGIN_RULES}---\n${COUNT}` }]);
     const fl = rules.rules.find((r) => r.meta.name === 'failed_login');
     expect(fl?.suppressed).toBe(true);
     expect(rules.rules.find((r) => r.meta.name === 'login_ok')?.suppressed).toBe(false);
-    const bad = loadRules([{ path: 'c.yml', text: `${BASE}---\n${COUNT.replace('- failed_login', '- missing_rule')}` }]);
+    const bad = loadRules([{ path: 'c.yml', text: `${LOGIN_RULES}---\n${COUNT.replace('- failed_login', '- missing_rule')}` }]);
     expect(bad.errors).toEqual([expect.objectContaining({ code: 'correlation', reason: "referenced rule 'missing_rule' is not loaded" })]);
-    const noCond = loadRules([{ path: 'c.yml', text: `${BASE}---\n${COUNT.replace(/ {4}condition:\n {8}gte: 5\n/, '')}` }]);
+    const noCond = loadRules([{ path: 'c.yml', text: `${LOGIN_RULES}---\n${COUNT.replace(/ {4}condition:\n {8}gte: 5\n/, '')}` }]);
     expect(noCond.errors[0]?.code).toBe('correlation');
   });
 });

@@ -1,32 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DetectionDriver, Hunter, eventTimeKey, loadRules } from '../../detection/sigma/index.js';
 import type { EventJson } from '../../parsers/common/event.js';
-import { mssqlEvent } from './helpers.js';
+import { LOGIN_RULES, mssqlEvent } from './helpers.js';
 
-const RULES = `title: failed login
-id: 10000000-0000-4000-8000-000000000001
-name: failed_login
-logsource:
-    product: windows
-    service: application
-detection:
-    selection:
-        EventID: 18456
-    condition: selection
-level: low
----
-title: login ok
-id: 10000000-0000-4000-8000-000000000002
-name: login_ok
-logsource:
-    product: windows
-    service: application
-detection:
-    selection:
-        EventID: 18454
-    condition: selection
-level: low
----
+const RULES = `${LOGIN_RULES}---
 title: success after failure
 id: 10000000-0000-4000-8000-000000000006
 correlation:

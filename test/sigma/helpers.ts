@@ -65,3 +65,31 @@ ${detection
 level: high
 ${extra}`;
 }
+
+/** Two Application rules for SQL Server logins: `failed_login` (18456) and `login_ok` (18453, 18454), for correlations to name. */
+export const LOGIN_RULES = `title: failed login
+id: 10000000-0000-4000-8000-000000000001
+name: failed_login
+logsource:
+    product: windows
+    service: application
+detection:
+    selection:
+        EventID: 18456
+    condition: selection
+level: low
+---
+title: login ok
+id: 10000000-0000-4000-8000-000000000002
+name: login_ok
+logsource:
+    product: windows
+    service: application
+detection:
+    selection:
+        EventID:
+            - 18453
+            - 18454
+    condition: selection
+level: low
+`;
