@@ -50,6 +50,24 @@ async function rangeBytes(name: string, stream: Readable, n: number, at: number)
   return out.subarray(0, got);
 }
 
+/** The last bytes read, kept for a read that falls inside them. */
+interface Kept {
+  offset: number;
+  bytes: Buffer;
+}
+
+/**
+ * The part of entry `name` (of `size` bytes) that a read asks for, clamped to the entry and
+ * refused past MAX_ENTRY_READ_BYTES; `hit` when the kept bytes already hold it.
+ */
+function readWindow(name: string, size: number, offset: number, length: number, kept: Kept | undefined): { start: number; end: number; hit?: Buffer } {
+  const start = Math.max(0, Math.min(offset, size));
+  const end = Math.max(start, Math.min(start + Math.max(0, length), size));
+  if (end - start > MAX_ENTRY_READ_BYTES) throw new ZipLimitError(`entry ${name}: a read of ${end - start} bytes is larger than ${MAX_ENTRY_READ_BYTES} bytes`);
+  if (kept && start >= kept.offset && end <= kept.offset + kept.bytes.length) return { start, end, hit: kept.bytes.subarray(start - kept.offset, end - kept.offset) };
+  return { start, end };
+}
+
 /**
  * A `ByteSource` over entry `name` of declared `size`. `open` starts a fresh inflate stream;
  * `readAll(cap)` inflates the whole entry with a running cap (small entries); `range`, given
@@ -57,15 +75,13 @@ async function rangeBytes(name: string, stream: Readable, n: number, at: number)
  */
 export function zipEntrySource(name: string, size: number, open: () => Promise<Readable>, readAll: (cap: number) => Promise<Uint8Array>, range?: EntryRange): ZipEntrySource {
   if (range && size > MAX_ENTRY_IN_MEMORY_BYTES) {
-    let kept: { offset: number; bytes: Buffer } | undefined;
+    let kept: Kept | undefined;
     return {
       size,
       async read(offset, length) {
-        const start = Math.max(0, Math.min(offset, size));
-        const end = Math.max(start, Math.min(start + Math.max(0, length), size));
+        const { start, end, hit } = readWindow(name, size, offset, length, kept);
+        if (hit) return hit;
         const n = end - start;
-        if (n > MAX_ENTRY_READ_BYTES) throw new ZipLimitError(`entry ${name}: a read of ${n} bytes is larger than ${MAX_ENTRY_READ_BYTES} bytes`);
-        if (kept && start >= kept.offset && end <= kept.offset + kept.bytes.length) return kept.bytes.subarray(start - kept.offset, end - kept.offset);
         if (n === 0) return EMPTY;
         const bytes = await rangeBytes(name, await range(start, end), n, start);
         kept = bytes.length <= MAX_KEPT_READ_BYTES ? { offset: start, bytes } : undefined;
@@ -94,7 +110,7 @@ export function zipEntrySource(name: string, size: number, open: () => Promise<R
   let pos = 0;
   let head: Buffer = EMPTY;
   let reopens = 0;
-  let kept: { offset: number; bytes: Buffer } | undefined;
+  let kept: Kept | undefined;
 
   const reopen = async (): Promise<AsyncIterator<Buffer>> => {
     if (stream) {
@@ -111,11 +127,9 @@ export function zipEntrySource(name: string, size: number, open: () => Promise<R
   return {
     size,
     async read(offset, length) {
-      const start = Math.max(0, Math.min(offset, size));
-      const end = Math.max(start, Math.min(start + Math.max(0, length), size));
+      const { start, end, hit } = readWindow(name, size, offset, length, kept);
+      if (hit) return hit;
       const n = end - start;
-      if (n > MAX_ENTRY_READ_BYTES) throw new ZipLimitError(`entry ${name}: a read of ${n} bytes is larger than ${MAX_ENTRY_READ_BYTES} bytes`);
-      if (kept && start >= kept.offset && end <= kept.offset + kept.bytes.length) return kept.bytes.subarray(start - kept.offset, end - kept.offset);
       const it = !chunks || start < pos ? await reopen() : chunks;
       const out = Buffer.allocUnsafe(n);
       let got = 0;
