@@ -8,89 +8,17 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../cli/exit-codes.js';
 import { MAX_ENTRY_READ_BYTES } from '../../collector/zip-entry-source.js';
 import { MAX_ZIP_ENTRIES } from '../../collector/zip-reader.js';
 import { REPO_ROOT } from '../support/paths.js';
+import { craftRawZip, storedEntry, type CraftedEntry } from './zip-craft.js';
 import { zerosDeflated } from './zip64-craft.js';
 
 /** The bound on peak RSS for reading a hostile bundle, through the collector or with `espy analyze`. */
 const RSS_LIMIT_MB = 200;
 const MIB = 1024 * 1024;
-
-interface Crafted {
-  name: string;
-  /** Bytes as stored (deflated when `deflated`). */
-  stored: Buffer;
-  deflated: boolean;
-  /** Size the headers declare. */
-  size: number;
-  crc: number;
-}
-
-/** A zip of the entries as given (APPNOTE 4.3.7, 4.3.12, 4.3.16): the declared sizes are not checked here. */
-function zipOf(entries: Crafted[]): Buffer {
-  const out: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const e of entries) {
-    const name = Buffer.from(e.name, 'utf8');
-    const method = e.deflated ? 8 : 0;
-    const lh = Buffer.alloc(30);
-    lh.writeUInt32LE(0x04034b50, 0);
-    lh.writeUInt16LE(20, 4);
-    lh.writeUInt16LE(0x800, 6);
-    lh.writeUInt16LE(method, 8);
-    lh.writeUInt32LE(e.crc, 14);
-    lh.writeUInt32LE(e.stored.length, 18);
-    lh.writeUInt32LE(e.size, 22);
-    lh.writeUInt16LE(name.length, 26);
-    const ch = Buffer.alloc(46);
-    ch.writeUInt32LE(0x02014b50, 0);
-    ch.writeUInt16LE(20, 4);
-    ch.writeUInt16LE(20, 6);
-    ch.writeUInt16LE(0x800, 8);
-    ch.writeUInt16LE(method, 10);
-    ch.writeUInt32LE(e.crc, 16);
-    ch.writeUInt32LE(e.stored.length, 20);
-    ch.writeUInt32LE(e.size, 24);
-    ch.writeUInt16LE(name.length, 28);
-    ch.writeUInt32LE(offset, 42);
-    out.push(lh, name, e.stored);
-    central.push(ch, name);
-    offset += lh.length + name.length + e.stored.length;
-  }
-  const cd = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(Math.min(entries.length, 0xffff), 8);
-  end.writeUInt16LE(Math.min(entries.length, 0xffff), 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  if (entries.length < 0xffff) return Buffer.concat([...out, cd, end]);
-  // More entries than 16 bits count: the zip64 end record and its locator (APPNOTE 4.3.14, 4.3.15).
-  const z64 = Buffer.alloc(56);
-  z64.writeUInt32LE(0x06064b50, 0);
-  z64.writeBigUInt64LE(44n, 4);
-  z64.writeUInt16LE(45, 12);
-  z64.writeUInt16LE(45, 14);
-  z64.writeBigUInt64LE(BigInt(entries.length), 24);
-  z64.writeBigUInt64LE(BigInt(entries.length), 32);
-  z64.writeBigUInt64LE(BigInt(cd.length), 40);
-  z64.writeBigUInt64LE(BigInt(offset), 48);
-  const loc = Buffer.alloc(20);
-  loc.writeUInt32LE(0x07064b50, 0);
-  loc.writeBigUInt64LE(BigInt(offset + cd.length), 8);
-  loc.writeUInt32LE(1, 16);
-  return Buffer.concat([...out, cd, z64, loc, end]);
-}
-
-function plain(name: string, text: string): Crafted {
-  const stored = Buffer.from(text, 'utf8');
-  return { name, stored, deflated: false, size: stored.length, crc: crc32(stored) >>> 0 };
-}
 
 const work = mkdtempSync(join(tmpdir(), 'espy-bomb-'));
 const BOMB = join(work, 'espy-BOMB-20260101T000000Z.zip');
@@ -103,12 +31,12 @@ beforeAll(async () => {
   const gib = await zerosDeflated(1024);
   const mib300 = await zerosDeflated(300);
   const mib200 = await zerosDeflated(200);
-  const head = [plain('collection.log', 'crafted\n'), plain(`${SQL}/Log/ERRORLOG.1`, '2026-01-01 00:00:00.00 Server      Microsoft SQL Server 2019\r\n')];
-  const bomb = zipOf([
+  const head = [storedEntry('collection.log', 'crafted\n'), storedEntry(`${SQL}/Log/ERRORLOG.1`, '2026-01-01 00:00:00.00 Server      Microsoft SQL Server 2019\r\n')];
+  const bomb = craftRawZip([
     // The bundle's own records, inflating to 1 GiB each: only a bounded head is ever read.
     { name: 'collection.log', ...gib, deflated: true, size: 1024 * MIB },
     { name: 'manifest.json', ...gib, deflated: true, size: 1024 * MIB },
-    head[1] as Crafted,
+    head[1] as CraftedEntry,
     { name: `${LOGS}/Security.evtx`, ...gib, deflated: true, size: 1024 * MIB },
     { name: `${SQL}/Log/ERRORLOG`, ...mib300, deflated: true, size: 300 * MIB },
     { name: `${SQL}/Binn/xpbomb.dll`, ...mib200, deflated: true, size: 200 * MIB },
@@ -116,10 +44,10 @@ beforeAll(async () => {
     { name: `${LOGS}/System.evtx`, ...gib, deflated: true, size: 1000 },
   ]);
   writeFileSync(BOMB, bomb);
-  writeFileSync(CLEAN, zipOf(head));
-  const many: Crafted[] = [...head];
-  for (let i = 0; i < 200_000; i++) many.push(plain(`files/C/Temp/many/${String(i).padStart(6, '0')}.txt`, ''));
-  writeFileSync(MANY, zipOf(many));
+  writeFileSync(CLEAN, craftRawZip(head));
+  const many: CraftedEntry[] = [...head];
+  for (let i = 0; i < 200_000; i++) many.push(storedEntry(`files/C/Temp/many/${String(i).padStart(6, '0')}.txt`, ''));
+  writeFileSync(MANY, craftRawZip(many));
 }, 120_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));

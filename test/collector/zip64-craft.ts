@@ -1,5 +1,6 @@
 import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { constants as Z, crc32, createDeflateRaw } from 'node:zlib';
+import { centralHeader, endRecords, localHeader, type ZipRecord } from './zip-craft.js';
 
 /**
  * Writes a zip64 archive (APPNOTE.TXT 4.3.7 local header, 4.3.12 central directory,
@@ -73,28 +74,9 @@ export function writeSparseZip64(path: string, entries: readonly SparseEntry[]):
       const stored = e.deflated ? data.length : size;
       const crc = e.deflated?.crc ?? crcOf(data, size, e.marks ?? []);
       const extra = zip64Extra(size, stored, at);
-      const lh = Buffer.alloc(30);
-      lh.writeUInt32LE(0x04034b50, 0);
-      lh.writeUInt16LE(45, 4);
-      lh.writeUInt16LE(0x800, 6);
-      lh.writeUInt16LE(e.deflated ? 8 : 0, 8);
-      lh.writeUInt32LE(crc, 14);
-      lh.writeUInt32LE(0xffffffff, 18);
-      lh.writeUInt32LE(0xffffffff, 22);
-      lh.writeUInt16LE(name.length, 26);
-      lh.writeUInt16LE(20, 28);
-      const ch = Buffer.alloc(46);
-      ch.writeUInt32LE(0x02014b50, 0);
-      ch.writeUInt16LE(45, 4);
-      ch.writeUInt16LE(45, 6);
-      ch.writeUInt16LE(0x800, 8);
-      ch.writeUInt16LE(e.deflated ? 8 : 0, 10);
-      ch.writeUInt32LE(crc, 16);
-      ch.writeUInt32LE(0xffffffff, 20);
-      ch.writeUInt32LE(0xffffffff, 24);
-      ch.writeUInt16LE(name.length, 28);
-      ch.writeUInt16LE(extra.length, 30);
-      ch.writeUInt32LE(0xffffffff, 42);
+      const r: ZipRecord = { name, method: e.deflated ? 8 : 0, crc, compressed: 0xffffffff, size: 0xffffffff, offset: 0xffffffff, version: 45 };
+      const lh = localHeader(r, 20);
+      const ch = centralHeader(r, extra.length);
       central.push(ch, name, extra);
       offsets.push(at);
       // The local extra field holds the two sizes only (APPNOTE 4.5.3).
@@ -113,29 +95,7 @@ export function writeSparseZip64(path: string, entries: readonly SparseEntry[]):
     const cdStart = at;
     const cd = Buffer.concat(central);
     put(cd);
-    const z64At = at;
-    const z64 = Buffer.alloc(56);
-    z64.writeUInt32LE(0x06064b50, 0);
-    z64.writeBigUInt64LE(44n, 4);
-    z64.writeUInt16LE(45, 12);
-    z64.writeUInt16LE(45, 14);
-    z64.writeBigUInt64LE(BigInt(entries.length), 24);
-    z64.writeBigUInt64LE(BigInt(entries.length), 32);
-    z64.writeBigUInt64LE(BigInt(cd.length), 40);
-    z64.writeBigUInt64LE(BigInt(cdStart), 48);
-    put(z64);
-    const loc = Buffer.alloc(20);
-    loc.writeUInt32LE(0x07064b50, 0);
-    loc.writeBigUInt64LE(BigInt(z64At), 8);
-    loc.writeUInt32LE(1, 16);
-    put(loc);
-    const end = Buffer.alloc(22);
-    end.writeUInt32LE(0x06054b50, 0);
-    end.writeUInt16LE(0xffff, 8);
-    end.writeUInt16LE(0xffff, 10);
-    end.writeUInt32LE(0xffffffff, 12);
-    end.writeUInt32LE(0xffffffff, 16);
-    put(end);
+    put(endRecords(entries.length, cd.length, cdStart, true));
     ftruncateSync(fd, at);
   } finally {
     closeSync(fd);
