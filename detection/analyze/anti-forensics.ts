@@ -1,7 +1,7 @@
 import type { EspEntry, EvidenceRef, Finding, Severity, TimelineEntry } from '../analysis-result.js';
 import { SEVERITIES } from '../analysis-result.js';
 import { espEventDll } from '../esp/events.js';
-import { excerpt, refOf } from './evidence-ref.js';
+import { excerpt, refOf, timeRange } from './evidence-ref.js';
 import type { ArtefactStats, DllFacts, SourcedEvent, SqlFacts } from './inputs.js';
 import { nextStepsFor } from './next-steps.js';
 import { normalizeWinPath, winBasename } from './windows-paths.js';
@@ -30,18 +30,6 @@ export interface AntiForensicsInput {
 
 export function findingsFromAntiForensics(input: AntiForensicsInput): Draft[] {
   return [...errorlogCycling(input.stats, input.events), ...usedThenRemoved(input)];
-}
-
-function timeRange(refs: readonly EvidenceRef[]): { firstSeen?: string; lastSeen?: string } {
-  const ts = refs
-    .map((r) => r.timestamp)
-    .filter((t): t is string => Boolean(t))
-    .sort();
-  const out: { firstSeen?: string; lastSeen?: string } = {};
-  if (ts[0]) out.firstSeen = ts[0];
-  const last = ts[ts.length - 1];
-  if (last) out.lastSeen = last;
-  return out;
 }
 
 function dirOf(artefact: string): string {

@@ -58,3 +58,17 @@ export function refOf(ev: SourcedEvent, ruleFields?: readonly string[]): Evidenc
   if (ev.summary.timestamp) ref.timestamp = ev.summary.timestamp;
   return ref;
 }
+
+/** First and last time of the logged evidence; file-system times only when there is nothing else. */
+export function timeRange(refs: readonly EvidenceRef[]): { firstSeen?: string; lastSeen?: string } {
+  const logged = refs.filter((r) => r.kind !== 'pe' && r.timestamp);
+  const ts = (logged.length > 0 ? logged : refs)
+    .map((r) => r.timestamp)
+    .filter((t): t is string => Boolean(t))
+    .sort();
+  const out: { firstSeen?: string; lastSeen?: string } = {};
+  if (ts[0]) out.firstSeen = ts[0];
+  const last = ts[ts.length - 1];
+  if (last) out.lastSeen = last;
+  return out;
+}

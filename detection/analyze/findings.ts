@@ -1,7 +1,7 @@
 import type { EspEntry, EvidenceRef, Finding, Login, Severity } from '../analysis-result.js';
 import { SEVERITIES } from '../analysis-result.js';
 import { espEventDll } from '../esp/events.js';
-import { excerpt, refOf } from './evidence-ref.js';
+import { excerpt, refOf, timeRange } from './evidence-ref.js';
 import type { DllFacts, RuleHit, SourcedEvent, SqlFacts } from './inputs.js';
 import { findingsFromBaselineHashes, findingsFromFalseMicrosoftClaims, maxSeverity } from './esp-trust.js';
 import { attackIds, NEXT_STEPS, nextStepsFor } from './next-steps.js';
@@ -11,20 +11,6 @@ import { normalizeWinPath, winBasename } from './windows-paths.js';
 export const MAX_EVIDENCE_PER_FINDING = 10;
 
 type Draft = Omit<Finding, 'id'>;
-
-/** First and last time of the logged evidence; file-system times only when there is nothing else. */
-function timeRange(refs: readonly EvidenceRef[]): { firstSeen?: string; lastSeen?: string } {
-  const logged = refs.filter((r) => r.kind !== 'pe' && r.timestamp);
-  const ts = (logged.length > 0 ? logged : refs)
-    .map((r) => r.timestamp)
-    .filter((t): t is string => Boolean(t))
-    .sort();
-  const out: { firstSeen?: string; lastSeen?: string } = {};
-  if (ts[0]) out.firstSeen = ts[0];
-  const last = ts[ts.length - 1];
-  if (last) out.lastSeen = last;
-  return out;
-}
 
 function byTime(a: SourcedEvent, b: SourcedEvent): number {
   return a.summary.timestamp.localeCompare(b.summary.timestamp);
