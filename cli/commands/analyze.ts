@@ -80,7 +80,7 @@ async function expandSources(cwd: string, sources: readonly string[]): Promise<s
       // A manifest.json beside bundles makes nothing a host: it would only hide the bundles.
       const looksLikeHost = names.some((n) => /^(windows|program files|programdata|c|uploads)$/i.test(n));
       if (bundles.length > 0 && !looksLikeHost) {
-        out.push(...bundles.map((b) => join(p, b)));
+        for (const b of bundles) out.push(join(p, b));
         continue;
       }
     }

@@ -56,7 +56,7 @@ export async function readSqlFacts(evidence: EvidenceSet, artefacts: readonly Ev
       source = await evidence.open(a);
       const parsed = await runSteps(sqlExportSteps(name, await source.read(0, source.size)), signal);
       facts.files.push(name);
-      sets.push(...parsed.sets);
+      for (const set of parsed.sets) sets.push(set);
       for (const e of parsed.errors) facts.errors.push({ artefact: name, message: `line ${e.line}: ${e.message}` });
     } catch (e) {
       if (signal?.aborted) throw e;

@@ -87,9 +87,10 @@ export class DetectionDriver<T> {
     for (const h of held) {
       if (skip?.(h.tag)) continue;
       tagOf.set(h.event, h.tag);
-      out.push(...this.engine.push(h.event, h.matches));
+      for (const m of this.engine.push(h.event, h.matches)) out.push(m);
     }
-    out.push(...this.engine.flush());
+    // A loop, not push(...): a forged log can leave more open groups than a call takes arguments.
+    for (const m of this.engine.flush()) out.push(m);
     return out.map((match) => ({ match, tags: match.events.map((e) => tagOf.get(e)) }));
   }
 }
