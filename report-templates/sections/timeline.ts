@@ -40,7 +40,6 @@ function num(n: number | undefined): number {
   return typeof n === 'number' && Number.isFinite(n) ? n : 0;
 }
 
-/** The compact data block for every row. */
 /** Rule id → title, from the findings (a timeline row names the rules by id). */
 export function ruleTitles(r: AnalysisResult): Map<string, string> {
   return new Map(r.findings.map((f) => [f.ruleId, f.title]));
@@ -50,6 +49,7 @@ function titlesOf(ids: readonly string[], titles: ReadonlyMap<string, string>): 
   return ids.map((id) => titles.get(id) ?? id).join(', ');
 }
 
+/** The compact data block for every row. */
 export function buildTimelineData(sorted: readonly TimelineEntry[], titles: ReadonlyMap<string, string> = new Map()): TimelineData {
   const strings: string[] = [];
   const index = new Map<string, number>();
