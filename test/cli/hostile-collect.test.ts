@@ -133,7 +133,11 @@ let binn: ReturnType<typeof unreadableAs> | undefined;
 const CASES: HostileCase[] = [
   {
     name: `ERRORLOG with ${USING_LINES} "Using ..." lines, each naming another DLL`,
-    build: (host) => appendErrorlog(host, Array.from({ length: USING_LINES }, (_, i) => using(`C:\\Gone\\x${i}.dll`, `p${i}`))),
+    build: (host) =>
+      appendErrorlog(
+        host,
+        Array.from({ length: USING_LINES }, (_, i) => using(`C:\\Gone\\x${i}.dll`, `p${i}`)),
+      ),
     knownBug: QUADRATIC_ANALYSIS,
     // Each named DLL that is absent is a manifest row with an error: the README's exit 3.
     exit: EXIT.PARTIAL,
@@ -245,33 +249,42 @@ afterAll(() => {
 
 describe('espy collect on hostile hosts: it ends, exits as the README says, the bundle verifies', () => {
   for (const c of CASES) {
-    it(c.name, async (ctx) => {
-      if (c.knownBug && process.env['ESPY_KNOWN_BUGS'] !== '1') return ctx.skip(`known bug: ${c.knownBug}`);
-      const dir = mkdtempSync(join(work, 'case-'));
-      chmodSync(dir, 0o755);
-      const host = join(dir, 'host');
-      const out = join(dir, 'out');
-      cpSync(join(REPO_ROOT, 'samples', 'host-clean'), host, { recursive: true });
-      c.build(host);
-      const why = c.skip?.(host);
-      if (why) return ctx.skip(why);
-      mkdirSync(out, { mode: 0o777 });
-      chmodSync(out, 0o777);
-      let r: ReturnType<typeof runCollect>;
-      try {
-        r = runCollect(c, host, out);
-      } finally {
-        c.after?.(host);
-      }
-      expect(r.signal, `killed after ${SPAWN_TIMEOUT_S} s: the collection did not end`).toBeNull();
-      expect(r.stderr).not.toMatch(/^\s+at |internal error/m);
-      expect(r.status, r.stderr.slice(-2000)).toBe(c.exit);
-      const got = await readBundle(r.stdout, out);
-      expect(got.out.bundle).toMatch(/\.zip$/);
-      expect(readFileSync(got.out.sidecar, 'utf8')).toContain(got.out.sha256);
-      const v = spawnSync(process.execPath, [BIN, 'verify', got.out.bundle], { cwd: work, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', HOME: out, NO_COLOR: '1' }, timeout: SPAWN_TIMEOUT_S * 1000 });
-      expect(v.status, v.stdout + v.stderr).toBe(EXIT.OK);
-      c.check(got);
-    }, 3 * SPAWN_TIMEOUT_S * 1000);
+    it(
+      c.name,
+      async (ctx) => {
+        if (c.knownBug && process.env['ESPY_KNOWN_BUGS'] !== '1') return ctx.skip(`known bug: ${c.knownBug}`);
+        const dir = mkdtempSync(join(work, 'case-'));
+        chmodSync(dir, 0o755);
+        const host = join(dir, 'host');
+        const out = join(dir, 'out');
+        cpSync(join(REPO_ROOT, 'samples', 'host-clean'), host, { recursive: true });
+        c.build(host);
+        const why = c.skip?.(host);
+        if (why) return ctx.skip(why);
+        mkdirSync(out, { mode: 0o777 });
+        chmodSync(out, 0o777);
+        let r: ReturnType<typeof runCollect>;
+        try {
+          r = runCollect(c, host, out);
+        } finally {
+          c.after?.(host);
+        }
+        expect(r.signal, `killed after ${SPAWN_TIMEOUT_S} s: the collection did not end`).toBeNull();
+        expect(r.stderr).not.toMatch(/^\s+at |internal error/m);
+        expect(r.status, r.stderr.slice(-2000)).toBe(c.exit);
+        const got = await readBundle(r.stdout, out);
+        expect(got.out.bundle).toMatch(/\.zip$/);
+        expect(readFileSync(got.out.sidecar, 'utf8')).toContain(got.out.sha256);
+        const v = spawnSync(process.execPath, [BIN, 'verify', got.out.bundle], {
+          cwd: work,
+          encoding: 'utf8',
+          env: { PATH: process.env['PATH'] ?? '', HOME: out, NO_COLOR: '1' },
+          timeout: SPAWN_TIMEOUT_S * 1000,
+        });
+        expect(v.status, v.stdout + v.stderr).toBe(EXIT.OK);
+        c.check(got);
+      },
+      3 * SPAWN_TIMEOUT_S * 1000,
+    );
   }
 });
