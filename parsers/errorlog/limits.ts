@@ -19,3 +19,5 @@ export const MAX_ERRORS = 1_000;
 export const MAX_UTC_ADJUSTMENT_MINUTES = 14 * 60;
 /** Lines (then entries) parsed between two pauses of `errorlogSteps` (about 0.1 s of work). */
 export const ERRORLOG_SLICE_LINES = 4_096;
+/** Bytes read at a time by the streaming parser: its memory is about this plus one entry. */
+export const ERRORLOG_WINDOW_BYTES = 1024 * 1024;
