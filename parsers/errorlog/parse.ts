@@ -15,7 +15,7 @@
 import type { ByteSource } from '../common/byte-source.js';
 import type { ErrorlogHeader } from './facts.js';
 import { ERRORLOG_WINDOW_BYTES } from './limits.js';
-import { errorlogMachine, type ErrorlogSummary } from './stream.js';
+import { errorlogMachine, type ErrorlogSummary, type LineHook } from './stream.js';
 import type { ErrorlogEntry, ErrorlogParseOptions, ErrorlogParseResult } from './types.js';
 
 export type { ErrorlogHeader, ErrorlogSummary };
@@ -60,6 +60,8 @@ export interface ErrorlogStreamOptions extends ErrorlogParseOptions {
   signal?: AbortSignal;
   /** Called once, after the first pass, before the first entry: layout, banner, provider, computer. */
   onHeader?: (header: ErrorlogHeader) => void;
+  /** Called with every physical line (and its 1-based number) during the first pass. */
+  onLine?: LineHook;
 }
 
 /** Gives the event loop one turn (a Ctrl-C handler runs) when the source answers without I/O. */
@@ -72,8 +74,8 @@ function turn(): Promise<void> {
  * (diagnostics, errors, banner...) when done. Memory is bounded by the window and one entry.
  */
 export async function* streamErrorlog(source: ByteSource, opts: ErrorlogStreamOptions = {}): AsyncGenerator<ErrorlogEntry, ErrorlogSummary> {
-  const { windowBytes = ERRORLOG_WINDOW_BYTES, signal, onHeader, ...parseOpts } = opts;
-  const machine = errorlogMachine(source.size, parseOpts, windowBytes);
+  const { windowBytes = ERRORLOG_WINDOW_BYTES, signal, onHeader, onLine, ...parseOpts } = opts;
+  const machine = errorlogMachine(source.size, parseOpts, windowBytes, onLine);
   let reply: Uint8Array | undefined;
   for (;;) {
     const step = machine.next(reply);

@@ -27,7 +27,7 @@ export type ErrorlogSummary = Omit<ErrorlogParseResult, 'entries'>;
 type Machine<T> = Generator<ErrorlogStep, T, Uint8Array | undefined>;
 
 /** The parser over a file of `size` bytes, read in windows of `windowBytes`. */
-export function* errorlogMachine(size: number, opts: ErrorlogParseOptions, windowBytes: number): Machine<ErrorlogSummary> {
+export function* errorlogMachine(size: number, opts: ErrorlogParseOptions, windowBytes: number, onLine?: LineHook): Machine<ErrorlogSummary> {
   const window = Math.max(1, Math.floor(windowBytes));
   const head = size > 0 ? ((yield { kind: 'read', offset: 0, length: Math.min(size, SNIFF_BYTES) }) ?? new Uint8Array(0)) : new Uint8Array(0);
   const encoding = detectEncoding(head);
@@ -37,7 +37,7 @@ export function* errorlogMachine(size: number, opts: ErrorlogParseOptions, windo
 
   const facts = new FactsPass();
   const first = new EntryGrouper(out, (r) => facts.add(r));
-  yield* walk({ size, encoding, window, grouper: first, out, flush: nothing });
+  yield* walk({ size, encoding, window, grouper: first, out, flush: nothing, onLine });
   first.end();
   const header = facts.finish(out, encoding, first.lineCount, opts);
   yield { kind: 'header', header };
@@ -49,7 +49,7 @@ export function* errorlogMachine(size: number, opts: ErrorlogParseOptions, windo
     for (const entry of ready) yield { kind: 'entry', entry };
     ready.length = 0;
   }
-  yield* walk({ size, encoding, window, grouper: second, out: undefined, flush });
+  yield* walk({ size, encoding, window, grouper: second, out: undefined, flush, onLine: undefined });
   second.end();
   builder.end(ready);
   yield* flush();
@@ -71,6 +71,15 @@ interface Walk {
   out: Findings | undefined;
   /** Hands out what the grouper finished; called after every window. */
   flush: () => Machine<void>;
+  onLine: LineHook | undefined;
+}
+
+/** Sees every line of the file once (first pass), with its 1-based number: text the entries may not keep whole. */
+export type LineHook = (text: string, line: number) => void;
+
+function feed(w: Walk, text: string, offset: number): void {
+  w.onLine?.(text, w.grouper.lineCount + 1);
+  w.grouper.feed(text, offset);
 }
 
 /** One pass: every physical line of the file, window by window, into the grouper. */
@@ -102,7 +111,7 @@ function* line(w: Walk, pl: SplitLine, pause: { sliceEnd: number }): Machine<voi
   if (pl.invalid) out?.diag('INVALID_ENCODING', at, pl.offset, `byte sequence invalid in ${w.encoding.encoding} (replaced by U+FFFD)`);
   if (pl.hadNul) out?.diag('NUL_CHARACTERS', at, pl.offset, 'NUL characters removed from the line');
   if (!pl.looks8bit) {
-    g.feed(pl.text, pl.offset);
+    feed(w, pl.text, pl.offset);
     return;
   }
   // Recovery (hostile test "mixed encodings"): 8-bit text appended to a UTF-16 file
@@ -111,7 +120,7 @@ function* line(w: Walk, pl: SplitLine, pause: { sliceEnd: number }): Machine<voi
   out?.diag('ENCODING_MISMATCH', at, pl.offset, `8-bit (ASCII/UTF-8) text inside a ${w.encoding.encoding} file: re-read as UTF-8`);
   const sub = new LineSplitter({ encoding: 'utf-8', bomBytes: 0 }, pl.offset);
   if (pl.bytes) {
-    for (const s of sub.push(pl.bytes)) g.feed(s.text, s.offset);
+    for (const s of sub.push(pl.bytes)) feed(w, s.text, s.offset);
   } else {
     // A line too long to be held: read its bytes again, window by window.
     const end = pl.offset + pl.byteLength;
@@ -119,9 +128,9 @@ function* line(w: Walk, pl: SplitLine, pause: { sliceEnd: number }): Machine<voi
       const bytes = yield { kind: 'read', offset: pos, length: Math.min(w.window, end - pos) };
       if (!bytes || bytes.length === 0) break;
       pos += bytes.length;
-      for (const s of sub.push(bytes)) g.feed(s.text, s.offset);
+      for (const s of sub.push(bytes)) feed(w, s.text, s.offset);
       yield* w.flush();
     }
   }
-  for (const s of sub.end()) g.feed(s.text, s.offset);
+  for (const s of sub.end()) feed(w, s.text, s.offset);
 }
