@@ -7,7 +7,7 @@
  */
 import { DEFAULT_INSTANCE, hostOf, instanceOf, providerOf, readBannerFact } from './banner.js';
 import { parseUtcAdjustment } from './entry-line.js';
-import type { Findings } from './findings.js';
+import { Findings } from './findings.js';
 import { entryText, type RawEntry } from './group.js';
 import { MAX_DIAGNOSTICS, MAX_UTC_ADJUSTMENT_MINUTES } from './limits.js';
 import type { DetectedEncoding } from './decode.js';
@@ -45,7 +45,7 @@ export function adjustmentOf(r: RawEntry): number | 'bad' | undefined {
 export class FactsPass {
   private entries = 0;
   private agentHeads = 0;
-  private readonly banner: ErrorlogBanner = {};
+  private banner: ErrorlogBanner = {};
   private instanceFromParams: string | undefined;
   private lastMinutes: number | undefined;
   private readonly agent: { provider?: string; computer?: string } = {};
@@ -117,6 +117,17 @@ export class FactsPass {
       }
     }
     return { encoding: encoding.encoding, layout, banner, provider, computer, lineCount, rawEntries: this.entries, basis, initialMinutes };
+  }
+
+  /** The header from the entries added so far, without reporting anything (a one-pass read's look-ahead). */
+  provisional(encoding: DetectedEncoding, lineCount: number, opts: ErrorlogParseOptions): ErrorlogHeader {
+    const kept = this.banner;
+    this.banner = { ...kept };
+    try {
+      return this.finish(new Findings(), encoding, lineCount, opts);
+    } finally {
+      this.banner = kept;
+    }
   }
 
   /** Provider and computer of the events: the options, else what the log says, else the defaults. */

@@ -27,6 +27,13 @@ export class Findings {
     this.droppedDiagnostics += dropped;
   }
 
+  /** Appends another list's diagnostics and errors after these (caps and counts kept). */
+  replayAll(other: Findings): void {
+    this.replay(other.diagnostics, other.droppedDiagnostics);
+    for (const e of other.errors) this.error(e.code, e.line, e.offset, e.message);
+    this.droppedErrors += other.droppedErrors;
+  }
+
   finish(): void {
     if (this.droppedDiagnostics > 0) {
       this.diagnostics.push({

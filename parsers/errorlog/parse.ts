@@ -15,6 +15,7 @@
 import type { ByteSource } from '../common/byte-source.js';
 import type { ErrorlogHeader } from './facts.js';
 import { ERRORLOG_WINDOW_BYTES } from './limits.js';
+import { errorlogOnePass } from './one-pass.js';
 import { errorlogMachine, type ErrorlogSummary, type LineHook } from './stream.js';
 import type { ErrorlogEntry, ErrorlogParseOptions, ErrorlogParseResult } from './types.js';
 
@@ -72,10 +73,11 @@ function turn(): Promise<void> {
 /**
  * The entries of the ERRORLOG in `source`, one at a time; returns the rest of the result
  * (diagnostics, errors, banner...) when done. Memory is bounded by the window and one entry.
+ * A forward-only source is read in one pass (one-pass.ts), any other in two.
  */
 export async function* streamErrorlog(source: ByteSource, opts: ErrorlogStreamOptions = {}): AsyncGenerator<ErrorlogEntry, ErrorlogSummary> {
   const { windowBytes = ERRORLOG_WINDOW_BYTES, signal, onHeader, onLine, ...parseOpts } = opts;
-  const machine = errorlogMachine(source.size, parseOpts, windowBytes, onLine);
+  const machine = (source.forwardOnly ? errorlogOnePass : errorlogMachine)(source.size, parseOpts, windowBytes, onLine);
   let reply: Uint8Array | undefined;
   for (;;) {
     const step = machine.next(reply);

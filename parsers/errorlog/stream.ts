@@ -24,20 +24,16 @@ export type ErrorlogStep = { kind: 'read'; offset: number; length: number } | { 
 /** The result without its entries (they were handed out one at a time). */
 export type ErrorlogSummary = Omit<ErrorlogParseResult, 'entries'>;
 
-type Machine<T> = Generator<ErrorlogStep, T, Uint8Array | undefined>;
+export type Machine<T> = Generator<ErrorlogStep, T, Uint8Array | undefined>;
 
 /** The parser over a file of `size` bytes, read in windows of `windowBytes`. */
 export function* errorlogMachine(size: number, opts: ErrorlogParseOptions, windowBytes: number, onLine?: LineHook): Machine<ErrorlogSummary> {
   const window = Math.max(1, Math.floor(windowBytes));
-  const head = size > 0 ? ((yield { kind: 'read', offset: 0, length: Math.min(size, SNIFF_BYTES) }) ?? new Uint8Array(0)) : new Uint8Array(0);
-  const encoding = detectEncoding(head);
-  const out = new Findings();
-  if (encoding.encoding === 'utf-16le') out.diag('NO_BOM_UTF16', 0, 0, 'UTF-16LE text without a byte-order mark (decoded as UTF-16LE)');
-  if (encoding.encoding === 'utf-16be-bom') out.diag('UTF16_BIG_ENDIAN', 0, 0, 'UTF-16 big-endian (SQL Server writes little-endian); decoded as big-endian');
+  const { encoding, out } = yield* prologue(size);
 
   const facts = new FactsPass();
   const first = new EntryGrouper(out, (r) => facts.add(r));
-  yield* walk({ size, encoding, window, grouper: first, out, flush: nothing, onLine });
+  yield* walk({ size, encoding, window, grouper: first, out, flush: nothing, onLine, canReread: true });
   first.end();
   const header = facts.finish(out, encoding, first.lineCount, opts);
   yield { kind: 'header', header };
@@ -49,7 +45,7 @@ export function* errorlogMachine(size: number, opts: ErrorlogParseOptions, windo
     for (const entry of ready) yield { kind: 'entry', entry };
     ready.length = 0;
   }
-  yield* walk({ size, encoding, window, grouper: second, out: undefined, flush, onLine: undefined });
+  yield* walk({ size, encoding, window, grouper: second, out: undefined, flush, onLine: undefined, canReread: true });
   second.end();
   builder.end(ready);
   yield* flush();
@@ -58,11 +54,21 @@ export function* errorlogMachine(size: number, opts: ErrorlogParseOptions, windo
   return { encoding: encoding.encoding, layout, banner, provider, computer, lineCount, diagnostics: out.diagnostics, errors: out.errors };
 }
 
-function* nothing(): Machine<void> {
+/** The encoding, from the first bytes (read again by the passes: they start after any BOM). */
+export function* prologue(size: number): Machine<{ encoding: DetectedEncoding; out: Findings }> {
+  const head = size > 0 ? ((yield { kind: 'read', offset: 0, length: Math.min(size, SNIFF_BYTES) }) ?? new Uint8Array(0)) : new Uint8Array(0);
+  const encoding = detectEncoding(head);
+  const out = new Findings();
+  if (encoding.encoding === 'utf-16le') out.diag('NO_BOM_UTF16', 0, 0, 'UTF-16LE text without a byte-order mark (decoded as UTF-16LE)');
+  if (encoding.encoding === 'utf-16be-bom') out.diag('UTF16_BIG_ENDIAN', 0, 0, 'UTF-16 big-endian (SQL Server writes little-endian); decoded as big-endian');
+  return { encoding, out };
+}
+
+export function* nothing(): Machine<void> {
   // The first pass hands out no entries.
 }
 
-interface Walk {
+export interface Walk {
   size: number;
   encoding: DetectedEncoding;
   window: number;
@@ -72,6 +78,8 @@ interface Walk {
   /** Hands out what the grouper finished; called after every window. */
   flush: () => Machine<void>;
   onLine: LineHook | undefined;
+  /** False for a forward-only source: a line already passed cannot be read again. */
+  canReread: boolean;
 }
 
 /** Sees every line of the file once (first pass), with its 1-based number: text the entries may not keep whole. */
@@ -83,7 +91,7 @@ function feed(w: Walk, text: string, offset: number): void {
 }
 
 /** One pass: every physical line of the file, window by window, into the grouper. */
-function* walk(w: Walk): Machine<void> {
+export function* walk(w: Walk): Machine<void> {
   const splitter = new LineSplitter(w.encoding, w.encoding.bomBytes);
   const pause = { sliceEnd: ERRORLOG_SLICE_LINES };
   let pos = w.encoding.bomBytes;
@@ -121,7 +129,7 @@ function* line(w: Walk, pl: SplitLine, pause: { sliceEnd: number }): Machine<voi
   const sub = new LineSplitter({ encoding: 'utf-8', bomBytes: 0 }, pl.offset);
   if (pl.bytes) {
     for (const s of sub.push(pl.bytes)) feed(w, s.text, s.offset);
-  } else {
+  } else if (w.canReread) {
     // A line too long to be held: read its bytes again, window by window.
     const end = pl.offset + pl.byteLength;
     for (let pos = pl.offset; pos < end;) {
@@ -131,6 +139,8 @@ function* line(w: Walk, pl: SplitLine, pause: { sliceEnd: number }): Machine<voi
       for (const s of sub.push(bytes)) feed(w, s.text, s.offset);
       yield* w.flush();
     }
+  } else {
+    out?.diag('ENCODING_MISMATCH', at, pl.offset, `8-bit line of ${pl.byteLength} bytes: too long to be read again from a forward-only source, dropped`);
   }
   for (const s of sub.end()) feed(w, s.text, s.offset);
 }
