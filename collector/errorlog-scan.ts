@@ -2,10 +2,10 @@
  * Phase one for an ERRORLOG of any size: the DLL names and the server name, in one streamed
  * parse (a 200 MB log never sits in memory whole, the work is linear in its size).
  *
- * Two nets: the parsed entries as events (8128/33090/8131/17750 with their insertion
- * strings), and the message patterns over every physical line, which also catch a DLL named
- * on a line the parser keeps in no entry (before the first timestamp, an entry cut for its
- * length, an impossible date: a tampered log).
+ * One read of the file (the parser's one-pass mode), two nets: the parsed entries as events
+ * (8128/33090/8131/17750 with their insertion strings), and the message patterns over every
+ * physical line, which also catch a DLL named on a line the parser keeps in no entry (before
+ * the first timestamp, an entry cut for its length, an impossible date: a tampered log).
  */
 import { ERRORLOG_WINDOW_BYTES, streamErrorlog } from '../parsers/errorlog/index.js';
 import { dllRefsFromErrorlog, dllRefsFromEvent, type DllRef } from './dll-refs.js';
@@ -37,6 +37,8 @@ export async function scanErrorlog(file: FsFile, label: string, signal?: AbortSi
     { size: file.size, read: (o, n) => file.read(o, n) },
     {
       windowBytes,
+      // DLL names need no exact provider or time basis: one read of the file, not two.
+      onePass: true,
       ...(signal ? { signal } : {}),
       onLine: (text, line) => {
         for (const r of dllRefsFromErrorlog(text, label, line)) add(r);

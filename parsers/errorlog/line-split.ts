@@ -34,7 +34,8 @@ export class LineSplitter {
   private lineLength = 0;
   private overlong = false;
   /** The unfinished line's last two bytes (overlong lines: the CR test needs them). */
-  private last2: [number, number] = [-1, -1];
+  private lastButOne = -1;
+  private last = -1;
   private lineNo = 0;
   /** A UTF-16 byte whose code unit the next window completes. */
   private odd: number | undefined;
@@ -53,12 +54,14 @@ export class LineSplitter {
     if (window.length === 0) return;
     // A UTF-16 line's code units stay aligned with its start: a code unit cut by the end of
     // the previous window waits (`odd`) and is searched again with this window.
-    const buf = this.odd === undefined ? window : concat(Uint8Array.of(this.odd), window);
+    // A plain view: a Node Buffer's own `subarray` costs more, once per line.
+    const plain = new Uint8Array(window.buffer, window.byteOffset, window.byteLength);
+    const buf = this.odd === undefined ? plain : concat(Uint8Array.of(this.odd), plain);
     this.odd = undefined;
     const bufStart = this.lineStart + this.lineLength;
     let from = 0;
     for (let lf = this.nextLineFeed(buf, 0); lf >= 0; lf = this.nextLineFeed(buf, from)) {
-      this.take(buf.subarray(from, lf));
+      this.take(buf.subarray(from, lf), true);
       yield this.finishLine();
       from = lf + this.unit;
       this.lineStart = bufStart + from;
@@ -78,15 +81,23 @@ export class LineSplitter {
     if (this.lineLength > 0) yield this.finishLine();
   }
 
-  /** Appends `part` to the unfinished line. */
-  private take(part: Uint8Array): void {
+  /**
+   * Appends `part` to the unfinished line. `borrow`: the line ends with `part`, which stays
+   * valid until it is decoded, so a line within one window is never copied.
+   */
+  private take(part: Uint8Array, borrow = false): void {
     if (part.length === 0) return;
-    if (part.length >= 2) this.last2 = [part[part.length - 2] ?? -1, part[part.length - 1] ?? -1];
-    else this.last2 = [this.last2[1], part[0] ?? -1];
+    if (part.length >= 2) {
+      this.lastButOne = part[part.length - 2] ?? -1;
+      this.last = part[part.length - 1] ?? -1;
+    } else {
+      this.lastButOne = this.last;
+      this.last = part[0] ?? -1;
+    }
     this.lineLength += part.length;
     if (this.overlong) return;
     if (this.held.length + part.length <= KEEP_BYTES) {
-      this.held = this.held.length === 0 ? part.slice() : concat(this.held, part);
+      this.held = this.held.length === 0 ? (borrow ? part : part.slice()) : concat(this.held, part);
       return;
     }
     this.held = concat(this.held, part.subarray(0, KEEP_BYTES - this.held.length));
@@ -97,7 +108,8 @@ export class LineSplitter {
     const u = this.unit;
     let length = this.lineLength;
     if (length >= u) {
-      const [a, b] = this.last2;
+      const a = this.lastButOne;
+      const b = this.last;
       const isCr = this.wide ? (this.bigEndian ? a === 0 && b === 0x0d : a === 0x0d && b === 0) : b === 0x0d;
       if (isCr) length -= u;
     }
@@ -107,7 +119,8 @@ export class LineSplitter {
     this.held = EMPTY;
     this.lineLength = 0;
     this.overlong = false;
-    this.last2 = [-1, -1];
+    this.lastButOne = -1;
+    this.last = -1;
     return line;
   }
 

@@ -61,6 +61,11 @@ export interface ErrorlogStreamOptions extends ErrorlogParseOptions {
   signal?: AbortSignal;
   /** Called once, after the first pass, before the first entry: layout, banner, provider, computer. */
   onHeader?: (header: ErrorlogHeader) => void;
+  /**
+   * One pass even over a source that could be read twice (see one-pass.ts): for a reader that
+   * needs no exact provider, computer or time basis (DLL names), half the reading.
+   */
+  onePass?: boolean;
   /** Called with every physical line (and its 1-based number) during the first pass. */
   onLine?: LineHook;
 }
@@ -76,8 +81,8 @@ function turn(): Promise<void> {
  * A forward-only source is read in one pass (one-pass.ts), any other in two.
  */
 export async function* streamErrorlog(source: ByteSource, opts: ErrorlogStreamOptions = {}): AsyncGenerator<ErrorlogEntry, ErrorlogSummary> {
-  const { windowBytes = ERRORLOG_WINDOW_BYTES, signal, onHeader, onLine, ...parseOpts } = opts;
-  const machine = (source.forwardOnly ? errorlogOnePass : errorlogMachine)(source.size, parseOpts, windowBytes, onLine);
+  const { windowBytes = ERRORLOG_WINDOW_BYTES, signal, onHeader, onLine, onePass, ...parseOpts } = opts;
+  const machine = (source.forwardOnly || onePass ? errorlogOnePass : errorlogMachine)(source.size, parseOpts, windowBytes, onLine);
   let reply: Uint8Array | undefined;
   for (;;) {
     const step = machine.next(reply);

@@ -100,8 +100,11 @@ export function* walk(w: Walk): Machine<void> {
     // A source that gives nothing more (the file shrank while read) ends the pass.
     if (!bytes || bytes.length === 0) break;
     pos += bytes.length;
-    for (const pl of splitter.push(bytes)) yield* line(w, pl, pause);
-    yield* w.flush();
+    for (const pl of splitter.push(bytes)) {
+      yield* line(w, pl, pause);
+      // Entries leave as soon as they are built: none outlives a few lines (young, cheap garbage).
+      yield* w.flush();
+    }
   }
   for (const pl of splitter.end()) yield* line(w, pl, pause);
   yield* w.flush();
