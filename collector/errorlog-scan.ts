@@ -1,51 +1,59 @@
 /**
- * Phase one for an ERRORLOG of any size: the DLL names and the server name, read in chunks of
- * whole lines (a 200 MB log never sits in memory whole, the work is linear in its size).
+ * Phase one for an ERRORLOG of any size: the DLL names and the server name, in one streamed
+ * parse (a 200 MB log never sits in memory whole, the work is linear in its size).
+ *
+ * One read of the file (the parser's one-pass mode), two nets: the parsed entries as events
+ * (8128/33090/8131/17750 with their insertion strings), and the message patterns over every
+ * physical line, which also catch a DLL named on a line the parser keeps in no entry (before
+ * the first timestamp, an entry cut for its length, an impossible date: a tampered log).
  */
-import { SNIFF_BYTES, sniffEncoding } from '../parsers/common/text.js';
-import { dllRefsFromErrorlog, type DllRef } from './dll-refs.js';
+import { ERRORLOG_WINDOW_BYTES, streamErrorlog } from '../parsers/errorlog/index.js';
+import { dllRefsFromErrorlog, dllRefsFromEvent, type DllRef } from './dll-refs.js';
 import type { FsFile } from './fs-view.js';
-
-/** Bytes read per step. */
-export const ERRORLOG_CHUNK_BYTES = 8 * 1024 * 1024;
 
 const SERVER_NAME = /Server name is '([^'\\\r\n]+)/;
 
 export interface ErrorlogScan {
+  /** One reference per distinct DLL (case-insensitive), the first place naming it. */
   refs: DllRef[];
+  /** Host part of the first `Server name is '...'` line. */
   serverName?: string;
+  /** `System.Computer` of the parsed events (the banner's host), if any. */
+  computer?: string;
+  /** Physical lines read. */
+  lineCount: number;
 }
 
-export async function scanErrorlog(file: FsFile, label: string, signal?: AbortSignal, chunkBytes = ERRORLOG_CHUNK_BYTES): Promise<ErrorlogScan> {
-  const out: ErrorlogScan = { refs: [] };
-  const { encoding, bomBytes } = sniffEncoding(await file.read(0, SNIFF_BYTES));
-  // Its own decoder: `stream` keeps a character cut at a chunk's end for the next chunk.
-  const decoder = new TextDecoder(encoding);
-  let offset = bomBytes;
-  let carry = '';
-  let line = 1;
-  const take = (text: string): void => {
-    for (const r of dllRefsFromErrorlog(text, label, line)) out.refs.push(r);
-    if (out.serverName === undefined) {
-      const m = SERVER_NAME.exec(text);
-      if (m?.[1]) out.serverName = m[1];
-    }
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) line++;
+export async function scanErrorlog(file: FsFile, label: string, signal?: AbortSignal, windowBytes = ERRORLOG_WINDOW_BYTES): Promise<ErrorlogScan> {
+  const out: ErrorlogScan = { refs: [], lineCount: 0 };
+  const seen = new Set<string>();
+  const add = (r: DllRef): void => {
+    const k = r.dll.toLowerCase();
+    if (seen.has(k)) return;
+    seen.add(k);
+    out.refs.push(r);
   };
-  while (offset < file.size) {
-    if (signal?.aborted) return out;
-    const bytes = await file.read(offset, Math.min(chunkBytes, file.size - offset));
-    if (bytes.length === 0) break; // the file shrank
-    offset += bytes.length;
-    const text = carry + decoder.decode(bytes, { stream: true });
-    const cut = text.lastIndexOf('\n');
-    if (cut === -1) {
-      carry = text;
-      continue;
-    }
-    take(text.slice(0, cut + 1));
-    carry = text.slice(cut + 1);
+  const stream = streamErrorlog(
+    { size: file.size, read: (o, n) => file.read(o, n) },
+    {
+      windowBytes,
+      // DLL names need no exact provider or time basis: one read of the file, not two.
+      onePass: true,
+      ...(signal ? { signal } : {}),
+      onLine: (text, line) => {
+        for (const r of dllRefsFromErrorlog(text, label, line)) add(r);
+        if (out.serverName === undefined) {
+          const m = SERVER_NAME.exec(text);
+          if (m?.[1]) out.serverName = m[1];
+        }
+      },
+    },
+  );
+  let step = await stream.next();
+  for (; !step.done; step = await stream.next()) {
+    for (const r of dllRefsFromEvent(step.value.event, label)) add({ dll: r.dll, reason: `${label} line ${step.value.line}` });
   }
-  take(carry + decoder.decode());
+  if (step.value.computer) out.computer = step.value.computer;
+  out.lineCount = step.value.lineCount;
   return out;
 }

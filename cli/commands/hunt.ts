@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { Hunter, loadRules, SIGMA_LEVELS, summarizeLoad, type HuntRow, type LoadReport, type RuleFile } from '../../detection/sigma/index.js';
 import { scanEvtxRecords } from '../../parsers/evtx/index.js';
-import { parseErrorlog } from '../../parsers/errorlog/index.js';
+import { streamErrorlog } from '../../parsers/errorlog/index.js';
 import { listAssets, readAssetText } from '../assets.js';
 import type { CliContext } from '../context.js';
 import { EXIT, ExitError, UsageError } from '../exit-codes.js';
@@ -15,8 +15,6 @@ import { revealControls } from '../terminal-text.js';
 /** `espy hunt`: Sigma rules over EVTX files, ERRORLOGs and folders. */
 
 const FORMATS = ['table', 'jsonl', 'csv'] as const;
-/** ERRORLOGs are read whole; bigger files are refused by name. */
-const MAX_ERRORLOG_BYTES = 512 * 1024 * 1024;
 const MAX_WALK_DEPTH = 32;
 const EVTX_MAGIC = 'ElfFile\0';
 const ERRORLOG_NAME = /^(errorlog(\.\d+)?|sqlagent\.(out|\d+))$/i;
@@ -179,12 +177,25 @@ async function huntFile(ctx: CliContext, path: string, file: string, hunter: Hun
     sum.files++;
     return;
   }
-  const bytes = await readFile(path);
-  if (bytes.length > MAX_ERRORLOG_BYTES) throw new Error(`larger than ${MAX_ERRORLOG_BYTES} bytes, not read as an ERRORLOG`);
-  const res = parseErrorlog(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  if (res.entries.length === 0) throw new Error('neither an EVTX file nor an ERRORLOG');
-  sum.failedRecords += res.errors.length;
-  for (const e of res.entries) emit(hunter.push({ event: e.event, file, line: e.line }));
+  // Streamed: any size of ERRORLOG costs a window and one entry of memory.
+  const src = await openFileSource(path);
+  let entries = 0;
+  try {
+    const stream = streamErrorlog(src, { signal: ctx.signal });
+    let step = await stream.next();
+    for (; !step.done; step = await stream.next()) {
+      entries++;
+      emit(hunter.push({ event: step.value.event, file, line: step.value.line }));
+    }
+    if (entries === 0) throw new Error('neither an EVTX file nor an ERRORLOG');
+    sum.failedRecords += step.value.errors.length;
+  } catch (e) {
+    // Ctrl-C: stop here, as the EVTX branch does; the command reports the interruption.
+    if (ctx.signal.aborted) return;
+    throw e;
+  } finally {
+    await src.close();
+  }
   sum.files++;
 }
 

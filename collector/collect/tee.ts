@@ -38,7 +38,7 @@ export class ByteTee {
       },
     });
     this.transform.on('close', () => this.finish());
-    this.source = { size, read: (o, n) => this.read(o, n), close: () => Promise.resolve(this.detach()) };
+    this.source = { size, forwardOnly: true, read: (o, n) => this.read(o, n), close: () => Promise.resolve(this.detach()) };
   }
 
   /** The copy failed part-way: the parser sees the bytes so far, then this error. */

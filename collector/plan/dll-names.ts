@@ -4,15 +4,10 @@
  * name 150,000 times must not cost 150,000 lookups.
  */
 import { summarizeEvent } from '../../parsers/common/event.js';
-import { parseErrorlog } from '../../parsers/errorlog/index.js';
 import { dllRefsFromEvent, dllRefsFromSqlExport, type DllRef } from '../dll-refs.js';
 import { scanErrorlog } from '../errorlog-scan.js';
 import type { FsView } from '../fs-view.js';
-import { readSmall } from './sweep.js';
 import type { PlanItem, PlanOptions } from './types.js';
-
-/** ERRORLOGs above this size skip the full parser; their lines are still scanned for DLL names in chunks. */
-export const MAX_ERRORLOG_PARSE_BYTES = 8 * 1024 * 1024;
 
 /** Event logs read in phase one for DLL names: only these channels name ESP DLLs (8128/33090/8131/17750 in Application, 7 in Sysmon). */
 export const DLL_NAMING_LOGS = /^(Application|Microsoft-Windows-Sysmon%4Operational)\.evtx$/i;
@@ -56,31 +51,17 @@ export async function dllNamesOf(view: FsView, items: readonly PlanItem[], opts:
   return out;
 }
 
-/**
- * A log of ordinary size goes through the ERRORLOG parser (it maps entries to the event model:
- * 8128/33090/... with their insertion strings); the line patterns, read in chunks, cover logs
- * of any size and entries the parser does not infer.
- */
+/** One streamed parse of the log: its events and its lines name the DLLs (errorlog-scan.ts). */
 async function namesInErrorlog(view: FsView, it: PlanItem, out: RefList, opts: PlanOptions): Promise<void> {
-  const bytes = await readSmall(view, it.fsPath, MAX_ERRORLOG_PARSE_BYTES);
-  if (typeof bytes !== 'string') {
-    try {
-      const parsed = parseErrorlog(bytes);
-      for (const e of parsed.entries) {
-        for (const r of dllRefsFromEvent(e.event, it.originalPath)) out.add({ dll: r.dll, reason: `${it.originalPath} line ${e.line}` });
-      }
-      if (parsed.computer) out.serverNames.push(parsed.computer);
-    } catch (e) {
-      opts.log('warn', `parsing ${it.originalPath} failed: ${(e as Error).message}`);
-    }
-  }
   const opened = await view.open(it.fsPath);
   if (!opened.ok) return; // reported when collected
   try {
     const scan = await scanErrorlog(opened.value, it.originalPath, opts.signal);
     for (const r of scan.refs) out.add(r);
+    if (scan.computer) out.serverNames.push(scan.computer);
     if (scan.serverName) out.serverNames.push(scan.serverName);
   } catch (e) {
+    if (opts.signal?.aborted) return;
     opts.log('warn', `reading ${it.originalPath} for DLL names failed: ${(e as Error).message}`);
   } finally {
     await opened.value.close().catch(() => undefined);

@@ -19,7 +19,7 @@ import { sweepCandidatesInto, toItem } from './sweep.js';
 import type { CollectionPlan, PlanItem, PlanOptions } from './types.js';
 
 export { NOT_IN_SOURCE, type CollectionPlan, type PlanAction, type PlanItem, type PlanOptions } from './types.js';
-export { DLL_NAMING_LOGS, MAX_ERRORLOG_PARSE_BYTES } from './dll-names.js';
+export { DLL_NAMING_LOGS } from './dll-names.js';
 export { MAX_SWEEP_CLASSIFIED, MAX_SWEEP_FILE_BYTES, SWEEP_TIME_BUDGET_MS } from './sweep.js';
 
 /** Walks every drive of the source; what could not be walked is listed in `skipped`. */

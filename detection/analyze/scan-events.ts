@@ -1,7 +1,7 @@
 import type { EventJson } from '../../parsers/common/event.js';
 import { summarizeEvent } from '../../parsers/common/event.js';
 import { readEvtxRecords, scanEvtxRecords, type EvtxScanRecord, type RecordOutcome, type ScanOutcome } from '../../parsers/evtx/index.js';
-import { parseErrorlog } from '../../parsers/errorlog/index.js';
+import { streamErrorlog, type ErrorlogEntry, type ErrorlogSummary } from '../../parsers/errorlog/index.js';
 import { renderMssqlMessage } from '../../parsers/errorlog/messages.js';
 import { DetectionDriver, type RuleSet, type SigmaMatch } from '../sigma/index.js';
 import { artefactError, type EvidenceArtefact, type EvidenceSet } from '../evidence.js';
@@ -132,7 +132,7 @@ export async function scanEvents(evidence: EvidenceSet, artefacts: readonly Evid
     try {
       source = await evidence.open(a);
       if (a.kind === 'evtx') await scanEvtx(a, source, out, { consider, count, want: opts.prefilter === false ? undefined : analysisWants(opts.rules) }, opts.signal, tick);
-      else await scanErrorlog(a, source, out, consider, opts.utcOffsetMinutes);
+      else await scanErrorlog(a, source, out, consider, { utcOffsetMinutes: opts.utcOffsetMinutes, signal: opts.signal, tick });
     } catch (e) {
       const error = artefactError(a.originalPath, 'could not read: ', e);
       const message = error.message;
@@ -227,45 +227,61 @@ async function scanEvtx(
   out.stats.push(st);
 }
 
-/** ERRORLOGs are text: read whole (they are capped at a few MB by SQL Server's rotation). */
-export const MAX_ERRORLOG_BYTES = 512 * 1024 * 1024;
-
-async function scanErrorlog(a: EvidenceArtefact, source: Awaited<ReturnType<EvidenceSet['open']>>, out: EventScanResult, consider: Consider, utcOffsetMinutes: number | undefined): Promise<void> {
-  if (source.size > MAX_ERRORLOG_BYTES) {
-    out.errors.push({ artefact: a.originalPath, message: `ERRORLOG larger than ${MAX_ERRORLOG_BYTES} bytes: not read` });
-    return;
-  }
-  const bytes = await source.read(0, source.size);
+/**
+ * An ERRORLOG of any size, streamed: memory is a window and one entry, never the file (a
+ * tampered or never-rotated log can be hundreds of MB), and a Ctrl-C stops it between windows.
+ */
+async function scanErrorlog(
+  a: EvidenceArtefact,
+  source: Awaited<ReturnType<EvidenceSet['open']>>,
+  out: EventScanResult,
+  consider: Consider,
+  opts: { utcOffsetMinutes: number | undefined; signal: AbortSignal | undefined; tick: (offsetInArtefact: number, records: number) => void },
+): Promise<void> {
   const provider = providerFromPath(a.originalPath);
-  const parsed = parseErrorlog(bytes, {
+  const held: { st?: ArtefactStats } = {};
+  const stream = streamErrorlog(source, {
     ...(provider ? { provider } : {}),
-    ...(utcOffsetMinutes !== undefined ? { utcOffsetMinutes } : {}),
+    ...(opts.utcOffsetMinutes !== undefined ? { utcOffsetMinutes: opts.utcOffsetMinutes } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    onHeader: (h) => {
+      const st = newStats(a, `ERRORLOG (${h.provider})`);
+      st.kind = 'errorlog';
+      held.st = st;
+      const banner: EventScanResult['banners'][number] = { artefact: a.originalPath, provider: h.provider };
+      if (h.banner.serverName) banner.serverName = h.banner.serverName;
+      if (h.banner.utcAdjustmentMinutes !== undefined) banner.utcAdjustmentMinutes = h.banner.utcAdjustmentMinutes;
+      if (h.banner.productVersion) banner.productVersion = h.banner.productVersion;
+      out.banners.push(banner);
+      out.providers.add(h.provider);
+    },
   });
-  const st = newStats(a, `ERRORLOG (${parsed.provider})`);
-  st.kind = 'errorlog';
+  let sinceTick = 0;
+  let step: IteratorResult<ErrorlogEntry, ErrorlogSummary>;
+  try {
+    for (step = await stream.next(); !step.done; step = await stream.next()) {
+      const entry = step.value;
+      const st = held.st as ArtefactStats;
+      if (++sinceTick >= RECORDS_PER_TICK) {
+        opts.tick(entry.offset, sinceTick);
+        sinceTick = 0;
+      }
+      const summary = summarizeEvent(entry.event);
+      const ev: SourcedEvent = { event: entry.event, summary, origin: entry.origin, artefact: a.originalPath, kind: 'errorlog', localTime: entry.localTime, message: entry.text };
+      if (a.storedPath) ev.storedPath = a.storedPath;
+      consider(ev, st);
+      if (ev.message !== entry.text && out.events[out.events.length - 1] === ev) ev.message = entry.text.replace(/\s+/g, ' ');
+    }
+  } catch (e) {
+    // Ctrl-C: stop here, as the EVTX scan does; the command reports the interruption.
+    if (opts.signal?.aborted) return;
+    throw e;
+  }
+  opts.tick(a.size, sinceTick);
+  const parsed = step.value;
+  const st = held.st as ArtefactStats;
   for (const d of parsed.diagnostics.slice(0, 5)) st.notes.push(`line ${d.line}: ${d.message}`);
   for (const e of parsed.errors.slice(0, MAX_ERRORS_PER_ARTEFACT)) out.errors.push({ artefact: a.originalPath, message: `line ${e.line}: ${e.message}` });
   st.failed = parsed.errors.length;
-  const banner: EventScanResult['banners'][number] = { artefact: a.originalPath, provider: parsed.provider };
-  if (parsed.banner.serverName) banner.serverName = parsed.banner.serverName;
-  if (parsed.banner.utcAdjustmentMinutes !== undefined) banner.utcAdjustmentMinutes = parsed.banner.utcAdjustmentMinutes;
-  if (parsed.banner.productVersion) banner.productVersion = parsed.banner.productVersion;
-  out.banners.push(banner);
-  out.providers.add(parsed.provider);
-  for (const entry of parsed.entries) {
-    const summary = summarizeEvent(entry.event);
-    const ev: SourcedEvent = {
-      event: entry.event,
-      summary,
-      origin: entry.origin,
-      artefact: a.originalPath,
-      kind: 'errorlog',
-      localTime: entry.localTime,
-      message: entry.text,
-    };
-    if (a.storedPath) ev.storedPath = a.storedPath;
-    consider(ev, st);
-    if (ev.message !== entry.text && out.events[out.events.length - 1] === ev) ev.message = entry.text.replace(/\s+/g, ' ');
-  }
   out.stats.push(st);
 }

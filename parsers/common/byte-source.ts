@@ -10,6 +10,11 @@ export interface ByteSource {
    * source; never throws for an in-range request of a healthy source.
    */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * True when the bytes stream past once (a file being copied): reads must go forward, a
+   * parser that needs two passes reads in one instead.
+   */
+  readonly forwardOnly?: boolean;
 }
 
 /** A ByteSource over bytes already in memory (tests, small files, bundle entries). */

@@ -1,12 +1,12 @@
 /**
- * ERRORLOG bytes → physical lines with their exact byte offsets.
+ * ERRORLOG encodings and the decoding of one physical line.
  *
  * SQL Server on Windows writes UTF-16LE with a BOM (CRLF); SQL Server on Linux writes UTF-8
- * without a BOM (LF). Lines are split on the byte level (0x0A, or 0x0A 0x00 at an even
- * position for UTF-16LE) so every line keeps its true byte offset, then each line is decoded
- * on its own: one bad byte sequence damages one line, never the rest of the file.
+ * without a BOM (LF). Lines are split on the byte level (line-split.ts: 0x0A, or 0x0A 0x00 at
+ * an even position for UTF-16LE) so every line keeps its true byte offset, then each line is
+ * decoded on its own: one bad byte sequence damages one line, never the rest of the file.
  */
-import { decoderFor, sniffEncoding } from '../common/text.js';
+import { sniffEncoding, type decoderFor } from '../common/text.js';
 import type { ErrorlogEncoding } from './types.js';
 import { MAX_LINE_BYTES, MAX_LINE_CHARS } from './limits.js';
 
@@ -58,59 +58,22 @@ function looksLike8BitText(text: string): boolean {
   return pairs >= text.length * EIGHT_BIT_SHARE;
 }
 
-function isUtf16(enc: ErrorlogEncoding): boolean {
-  return enc.startsWith('utf-16');
-}
-
-/** Index of the next line feed at or after `from` (units of 1 or 2 bytes), or -1. */
-function nextLineFeed(bytes: Uint8Array, from: number, wide: boolean, bigEndian: boolean): number {
-  if (!wide) return bytes.indexOf(0x0a, from);
-  let i = from;
-  while (i + 1 < bytes.length) {
-    const j = bytes.indexOf(0x0a, i);
-    if (j < 0 || j + 1 > bytes.length) return -1;
-    // The LF byte must be the low byte of a code unit aligned with the line start.
-    const aligned = (j - from) % 2 === (bigEndian ? 1 : 0);
-    const unit = bigEndian ? j - 1 : j;
-    if (aligned && unit + 1 < bytes.length && bytes[bigEndian ? unit : unit + 1] === 0) return unit;
-    i = j + 1;
+/**
+ * Decodes one physical line. `head` holds at least the line's first
+ * min(`lineBytes`, MAX_LINE_BYTES) bytes; `lineBytes` is its whole length without terminator.
+ * Never throws on any input.
+ */
+export function decodePhysicalLine(head: Uint8Array, lineBytes: number, offset: number, lineNo: number, decoder: ReturnType<typeof decoderFor>, wide: boolean): PhysicalLine {
+  const cut = Math.min(lineBytes, wide ? MAX_LINE_CHARS * 2 : MAX_LINE_BYTES);
+  let text = decoder.decode(head.subarray(0, cut));
+  let truncated = cut < lineBytes;
+  if (text.length > MAX_LINE_CHARS) {
+    text = text.slice(0, MAX_LINE_CHARS);
+    truncated = true;
   }
-  return -1;
-}
-
-/** Splits and decodes every physical line. Never throws on any input. */
-export function* readPhysicalLines(bytes: Uint8Array, enc: DetectedEncoding): Generator<PhysicalLine> {
-  const wide = isUtf16(enc.encoding);
-  const bigEndian = enc.encoding === 'utf-16be-bom';
-  const decoder = decoderFor(!wide ? 'utf-8' : bigEndian ? 'utf-16be' : 'utf-16le');
-  const unit = wide ? 2 : 1;
-  let pos = enc.bomBytes;
-  let lineNo = 0;
-  while (pos < bytes.length) {
-    const lf = nextLineFeed(bytes, pos, wide, bigEndian);
-    const end = lf < 0 ? bytes.length : lf;
-    let stop = end;
-    // Drop a CR before the LF (CRLF files): 0x0D (UTF-8) or the 0x0D code unit (UTF-16).
-    if (stop - unit >= pos) {
-      const crAt = stop - unit;
-      const isCr = wide ? (bigEndian ? bytes[crAt] === 0 && bytes[crAt + 1] === 0x0d : bytes[crAt] === 0x0d && bytes[crAt + 1] === 0) : bytes[crAt] === 0x0d;
-      if (isCr) stop = crAt;
-    }
-    const lineBytes = stop - pos;
-    const cut = Math.min(lineBytes, wide ? MAX_LINE_CHARS * 2 : MAX_LINE_BYTES);
-    let text = decoder.decode(bytes.subarray(pos, pos + cut));
-    let truncated = cut < lineBytes;
-    if (text.length > MAX_LINE_CHARS) {
-      text = text.slice(0, MAX_LINE_CHARS);
-      truncated = true;
-    }
-    const invalid = text.includes('\uFFFD');
-    const hadNul = text.includes('\u0000');
-    if (hadNul) text = text.replaceAll('\u0000', '');
-    const looks8bit = wide && looksLike8BitText(text);
-    lineNo++;
-    yield { lineNo, offset: pos, byteLength: lineBytes, text, truncated, invalid, hadNul, looks8bit };
-    // No-progress guard: `end` is at or after `pos`; the terminator is at least one unit.
-    pos = lf < 0 ? bytes.length : Math.max(pos + unit, end + unit);
-  }
+  const invalid = text.includes('\uFFFD');
+  const hadNul = text.includes('\u0000');
+  if (hadNul) text = text.replaceAll('\u0000', '');
+  const looks8bit = wide && looksLike8BitText(text);
+  return { lineNo, offset, byteLength: lineBytes, text, truncated, invalid, hadNul, looks8bit };
 }

@@ -17,5 +17,11 @@ export const MAX_DIAGNOSTICS = 1_000;
 export const MAX_ERRORS = 1_000;
 /** `UTC adjustment` values outside ±14:00 are not real time zones (diagnostic, ignored). */
 export const MAX_UTC_ADJUSTMENT_MINUTES = 14 * 60;
-/** Lines (then entries) parsed between two pauses of `errorlogSteps` (about 0.1 s of work). */
+/** Lines of each pass parsed between two pauses of the parser (about 0.1 s of work). */
 export const ERRORLOG_SLICE_LINES = 4_096;
+/** Bytes read at a time by the streaming parser: its memory is about this plus one entry. */
+export const ERRORLOG_WINDOW_BYTES = 1024 * 1024;
+/** One-pass reads (forward-only sources): entries held while the banner and layout are read. */
+export const LOOKAHEAD_ENTRIES = 2_048;
+/** One-pass reads: characters of held entries past which the look-ahead ends early. */
+export const LOOKAHEAD_CHARS = 4 * 1024 * 1024;

@@ -80,6 +80,7 @@ export type ErrorlogDiagnosticCode =
   | 'PROVIDER_ASSUMED'
   | 'SQLAGENT_LOG'
   | 'TIME_NOT_MONOTONIC'
+  | 'FACTS_AFTER_LOOKAHEAD'
   | 'TOO_MANY_DIAGNOSTICS';
 
 export interface ErrorlogDiagnostic {

@@ -122,7 +122,8 @@ describe('hostile bundles: bounded memory, a clear result', () => {
     const analysis = JSON.parse(readFileSync(join(work, 'bomb-out', 'analysis.json'), 'utf8')) as { errors: { artefact: string; message: string }[] };
     const said = analysis.errors.map((e) => `${e.artefact}: ${e.message}`).join('\n');
     expect(said).toMatch(/xpbomb\.dll: .*larger than/);
-    expect(said).toMatch(/ERRORLOG: .*larger than/);
+    // The ERRORLOG is streamed in windows, never refused for its size: its 300 MiB are read and are no log.
+    expect(said).toMatch(/ERRORLOG: line 1: no line starts with an ERRORLOG timestamp/);
     expect(r.rssMb).toBeLessThanOrEqual(RSS_LIMIT_MB);
   });
 
