@@ -1,7 +1,7 @@
 import { ANALYSIS_SCHEMA_VERSION, type AnalysisResult, type RuleLoadReport } from '../analysis-result.js';
 import { buildCoverage } from './coverage.js';
 import { baselineKey, buildEspInventory, type KnownEsps } from './esp-inventory.js';
-import { findingsFromEsps, findingsFromFiles, findingsFromHits, findingsFromLogins, finalizeFindings } from './findings.js';
+import { capPerRule, findingsFromEsps, findingsFromFiles, findingsFromHits, findingsFromLogins, finalizeFindings } from './findings.js';
 import { findingsFromIntegrity, leadWith } from './manifest-claims.js';
 import type { AnalysisInputs } from './inputs.js';
 import { buildLogins } from './logins.js';
@@ -40,7 +40,7 @@ export function assembleResult(inputs: AnalysisInputs, meta: AssembleMeta): Anal
   const logins = buildLogins(inputs.sql, window0);
   for (const d of findingsFromLogins(logins)) drafts.push(d);
   // The evidence's own claims come first: they say how far the rest can be trusted.
-  const findings = leadWith(findingsFromIntegrity(inputs.integrity, inputs.artefactCount ?? 0), finalizeFindings(drafts));
+  const findings = leadWith(findingsFromIntegrity(inputs.integrity, inputs.artefactCount ?? 0), finalizeFindings(capPerRule(drafts)));
   const window = incidentWindow(findings);
   const coverage = buildCoverage(inputs.stats, inputs.sql, inputs.dlls, inputs.collectionGaps);
   const verdict = decideVerdict(findings, esps, coverage);

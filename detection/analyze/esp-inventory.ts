@@ -131,23 +131,39 @@ export function buildEspInventory(input: InventoryInput): EspEntry[] {
     const a = get(d.path);
     a.file = d;
   }
-  // Bare names whose file is in Binn under the same name get its path.
+  // Bare names whose file is in Binn under the same name get its path (files indexed once by name).
+  const binnByName = new Map<string, DllFacts[]>();
+  for (const d of input.dlls) {
+    if (locationOf(d.path) !== 'binn') continue;
+    const base = winBasename(d.path).toLowerCase();
+    const list = binnByName.get(base);
+    if (list) list.push(d);
+    else binnByName.set(base, [d]);
+  }
   for (const a of accs.values()) {
     if (a.dllPath || a.file) continue;
-    const base = winBasename(a.dll).toLowerCase();
-    const inBinn = input.dlls.filter((d) => winBasename(d.path).toLowerCase() === base && locationOf(d.path) === 'binn');
+    const inBinn = binnByName.get(winBasename(a.dll).toLowerCase()) ?? [];
     if (inBinn.length === 1 && inBinn[0]) {
       a.file = inBinn[0];
       a.dllPath = normalizeWinPath(inBinn[0].path);
     }
   }
   // Merge bare-name entries into the path entry of the same DLL: the one at the path they
-  // resolved to, else the only path entry with that file name.
+  // resolved to, else the only path entry with that file name. Merging removes name entries
+  // only, so the path entries are indexed by file name once.
+  const pathsByName = new Map<string, Acc[]>();
+  for (const b of accs.values()) {
+    if (b.key.startsWith('name:')) continue;
+    const base = winBasename(b.dll).toLowerCase();
+    const list = pathsByName.get(base);
+    if (list) list.push(b);
+    else pathsByName.set(base, [b]);
+  }
   for (const a of [...accs.values()]) {
     if (!a.key.startsWith('name:')) continue;
     const base = a.key.slice(5);
     const exact = a.dllPath ? accs.get(a.dllPath.toLowerCase()) : undefined;
-    const same = [...accs.values()].filter((b) => !b.key.startsWith('name:') && winBasename(b.dll).toLowerCase() === base);
+    const same = pathsByName.get(base) ?? [];
     const target = exact ?? (same.length === 1 && !a.dllPath ? same[0] : undefined);
     if (!target || target === a) continue;
     mergeInto(target, a);

@@ -2,7 +2,7 @@ import type { EspEntry, EvidenceRef, Finding, Login, Severity } from '../analysi
 import { SEVERITIES } from '../analysis-result.js';
 import { espEventDll } from '../esp/events.js';
 import { excerpt, refOf, timeRange } from './evidence-ref.js';
-import type { DllFacts, RuleHit, SourcedEvent, SqlFacts } from './inputs.js';
+import type { DllFacts, RuleHit, SourcedEvent, SqlEspRow, SqlFacts } from './inputs.js';
 import { findingsFromBaselineHashes, findingsFromFalseMicrosoftClaims, maxSeverity } from './esp-trust.js';
 import { attackIds, NEXT_STEPS, nextStepsFor } from './next-steps.js';
 import { normalizeWinPath, winBasename } from './windows-paths.js';
@@ -51,22 +51,54 @@ export function findingsFromHits(hits: readonly RuleHit[]): Draft[] {
   return out;
 }
 
-function espEventsFor(entry: EspEntry, events: readonly SourcedEvent[]): SourcedEvent[] {
+/**
+ * The ESP events of the evidence by the DLL they name (normalised, lower case), each with its
+ * place in `events`: built once, so that finding the events of each ESP is a lookup, not a
+ * pass over every event (a log can name a hundred thousand DLLs).
+ */
+function espEventIndex(events: readonly SourcedEvent[]): Map<string, { at: number; ev: SourcedEvent }[]> {
+  const index = new Map<string, { at: number; ev: SourcedEvent }[]>();
+  events.forEach((ev, at) => {
+    const named = espEventDll(ev.event, ev.summary);
+    if (!named) return;
+    const key = normalizeWinPath(named.dll).toLowerCase();
+    const list = index.get(key);
+    if (list) list.push({ at, ev });
+    else index.set(key, [{ at, ev }]);
+  });
+  return index;
+}
+
+/** The events naming the ESP's DLL by its path, or by its bare file name, in time order. */
+function espEventsFor(entry: EspEntry, index: ReadonlyMap<string, readonly { at: number; ev: SourcedEvent }[]>): SourcedEvent[] {
   const path = entry.dllPath ? normalizeWinPath(entry.dllPath).toLowerCase() : undefined;
   const base = winBasename(entry.dll).toLowerCase();
-  return events
-    .filter((ev) => {
-      const named = espEventDll(ev.event, ev.summary);
-      if (!named) return false;
-      const n = normalizeWinPath(named.dll).toLowerCase();
-      return n === path || (!/\\/.test(n) && n === base);
-    })
+  const byPath = path !== undefined ? (index.get(path) ?? []) : [];
+  // A bare name (no folder) in an event stands for the file of that name.
+  const byName = base !== path && !base.includes('\\') ? (index.get(base) ?? []) : [];
+  return [...byPath, ...byName]
+    .sort((a, b) => a.at - b.at)
+    .map((x) => x.ev)
     .sort(byTime);
+}
+
+/** The export rows of each DLL file name (lower case), in export order. */
+function exportRowsByName(sql: SqlFacts | undefined): Map<string, SqlEspRow[]> {
+  const out = new Map<string, SqlEspRow[]>();
+  for (const r of sql?.esps ?? []) {
+    const base = winBasename(r.dllName).toLowerCase();
+    const list = out.get(base);
+    if (list) list.push(r);
+    else out.set(base, [r]);
+  }
+  return out;
 }
 
 /** Findings for every malicious or suspicious ESP, the DLL file and the registration as evidence. */
 export function findingsFromEsps(esps: readonly EspEntry[], events: readonly SourcedEvent[], sql: SqlFacts | undefined): Draft[] {
   const out: Draft[] = [];
+  const eventIndex = espEventIndex(events);
+  const rowsByName = exportRowsByName(sql);
   for (const e of esps) {
     if (e.suspicion === 'unknown' && e.location === 'binn' && e.file?.present && !e.file.signed) {
       out.push(unsignedBinnFinding(e));
@@ -87,7 +119,7 @@ export function findingsFromEsps(esps: readonly EspEntry[], events: readonly Sou
       if (e.file.storedPath) ref.storedPath = e.file.storedPath;
       refs.push(ref);
     }
-    const sqlRow = sql?.esps?.find((r) => e.procedures.includes(r.name) && winBasename(r.dllName).toLowerCase() === winBasename(e.dll).toLowerCase());
+    const sqlRow = rowsByName.get(winBasename(e.dll).toLowerCase())?.find((r) => e.procedures.includes(r.name));
     if (sqlRow) {
       const ref: EvidenceRef = {
         artefact: sqlRow.file,
@@ -98,7 +130,7 @@ export function findingsFromEsps(esps: readonly EspEntry[], events: readonly Sou
       if (sqlRow.line !== undefined) ref.line = sqlRow.line;
       refs.push(ref);
     }
-    const evs = espEventsFor(e, events);
+    const evs = espEventsFor(e, eventIndex);
     for (const ev of evs) refs.push(refOf(ev));
     const proc = e.procedures[0];
     const malicious = e.suspicion === 'malicious';
@@ -178,9 +210,6 @@ export function findingsFromFiles(dlls: readonly DllFacts[], esps: readonly EspE
   return out;
 }
 
-/** Logins created during the incident with a finding each; the rest share one finding. */
-export const MAX_LOGIN_FINDINGS = 100;
-
 function loginRef(l: Login): EvidenceRef {
   const ref: EvidenceRef = {
     artefact: l.source.replace(/:\d+$/, ''),
@@ -194,48 +223,84 @@ function loginRef(l: Login): EvidenceRef {
   return ref;
 }
 
-const LOGIN_EXPLANATION = 'A server login was created inside the window of malicious activity. Maggie creates a backdoor login once it has sysadmin rights.';
-
-/**
- * Logins created during the incident window (Maggie creates a backdoor login): one finding
- * each, sysadmins first, up to MAX_LOGIN_FINDINGS; an export that creates more (a flood to
- * bury the one that matters) gives one more finding that counts the rest.
- */
+/** Logins created during the incident window (Maggie creates a backdoor login): one finding each. */
 export function findingsFromLogins(logins: readonly Login[]): Draft[] {
-  const during = logins.filter((l) => l.createdDuringIncident);
-  const ordered = [...during.filter((l) => l.isSysadmin), ...during.filter((l) => !l.isSysadmin)];
-  const out: Draft[] = ordered.slice(0, MAX_LOGIN_FINDINGS).map((l) => ({
-    ruleId: 'espy.login.created-during-incident',
-    title: `Login '${l.name}' created during the incident${l.isSysadmin ? ' (sysadmin)' : ''}`,
-    severity: l.isSysadmin ? 'critical' : 'high',
-    attack: ['T1136.001'],
-    source: 'sql',
-    explanation: LOGIN_EXPLANATION,
-    nextSteps: nextStepsFor(['T1136'], 'sql'),
-    evidence: [loginRef(l)],
-    count: 1,
-    ...(l.createDate ? { firstSeen: l.createDate, lastSeen: l.createDate } : {}),
-  }));
-  const rest = ordered.slice(MAX_LOGIN_FINDINGS);
-  if (rest.length > 0) {
-    let first: string | undefined;
-    let last: string | undefined;
-    for (const l of rest) {
-      if (l.createDate && (first === undefined || l.createDate < first)) first = l.createDate;
-      if (l.createDate && (last === undefined || l.createDate > last)) last = l.createDate;
-    }
-    const sysadmins = rest.filter((l) => l.isSysadmin).length;
-    out.push({
+  return logins
+    .filter((l) => l.createdDuringIncident)
+    .map((l) => ({
       ruleId: 'espy.login.created-during-incident',
-      title: `${rest.length} more logins created during the incident${sysadmins > 0 ? ` (${sysadmins} sysadmin)` : ''}`,
-      severity: sysadmins > 0 ? 'critical' : 'high',
+      title: `Login '${l.name}' created during the incident${l.isSysadmin ? ' (sysadmin)' : ''}`,
+      severity: l.isSysadmin ? 'critical' : 'high',
       attack: ['T1136.001'],
       source: 'sql',
-      explanation: `${LOGIN_EXPLANATION} Every one is listed under Logins and in analysis.json.`,
+      explanation: 'A server login was created inside the window of malicious activity. Maggie creates a backdoor login once it has sysadmin rights.',
       nextSteps: nextStepsFor(['T1136'], 'sql'),
-      evidence: rest.slice(0, MAX_EVIDENCE_PER_FINDING).map(loginRef),
-      count: rest.length,
-      ...(first && last ? { firstSeen: first, lastSeen: last } : {}),
+      evidence: [loginRef(l)],
+      count: 1,
+      ...(l.createDate ? { firstSeen: l.createDate, lastSeen: l.createDate } : {}),
+    }));
+}
+
+/** Findings of one rule listed one by one; past this many, the rest of that rule share one finding. */
+export const MAX_FINDINGS_PER_RULE = 100;
+
+/** What the shared finding calls the rest, by rule: "<n> more <this>". */
+const MORE_OF: Record<string, string> = {
+  'espy.login.created-during-incident': 'logins created during the incident',
+  'espy.esp.backdoor': 'backdoor extended stored procedure DLLs',
+  'espy.esp.suspicious': 'suspicious extended stored procedure DLLs',
+  'espy.anti-forensics.esp-used-then-removed': 'ESP DLLs used, then removed',
+};
+
+/**
+ * Evidence that names thousands of logins or DLLs (a flood to bury the one that matters, or a
+ * forged log) must not make thousands of findings: each rule keeps its MAX_FINDINGS_PER_RULE
+ * worst (by severity, then as they came), and one more finding counts the rest, with the
+ * first of them as its evidence. The inventory, the logins and the timeline keep every one.
+ */
+export function capPerRule(drafts: readonly Draft[]): Draft[] {
+  const byRule = new Map<string, Draft[]>();
+  for (const d of drafts) {
+    const list = byRule.get(d.ruleId);
+    if (list) list.push(d);
+    else byRule.set(d.ruleId, [d]);
+  }
+  const rank = (s: Severity): number => SEVERITIES.indexOf(s);
+  const out: Draft[] = [];
+  for (const [ruleId, list] of byRule) {
+    if (list.length <= MAX_FINDINGS_PER_RULE) {
+      for (const d of list) out.push(d);
+      continue;
+    }
+    const ordered = list.map((d, i) => ({ d, i })).sort((a, b) => rank(a.d.severity) - rank(b.d.severity) || a.i - b.i);
+    for (const { d } of ordered.slice(0, MAX_FINDINGS_PER_RULE)) out.push(d);
+    const rest = ordered.slice(MAX_FINDINGS_PER_RULE).map((x) => x.d);
+    const first = rest[0] as Draft;
+    let firstSeen: string | undefined;
+    let lastSeen: string | undefined;
+    let count = 0;
+    const attack = new Set<string>();
+    for (const d of rest) {
+      count += d.count;
+      for (const a of d.attack) attack.add(a);
+      if (d.firstSeen && (firstSeen === undefined || d.firstSeen < firstSeen)) firstSeen = d.firstSeen;
+      if (d.lastSeen && (lastSeen === undefined || d.lastSeen > lastSeen)) lastSeen = d.lastSeen;
+    }
+    out.push({
+      ruleId,
+      title: `${rest.length} more ${MORE_OF[ruleId] ?? `findings like: ${first.title}`}`,
+      severity: first.severity,
+      attack: [...attack],
+      source: first.source,
+      explanation: `${first.explanation} More findings of this kind than the report lists one by one: the first of the other ${rest.length} are the evidence here; the ESP inventory, the logins and the timeline list every one.`,
+      nextSteps: first.nextSteps,
+      evidence: rest
+        .slice(0, MAX_EVIDENCE_PER_FINDING)
+        .map((d) => d.evidence.find((r) => r.decisive) ?? d.evidence[0])
+        .filter((r): r is EvidenceRef => r !== undefined),
+      count,
+      ...(firstSeen ? { firstSeen } : {}),
+      ...(lastSeen ? { lastSeen } : {}),
     });
   }
   return out;

@@ -1,5 +1,8 @@
 import type { CoverageEntry, EspEntry, Finding, Verdict } from '../analysis-result.js';
 
+/** Backdoors, then critical findings, named one by one in the verdict's reasons up to this many each. */
+export const MAX_REASONS_OF_A_KIND = 10;
+
 /**
  * The answer first: COMPROMISED when a backdoor ESP (or equivalent critical evidence) is
  * there; SUSPICIOUS on high or medium findings; NO_INDICATORS otherwise, saying what was not
@@ -8,12 +11,14 @@ import type { CoverageEntry, EspEntry, Finding, Verdict } from '../analysis-resu
 export function decideVerdict(findings: readonly Finding[], esps: readonly EspEntry[], coverage: readonly CoverageEntry[]): { verdict: Verdict; reasons: string[] } {
   const reasons: string[] = [];
   const backdoors = esps.filter((e) => e.suspicion === 'malicious');
-  for (const e of backdoors) {
+  for (const e of backdoors.slice(0, MAX_REASONS_OF_A_KIND)) {
     const what = e.procedures.length > 0 ? `ESP '${e.procedures.join("', '")}'` : 'ESP DLL';
     reasons.push(`${what} → ${e.dll}: ${e.reasons[0] ?? 'malicious'}`);
   }
+  if (backdoors.length > MAX_REASONS_OF_A_KIND) reasons.push(`and ${backdoors.length - MAX_REASONS_OF_A_KIND} more backdoor ESPs (listed in the ESP inventory)`);
   const critical = findings.filter((f) => f.severity === 'critical' && f.source !== 'esp' && f.source !== 'yara');
-  for (const f of critical) reasons.push(f.title);
+  for (const f of critical.slice(0, MAX_REASONS_OF_A_KIND)) reasons.push(f.title);
+  if (critical.length > MAX_REASONS_OF_A_KIND) reasons.push(`and ${critical.length - MAX_REASONS_OF_A_KIND} more critical findings`);
   if (backdoors.length > 0 || critical.length > 0) {
     const high = findings.filter((f) => f.severity === 'high').slice(0, 3);
     for (const f of high) reasons.push(f.title);

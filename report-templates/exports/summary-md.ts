@@ -12,6 +12,8 @@ import { verdictInfo } from '../sections/header.js';
 
 /** Findings listed in the summary (the rest are counted). */
 export const SUMMARY_TOP_FINDINGS = 10;
+/** ESPs and logins listed in the summary (a ticket note, not an inventory: the rest are counted). */
+export const SUMMARY_MAX_ROWS = 50;
 
 /**
  * Escapes text for Markdown (inline and table cells; CommonMark + GFM). Backslash-escapes the
@@ -66,14 +68,17 @@ export function renderSummaryMd(r: AnalysisResult, opts: { generatedAt: string; 
   if (esps.length === 0) out.push('None: every ESP seen is assessed benign.');
   else {
     out.push('| Assessment | Procedure | DLL | SHA\\-256 | MD5 |', '|---|---|---|---|---|');
-    for (const e of esps) {
+    for (const e of esps.slice(0, SUMMARY_MAX_ROWS)) {
       out.push(`| ${mdText(e.suspicion)} | ${e.procedures.map(mdText).join(', ')} | ${mdText(e.dllPath ?? e.dll)} | ${mdHash(e.file?.sha256) || 'not found'} | ${mdHash(e.file?.md5)} |`);
     }
   }
+  if (esps.length > SUMMARY_MAX_ROWS) out.push('', `… ${esps.length - SUMMARY_MAX_ROWS} more in report.html and analysis.json`);
   const flagged = r.logins.filter((l) => l.createdDuringIncident);
   if (flagged.length > 0) {
     out.push('', `## Logins created during the incident (${flagged.length})`, '');
-    for (const l of flagged) out.push(`- ${mdText(l.name)} \\(${mdText(l.type)}${l.isSysadmin ? ', sysadmin' : ''}${l.createDate ? `, created ${mdText(displayTime(l.createDate))}` : ''}\\)`);
+    for (const l of flagged.slice(0, SUMMARY_MAX_ROWS))
+      out.push(`- ${mdText(l.name)} \\(${mdText(l.type)}${l.isSysadmin ? ', sysadmin' : ''}${l.createDate ? `, created ${mdText(displayTime(l.createDate))}` : ''}\\)`);
+    if (flagged.length > SUMMARY_MAX_ROWS) out.push(`- … ${flagged.length - SUMMARY_MAX_ROWS} more in report.html and analysis.json`);
   }
   const missing = r.coverage.filter((c) => !c.present);
   if (missing.length > 0 || r.errors.length > 0) {

@@ -91,10 +91,20 @@ function espRow(e: EspEntry): SafeHtml {
   )}${cell(why(e.reasons), undefined, 'why')}</tr>`;
 }
 
+/**
+ * ESPs drawn in the report: evidence can name a hundred thousand DLLs (a forged log, a flood to
+ * bury the one that matters), and a table that long neither opens nor gets read. The worst come
+ * first; analysis.json keeps them all.
+ */
+export const MAX_REPORT_ESPS = 1000;
+
 export function renderEsps(r: AnalysisResult): SafeHtml {
   const esps = stableSort(r.esps, (a, b) => (SUSPICION_RANK[a.suspicion] ?? 2) - (SUSPICION_RANK[b.suspicion] ?? 2) || compareStrings(a.dll, b.dll));
+  const shown = esps.slice(0, MAX_REPORT_ESPS);
+  const cut = esps.length - shown.length;
   return html`<section id="esps">
 <h2>Extended stored procedures (${esps.length})</h2>
+${cut > 0 ? html`<p class="hint">The first ${shown.length} are shown (malicious, then suspicious, then the rest); the other ${cut} are in analysis.json.</p>` : ''}
 <p class="hint">Every ESP DLL seen in the event logs, ERRORLOG, SQL exports or on disk. Microsoft's ESPs live in the instance's <code>Binn</code> folder and are signed.</p>
 <p class="hint">Signature: the Authenticode signature embedded in the DLL, verified (image digest, signer, chain to a trusted root at the signing time). Microsoft-signed means valid through a Microsoft root; roots given with <code>--trust</code> make a signature valid, never Microsoft's. Not checked: catalog (.cat) signatures, revocation (CRL/OCSP), Windows' own signing policy.</p>
 ${renderTable({
@@ -112,7 +122,7 @@ ${renderTable({
     { label: 'Executed' },
     { label: 'Why' },
   ],
-  rows: esps.map(espRow),
+  rows: shown.map(espRow),
   empty: 'No extended stored procedure was seen.',
 })}
 </section>`;

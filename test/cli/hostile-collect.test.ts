@@ -45,8 +45,6 @@ interface HostileCase {
   /** Turns the copy of host-clean at `host` into this case's source. */
   build(host: string): void;
   args?(host: string): string[];
-  /** A bug that stops the case today: it is listed as skipped with this reason (ESPY_KNOWN_BUGS=1 runs it). */
-  knownBug?: string;
   /** The reason the case cannot run on this machine, checked after `build`. */
   skip?(host: string): string | undefined;
   /** Run as this uid/gid (see `unreadableAs`). */
@@ -119,15 +117,6 @@ const EXPORT_ROWS = 200_000;
 const MZ_FILES = 100_000;
 const DEPTH = 2_000;
 
-/**
- * The analysis of a collection is quadratic in the ESP DLLs the evidence names: for each one,
- * detection/analyze/findings.ts scans every event (`espEventsFor`) and every export row, and
- * detection/analyze/timeline.ts every export row. 5,000 Using-lines take 67 s, 10,000 take 236 s;
- * 40,000 export rows 31 s; 150,000 lines or 200,000 rows do not end in 200 s. Such a case is
- * listed as skipped with that reason; ESPY_KNOWN_BUGS=1 runs it.
- */
-const QUADRATIC_ANALYSIS = 'espy collect does not end: the analysis is quadratic in the DLLs the evidence names (findings.ts espEventsFor, findings.ts and timeline.ts sql.esps.find per ESP)';
-
 let binn: ReturnType<typeof unreadableAs> | undefined;
 
 const CASES: HostileCase[] = [
@@ -138,7 +127,6 @@ const CASES: HostileCase[] = [
         host,
         Array.from({ length: USING_LINES }, (_, i) => using(`C:\\Gone\\x${i}.dll`, `p${i}`)),
       ),
-    knownBug: QUADRATIC_ANALYSIS,
     // Each named DLL that is absent is a manifest row with an error: the README's exit 3.
     exit: EXIT.PARTIAL,
     check: (c) => {
@@ -158,7 +146,6 @@ const CASES: HostileCase[] = [
       writeFileSync(join(host, 'sql', 'extended_procedures.csv'), `${rows.join('\r\n')}\r\n`);
     },
     args: (host) => ['--sql-export', join(host, 'sql')],
-    knownBug: QUADRATIC_ANALYSIS,
     exit: EXIT.PARTIAL,
     check: (c) => {
       const tools = c.manifest.filter((f) => f.originalPath.startsWith('C:\\Tools\\'));
@@ -252,7 +239,6 @@ describe('espy collect on hostile hosts: it ends, exits as the README says, the 
     it(
       c.name,
       async (ctx) => {
-        if (c.knownBug && process.env['ESPY_KNOWN_BUGS'] !== '1') return ctx.skip(`known bug: ${c.knownBug}`);
         const dir = mkdtempSync(join(work, 'case-'));
         chmodSync(dir, 0o755);
         const host = join(dir, 'host');
