@@ -18,26 +18,15 @@ export interface FormatErrorInit {
   cause?: unknown;
 }
 
-/**
- * A FormatError is a fact about the bytes, not a bug: it carries no stack trace. A damaged log
- * can raise a hundred thousand of them, and capturing a stack is most of the cost of each.
- */
 export class FormatError extends Error {
-  override readonly name: string;
+  override readonly name: string = 'FormatError';
   readonly code: FormatErrorCode;
   readonly format: string;
   readonly offset: number;
   readonly what: string;
 
   constructor(init: FormatErrorInit) {
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-      super(init.message ?? `${init.format}: ${init.code} at offset ${init.offset} (${init.what})`, init.cause === undefined ? undefined : { cause: init.cause });
-    } finally {
-      Error.stackTraceLimit = limit;
-    }
-    this.name = 'FormatError';
+    super(init.message ?? `${init.format}: ${init.code} at offset ${init.offset} (${init.what})`, init.cause === undefined ? undefined : { cause: init.cause });
     this.code = init.code;
     this.format = init.format;
     this.offset = init.offset;
