@@ -69,10 +69,10 @@ export function makeDllClassifier(yara: CompiledYara | undefined, trust: readonl
  */
 export async function prepareAnalysis(ctx: CliContext, flags: AnalysisFlags): Promise<{ options: Omit<AnalyzeOptions, 'generatedAt'>; yara: CompiledYara | undefined; close(): Promise<void> }> {
   const sigma = [...(flags.noDefaultRules ? [] : shippedRuleFiles('rules/sigma/', SIGMA_EXTS)), ...(await readRuleFiles(flags.sigma ?? [], SIGMA_EXTS))];
-  const yaraSources = [...shippedRuleFiles('rules/yara/', YARA_EXTS), ...(await readRuleFiles(flags.yara ?? [], YARA_EXTS))].map((f) => ({
-    name: f.path,
-    text: f.text,
-  }));
+  const yaraSources = [
+    ...shippedRuleFiles('rules/yara/', YARA_EXTS).map((f) => ({ name: f.path, text: f.text, shipped: true })),
+    ...(await readRuleFiles(flags.yara ?? [], YARA_EXTS)).map((f) => ({ name: f.path, text: f.text })),
+  ];
   let baseline: Baseline | undefined;
   if (flags.baseline) baseline = parseBaseline((await readUserFile(flags.baseline, 'baseline')).toString('utf8'), flags.baseline);
   const trust = await loadTrustAnchors(flags.trust ?? [], ctx.cwd);

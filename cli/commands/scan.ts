@@ -124,7 +124,7 @@ export async function runScan(args: ScanArgs, ctx: CliContext, emit: (row: ScanR
 
   const trust = await loadTrustAnchors(args.trust, ctx.cwd);
   const authenticodeCache = createAuthenticodeCache();
-  const sources = [...(args.builtinRules ? shippedYaraRules() : []), ...(await readYaraRuleFiles(args.yara, ctx.cwd))];
+  const sources = [...(args.builtinRules ? shippedYaraRules().map((r) => ({ ...r, shipped: true })) : []), ...(await readYaraRuleFiles(args.yara, ctx.cwd))];
   const engine = sources.length ? createYaraEngine() : undefined;
   const summary: ScanSummary = { files: 0, pe: 0, notPe: 0, esp: 0, bySuspicion: {}, skipped: walked.skipped.length, ruleErrors: 0 };
   try {

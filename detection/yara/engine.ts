@@ -55,9 +55,10 @@ export function createYaraEngine(opts: YaraEngineOptions = {}): YaraEngine & { r
   async function compile(sources: readonly YaraSource[]): Promise<CompiledYara> {
     const errors: YaraCompileError[] = [];
     const warnings: YaraCompileError[] = [];
-    let accepted: YaraSource[] = [];
+    const unchecked = sources.every((s) => s.shipped === true);
+    let accepted: YaraSource[] = unchecked ? [...sources] : [];
     // 1. Each source on its own: errors name the file and its own line; a bad file is rejected whole.
-    for (const s of sources) {
+    for (const s of unchecked ? [] : sources) {
       if (/^\s*include\s+"/m.test(s.text)) {
         errors.push({ source: s.name, line: s.text.split('\n').findIndex((l) => /^\s*include\s+"/.test(l)) + 1, message: 'include is not supported: pass the included file with --yara too' });
         continue;
@@ -69,7 +70,7 @@ export function createYaraEngine(opts: YaraEngineOptions = {}): YaraEngine & { r
     }
     // 2. All accepted sources together (duplicate rule names across files only show here).
     let combined = combine(accepted);
-    for (let round = 0; round < sources.length && accepted.length; round++) {
+    for (let round = 0; !unchecked && round < sources.length && accepted.length; round++) {
       const r = await check(combined.text);
       if (!r.errors.length) break;
       const bad = new Set<string>();

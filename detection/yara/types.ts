@@ -6,6 +6,11 @@ export type { YaraHit };
 export interface YaraSource {
   name: string;
   text: string;
+  /**
+   * espy's own rule files, compiled by its tests: when every source is one, `compile` does not
+   * check them again (a check starts the ~90 MB engine; a run that scans no DLL never needs it).
+   */
+  shipped?: boolean;
 }
 
 export interface YaraCompileError {

@@ -27,6 +27,19 @@ describe('YARA engine (libyara-wasm in a worker)', () => {
     expect(r.hits.map((h) => h.rule)).toEqual(['good_one']);
   });
 
+  it("espy's own rules are not checked again at start: no engine until the first scan, which matches", async () => {
+    const own = createYaraEngine();
+    try {
+      const c = await own.compile(espyRuleSources().map((s) => ({ ...s, shipped: true })));
+      expect(own.workersStarted).toBe(0);
+      expect(c.rules.length).toBeGreaterThan(0);
+      expect((await c.scan(fixture('maggie_like.dll'), SCAN)).hits.length).toBeGreaterThan(0);
+      expect(own.workersStarted).toBe(1);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('a scanned Buffer is left intact, and so are the views that share its memory', async () => {
     const c = await engine.compile([{ name: 'abc.yar', text: 'rule abc { strings: $a = "abc" condition: $a }\n' }]);
     // Two views of one ArrayBuffer (as a read into a larger buffer gives): scanning one must not take the memory of both.
