@@ -76,11 +76,14 @@ function summarize(source: string, stats: ArtefactStats[], extraNotes: string[])
 const MAX_GAP_NOTES = 50;
 
 /** What the collection could not read: an absence there is unknown, not clean. */
+/** The coverage entry of what the collection could not read: a gap in what was checked, never a source checked. */
+export const COLLECTION_GAPS = 'Collection gaps';
+
 function gapsEntry(gaps: readonly CollectionGap[]): CoverageEntry {
   const notes = gaps.slice(0, MAX_GAP_NOTES).map((g) => `${g.path}: ${g.reason}`);
   if (gaps.length > MAX_GAP_NOTES) notes.push(`... and ${gaps.length - MAX_GAP_NOTES} more (all in the bundle manifest)`);
   return {
-    source: 'Collection gaps',
+    source: COLLECTION_GAPS,
     present: true,
     artefacts: [],
     records: gaps.length,
@@ -144,15 +147,20 @@ export function buildCoverage(stats: readonly ArtefactStats[], sql: SqlFacts | u
   const named = dlls.filter((d) => d.foundBy === 'named').length;
   const swept = dlls.filter((d) => d.foundBy === 'sweep').length;
   const binn = collected.filter((d) => locationOf(d.path) === 'binn').length;
-  const absent = dlls.length - collected.length;
+  // A DLL that could not be read (the file or a folder above it) is unknown, not absent.
+  const unreadable = dlls.filter((d) => !d.file.present && d.file.unreadable !== undefined).length;
+  const absent = dlls.length - collected.length - unreadable;
+  const notes: string[] = [];
+  if (absent > 0) notes.push(`${absent} DLL(s) named by the evidence are not in the source`);
+  if (unreadable > 0) notes.push(`${unreadable} DLL(s) could not be read (the file or a folder above it is unreadable): not known to be absent`);
   const dllEntry: CoverageEntry = {
     source: 'DLL files',
     present: dlls.length > 0,
     artefacts: dlls.map((d) => d.path),
     records: dlls.length,
-    failed: absent,
+    failed: absent + unreadable,
     recovered: 0,
-    notes: absent > 0 ? [`${absent} DLL(s) named by the evidence are not in the source`] : [],
+    notes,
   };
   if (dlls.length > 0) dllEntry.counts = `${collected.length} collected: ${binn} in Binn; ${named} named by the evidence, ${swept} found by the sweep`;
   out.push(dllEntry);

@@ -1,4 +1,5 @@
 import type { CoverageEntry, EspEntry, Finding, Verdict } from '../analysis-result.js';
+import { COLLECTION_GAPS } from './coverage.js';
 
 /** Backdoors, then critical findings, named one by one in the verdict's reasons up to this many each. */
 export const MAX_REASONS_OF_A_KIND = 10;
@@ -28,8 +29,9 @@ export function decideVerdict(findings: readonly Finding[], esps: readonly EspEn
   if (notable.length > 0) {
     return { verdict: 'SUSPICIOUS', reasons: notable.slice(0, 5).map((f) => `${f.severity}: ${f.title}`) };
   }
-  const gaps = coverage.filter((c) => !c.present).map((c) => c.notes[0] ?? `${c.source} not available`);
-  const checked = coverage.filter((c) => c.present).map((c) => c.source);
+  const unreadable = (c: CoverageEntry): boolean => c.source === COLLECTION_GAPS;
+  const gaps = coverage.filter((c) => !c.present || unreadable(c)).map((c) => c.notes[0] ?? `${c.source} not available`);
+  const checked = coverage.filter((c) => c.present && !unreadable(c)).map((c) => c.source);
   return {
     verdict: 'NO_INDICATORS',
     reasons: [`no indicator of an ESP backdoor in ${checked.length > 0 ? checked.join(', ') : 'the evidence'}`, ...gaps.map((g) => `not checked: ${g}`)],

@@ -205,8 +205,14 @@ const CASES: HostileCase[] = [
       // Unreadable is not absent: nothing reads as deleted, and the clean host stays clean.
       expect(c.manifest.some((f) => f.error === 'not present in the source')).toBe(false);
       expect(c.analysis).not.toMatch(/deleted or moved/);
+      // The coverage too: unknown, not absent.
+      expect(c.analysis).not.toMatch(/named by the evidence are not in the source/);
+      expect(c.analysis).toMatch(/DLL\(s\) could not be read \(the file or a folder above it is unreadable\)/);
       expect(c.out.verdict).not.toBe('COMPROMISED');
       expect(c.analysis).toContain('Collection gaps');
+      // What could not be read is never named among the sources that were checked.
+      expect(c.analysis).not.toMatch(/no indicator of an ESP backdoor in [^"]*Collection gaps/);
+      expect(c.analysis).toMatch(/"not checked: \d+ file\(s\) or folder\(s\) could not be read/);
     },
   },
   {
