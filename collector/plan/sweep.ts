@@ -15,6 +15,8 @@ export const MAX_SWEEP_FILE_BYTES = 64 * 1024 * 1024;
 export const MAX_SWEEP_CLASSIFIED = 20_000;
 /** ...and spends at most this long; the rest is listed as not classified. */
 export const SWEEP_TIME_BUDGET_MS = 20 * 60_000;
+/** Sweep candidates whose PE signature is read ahead of the one being looked at. */
+const SIGNATURE_LOOKAHEAD = 32;
 export function toItem(f: FoundFile): PlanItem {
   const action: PlanAction = f.target.action === 'copy' ? 'copy' : 'hash';
   return {
@@ -67,6 +69,28 @@ async function hasPeSignature(view: FsView, path: string[]): Promise<boolean> {
   }
 }
 
+/**
+ * `hasPeSignature` of candidate `i`, with the next SIGNATURE_LOOKAHEAD already under way: a
+ * folder of a hundred thousand small files waits on the disk a few dozen times at once, not
+ * once per file, while the sweep still takes the files in order, one by one. Ask for each `i`
+ * once, in increasing order.
+ */
+function signaturesAhead(view: FsView, candidates: readonly FoundFile[]): (i: number) => Promise<boolean> {
+  const started = new Map<number, Promise<boolean>>();
+  return (i) => {
+    for (let j = i; j < Math.min(i + SIGNATURE_LOOKAHEAD, candidates.length); j++) {
+      if (!started.has(j))
+        started.set(
+          j,
+          hasPeSignature(view, (candidates[j] as FoundFile).fsPath).catch(() => false),
+        );
+    }
+    const p = started.get(i) ?? Promise.resolve(false);
+    started.delete(i);
+    return p;
+  };
+}
+
 /** What the sweep adds to: the plan's items (by key) and its list of skipped places. */
 export interface SweepTarget {
   items: PlanItem[];
@@ -86,8 +110,10 @@ export async function sweepCandidatesInto(view: FsView, sweepCandidates: readonl
     const sweepStart = Date.now();
     const excluded = (opts.sweepExclude ?? []).map((p) => windowsPathKey(p).replace(/\\+$/, ''));
     const isExcluded = (key: string): boolean => excluded.some((x) => key === x || key.startsWith(`${x}\\`));
-    for (const f of sweepCandidates) {
+    const signatureOf = signaturesAhead(view, sweepCandidates);
+    for (const [i, f] of sweepCandidates.entries()) {
       if (opts.signal?.aborted) break;
+      const isPe = signatureOf(i);
       if (++done % 50 === 0) opts.progress?.('sweeping', done, sweepCandidates.length);
       const original = formatWindowsPath(f.drive, f.segments);
       if (byKey.has(windowsPathKey(original))) continue;
@@ -95,7 +121,7 @@ export async function sweepCandidatesInto(view: FsView, sweepCandidates: readonl
         opts.log('info', `sweep: ${original} skipped: espy's own executable or output`);
         continue;
       }
-      if (!(await hasPeSignature(view, f.fsPath))) continue;
+      if (!(await isPe)) continue;
       if (sweepPe >= budget.files || Date.now() - sweepStart > budget.ms) {
         const why = sweepPe >= budget.files ? `${budget.files} PE files classified` : `${Math.round(budget.ms / 1000)} s spent`;
         const rest = sweepCandidates.length - done + 1;
