@@ -1,7 +1,7 @@
 import type { EspEntry, EvidenceRef, Finding, Severity, TimelineEntry } from '../analysis-result.js';
 import { SEVERITIES } from '../analysis-result.js';
-import { espEventDll } from '../esp/events.js';
 import { excerpt, refOf, timeRange } from './evidence-ref.js';
+import { espEventIndex } from './group.js';
 import type { ArtefactStats, DllFacts, SourcedEvent, SqlFacts } from './inputs.js';
 import { nextStepsFor } from './next-steps.js';
 import { normalizeWinPath, winBasename } from './windows-paths.js';
@@ -124,15 +124,11 @@ function errorlogSource(ev: SourcedEvent): string | undefined {
 /** Events by the DLL path they name (lower case), each list in time order: built once. */
 function eventsByDll(events: readonly SourcedEvent[]): Map<string, SourcedEvent[]> {
   const out = new Map<string, SourcedEvent[]>();
-  for (const ev of events) {
-    const named = espEventDll(ev.event, ev.summary);
-    if (!named) continue;
-    const key = normalizeWinPath(named.dll).toLowerCase();
-    const list = out.get(key);
-    if (list) list.push(ev);
-    else out.set(key, [ev]);
-  }
-  for (const list of out.values()) list.sort((a, b) => a.summary.timestamp.localeCompare(b.summary.timestamp));
+  for (const [key, list] of espEventIndex(events))
+    out.set(
+      key,
+      list.map((x) => x.ev).sort((a, b) => a.summary.timestamp.localeCompare(b.summary.timestamp)),
+    );
   return out;
 }
 

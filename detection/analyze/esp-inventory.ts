@@ -3,6 +3,7 @@ import type { EspEntry, LocationClass, Suspicion } from '../analysis-result.js';
 import { assessEspTrust, baselineHashesFor, isMicrosoftSigned, windowsMicrosoftSignedHashes } from './esp-trust.js';
 import type { Baseline, DllFacts, SourcedEvent, SqlEspRow } from './inputs.js';
 import { mergeInto, Use, type Acc } from './esp-acc.js';
+import { groupBy } from './group.js';
 import { errorlogTwins } from './twins.js';
 import { hasDirectory, locationOf, normalizeWinPath, winBasename } from './windows-paths.js';
 
@@ -132,14 +133,7 @@ export function buildEspInventory(input: InventoryInput): EspEntry[] {
     a.file = d;
   }
   // Bare names whose file is in Binn under the same name get its path (files indexed once by name).
-  const binnByName = new Map<string, DllFacts[]>();
-  for (const d of input.dlls) {
-    if (locationOf(d.path) !== 'binn') continue;
-    const base = winBasename(d.path).toLowerCase();
-    const list = binnByName.get(base);
-    if (list) list.push(d);
-    else binnByName.set(base, [d]);
-  }
+  const binnByName = groupBy(input.dlls, (d) => (locationOf(d.path) === 'binn' ? winBasename(d.path).toLowerCase() : undefined));
   for (const a of accs.values()) {
     if (a.dllPath || a.file) continue;
     const inBinn = binnByName.get(winBasename(a.dll).toLowerCase()) ?? [];
@@ -151,14 +145,7 @@ export function buildEspInventory(input: InventoryInput): EspEntry[] {
   // Merge bare-name entries into the path entry of the same DLL: the one at the path they
   // resolved to, else the only path entry with that file name. Merging removes name entries
   // only, so the path entries are indexed by file name once.
-  const pathsByName = new Map<string, Acc[]>();
-  for (const b of accs.values()) {
-    if (b.key.startsWith('name:')) continue;
-    const base = winBasename(b.dll).toLowerCase();
-    const list = pathsByName.get(base);
-    if (list) list.push(b);
-    else pathsByName.set(base, [b]);
-  }
+  const pathsByName = groupBy(accs.values(), (b) => (b.key.startsWith('name:') ? undefined : winBasename(b.dll).toLowerCase()));
   for (const a of [...accs.values()]) {
     if (!a.key.startsWith('name:')) continue;
     const base = a.key.slice(5);

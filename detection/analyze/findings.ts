@@ -1,8 +1,8 @@
 import type { EspEntry, EvidenceRef, Finding, Login, Severity } from '../analysis-result.js';
 import { SEVERITIES } from '../analysis-result.js';
-import { espEventDll } from '../esp/events.js';
 import { excerpt, refOf, timeRange } from './evidence-ref.js';
-import type { DllFacts, RuleHit, SourcedEvent, SqlEspRow, SqlFacts } from './inputs.js';
+import { espEventIndex, groupBy } from './group.js';
+import type { DllFacts, RuleHit, SourcedEvent, SqlFacts } from './inputs.js';
 import { findingsFromBaselineHashes, findingsFromFalseMicrosoftClaims, maxSeverity } from './esp-trust.js';
 import { attackIds, NEXT_STEPS, nextStepsFor } from './next-steps.js';
 import { normalizeWinPath, winBasename } from './windows-paths.js';
@@ -18,14 +18,8 @@ function byTime(a: SourcedEvent, b: SourcedEvent): number {
 
 /** One finding per Sigma rule, with its matches as evidence. */
 export function findingsFromHits(hits: readonly RuleHit[]): Draft[] {
-  const groups = new Map<string, RuleHit[]>();
-  for (const h of hits) {
-    const g = groups.get(h.ruleId);
-    if (g) g.push(h);
-    else groups.set(h.ruleId, [h]);
-  }
   const out: Draft[] = [];
-  for (const [ruleId, group] of groups) {
+  for (const [ruleId, group] of groupBy(hits, (h) => h.ruleId)) {
     const first = group[0];
     if (!first) continue;
     const events = group.flatMap((h) => (h.related && h.related.length > 0 ? h.related : [h.event]));
@@ -51,24 +45,6 @@ export function findingsFromHits(hits: readonly RuleHit[]): Draft[] {
   return out;
 }
 
-/**
- * The ESP events of the evidence by the DLL they name (normalised, lower case), each with its
- * place in `events`: built once, so that finding the events of each ESP is a lookup, not a
- * pass over every event (a log can name a hundred thousand DLLs).
- */
-function espEventIndex(events: readonly SourcedEvent[]): Map<string, { at: number; ev: SourcedEvent }[]> {
-  const index = new Map<string, { at: number; ev: SourcedEvent }[]>();
-  events.forEach((ev, at) => {
-    const named = espEventDll(ev.event, ev.summary);
-    if (!named) return;
-    const key = normalizeWinPath(named.dll).toLowerCase();
-    const list = index.get(key);
-    if (list) list.push({ at, ev });
-    else index.set(key, [{ at, ev }]);
-  });
-  return index;
-}
-
 /** The events naming the ESP's DLL by its path, or by its bare file name, in time order. */
 function espEventsFor(entry: EspEntry, index: ReadonlyMap<string, readonly { at: number; ev: SourcedEvent }[]>): SourcedEvent[] {
   const path = entry.dllPath ? normalizeWinPath(entry.dllPath).toLowerCase() : undefined;
@@ -82,23 +58,12 @@ function espEventsFor(entry: EspEntry, index: ReadonlyMap<string, readonly { at:
     .sort(byTime);
 }
 
-/** The export rows of each DLL file name (lower case), in export order. */
-function exportRowsByName(sql: SqlFacts | undefined): Map<string, SqlEspRow[]> {
-  const out = new Map<string, SqlEspRow[]>();
-  for (const r of sql?.esps ?? []) {
-    const base = winBasename(r.dllName).toLowerCase();
-    const list = out.get(base);
-    if (list) list.push(r);
-    else out.set(base, [r]);
-  }
-  return out;
-}
-
 /** Findings for every malicious or suspicious ESP, the DLL file and the registration as evidence. */
 export function findingsFromEsps(esps: readonly EspEntry[], events: readonly SourcedEvent[], sql: SqlFacts | undefined): Draft[] {
   const out: Draft[] = [];
   const eventIndex = espEventIndex(events);
-  const rowsByName = exportRowsByName(sql);
+  // The export rows of each DLL file name, in export order.
+  const rowsByName = groupBy(sql?.esps ?? [], (r) => winBasename(r.dllName).toLowerCase());
   for (const e of esps) {
     if (e.suspicion === 'unknown' && e.location === 'binn' && e.file?.present && !e.file.signed) {
       out.push(unsignedBinnFinding(e));
@@ -259,12 +224,7 @@ const MORE_OF: Record<string, string> = {
  * first of them as its evidence. The inventory, the logins and the timeline keep every one.
  */
 export function capPerRule(drafts: readonly Draft[]): Draft[] {
-  const byRule = new Map<string, Draft[]>();
-  for (const d of drafts) {
-    const list = byRule.get(d.ruleId);
-    if (list) list.push(d);
-    else byRule.set(d.ruleId, [d]);
-  }
+  const byRule = groupBy(drafts, (d) => d.ruleId);
   const rank = (s: Severity): number => SEVERITIES.indexOf(s);
   const out: Draft[] = [];
   for (const [ruleId, list] of byRule) {
