@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { workerEntry, type WorkerEntry } from '../../detection/worker-entry.js';
 import { renderChunks, type RenderChunkOptions, type RenderedChunk } from './evtx-render.js';
 
 /**
@@ -9,14 +7,10 @@ import { renderChunks, type RenderChunkOptions, type RenderedChunk } from './evt
  * parses and renders whole chunks: the main thread reads a chunk, transfers its buffer (no
  * copy), and writes results in chunk order.
  *
- * Starting a worker: the worker runs THIS module's file (`new Worker(thisFile, { workerData:
- * { [EVTX_WORKER_MARK]: true } })`); the `isMainThread` branch at the bottom starts the message
- * loop. In a single-file CommonJS bundle (the SEA executable) "this file" is the bundle itself
- * (`__filename`), so the bundle's entry must call `runEvtxWorkerIfMarked()` before running
- * the CLI (it returns true inside an evtx worker). A SEA executable's `__filename` is the
- * binary, so there the build embeds this module's CommonJS bundle as the SEA asset
- * `evtx-worker.cjs` and workers are started from that string (`eval: true`). When no worker
- * source exists, dump falls back to one thread and says so.
+ * Starting a worker: parsers/common/worker-entry.ts (this module's file, the bundle, or the
+ * SEA asset `evtx-worker.cjs`); the bundle's entry must call `runEvtxWorkerIfMarked()` before
+ * running the CLI (it returns true inside an evtx worker). When no worker source exists, dump
+ * falls back to one thread and says so.
  */
 export const EVTX_WORKER_MARK = 'espyEvtxWorker';
 
@@ -63,39 +57,11 @@ export function runEvtxWorkerIfMarked(): boolean {
 export const EVTX_WORKER_SEA_ASSET = 'evtx-worker.cjs';
 
 /** How to start a worker: a JS file to load, or code to eval (SEA asset); undefined: none. */
-export type EvtxWorkerSource = { file: string } | { code: string };
+export type EvtxWorkerSource = WorkerEntry;
 
-function seaWorkerCode(): string | undefined {
-  try {
-    const req = createRequire(process.execPath);
-    const sea = req('node:sea') as { isSea(): boolean; getAsset(key: string, encoding: string): string };
-    if (!sea.isSea()) return undefined;
-    return sea.getAsset(EVTX_WORKER_SEA_ASSET, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Where a worker comes from: this module's file (ESM build, `node bin/espy.js`), the
- * CommonJS bundle (`__filename`), or, inside a SEA executable (whose `__filename` is the
- * binary, not JavaScript), the embedded asset `evtx-worker.cjs` evaluated from a string.
- */
+/** Where an evtx worker comes from (parsers/common/worker-entry.ts). */
 export function evtxWorkerSource(): EvtxWorkerSource | undefined {
-  const code = seaWorkerCode();
-  if (code) return { code };
-  let file: string | undefined;
-  if (typeof __filename === 'string' && __filename) file = __filename;
-  else {
-    try {
-      file = fileURLToPath(import.meta.url);
-    } catch {
-      file = undefined;
-    }
-  }
-  // Only a JavaScript file can be a worker entry: not the SEA binary itself, and not a .ts
-  // source run through tsx/vitest (workers do not inherit their loaders on Node 20).
-  return file && /\.(c|m)?js$/.test(file) && existsSync(file) ? { file } : undefined;
+  return workerEntry(EVTX_WORKER_SEA_ASSET, import.meta.url, typeof __filename === 'string' ? __filename : undefined);
 }
 
 /**

@@ -81,6 +81,7 @@ export async function scanLogs(evidence: EvidenceSet, artefacts: readonly Eviden
   const t1 = clock();
   const scan = await scanEvents(evidence, artefacts, {
     rules: rules.rules,
+    ...(rules.files ? { ruleFiles: rules.files } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(sql?.utcOffsetMinutes !== undefined ? { utcOffsetMinutes: sql.utcOffsetMinutes } : {}),
     onBytes: (done, total, records) => opts.onProgress?.('events', done, total, `events, ${records} records`, 'bytes'),

@@ -1,25 +1,24 @@
-import type { EventJson } from '../../parsers/common/event.js';
 import { summarizeEvent } from '../../parsers/common/event.js';
-import { readEvtxRecords, scanEvtxRecords, type EvtxScanRecord, type RecordOutcome, type ScanOutcome } from '../../parsers/evtx/index.js';
 import { streamErrorlog, type ErrorlogEntry, type ErrorlogSummary } from '../../parsers/errorlog/index.js';
 import { renderMssqlMessage } from '../../parsers/errorlog/messages.js';
-import { DetectionDriver, type RuleSet, type SigmaMatch } from '../sigma/index.js';
+import { DetectionDriver, type RuleFile, type RuleSet, type SigmaMatch } from '../sigma/index.js';
 import { artefactError, type EvidenceArtefact, type EvidenceSet } from '../evidence.js';
 import type { ArtefactError, Severity } from '../analysis-result.js';
 import { espEventDll } from '../esp/events.js';
-import { isEngineProvider, providerFromPath } from '../mssql/index.js';
+import { providerFromPath } from '../mssql/index.js';
 import { errorlogTwins } from './twins.js';
 import type { ArtefactStats, RuleHit, SourcedEvent } from './inputs.js';
 import { analysisWants } from './event-prefilter.js';
 import { describeEvent } from './message.js';
-import { winBasename } from './windows-paths.js';
+import { countRecord, evtxLabel, MAX_ERRORS_PER_ARTEFACT, newStats, RECORDS_PER_TICK, scanEvtx, type BatchParser, type ScanTotals } from './scan-evtx.js';
+import { ScanWorkers } from './scan-worker.js';
 
-/** Per-artefact parse errors kept verbatim; the rest are counted. */
-export const MAX_ERRORS_PER_ARTEFACT = 20;
+/** Event logs from this size on are parsed on a worker thread (below it, starting one costs more than it saves). */
+export const WORKER_MIN_BYTES = 8 * 1024 * 1024;
 
 const mssqlMessage = (eventId: number, data: string[]): string | undefined => renderMssqlMessage(eventId, data);
 
-export interface EventScanResult {
+export interface EventScanResult extends ScanTotals {
   events: SourcedEvent[];
   hits: RuleHit[];
   stats: ArtefactStats[];
@@ -43,6 +42,10 @@ export interface EventScanOptions {
   onBytes?: (done: number, total: number, records: number) => void;
   /** SQL export's UTC offset, for ERRORLOGs without a banner line. */
   utcOffsetMinutes?: number;
+  /** The files `rules` were loaded from: with them, large event logs are parsed on worker threads. */
+  ruleFiles?: readonly RuleFile[];
+  /** Event logs from this size on go to the workers (default WORKER_MIN_BYTES). */
+  workerMinBytes?: number;
   /**
    * Build the full event only for records some rule or the ESP inventory can use (decided
    * from `Event.System`; event-prefilter.ts). Default true; false renders every record (the
@@ -74,24 +77,6 @@ function hitOf(m: { rule: SigmaMatch['rule']; fields?: readonly string[] }, ev: 
   return h;
 }
 
-/** `Microsoft-Windows-Sysmon%4Operational.evtx` → `Microsoft-Windows-Sysmon/Operational` until the channel is read. */
-function evtxLabel(a: EvidenceArtefact): string {
-  return winBasename(a.originalPath)
-    .replace(/\.evtx$/i, '')
-    .replace(/%4/g, '/');
-}
-
-function newStats(a: EvidenceArtefact, label: string): ArtefactStats {
-  return { artefact: a.originalPath, kind: a.kind === 'errorlog' ? 'errorlog' : 'evtx', label, records: 0, failed: 0, recovered: 0, notes: [], eventIds: new Set() };
-}
-
-function observe(st: ArtefactStats, ts: string, eventId: number): void {
-  st.records++;
-  st.eventIds.add(eventId);
-  if (ts && (st.first === undefined || ts < st.first)) st.first = ts;
-  if (ts && (st.last === undefined || ts > st.last)) st.last = ts;
-}
-
 /**
  * Streams every EVTX and ERRORLOG artefact once: each event is matched against the Sigma
  * rules; only events that matched or that speak about ESP DLLs are kept. Correlations run
@@ -102,19 +87,31 @@ export async function scanEvents(evidence: EvidenceSet, artefacts: readonly Evid
   const driver = new DetectionDriver<SourcedEvent>(opts.rules);
   const logs = artefacts.filter((a) => a.kind === 'evtx' || a.kind === 'errorlog');
 
-  const count: Count = (summary, st) => {
-    observe(st, summary.timestamp, summary.eventId);
-    if (summary.computer) out.computers.set(summary.computer, (out.computers.get(summary.computer) ?? 0) + 1);
-    if (isEngineProvider(summary.provider)) out.providers.add(summary.provider);
-  };
-  const consider = (ev: SourcedEvent, st: ArtefactStats): void => {
-    count(ev.summary, st);
+  const keep = (ev: SourcedEvent): void => {
     const matches = driver.match(ev.event, ev.summary.timestamp, ev);
     const esp = espEventDll(ev.event, ev.summary) !== undefined;
     if (matches.length === 0 && !esp) return;
     ev.message = describeEvent(ev.event, ev.summary.provider, ev.summary.eventId, mssqlMessage);
     out.events.push(ev);
     for (const m of matches) if (m.reported) out.hits.push(hitOf(m, ev));
+  };
+  const consider = (ev: SourcedEvent, st: ArtefactStats): void => {
+    countRecord(out, st, ev.summary);
+    keep(ev);
+  };
+  const want = opts.prefilter === false ? undefined : analysisWants(opts.rules);
+  // Large event logs are parsed by worker threads, on every core, while this thread matches
+  // their records. Started at the first such log (a collection knows a log's size only once
+  // its copy starts).
+  const pool: { workers?: ScanWorkers | undefined; tried?: boolean } = {};
+  const parserFor = (size: number): { batch: BatchParser; ahead: number } | undefined => {
+    if (!want || !opts.ruleFiles || size < (opts.workerMinBytes ?? WORKER_MIN_BYTES)) return undefined;
+    if (!pool.tried) {
+      pool.tried = true;
+      pool.workers = ScanWorkers.start(opts.ruleFiles);
+    }
+    const w = pool.workers;
+    return w ? { batch: (bytes, start) => w.parse(bytes, start), ahead: w.ahead } : undefined;
   };
 
   const totalBytes = logs.reduce((n, a) => n + a.size, 0);
@@ -124,30 +121,35 @@ export async function scanEvents(evidence: EvidenceSet, artefacts: readonly Evid
     records += count;
     opts.onBytes?.(doneBytes + offsetInArtefact, totalBytes, records);
   };
-  for (const [i, a] of logs.entries()) {
-    if (opts.signal?.aborted) break;
-    opts.onArtefact?.(a, i, logs.length);
-    opts.onBytes?.(doneBytes, totalBytes, records);
-    let source: Awaited<ReturnType<EvidenceSet['open']>> | undefined;
-    try {
-      source = await evidence.open(a);
-      if (a.kind === 'evtx') await scanEvtx(a, source, out, { consider, count, want: opts.prefilter === false ? undefined : analysisWants(opts.rules) }, opts.signal, tick);
-      else await scanErrorlog(a, source, out, consider, { utcOffsetMinutes: opts.utcOffsetMinutes, signal: opts.signal, tick });
-    } catch (e) {
-      const error = artefactError(a.originalPath, 'could not read: ', e);
-      const message = error.message;
-      out.errors.push(error);
-      // The source exists but was not read: coverage must say so, not "not found".
-      if (!out.stats.some((st) => st.artefact === a.originalPath)) {
-        const st = newStats(a, a.kind === 'evtx' ? evtxLabel(a) : 'ERRORLOG');
-        st.failed = 1;
-        st.notes.push(message);
-        out.stats.push(st);
+  try {
+    for (const [i, a] of logs.entries()) {
+      if (opts.signal?.aborted) break;
+      opts.onArtefact?.(a, i, logs.length);
+      opts.onBytes?.(doneBytes, totalBytes, records);
+      let source: Awaited<ReturnType<EvidenceSet['open']>> | undefined;
+      try {
+        source = await evidence.open(a);
+        const parse = parserFor(source.size);
+        if (a.kind === 'evtx') await scanEvtx(a, source, out, { keep, want, signal: opts.signal, tick, ...(parse ? { parse } : {}) });
+        else await scanErrorlog(a, source, out, consider, { utcOffsetMinutes: opts.utcOffsetMinutes, signal: opts.signal, tick });
+      } catch (e) {
+        const error = artefactError(a.originalPath, 'could not read: ', e);
+        const message = error.message;
+        out.errors.push(error);
+        // The source exists but was not read: coverage must say so, not "not found".
+        if (!out.stats.some((st) => st.artefact === a.originalPath)) {
+          const st = newStats(a, a.kind === 'evtx' ? evtxLabel(a) : 'ERRORLOG');
+          st.failed = 1;
+          st.notes.push(message);
+          out.stats.push(st);
+        }
+      } finally {
+        await source?.close?.();
       }
-    } finally {
-      await source?.close?.();
+      doneBytes += a.size;
     }
-    doneBytes += a.size;
+  } finally {
+    await pool.workers?.close();
   }
   opts.onBytes?.(doneBytes, totalBytes, records);
 
@@ -162,71 +164,6 @@ export async function scanEvents(evidence: EvidenceSet, artefacts: readonly Evid
   return out;
 }
 
-type Consider = (ev: SourcedEvent, st: ArtefactStats) => void;
-/** Counts a record that is not kept whole towards the statistics. */
-type Count = (summary: SourcedEvent['summary'], st: ArtefactStats) => void;
-
-interface EvtxSinks {
-  consider: Consider;
-  count: Count;
-  /** The scan's prefilter; undefined renders every record. */
-  want: ((head: EventJson) => boolean) | undefined;
-}
-
-/** Records between two progress ticks. */
-const RECORDS_PER_TICK = 4096;
-
-async function scanEvtx(
-  a: EvidenceArtefact,
-  source: Awaited<ReturnType<EvidenceSet['open']>>,
-  out: EventScanResult,
-  sinks: EvtxSinks,
-  signal: AbortSignal | undefined,
-  tick: (offsetInArtefact: number, records: number) => void,
-): Promise<void> {
-  let channel = '';
-  const st = newStats(a, evtxLabel(a));
-  let errors = 0;
-  let sinceTick = 0;
-  const readOpts = { includeRecovered: true, onDiagnostic: (d: { code: string; message: string }) => st.notes.length < 5 && st.notes.push(`${d.code}: ${d.message}`) };
-  const outcomes: AsyncIterable<RecordOutcome | ScanOutcome> = sinks.want ? scanEvtxRecords(source, { ...readOpts, want: sinks.want }) : readEvtxRecords(source, readOpts);
-  for await (const o of outcomes) {
-    if (signal?.aborted) break;
-    if (++sinceTick >= RECORDS_PER_TICK) {
-      tick(Math.min(o.ok ? o.record.offset : o.offset, a.size), sinceTick);
-      sinceTick = 0;
-    }
-    if (!o.ok) {
-      st.failed++;
-      if (errors++ < MAX_ERRORS_PER_ARTEFACT) out.errors.push({ artefact: a.originalPath, message: `chunk ${o.chunkIndex} offset ${o.offset}: ${o.error.message}` });
-      continue;
-    }
-    const r = o.record;
-    const summary = summarizeEvent(r.event ?? (r as EvtxScanRecord).head);
-    if (!summary.timestamp) summary.timestamp = r.timestamp;
-    if (!channel && summary.channel) channel = summary.channel;
-    if (r.recovered) st.recovered++;
-    if (r.event === undefined) {
-      sinks.count(summary, st);
-      continue;
-    }
-    const ev: SourcedEvent = {
-      event: r.event,
-      summary,
-      origin: { kind: 'evtx', recordId: r.recordId, offset: r.offset, ...(r.recovered ? { recovered: true } : {}) },
-      artefact: a.originalPath,
-      kind: 'evtx',
-      message: '',
-    };
-    if (a.storedPath) ev.storedPath = a.storedPath;
-    sinks.consider(ev, st);
-  }
-  tick(a.size, sinceTick);
-  if (errors > MAX_ERRORS_PER_ARTEFACT) out.errors.push({ artefact: a.originalPath, message: `${errors - MAX_ERRORS_PER_ARTEFACT} more unreadable records` });
-  if (channel) st.label = channel;
-  out.stats.push(st);
-}
-
 /**
  * An ERRORLOG of any size, streamed: memory is a window and one entry, never the file (a
  * tampered or never-rotated log can be hundreds of MB), and a Ctrl-C stops it between windows.
@@ -235,7 +172,7 @@ async function scanErrorlog(
   a: EvidenceArtefact,
   source: Awaited<ReturnType<EvidenceSet['open']>>,
   out: EventScanResult,
-  consider: Consider,
+  consider: (ev: SourcedEvent, st: ArtefactStats) => void,
   opts: { utcOffsetMinutes: number | undefined; signal: AbortSignal | undefined; tick: (offsetInArtefact: number, records: number) => void },
 ): Promise<void> {
   const provider = providerFromPath(a.originalPath);

@@ -16,6 +16,8 @@ export interface LoadResult {
   errors: RuleError[];
   /** Rule documents seen (loaded + rejected). */
   documents: number;
+  /** The files loaded: a worker thread loads the same rules from them. */
+  files?: readonly RuleFile[];
 }
 
 /**
@@ -70,7 +72,7 @@ export function loadRules(files: readonly RuleFile[]): LoadResult {
     });
   }
   const correlations = resolveCorrelations(rules, corrDefs, errors);
-  return { rules: new RuleSet(rules, correlations), errors, documents };
+  return { rules: new RuleSet(rules, correlations), errors, documents, files };
 }
 
 /** Resolves correlation references (id or name), rejects dangling or cyclic ones, orders by dependency. */

@@ -79,11 +79,9 @@ export async function* readChunksWith<T>(source: ByteSource, opts: ChunkReadOpti
   const scan = await scanEvtxFile(source, report);
   if (!scan.readable) return;
   const ansi = ansiDecoder(opts.codepage);
-  const declared = scan.header?.numberOfChunks;
-  let valid = 0;
-  const slots = Math.min(scan.chunkSlots, MAX_CHUNKS_PER_FILE);
-  for (let i = 0; i < slots; i++) {
-    const off = EVTX_FILE_HEADER_BLOCK_BYTES + i * EVTX_CHUNK_SIZE_BYTES;
+  const count = new ChunkCount(scan, report);
+  for (let i = 0; i < count.slots; i++) {
+    const off = chunkOffset(i);
     const bytes = await source.read(off, Math.min(EVTX_CHUNK_SIZE_BYTES, scan.size - off));
     const res = parse(bytes, {
       chunkIndex: i,
@@ -93,18 +91,99 @@ export async function* readChunksWith<T>(source: ByteSource, opts: ChunkReadOpti
       strict: Boolean(opts.strict),
       ansi,
     });
-    if (res.header) {
-      valid++;
-      if (declared !== undefined && i >= declared) {
-        res.diagnostics.push({ code: 'CHUNK_PAST_HEADER_COUNT', message: `chunk ${i} lies past the header's chunk count ${declared} (read anyway)`, offset: off, chunkIndex: i });
-      }
-    }
-    for (const d of res.diagnostics) report(d);
+    count.seen(i, res);
     yield res;
   }
-  if (declared !== undefined && valid !== declared) {
-    report({ code: 'CHUNK_COUNT_MISMATCH', message: `header declares ${declared} chunk(s), file holds ${valid} valid chunk(s)`, offset: 0x2a });
+  count.end();
+}
+
+const chunkOffset = (i: number): number => EVTX_FILE_HEADER_BLOCK_BYTES + i * EVTX_CHUNK_SIZE_BYTES;
+
+/** What the file-level checks need of a parsed chunk. */
+export interface ChunkFacts {
+  /** Present when the chunk header was valid. */
+  header?: unknown;
+  diagnostics: EvtxDiagnostic[];
+}
+
+/** The file-level checks over the chunks read: chunks past the header's count, and the count itself. */
+class ChunkCount {
+  readonly slots: number;
+  private readonly declared: number | undefined;
+  private readonly report: (d: EvtxDiagnostic) => void;
+  private valid = 0;
+
+  constructor(scan: EvtxFileScan, report: (d: EvtxDiagnostic) => void) {
+    this.report = report;
+    this.slots = Math.min(scan.chunkSlots, MAX_CHUNKS_PER_FILE);
+    this.declared = scan.header?.numberOfChunks;
   }
+
+  /** Chunk `i` was parsed: its diagnostics (and any of the file's about it) are reported. */
+  seen(i: number, res: ChunkFacts): void {
+    const declared = this.declared;
+    if (res.header) {
+      this.valid++;
+      if (declared !== undefined && i >= declared) {
+        res.diagnostics.push({ code: 'CHUNK_PAST_HEADER_COUNT', message: `chunk ${i} lies past the header's chunk count ${declared} (read anyway)`, offset: chunkOffset(i), chunkIndex: i });
+      }
+    }
+    for (const d of res.diagnostics) this.report(d);
+  }
+
+  end(): void {
+    if (this.declared !== undefined && this.valid !== this.declared) {
+      this.report({ code: 'CHUNK_COUNT_MISMATCH', message: `header declares ${this.declared} chunk(s), file holds ${this.valid} valid chunk(s)`, offset: 0x2a });
+    }
+  }
+}
+
+/** Chunks read from the source at a time by readChunkBatches (1 MiB). */
+export const CHUNKS_PER_BATCH = 16;
+
+/** Where a batch starts: its first chunk. */
+export interface BatchStart {
+  chunkIndex: number;
+  fileOffset: number;
+}
+
+/**
+ * The chunks of an EVTX file parsed elsewhere (another thread), in file order: the file is
+ * read forward in batches of CHUNKS_PER_BATCH chunks, each handed to `parse` (which owns the
+ * bytes: they may be transferred) while up to `ahead` earlier batches are still being parsed.
+ * `parse` returns one result per 64 KiB chunk of the batch; the file-level diagnostics are
+ * those of readEvtxChunks.
+ */
+export async function* readChunkBatches<R extends ChunkFacts>(
+  source: ByteSource,
+  report: (d: EvtxDiagnostic) => void,
+  parse: (bytes: Uint8Array, start: BatchStart) => Promise<R[]>,
+  ahead = 3,
+): AsyncGenerator<R> {
+  const scan = await scanEvtxFile(source, report);
+  if (!scan.readable) return;
+  const count = new ChunkCount(scan, report);
+  const queue: { first: number; results: Promise<R[]> }[] = [];
+  let next = 0;
+  while (next < count.slots || queue.length > 0) {
+    while (next < count.slots && queue.length <= ahead) {
+      const fileOffset = chunkOffset(next);
+      const n = Math.min(CHUNKS_PER_BATCH, count.slots - next);
+      const bytes = await source.read(fileOffset, Math.min(n * EVTX_CHUNK_SIZE_BYTES, scan.size - fileOffset));
+      const results = parse(bytes, { chunkIndex: next, fileOffset });
+      // Awaited in order below; a batch abandoned on an early return must not be an unhandled rejection.
+      results.catch(() => undefined);
+      queue.push({ first: next, results });
+      next += n;
+    }
+    const batch = queue.shift() as (typeof queue)[number];
+    const results = await batch.results;
+    for (const [k, res] of results.entries()) {
+      count.seen(batch.first + k, res);
+      yield res;
+    }
+  }
+  count.end();
 }
 
 /**

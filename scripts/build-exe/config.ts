@@ -60,6 +60,9 @@ export const ASSET_EXCLUDE = /(\.ts|\.tsx|\.md|\.tsbuildinfo|\.map|~)$|^\.|^Thum
  * Worker modules bundled on their own and shipped as SEA assets: inside the executable a
  * worker cannot load a file by path, so the code that starts it reads the asset and runs it
  * with `new Worker(code, { eval: true })`. The key is the one that code reads
- * (cli/commands/evtx-worker.ts `EVTX_WORKER_SEA_ASSET`).
+ * (`EVTX_WORKER_SEA_ASSET`, `SCAN_WORKER_SEA_ASSET`).
  */
-export const WORKER_BUNDLES: readonly { entry: string; assetKey: string }[] = [{ entry: 'cli/commands/evtx-worker.ts', assetKey: 'evtx-worker.cjs' }];
+export const WORKER_BUNDLES: readonly { entry: string; assetKey: string }[] = [
+  { entry: 'cli/commands/evtx-worker.ts', assetKey: 'evtx-worker.cjs' },
+  { entry: 'detection/analyze/scan-worker.ts', assetKey: 'scan-worker.cjs' },
+];

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analysisWants } from '../../detection/analyze/event-prefilter.js';
@@ -6,7 +6,7 @@ import { RuleSet, loadRules } from '../../detection/sigma/index.js';
 import { memorySource } from '../../parsers/common/byte-source.js';
 import { scanEvtxRecords } from '../../parsers/evtx/index.js';
 import { requireCorpus } from '../support/paths.js';
-import { evtxFilesEvidence, scanBothWays, scanFacts, shippedSigmaFiles, sigmaFilesUnder } from '../support/scan-compare.js';
+import { corpusEvtxFiles, evtxFilesEvidence, scanBothWays, scanFacts, shippedSigmaFiles, sigmaFilesUnder } from '../support/scan-compare.js';
 
 /**
  * The analysis scan's prefilter never drops what a rule matches: over every corpus EVTX,
@@ -14,11 +14,7 @@ import { evtxFilesEvidence, scanBothWays, scanFacts, shippedSigmaFiles, sigmaFil
  * rules with none), the scan with the prefilter gives the same hits, kept events and
  * statistics as rendering every record.
  */
-const evtxDir = requireCorpus('evtx');
-const files = readdirSync(evtxDir, { recursive: true, withFileTypes: true })
-  .filter((e) => e.isFile() && /\.evtx$/i.test(e.name))
-  .map((e) => join(e.parentPath, e.name))
-  .sort();
+const files = corpusEvtxFiles();
 
 describe('event scan prefilter over the EVTX corpus', () => {
   const all = loadRules([...shippedSigmaFiles(), ...sigmaFilesUnder(join(requireCorpus('sigma'), 'rules', 'windows'))]).rules;

@@ -4,7 +4,7 @@ import type { EvidenceArtefact, EvidenceSet } from '../../detection/evidence.js'
 import { scanEvents, type EventScanResult } from '../../detection/analyze/scan-events.js';
 import type { RuleSet } from '../../detection/sigma/index.js';
 import { memorySource } from '../../parsers/common/byte-source.js';
-import { REPO_ROOT } from './paths.js';
+import { REPO_ROOT, requireCorpus } from './paths.js';
 
 /** espy's shipped Sigma rules, as the CLI loads them. */
 export function shippedSigmaFiles(): { path: string; text: string }[] {
@@ -23,6 +23,14 @@ export function sigmaFilesUnder(dir: string): { path: string; text: string }[] {
     out.push({ path: p, text: readFileSync(p, 'utf8') });
   }
   return out;
+}
+
+/** Every EVTX file of the shared corpus, sorted. */
+export function corpusEvtxFiles(): string[] {
+  return readdirSync(requireCorpus('evtx'), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && /\.evtx$/i.test(e.name))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
 }
 
 /** An evidence set of loose EVTX files, each read whole into memory when opened. */
