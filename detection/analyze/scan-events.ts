@@ -111,7 +111,8 @@ export async function scanEvents(evidence: EvidenceSet, artefacts: readonly Evid
       pool.workers = ScanWorkers.start(opts.ruleFiles);
     }
     const w = pool.workers;
-    return w ? { batch: (bytes, start) => w.parse(bytes, start), ahead: w.ahead } : undefined;
+    // A log that killed a worker fails alone: the next ones are read on this thread.
+    return w && !w.broken ? { batch: (bytes, start) => w.parse(bytes, start), ahead: w.ahead } : undefined;
   };
 
   const totalBytes = logs.reduce((n, a) => n + a.size, 0);

@@ -33,6 +33,8 @@ function serveIfMarked(): void {
   const data = workerData as Record<string, unknown> | null;
   if (isMainThread || !parentPort || typeof data !== 'object' || data === null || data[SCAN_WORKER_MARK] !== true) return;
   const port = parentPort;
+  // Only an error's message leaves this thread, and damaged chunks throw thousands of them.
+  Error.stackTraceLimit = 0;
   const want = analysisWants(loadRules(data.ruleFiles as RuleFile[]).rules);
   port.on('message', (job: Job) => {
     let reply: Reply;
@@ -46,10 +48,12 @@ function serveIfMarked(): void {
 }
 
 /**
- * A worker's heap holds a batch of 16 chunks and its whole records; the cap is far above that
- * (a recovered slack record can resolve to megabytes of JSON) yet bounds a hostile file.
+ * A worker's heap holds a batch of 16 chunks and their whole records: a few MB, but a record
+ * recovered from chunk slack can resolve to megabytes (25 MB for one batch of real chunks).
+ * The cap only stops a runaway; the main thread, which parses the logs when no worker can,
+ * has none of its own.
  */
-const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 256 };
+const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 1024 };
 
 /** More parsing threads than this gain little: the main thread's matching becomes the limit. */
 const MAX_WORKERS = 4;
@@ -120,6 +124,11 @@ export class ScanWorkers {
       for (const p of lane.pending.values()) p.reject(this.failed);
       lane.pending.clear();
     }
+  }
+
+  /** A worker failed or exited: the logs still to read are parsed on the main thread. */
+  get broken(): boolean {
+    return this.failed !== undefined;
   }
 
   async close(): Promise<void> {

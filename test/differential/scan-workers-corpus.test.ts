@@ -70,8 +70,12 @@ describe('event logs parsed by worker threads, over the EVTX corpus', () => {
       expect(there).toEqual(scanBatch(bytes, start, analysisWants(loadRules(ruleFiles).rules)));
       // The caller's bytes are copied, never taken: they are still readable.
       expect(bytes.byteLength).toBe(16 * 65536);
+      expect(workers?.broken).toBe(false);
     } finally {
       await workers?.close();
     }
+    // Gone workers reject what they are given and say so, so the next log is parsed here.
+    expect(workers?.broken).toBe(true);
+    await expect(workers?.parse(new Uint8Array(65536), { chunkIndex: 0, fileOffset: 4096 })).rejects.toThrow(/closed/);
   });
 });
