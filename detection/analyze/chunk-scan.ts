@@ -54,18 +54,22 @@ export function recordSummary(r: EvtxScanRecord): EventSummary {
 
 const ANSI = ansiDecoder();
 
-/** Parses a batch of whole chunks (the last may be short) read from `start`: one ChunkScan per 64 KiB. */
-export function scanBatch(bytes: Uint8Array, start: BatchStart, want: (head: EventJson) => boolean): ChunkScan[] {
+/**
+ * Parses a batch of whole chunks (the last may be short) read from `start`: one ChunkScan per
+ * 64 KiB. With `keep`, a record read whole is passed on only when `keep` says so (it is still
+ * in the tally).
+ */
+export function scanBatch(bytes: Uint8Array, start: BatchStart, want: (head: EventJson) => boolean, keep?: (event: EventJson, summary: EventSummary) => boolean): ChunkScan[] {
   const out: ChunkScan[] = [];
   for (let at = 0, i = 0; at < bytes.length; at += EVTX_CHUNK_SIZE_BYTES, i++) {
     const chunk = bytes.subarray(at, Math.min(bytes.length, at + EVTX_CHUNK_SIZE_BYTES));
     const opts = { chunkIndex: start.chunkIndex + i, fileOffset: start.fileOffset + at, scanSlack: true, includeRecovered: true, strict: false, ansi: ANSI };
-    out.push(scanChunk(parseEvtxChunkScan(chunk, opts, want)));
+    out.push(scanChunk(parseEvtxChunkScan(chunk, opts, want), keep));
   }
   return out;
 }
 
-function scanChunk(res: ReturnType<typeof parseEvtxChunkScan>): ChunkScan {
+function scanChunk(res: ReturnType<typeof parseEvtxChunkScan>, keep: ((event: EventJson, summary: EventSummary) => boolean) | undefined): ChunkScan {
   const tally: Tally = { records: 0, recovered: 0, channel: '', eventIds: [], computers: [], providers: [] };
   const scan: ChunkScan = { fileOffset: res.fileOffset, diagnostics: res.diagnostics, tally, full: [], failures: [] };
   if (res.header) scan.header = true;
@@ -87,7 +91,7 @@ function scanChunk(res: ReturnType<typeof parseEvtxChunkScan>): ChunkScan {
     if (s.timestamp && (tally.last === undefined || s.timestamp > tally.last)) tally.last = s.timestamp;
     if (s.computer) computers.set(s.computer, (computers.get(s.computer) ?? 0) + 1);
     if (isEngineProvider(s.provider)) providers.add(s.provider);
-    if (r.event !== undefined) scan.full.push({ recordId: r.recordId, offset: r.offset, recovered: r.recovered, event: r.event, summary: s });
+    if (r.event !== undefined && (keep === undefined || keep(r.event, s))) scan.full.push({ recordId: r.recordId, offset: r.offset, recovered: r.recovered, event: r.event, summary: s });
   }
   tally.eventIds = [...ids];
   tally.computers = [...computers];

@@ -2,16 +2,19 @@ import { availableParallelism } from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { workerEntry } from '../worker-entry.js';
 import type { BatchStart } from '../../parsers/evtx/index.js';
-import { loadRules, type RuleFile } from '../sigma/index.js';
+import type { EventJson, EventSummary } from '../../parsers/common/event.js';
+import { espEventDll } from '../esp/events.js';
+import { DetectionDriver, loadRules, type RuleFile } from '../sigma/index.js';
 import { scanBatch, type ChunkScan } from './chunk-scan.js';
 import { analysisWants } from './event-prefilter.js';
 
 /**
  * The EVTX parse of an analysis on a second thread. The main thread reads the file (or the
  * bytes a collection copies) in batches of chunks and transfers each batch here; this thread
- * parses it with the same rules' prefilter and returns ChunkScans (the records the rules can
- * use, whole, and a tally of the rest). The rules match on the main thread, in file order,
- * so correlations see every log as they do on one thread.
+ * parses it with the same rules and returns ChunkScans: the records some rule matches or
+ * that name an ESP DLL, whole, and a tally of every record. The main thread matches those
+ * again in file order, holding hits for the correlations, so correlations see every log as
+ * they do on one thread.
  *
  * Starting a worker: parsers/common/worker-entry.ts (this module's file, the bundle, or the
  * SEA asset `scan-worker.cjs`).
@@ -35,11 +38,17 @@ function serveIfMarked(): void {
   const port = parentPort;
   // Only an error's message leaves this thread, and damaged chunks throw thousands of them.
   Error.stackTraceLimit = 0;
-  const want = analysisWants(loadRules(data.ruleFiles as RuleFile[]).rules);
+  const rules = loadRules(data.ruleFiles as RuleFile[]).rules;
+  const want = analysisWants(rules);
+  // Most records the prefilter lets through match no rule (it knows only their channel and
+  // EventID): the scan would drop them (scan-events.ts `keep`), so they are dropped here and
+  // never cross to the main thread.
+  const driver = new DetectionDriver<undefined>(rules);
+  const keep = (event: EventJson, summary: EventSummary): boolean => driver.anyMatch(event) || espEventDll(event, summary) !== undefined;
   port.on('message', (job: Job) => {
     let reply: Reply;
     try {
-      reply = { id: job.id, scans: scanBatch(job.bytes, job.start, want) };
+      reply = { id: job.id, scans: scanBatch(job.bytes, job.start, want, keep) };
     } catch (e) {
       reply = { id: job.id, error: e instanceof Error ? e.message : String(e) };
     }

@@ -72,6 +72,11 @@ export class DetectionDriver<T> {
     return matches;
   }
 
+  /** Whether any detection rule matches `event`, as `match` decides it; nothing is held. */
+  anyMatch(event: EventJson): boolean {
+    return this.rules.match(createEventView(event, this.viewOpts)).length > 0;
+  }
+
   /** Tags of the held hits (e.g. to find events counted twice before `correlate`). */
   heldTags(): T[] {
     return this.held.map((h) => h.tag);
