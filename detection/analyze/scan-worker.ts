@@ -88,15 +88,19 @@ class Lane {
 
 /**
  * Worker threads that parse batches of chunks, one batch each in turn. The main thread only
- * reads, matches and keeps, so every core parses: on two cores, two workers.
+ * reads, matches and keeps, so every core parses: on two cores, two workers. The threads start
+ * with the first batch: a log that turns out not to be EVTX (or a bomb of zeros) costs none.
  */
 export class ScanWorkers {
-  private readonly lanes: Lane[];
+  private readonly make: () => Worker;
+  private readonly count: number;
+  private started: Lane[] | undefined;
   private nextId = 0;
   private failed: Error | undefined;
 
   private constructor(make: () => Worker, count: number) {
-    this.lanes = Array.from({ length: count }, () => new Lane(make(), (e) => this.fail(e)));
+    this.make = make;
+    this.count = count;
   }
 
   /** Workers that prefilter with `ruleFiles`; undefined where no worker can be started (then parse here). */
@@ -107,9 +111,14 @@ export class ScanWorkers {
     return new ScanWorkers(() => ('code' in entry ? new Worker(entry.code, { ...opts, eval: true }) : new Worker(entry.file, opts)), Math.max(1, count));
   }
 
+  private get lanes(): Lane[] {
+    this.started ??= Array.from({ length: this.count }, () => new Lane(this.make(), (e) => this.fail(e)));
+    return this.started;
+  }
+
   /** Batches to keep in flight so that no worker waits for the next one. */
   get ahead(): number {
-    return 2 * this.lanes.length;
+    return 2 * this.count;
   }
 
   /**
@@ -120,7 +129,14 @@ export class ScanWorkers {
     if (this.failed) return Promise.reject(this.failed);
     const owned = new Uint8Array(bytes);
     const job: Job = { id: this.nextId++, bytes: owned, start };
-    const lane = this.lanes[job.id % this.lanes.length] as Lane;
+    let lanes: Lane[];
+    try {
+      lanes = this.lanes;
+    } catch (e) {
+      this.fail(e instanceof Error ? e : new Error(String(e)));
+      return Promise.reject(this.failed);
+    }
+    const lane = lanes[job.id % lanes.length] as Lane;
     return new Promise((resolve, reject) => {
       lane.pending.set(job.id, { resolve, reject });
       lane.worker.postMessage(job, [owned.buffer as ArrayBuffer]);
@@ -129,7 +145,7 @@ export class ScanWorkers {
 
   private fail(e: Error): void {
     this.failed ??= e;
-    for (const lane of this.lanes) {
+    for (const lane of this.started ?? []) {
       for (const p of lane.pending.values()) p.reject(this.failed);
       lane.pending.clear();
     }
@@ -142,7 +158,7 @@ export class ScanWorkers {
 
   async close(): Promise<void> {
     this.failed ??= new Error('event log workers closed');
-    await Promise.all(this.lanes.map((l) => l.worker.terminate()));
+    await Promise.all((this.started ?? []).map((l) => l.worker.terminate()));
   }
 }
 
