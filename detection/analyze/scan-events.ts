@@ -101,8 +101,8 @@ export async function scanEvents(evidence: EvidenceSet, artefacts: readonly Evid
   };
   const want = opts.prefilter === false ? undefined : analysisWants(opts.rules);
   // Large event logs are parsed by worker threads, on every core, while this thread matches
-  // their records. Started at the first such log (a collection knows a log's size only once
-  // its copy starts).
+  // their records. Set up at the first such log (a collection knows a log's size only once its
+  // copy starts); the threads start with its first batch.
   const pool: { workers?: ScanWorkers | undefined; tried?: boolean } = {};
   const parserFor = (size: number): { batch: BatchParser; ahead: number } | undefined => {
     if (!want || !opts.ruleFiles || size < (opts.workerMinBytes ?? WORKER_MIN_BYTES)) return undefined;
@@ -130,9 +130,10 @@ export async function scanEvents(evidence: EvidenceSet, artefacts: readonly Evid
       let source: Awaited<ReturnType<EvidenceSet['open']>> | undefined;
       try {
         source = await evidence.open(a);
-        const parse = parserFor(source.size);
-        if (a.kind === 'evtx') await scanEvtx(a, source, out, { keep, want, signal: opts.signal, tick, ...(parse ? { parse } : {}) });
-        else await scanErrorlog(a, source, out, consider, { utcOffsetMinutes: opts.utcOffsetMinutes, signal: opts.signal, tick });
+        if (a.kind === 'evtx') {
+          const parse = parserFor(source.size);
+          await scanEvtx(a, source, out, { keep, want, signal: opts.signal, tick, ...(parse ? { parse } : {}) });
+        } else await scanErrorlog(a, source, out, consider, { utcOffsetMinutes: opts.utcOffsetMinutes, signal: opts.signal, tick });
       } catch (e) {
         const error = artefactError(a.originalPath, 'could not read: ', e);
         const message = error.message;
