@@ -1,6 +1,6 @@
 import type { EventJson, EventSummary } from '../../parsers/common/event.js';
 import { summarizeEvent } from '../../parsers/common/event.js';
-import { ansiDecoder, EVTX_CHUNK_SIZE_BYTES, parseEvtxChunkScan, type BatchStart, type EvtxDiagnostic, type EvtxScanRecord } from '../../parsers/evtx/index.js';
+import { ansiDecoder, EVTX_CHUNK_SIZE_BYTES, parseEvtxChunkScan, type BatchStart, type EvtxDiagnostic } from '../../parsers/evtx/index.js';
 import { isEngineProvider } from '../mssql/index.js';
 
 /**
@@ -46,9 +46,9 @@ export interface FullRecord {
 }
 
 /** The summary a scan counts for a record: the event's, dated by the record header when the event is not. */
-export function recordSummary(r: EvtxScanRecord): EventSummary {
-  const summary = summarizeEvent(r.event ?? r.head);
-  if (!summary.timestamp) summary.timestamp = r.timestamp;
+export function recordSummary(event: EventJson, headerTime: string): EventSummary {
+  const summary = summarizeEvent(event);
+  if (!summary.timestamp) summary.timestamp = headerTime;
   return summary;
 }
 
@@ -82,7 +82,7 @@ function scanChunk(res: ReturnType<typeof parseEvtxChunkScan>, keep: ((event: Ev
       continue;
     }
     const r = o.record;
-    const s = recordSummary(r);
+    const s = recordSummary(r.event ?? r.head, r.timestamp);
     tally.records++;
     if (r.recovered) tally.recovered++;
     if (!tally.channel && s.channel) tally.channel = s.channel;

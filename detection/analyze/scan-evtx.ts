@@ -112,8 +112,8 @@ export async function scanEvtx(a: EvidenceArtefact, source: ByteSource, out: Sca
         fail({ chunkIndex: o.chunkIndex, offset: o.offset, message: o.error.message });
         continue;
       }
-      const r = { ...o.record, head: o.record.event };
-      const summary = recordSummary(r);
+      const r = o.record;
+      const summary = recordSummary(r.event, r.timestamp);
       if (!read.channel && summary.channel) read.channel = summary.channel;
       if (r.recovered) st.recovered++;
       countRecord(out, st, summary);
