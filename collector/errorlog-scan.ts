@@ -14,7 +14,7 @@ import type { FsFile } from './fs-view.js';
 const SERVER_NAME = /Server name is '([^'\\\r\n]+)/;
 
 export interface ErrorlogScan {
-  /** One reference per distinct DLL (case-insensitive), the first place naming it. */
+  /** One reference per distinct DLL (case-insensitive), the first place naming it; empty with `onRef`. */
   refs: DllRef[];
   /** Host part of the first `Server name is '...'` line. */
   serverName?: string;
@@ -24,19 +24,32 @@ export interface ErrorlogScan {
   lineCount: number;
 }
 
-export async function scanErrorlog(file: FsFile, label: string, signal?: AbortSignal, windowBytes = ERRORLOG_WINDOW_BYTES): Promise<ErrorlogScan> {
+export interface ErrorlogScanOptions {
+  signal?: AbortSignal;
+  windowBytes?: number;
+  /**
+   * Takes every reference as it is read, repeats included, and `refs` stays empty: the caller's
+   * own list decides what it keeps (a log naming a million DLLs is never held here).
+   */
+  onRef?: (r: DllRef) => void;
+}
+
+export async function scanErrorlog(file: FsFile, label: string, opts: ErrorlogScanOptions = {}): Promise<ErrorlogScan> {
   const out: ErrorlogScan = { refs: [], lineCount: 0 };
   const seen = new Set<string>();
-  const add = (r: DllRef): void => {
-    const k = r.dll.toLowerCase();
-    if (seen.has(k)) return;
-    seen.add(k);
-    out.refs.push(r);
-  };
+  const add =
+    opts.onRef ??
+    ((r: DllRef): void => {
+      const k = r.dll.toLowerCase();
+      if (seen.has(k)) return;
+      seen.add(k);
+      out.refs.push(r);
+    });
+  const { signal } = opts;
   const stream = streamErrorlog(
     { size: file.size, read: (o, n) => file.read(o, n) },
     {
-      windowBytes,
+      windowBytes: opts.windowBytes ?? ERRORLOG_WINDOW_BYTES,
       // DLL names need no exact provider or time basis: one read of the file, not two.
       onePass: true,
       ...(signal ? { signal } : {}),

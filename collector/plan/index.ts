@@ -7,14 +7,14 @@
  * `collect` streams the plan into a bundle; the folder `EvidenceSet` lists the same plan, so
  * analysing a folder sees what collecting it would.
  */
-import { hostOfServerName, shortComputerName } from '../../detection/mssql/index.js';
+import { hostOfServerName, MAX_NAMED_DLLS, shortComputerName } from '../../detection/mssql/index.js';
 import type { FsView } from '../fs-view.js';
 import type { SourceLayout } from '../source-layout.js';
 import { allTargets } from '../targets/index.js';
 import { walkDrive, type FoundFile, type WalkSkip } from '../walk.js';
 import { formatWindowsPath, windowsPathKey } from '../win-path.js';
 import { dllNamesOf } from './dll-names.js';
-import { instanceRoots, resolveNamedDlls } from './resolve.js';
+import { instanceRoots, resolveNamedDlls, unresolvedItem } from './resolve.js';
 import { sweepCandidatesInto, toItem } from './sweep.js';
 import type { CollectionPlan, PlanItem, PlanOptions } from './types.js';
 
@@ -65,6 +65,9 @@ export async function planFiles(view: FsView, layout: SourceLayout, opts: PlanOp
   const named = await dllNamesOf(view, items, opts);
   const instances = await instanceRoots(view, layout);
   await resolveNamedDlls(view, layout, instances, named.refs, { items, byKey }, opts);
+  const beyond = named.beyondBudget;
+  if (beyond)
+    items.push(unresolvedItem(beyond.first, 'skip', `not looked for: the evidence names more than ${MAX_NAMED_DLLS} distinct DLLs; this and ${beyond.count - 1} later reference(s) were not followed`));
   if (opts.copyBinn) for (const it of items) if (it.category === 'binn' && it.action === 'hash') it.action = 'copy';
   return {
     items,

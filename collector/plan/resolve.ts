@@ -75,7 +75,6 @@ export async function resolveNamedDlls(
   let missingCount = 0;
   for (const ref of refs) {
     if (opts.signal?.aborted) break;
-    const w = parseWindowsPath(ref.dll);
     const candidates: { drive: DriveRoot; segments: string[] }[] = [];
     for (const place of placesOfNamedDll(ref.dll, binnDirs).candidates) {
       const p = parseWindowsPath(place);
@@ -120,19 +119,28 @@ export async function resolveNamedDlls(
     seen.add(missKey);
     const error = unreadable ? `a folder on its path cannot be read (${unreadable}): not known whether it is there` : NOT_IN_SOURCE;
     if (++missingCount <= MAX_MISSING_WARNINGS) opts.log('warn', `DLL named by ${ref.reason}: ${ref.dll}: ${error}`);
-    plan.items.push({
-      originalPath: w ? formatWindowsPath(w.drive, w.segments) : ref.dll,
-      storedPath: '',
-      drive: w?.drive ?? '',
-      segments: w?.segments ?? [ref.dll],
-      fsPath: [],
-      kind: 'dll',
-      target: 'DLL named by the logs',
-      category: 'named',
-      action: 'missing',
-      reason: `named by ${ref.reason}`,
-      error,
-    });
+    plan.items.push(unresolvedItem(ref, 'missing', error));
   }
   if (missingCount > MAX_MISSING_WARNINGS) opts.log('warn', `... and ${missingCount - MAX_MISSING_WARNINGS} more DLL(s) named by the evidence that could not be found (each has its manifest row)`);
+}
+
+/**
+ * The row of a named DLL that has no file in the plan: `missing` (looked for, not there) or
+ * `skip` (not looked for: the first reference past the budget of names, counting the rest).
+ */
+export function unresolvedItem(ref: DllRef, action: 'missing' | 'skip', error: string): PlanItem {
+  const w = parseWindowsPath(ref.dll);
+  return {
+    originalPath: w ? formatWindowsPath(w.drive, w.segments) : ref.dll,
+    storedPath: '',
+    drive: w?.drive ?? '',
+    segments: w?.segments ?? [ref.dll],
+    fsPath: [],
+    kind: 'dll',
+    target: 'DLL named by the logs',
+    category: 'named',
+    action,
+    reason: `named by ${ref.reason}`,
+    error,
+  };
 }

@@ -3,6 +3,7 @@ import { SEVERITIES } from '../analysis-result.js';
 import { excerpt, refOf, timeRange } from './evidence-ref.js';
 import { espEventIndex, groupBy } from './group.js';
 import type { DllFacts, RuleHit, SourcedEvent, SqlFacts } from './inputs.js';
+import type { HitOverflow } from './flood.js';
 import { findingsFromBaselineHashes, findingsFromFalseMicrosoftClaims, maxSeverity } from './esp-trust.js';
 import { attackIds, NEXT_STEPS, nextStepsFor } from './next-steps.js';
 import { normalizeWinPath, winBasename } from './windows-paths.js';
@@ -16,8 +17,11 @@ function byTime(a: SourcedEvent, b: SourcedEvent): number {
   return a.summary.timestamp.localeCompare(b.summary.timestamp);
 }
 
-/** One finding per Sigma rule, with its matches as evidence. */
-export function findingsFromHits(hits: readonly RuleHit[]): Draft[] {
+/**
+ * One finding per Sigma rule, with its matches as evidence. `overflow`: matches of a rule that
+ * were counted, not kept (flood.ts); the count and the time range include them.
+ */
+export function findingsFromHits(hits: readonly RuleHit[], overflow?: ReadonlyMap<string, HitOverflow>): Draft[] {
   const out: Draft[] = [];
   for (const [ruleId, group] of groupBy(hits, (h) => h.ruleId)) {
     const first = group[0];
@@ -29,6 +33,13 @@ export function findingsFromHits(hits: readonly RuleHit[]): Draft[] {
     const attack = attackIds(first.tags);
     let explanation = first.description || first.title;
     if (first.falsepositives.length > 0) explanation += ` False positives: ${first.falsepositives.join('; ')}.`;
+    const more = overflow?.get(ruleId);
+    const range = timeRange(refs);
+    if (more) {
+      explanation += ` Matched ${group.length + more.count} times: the first ${group.length} are kept whole (evidence, timeline); the other ${more.count} are counted.`;
+      if (more.first && (!range.firstSeen || more.first < range.firstSeen)) range.firstSeen = more.first;
+      if (more.last && (!range.lastSeen || more.last > range.lastSeen)) range.lastSeen = more.last;
+    }
     out.push({
       ruleId,
       title: first.title,
@@ -38,8 +49,8 @@ export function findingsFromHits(hits: readonly RuleHit[]): Draft[] {
       explanation,
       nextSteps: nextStepsFor(attack, 'sigma'),
       evidence: refs.slice(0, MAX_EVIDENCE_PER_FINDING),
-      count: group.length,
-      ...timeRange(refs),
+      count: group.length + (more?.count ?? 0),
+      ...range,
     });
   }
   return out;
@@ -221,7 +232,8 @@ const MORE_OF: Record<string, string> = {
  * Evidence that names thousands of logins or DLLs (a flood to bury the one that matters, or a
  * forged log) must not make thousands of findings: each rule keeps its MAX_FINDINGS_PER_RULE
  * worst (by severity, then as they came), and one more finding counts the rest, with the
- * first of them as its evidence. The inventory, the logins and the timeline keep every one.
+ * first of them as its evidence. The inventory, the logins and the timeline keep every one (within
+ * the budgets of flood.ts).
  */
 export function capPerRule(drafts: readonly Draft[]): Draft[] {
   const byRule = groupBy(drafts, (d) => d.ruleId);
@@ -252,7 +264,7 @@ export function capPerRule(drafts: readonly Draft[]): Draft[] {
       severity: first.severity,
       attack: [...attack],
       source: first.source,
-      explanation: `${first.explanation} More findings of this kind than the report lists one by one: the first of the other ${rest.length} are the evidence here; the ESP inventory, the logins and the timeline list every one.`,
+      explanation: `${first.explanation} More findings of this kind than the report lists one by one: the first of the other ${rest.length} are the evidence here; the ESP inventory, the logins and the timeline list every one that the analysis followed.`,
       nextSteps: first.nextSteps,
       evidence: rest
         .slice(0, MAX_EVIDENCE_PER_FINDING)

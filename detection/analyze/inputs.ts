@@ -1,6 +1,7 @@
 import type { EventJson, EventOrigin, EventSummary } from '../../parsers/common/event.js';
 import type { ArtefactError, ArtefactKind, EspFile, Severity, SqlInstance } from '../analysis-result.js';
 import type { CollectionGap, EvidenceIntegrity, HostFacts } from '../evidence.js';
+import type { HitOverflow, NamedDllFlood } from './flood.js';
 
 /**
  * What the pure part of the analysis works on: already-parsed evidence. `analyze()` builds
@@ -124,6 +125,10 @@ export interface AnalysisInputs {
   /** Events worth keeping: rule hits and ESP-related events (not every event). */
   events: SourcedEvent[];
   hits: RuleHit[];
+  /** Matches counted, not kept, per rule (flood.ts). */
+  hitOverflow?: ReadonlyMap<string, HitOverflow>;
+  /** DLL names past the analysis's budget, when the evidence named that many. */
+  namedDllFlood?: NamedDllFlood;
   sql: SqlFacts | undefined;
   dlls: DllFacts[];
   /** DLL paths the evidence named that are not in the source. */

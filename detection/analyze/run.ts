@@ -4,6 +4,7 @@ import { binnDirOf, chooseHostName, instanceFolderOf, instanceOfProvider } from 
 import { loadRules, summarizeLoad, toRuleLoadFields, type LoadResult, type RuleFile } from '../sigma/index.js';
 import { assembleResult } from './assemble.js';
 import { gatherDlls, namedDlls, type DllClassifier } from './dlls.js';
+import { NamedDllIntake } from './flood.js';
 import type { KnownEsps } from './esp-inventory.js';
 import type { AnalysisInputs, Baseline, SqlFacts } from './inputs.js';
 import { scanEvents, type EventScanResult } from './scan-events.js';
@@ -79,8 +80,12 @@ export async function scanLogs(evidence: EvidenceSet, artefacts: readonly Eviden
   const t0 = clock();
   const sql = await readSqlFacts(evidence, artefacts, opts.signal);
   const t1 = clock();
+  // One budget of DLL names, for the export's rows and then the logs' events.
+  const namedDlls = new NamedDllIntake();
+  if (sql?.esps) sql.esps = namedDlls.exportRows(sql.esps);
   const scan = await scanEvents(evidence, artefacts, {
     rules: rules.rules,
+    namedDlls,
     ...(rules.files ? { ruleFiles: rules.files } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(sql?.utcOffsetMinutes !== undefined ? { utcOffsetMinutes: sql.utcOffsetMinutes } : {}),
@@ -160,6 +165,7 @@ export async function analyze(evidence: EvidenceSet, opts: AnalyzeOptions): Prom
     sqlInstances: instances,
     events: scan.events,
     hits: scan.hits,
+    hitOverflow: scan.hitOverflow,
     sql,
     dlls,
     missingDlls: missing,
@@ -168,6 +174,7 @@ export async function analyze(evidence: EvidenceSet, opts: AnalyzeOptions): Prom
   };
   if (hostInfo) inputs.hostInfo = hostInfo;
   if (opts.baseline) inputs.baseline = opts.baseline;
+  if (scan.namedDllFlood) inputs.namedDllFlood = scan.namedDllFlood;
   if (gaps && gaps.length > 0) inputs.collectionGaps = gaps;
   if (integrity) {
     inputs.integrity = integrity;

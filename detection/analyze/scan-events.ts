@@ -7,6 +7,7 @@ import type { ArtefactError, Severity } from '../analysis-result.js';
 import { espEventDll } from '../esp/events.js';
 import { providerFromPath } from '../mssql/index.js';
 import { errorlogTwins } from './twins.js';
+import { HitBudget, NamedDllIntake, type HitOverflow, type NamedDllFlood } from './flood.js';
 import type { ArtefactStats, RuleHit, SourcedEvent } from './inputs.js';
 import { analysisWants } from './event-prefilter.js';
 import { describeEvent } from './message.js';
@@ -29,6 +30,10 @@ export interface EventScanResult extends ScanTotals {
   banners: { artefact: string; serverName?: string; utcAdjustmentMinutes?: number; productVersion?: string; provider: string }[];
   /** MSSQL providers seen (`MSSQLSERVER`, `MSSQL$NAME`). */
   providers: Set<string>;
+  /** Matches counted, not kept, per rule (flood.ts). */
+  hitOverflow: Map<string, HitOverflow>;
+  /** DLL names past the budget of the analysis, when the evidence named that many. */
+  namedDllFlood?: NamedDllFlood;
 }
 
 export interface EventScanOptions {
@@ -40,6 +45,8 @@ export interface EventScanOptions {
    * few thousand records and after each artefact, so a 1 GiB Security.evtx shows progress.
    */
   onBytes?: (done: number, total: number, records: number) => void;
+  /** The budget of DLL names, already offered the registered-ESP export (a fresh one when absent). */
+  namedDlls?: NamedDllIntake;
   /** SQL export's UTC offset, for ERRORLOGs without a banner line. */
   utcOffsetMinutes?: number;
   /** The files `rules` were loaded from: with them, large event logs are parsed on worker threads. */
@@ -79,21 +86,27 @@ function hitOf(m: { rule: SigmaMatch['rule']; fields?: readonly string[] }, ev: 
 
 /**
  * Streams every EVTX and ERRORLOG artefact once: each event is matched against the Sigma
- * rules; only events that matched or that speak about ESP DLLs are kept. Correlations run
- * afterwards over the kept hits in time order.
+ * rules; only events that matched or that speak about ESP DLLs are kept, within the budgets of
+ * flood.ts. Correlations run afterwards over the held hits in time order.
  */
 export async function scanEvents(evidence: EvidenceSet, artefacts: readonly EvidenceArtefact[], opts: EventScanOptions): Promise<EventScanResult> {
-  const out: EventScanResult = { events: [], hits: [], stats: [], errors: [], computers: new Map(), banners: [], providers: new Set() };
+  const out: EventScanResult = { events: [], hits: [], stats: [], errors: [], computers: new Map(), banners: [], providers: new Set(), hitOverflow: new Map() };
   const driver = new DetectionDriver<SourcedEvent>(opts.rules);
   const logs = artefacts.filter((a) => a.kind === 'evtx' || a.kind === 'errorlog');
 
+  const hitBudget = new HitBudget();
+  const named = opts.namedDlls ?? new NamedDllIntake();
+  // Kept: the matches of each rule up to its budget, and the events naming DLLs the analysis follows.
   const keep = (ev: SourcedEvent): void => {
     const matches = driver.match(ev.event, ev.summary.timestamp, ev);
-    const esp = espEventDll(ev.event, ev.summary) !== undefined;
-    if (matches.length === 0 && !esp) return;
-    ev.message = describeEvent(ev.event, ev.summary.provider, ev.summary.eventId, mssqlMessage);
+    const message = (): string => describeEvent(ev.event, ev.summary.provider, ev.summary.eventId, mssqlMessage);
+    const dll = espEventDll(ev.event, ev.summary)?.dll;
+    const esp = dll !== undefined && named.event(dll, ev, message);
+    const kept = matches.filter((m) => m.reported && hitBudget.admit(m.rule.id, ev.summary.timestamp));
+    if (kept.length === 0 && !esp) return;
+    ev.message = message();
     out.events.push(ev);
-    for (const m of matches) if (m.reported) out.hits.push(hitOf(m, ev));
+    for (const m of kept) out.hits.push(hitOf(m, ev));
   };
   const consider = (ev: SourcedEvent, st: ArtefactStats): void => {
     countRecord(out, st, ev.summary);
@@ -161,8 +174,11 @@ export async function scanEvents(evidence: EvidenceSet, artefacts: readonly Evid
     const related = c.tags.filter((e): e is SourcedEvent => e !== undefined);
     const last = related[related.length - 1];
     if (!last) continue;
-    out.hits.push(hitOf(c.match, last, related));
+    if (hitBudget.admit(c.match.rule.id, last.summary.timestamp)) out.hits.push(hitOf(c.match, last, related));
   }
+  out.hitOverflow = hitBudget.overflow;
+  const flood = named.result();
+  if (flood) out.namedDllFlood = flood;
   return out;
 }
 

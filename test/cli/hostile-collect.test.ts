@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../cli/exit-codes.js';
 import { MAX_WALK_DEPTH } from '../../collector/walk.js';
+import { MAX_NAMED_DLLS } from '../../detection/mssql/index.js';
 import { openZip } from '../../collector/zip-reader.js';
 import { requireFreshBuild } from '../support/build.js';
 import { REPO_ROOT } from '../support/paths.js';
@@ -127,15 +128,26 @@ const CASES: HostileCase[] = [
         host,
         Array.from({ length: USING_LINES }, (_, i) => using(`C:\\Gone\\x${i}.dll`, `p${i}`)),
       ),
-    // Each named DLL that is absent is a manifest row with an error: the README's exit 3.
+    // The first MAX_NAMED_DLLS names are looked for, each absent one a manifest row with an
+    // error (the README's exit 3); one more row stands for the rest, which are counted.
     exit: EXIT.PARTIAL,
     check: (c) => {
       const gone = c.manifest.filter((f) => f.originalPath.startsWith('C:\\Gone\\'));
-      expect(gone).toHaveLength(USING_LINES);
-      expect(gone.every((f) => f.error === 'not present in the source' && f.storedPath === undefined)).toBe(true);
+      const missing = gone.filter((f) => f.error === 'not present in the source' && f.storedPath === undefined);
+      expect(missing.length).toBeGreaterThan(MAX_NAMED_DLLS - 10);
+      expect(missing.length).toBeLessThanOrEqual(MAX_NAMED_DLLS);
+      const beyond = gone.filter((f) => f.error?.startsWith('not looked for'));
+      expect(beyond).toHaveLength(1);
+      const rest = Number(/this and (\d+) later reference/.exec(beyond[0]?.error ?? '')?.[1]);
+      expect(missing.length + 1 + rest).toBe(USING_LINES);
       expect(c.manifest.find((f) => f.originalPath.endsWith('\\Log\\ERRORLOG'))?.storedPath).toBeDefined();
-      expect(c.out.errors).toBe(USING_LINES);
-      expect(c.analysis).toContain(`${USING_LINES} DLL(s) named by the evidence are not in the source`);
+      expect(c.out.errors).toBe(missing.length + 1);
+      expect(c.analysis).toContain(`${missing.length} DLL(s) named by the evidence are not in the source`);
+      // The flood is a finding of its own, counting every name not followed: the verdict cannot read clean through it.
+      const a = JSON.parse(c.analysis) as { findings: { ruleId: string; count: number }[]; esps: unknown[] };
+      expect(a.findings.find((f) => f.ruleId === 'espy.flood.named-dlls')?.count).toBe(rest + 1);
+      expect(a.esps.length).toBeLessThanOrEqual(MAX_NAMED_DLLS);
+      expect(c.out.verdict).not.toBe('NO_INDICATORS');
     },
   },
   {
@@ -149,8 +161,16 @@ const CASES: HostileCase[] = [
     exit: EXIT.PARTIAL,
     check: (c) => {
       const tools = c.manifest.filter((f) => f.originalPath.startsWith('C:\\Tools\\'));
-      expect(tools).toHaveLength(EXPORT_ROWS / 2);
-      expect(tools.every((f) => f.error === 'not present in the source')).toBe(true);
+      // The export's own budget: the first tools up to MAX_NAMED_DLLS (less xpstar.dll if the logs had not named it), then one row for the rest.
+      const missing = tools.filter((f) => f.error === 'not present in the source');
+      expect(missing.length).toBeGreaterThanOrEqual(MAX_NAMED_DLLS - 1);
+      expect(missing.length).toBeLessThanOrEqual(MAX_NAMED_DLLS);
+      const beyond = tools.filter((f) => f.error?.startsWith('not looked for'));
+      expect(beyond).toHaveLength(1);
+      expect(missing.length + beyond.length).toBe(tools.length);
+      expect(Number(/this and (\d+) later reference/.exec(beyond[0]?.error ?? '')?.[1]) + 1 + missing.length).toBe(EXPORT_ROWS / 2);
+      const a = JSON.parse(c.analysis) as { findings: { ruleId: string; count: number }[] };
+      expect(a.findings.find((f) => f.ruleId === 'espy.flood.named-dlls')?.count).toBe(EXPORT_ROWS / 2 - missing.length);
       expect(c.manifest.find((f) => f.kind === 'sql-export' && f.originalPath.endsWith('extended_procedures.csv'))?.storedPath).toBeDefined();
       expect(c.manifest.find((f) => /\\binn\\xpstar\.dll$/i.test(f.originalPath))?.error).toBeUndefined();
     },

@@ -21,7 +21,7 @@ describe('scanErrorlog: read in windows, same answer as the whole text', () => {
   ] as const) {
     it(`${name}, re-fed in awkward window sizes`, async () => {
       for (const window of [1, 2, 3, 7, 64, 1 << 20]) {
-        const r = await scanErrorlog(bufferFile(bytes), 'ERRORLOG', undefined, window);
+        const r = await scanErrorlog(bufferFile(bytes), 'ERRORLOG', { windowBytes: window });
         expect(
           r.refs.sort((a, b) => a.reason.localeCompare(b.reason) || a.dll.localeCompare(b.dll)),
           `window ${window}`,
@@ -32,7 +32,7 @@ describe('scanErrorlog: read in windows, same answer as the whole text', () => {
   }
 
   it('line numbers are right across windows', async () => {
-    const r = await scanErrorlog(bufferFile(Buffer.from(TEXT, 'utf8')), 'E', undefined, 5);
+    const r = await scanErrorlog(bufferFile(Buffer.from(TEXT, 'utf8')), 'E', { windowBytes: 5 });
     expect(r.refs.map((x) => [x.dll, x.reason])).toEqual(
       expect.arrayContaining([
         ['C:\\ProgramData\\évil.dll', 'E line 2'],
