@@ -35,12 +35,13 @@ class RefList implements NamedDlls {
     return this.firstBeyond && { count: this.budget.refused, first: this.firstBeyond };
   }
   add(r: DllRef, source: NameSource): void {
-    const k = r.dll.toLowerCase();
-    if (this.keys.has(k)) return;
+    // Every name takes its place in its source's budget, as in the analysis, listed or not.
     if (!this.budget.admit(r.dll, source)) {
       this.firstBeyond ??= r;
       return;
     }
+    const k = r.dll.toLowerCase();
+    if (this.keys.has(k)) return;
     this.keys.add(k);
     this.refs.push(r);
   }

@@ -2,8 +2,7 @@ import type { EspEntry, EvidenceRef, Finding, Login, Severity } from '../analysi
 import { SEVERITIES } from '../analysis-result.js';
 import { excerpt, refOf, timeRange } from './evidence-ref.js';
 import { espEventIndex, groupBy } from './group.js';
-import type { DllFacts, RuleHit, SourcedEvent, SqlFacts } from './inputs.js';
-import type { HitOverflow } from './flood.js';
+import type { DllFacts, HitOverflow, RuleHit, SourcedEvent, SqlFacts } from './inputs.js';
 import { findingsFromBaselineHashes, findingsFromFalseMicrosoftClaims, maxSeverity } from './esp-trust.js';
 import { attackIds, NEXT_STEPS, nextStepsFor } from './next-steps.js';
 import { normalizeWinPath, winBasename } from './windows-paths.js';

@@ -7,7 +7,7 @@
 import type { EvidenceRef, Finding } from '../analysis-result.js';
 import { MAX_NAMED_DLLS, NamedDllBudget } from '../mssql/index.js';
 import { refOf } from './evidence-ref.js';
-import type { SourcedEvent, SqlEspRow } from './inputs.js';
+import type { HitOverflow, NamedDllFlood, SourcedEvent, SqlEspRow } from './inputs.js';
 import { nextStepsFor } from './next-steps.js';
 
 type Draft = Omit<Finding, 'id'>;
@@ -18,13 +18,6 @@ type Draft = Omit<Finding, 'id'>;
  * while the logs stream).
  */
 export const MAX_HITS_PER_RULE = 1_000;
-
-/** Matches of a rule past MAX_HITS_PER_RULE: how many, and when. */
-export interface HitOverflow {
-  count: number;
-  first?: string;
-  last?: string;
-}
 
 /** Counts the matches of each rule and says which are kept whole. */
 export class HitBudget {
@@ -44,15 +37,6 @@ export class HitBudget {
     if (timestamp && (o.last === undefined || timestamp > o.last)) o.last = timestamp;
     return false;
   }
-}
-
-/** DLL names of the evidence past MAX_NAMED_DLLS: what the analysis did not follow. */
-export interface NamedDllFlood {
-  /** References turned away: events, then rows of the registered-ESP export. */
-  refused: number;
-  /** The first DLL name turned away, and where it was named. */
-  firstDll: string;
-  firstRef: EvidenceRef;
 }
 
 /** The budget of DLL names for the whole analysis (NamedDllBudget), with its first refusal as the example. */

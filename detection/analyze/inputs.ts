@@ -1,7 +1,6 @@
 import type { EventJson, EventOrigin, EventSummary } from '../../parsers/common/event.js';
-import type { ArtefactError, ArtefactKind, EspFile, Severity, SqlInstance } from '../analysis-result.js';
+import type { ArtefactError, ArtefactKind, EspFile, EvidenceRef, Severity, SqlInstance } from '../analysis-result.js';
 import type { CollectionGap, EvidenceIntegrity, HostFacts } from '../evidence.js';
-import type { HitOverflow, NamedDllFlood } from './flood.js';
 
 /**
  * What the pure part of the analysis works on: already-parsed evidence. `analyze()` builds
@@ -37,6 +36,22 @@ export interface RuleHit {
   related?: SourcedEvent[];
   /** Event fields the rule's detection reads: their values decide the evidence. */
   fields?: readonly string[];
+}
+
+/** Matches of a rule past MAX_HITS_PER_RULE (flood.ts): how many, and when. */
+export interface HitOverflow {
+  count: number;
+  first?: string;
+  last?: string;
+}
+
+/** DLL names of the evidence past MAX_NAMED_DLLS: what the analysis did not follow. */
+export interface NamedDllFlood {
+  /** References turned away. */
+  refused: number;
+  /** The first DLL name turned away, and where it was named. */
+  firstDll: string;
+  firstRef: EvidenceRef;
 }
 
 export interface SqlEspRow {

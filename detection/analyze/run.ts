@@ -81,11 +81,11 @@ export async function scanLogs(evidence: EvidenceSet, artefacts: readonly Eviden
   const sql = await readSqlFacts(evidence, artefacts, opts.signal);
   const t1 = clock();
   // One budget of DLL names, for the export's rows and then the logs' events.
-  const namedDlls = new NamedDllIntake();
-  if (sql?.esps) sql.esps = namedDlls.exportRows(sql.esps);
+  const names = new NamedDllIntake();
+  if (sql?.esps) sql.esps = names.exportRows(sql.esps);
   const scan = await scanEvents(evidence, artefacts, {
     rules: rules.rules,
-    namedDlls,
+    namedDlls: names,
     ...(rules.files ? { ruleFiles: rules.files } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(sql?.utcOffsetMinutes !== undefined ? { utcOffsetMinutes: sql.utcOffsetMinutes } : {}),

@@ -7,8 +7,8 @@ import type { ArtefactError, Severity } from '../analysis-result.js';
 import { espEventDll } from '../esp/events.js';
 import { providerFromPath } from '../mssql/index.js';
 import { errorlogTwins } from './twins.js';
-import { HitBudget, NamedDllIntake, type HitOverflow, type NamedDllFlood } from './flood.js';
-import type { ArtefactStats, RuleHit, SourcedEvent } from './inputs.js';
+import { HitBudget, NamedDllIntake } from './flood.js';
+import type { ArtefactStats, HitOverflow, NamedDllFlood, RuleHit, SourcedEvent } from './inputs.js';
 import { analysisWants } from './event-prefilter.js';
 import { describeEvent } from './message.js';
 import { countRecord, evtxLabel, MAX_ERRORS_PER_ARTEFACT, newStats, RECORDS_PER_TICK, scanEvtx, type BatchParser, type ScanTotals } from './scan-evtx.js';
@@ -102,11 +102,11 @@ export async function scanEvents(evidence: EvidenceSet, artefacts: readonly Evid
     const message = (): string => describeEvent(ev.event, ev.summary.provider, ev.summary.eventId, mssqlMessage);
     const dll = espEventDll(ev.event, ev.summary)?.dll;
     const esp = dll !== undefined && named.event(dll, ev, message);
-    const kept = matches.filter((m) => m.reported && hitBudget.admit(m.rule.id, ev.summary.timestamp));
+    const kept = matches.filter((m) => hitBudget.admit(m.rule.id, ev.summary.timestamp));
     if (kept.length === 0 && !esp) return;
     ev.message = message();
     out.events.push(ev);
-    for (const m of kept) out.hits.push(hitOf(m, ev));
+    for (const m of kept) if (m.reported) out.hits.push(hitOf(m, ev));
   };
   const consider = (ev: SourcedEvent, st: ArtefactStats): void => {
     countRecord(out, st, ev.summary);

@@ -40,14 +40,14 @@ export const MAX_NAMED_DLLS = 5_000;
 export type NameSource = 'export' | 'evtx' | 'errorlog';
 
 /**
- * Admits the DLL names of the evidence, in the order they are offered, until MAX_NAMED_DLLS
- * distinct ones (by normalised, case-folded path) per source; a name already admitted, from
- * any source, is always admitted again. Counts the references it turns away, so that reaching
- * a budget is said, with how far past it the evidence went, wherever the flood is reported.
+ * Admits the DLL names of the evidence until MAX_NAMED_DLLS distinct ones (by normalised,
+ * case-folded path) from each source, in the order that source offers them, whatever the order
+ * of the sources; past its budget, a source's name is still admitted when another source
+ * admitted it. Counts the references it turns away, so that reaching a budget is said, with
+ * how far past it the evidence went, wherever the flood is reported.
  */
 export class NamedDllBudget {
-  private readonly admitted = new Set<string>();
-  private readonly taken: Record<NameSource, number> = { export: 0, evtx: 0, errorlog: 0 };
+  private readonly bySource: Record<NameSource, Set<string>> = { export: new Set(), evtx: new Set(), errorlog: new Set() };
   /** The names refused lately: one name read twice in a row (a line and its entry, an event and its ERRORLOG twin) counts once. */
   private recent = new Set<string>();
   private older = new Set<string>();
@@ -58,12 +58,13 @@ export class NamedDllBudget {
   refused = 0;
   admit(dll: string, source: NameSource): boolean {
     const key = normalizeWinPath(dll).toLowerCase();
-    if (this.admitted.has(key)) return true;
-    if (this.taken[source] < MAX_NAMED_DLLS) {
-      this.taken[source]++;
-      this.admitted.add(key);
+    const own = this.bySource[source];
+    if (own.has(key)) return true;
+    if (own.size < MAX_NAMED_DLLS) {
+      own.add(key);
       return true;
     }
+    if (Object.values(this.bySource).some((set) => set.has(key))) return true;
     if (this.recent.has(key) || this.older.has(key)) return false;
     if (this.recent.size >= RECENT_REFUSALS) {
       this.older = this.recent;

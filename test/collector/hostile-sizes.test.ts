@@ -12,6 +12,7 @@ import { collect } from '../../collector/collect/index.js';
 import { dllRefsFromErrorlog, dllRefsFromSqlExport } from '../../collector/dll-refs.js';
 import { memoryFsView, type MemoryTree } from '../../collector/fs-memory.js';
 import { planCollection } from '../../collector/plan/index.js';
+import { MAX_NAMED_DLLS } from '../../detection/mssql/index.js';
 import { baseOptions, fakeClassify, hostTree, INST } from './fixtures.js';
 import { errorlogText, fakePe, tempDirs, testdir } from './testdir.js';
 
@@ -43,11 +44,14 @@ describe('hostile sizes: linear work, no stack growth, the bundle is written', (
     track(t.cleanup);
     const logs: string[] = [];
     const r = await measure('150,000-line ERRORLOG collect', () => collect(baseOptions(t.dir, tmp('espy-out-'), { log: (_l, m) => logs.push(m) })));
+    // The ERRORLOGs' budget of names: MAX_NAMED_DLLS looked for, one row for the rest.
     expect(logs.filter((l) => l.startsWith('DLL named by'))).toHaveLength(100);
-    expect(logs).toContain('... and 149900 more DLL(s) named by the evidence that could not be found (each has its manifest row)');
+    expect(logs).toContain(`... and ${MAX_NAMED_DLLS - 100} more DLL(s) named by the evidence that could not be found (each has its manifest row)`);
+    expect(logs).toContain(`the evidence names more than ${MAX_NAMED_DLLS} distinct DLLs: ${150_000 - MAX_NAMED_DLLS} later reference(s) not looked for (the first: C:\\Gone\\x${MAX_NAMED_DLLS}.dll)`);
     const gone = r.manifest.files.filter((f) => f.originalPath.startsWith('C:\\Gone\\'));
-    expect(gone).toHaveLength(150_000);
-    expect(gone.every((f) => f.error === 'not present in the source')).toBe(true);
+    expect(gone).toHaveLength(MAX_NAMED_DLLS + 1);
+    expect(gone.filter((f) => f.error === 'not present in the source')).toHaveLength(MAX_NAMED_DLLS);
+    expect(gone.find((f) => f.originalPath === `C:\\Gone\\x${MAX_NAMED_DLLS}.dll`)?.error).toMatch(/^not looked for: .* this and 144999 later reference\(s\) were not followed$/);
     expect(r.manifest.files.find((f) => f.originalPath.endsWith('\\ERRORLOG'))?.storedPath).toBeDefined();
   }, 180_000);
 
@@ -60,7 +64,10 @@ describe('hostile sizes: linear work, no stack growth, the bundle is written', (
     for (let i = 0; i < 200_000; i++) rows.push(`xp_${i}|${i % 2 ? `C:\\Tools\\p${i}.dll` : 'xpstar.dll'}`);
     writeFileSync(join(sql, 'MSSQLSERVER', 'esps.txt'), `${rows.join('\r\n')}\r\n`);
     const r = await measure('200,000-row SQL export collect', () => collect(baseOptions(t.dir, tmp('espy-out-'), { sqlExport: sql })));
-    expect(r.manifest.files.filter((f) => f.originalPath.startsWith('C:\\Tools\\'))).toHaveLength(100_000);
+    // The export's budget of names: xpstar.dll and MAX_NAMED_DLLS - 1 tools looked for, one row for the rest.
+    const tools = r.manifest.files.filter((f) => f.originalPath.startsWith('C:\\Tools\\'));
+    expect(tools.filter((f) => f.error === 'not present in the source')).toHaveLength(MAX_NAMED_DLLS - 1);
+    expect(tools.filter((f) => f.error?.startsWith('not looked for'))).toHaveLength(1);
     expect(r.manifest.files.find((f) => f.kind === 'sql-export')?.storedPath).toBe('sql/MSSQLSERVER/esps.txt');
     expect(r.manifest.files.find((f) => f.originalPath.toLowerCase().endsWith('binn\\xpstar.dll'))?.storedPath).toBeDefined();
   }, 180_000);
