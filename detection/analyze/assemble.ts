@@ -9,7 +9,7 @@ import { buildTimeline } from './timeline.js';
 import { decideVerdict } from './verdict.js';
 import { findingsFromAntiForensics, withAntiForensics } from './anti-forensics.js';
 import { incidentWindow } from './incident-window.js';
-import { findingOfNamedDllFlood } from './flood.js';
+import { findingsOfFlood } from './flood.js';
 
 export interface AssembleMeta {
   espyVersion: string;
@@ -34,7 +34,7 @@ export function assembleResult(inputs: AnalysisInputs, meta: AssembleMeta): Anal
     ...(inputs.baseline ? { baselineEsps: inputs.baseline.esps } : {}),
   });
   const drafts = [...findingsFromEsps(esps, inputs.events, inputs.sql), ...findingsFromFiles(inputs.dlls, esps), ...findingsFromHits(inputs.hits, inputs.hitOverflow)];
-  if (inputs.namedDllFlood) drafts.push(findingOfNamedDllFlood(inputs.namedDllFlood));
+  for (const d of inputs.flood ? findingsOfFlood(inputs.flood) : []) drafts.push(d);
   const antiForensics = findingsFromAntiForensics({ esps, events: inputs.events, sql: inputs.sql, stats: inputs.stats, dlls: inputs.dlls });
   for (const d of antiForensics) drafts.push(d);
   // The window comes from the event and file evidence; logins created in it are then findings too.

@@ -45,13 +45,12 @@ export interface HitOverflow {
   last?: string;
 }
 
-/** DLL names of the evidence past MAX_NAMED_DLLS: what the analysis did not follow. */
-export interface NamedDllFlood {
-  /** References turned away. */
-  refused: number;
-  /** The first DLL name turned away, and where it was named. */
-  firstDll: string;
-  firstRef: EvidenceRef;
+/** What the analysis did not follow of a flood (flood.ts), each part with its first instance. */
+export interface EvidenceFlood {
+  /** References to DLLs past MAX_NAMED_DLLS. */
+  names?: { refused: number; firstDll: string; firstRef: EvidenceRef };
+  /** Rows of the registered-ESP export past MAX_ESP_EXPORT_ROWS. */
+  exportRows?: { past: number; firstRef: EvidenceRef };
 }
 
 export interface SqlEspRow {
@@ -94,6 +93,8 @@ export interface SqlConfigRow {
 export interface SqlFacts {
   files: string[];
   esps: SqlEspRow[] | undefined;
+  /** Rows of the registered-ESP export past MAX_ESP_EXPORT_ROWS in their file: counted, the first kept as the example. */
+  espsNotKept?: { count: number; first: SqlEspRow };
   principals: SqlPrincipalRow[] | undefined;
   roleMembers: SqlRoleMemberRow[] | undefined;
   configurations: SqlConfigRow[] | undefined;
@@ -142,8 +143,8 @@ export interface AnalysisInputs {
   hits: RuleHit[];
   /** Matches counted, not kept, per rule (flood.ts). */
   hitOverflow?: ReadonlyMap<string, HitOverflow>;
-  /** DLL names past the analysis's budget, when the evidence named that many. */
-  namedDllFlood?: NamedDllFlood;
+  /** What the analysis did not follow of a flood, when the evidence held one. */
+  flood?: EvidenceFlood;
   sql: SqlFacts | undefined;
   dlls: DllFacts[];
   /** DLL paths the evidence named that are not in the source. */

@@ -82,7 +82,7 @@ export async function scanLogs(evidence: EvidenceSet, artefacts: readonly Eviden
   const t1 = clock();
   // One budget of DLL names, for the export's rows and then the logs' events.
   const names = new NamedDllIntake();
-  if (sql?.esps) sql.esps = names.exportRows(sql.esps);
+  if (sql?.esps) sql.esps = names.exportRows(sql.esps, sql.espsNotKept);
   const scan = await scanEvents(evidence, artefacts, {
     rules: rules.rules,
     namedDlls: names,
@@ -174,7 +174,7 @@ export async function analyze(evidence: EvidenceSet, opts: AnalyzeOptions): Prom
   };
   if (hostInfo) inputs.hostInfo = hostInfo;
   if (opts.baseline) inputs.baseline = opts.baseline;
-  if (scan.namedDllFlood) inputs.namedDllFlood = scan.namedDllFlood;
+  if (scan.flood) inputs.flood = scan.flood;
   if (gaps && gaps.length > 0) inputs.collectionGaps = gaps;
   if (integrity) {
     inputs.integrity = integrity;

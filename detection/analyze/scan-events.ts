@@ -8,7 +8,7 @@ import { espEventDll } from '../esp/events.js';
 import { providerFromPath } from '../mssql/index.js';
 import { errorlogTwins } from './twins.js';
 import { HitBudget, NamedDllIntake } from './flood.js';
-import type { ArtefactStats, HitOverflow, NamedDllFlood, RuleHit, SourcedEvent } from './inputs.js';
+import type { ArtefactStats, HitOverflow, EvidenceFlood, RuleHit, SourcedEvent } from './inputs.js';
 import { analysisWants } from './event-prefilter.js';
 import { describeEvent } from './message.js';
 import { countRecord, evtxLabel, MAX_ERRORS_PER_ARTEFACT, newStats, RECORDS_PER_TICK, scanEvtx, type BatchParser, type ScanTotals } from './scan-evtx.js';
@@ -32,8 +32,8 @@ export interface EventScanResult extends ScanTotals {
   providers: Set<string>;
   /** Matches counted, not kept, per rule (flood.ts). */
   hitOverflow: Map<string, HitOverflow>;
-  /** DLL names past the budget of the analysis, when the evidence named that many. */
-  namedDllFlood?: NamedDllFlood;
+  /** What the analysis did not follow of a flood, when the evidence held one. */
+  flood?: EvidenceFlood;
 }
 
 export interface EventScanOptions {
@@ -178,7 +178,7 @@ export async function scanEvents(evidence: EvidenceSet, artefacts: readonly Evid
   }
   out.hitOverflow = hitBudget.overflow;
   const flood = named.result();
-  if (flood) out.namedDllFlood = flood;
+  if (flood) out.flood = flood;
   return out;
 }
 

@@ -1,7 +1,8 @@
 import { setsOfKind, sqlExportSteps, type SqlExportRowMap, type SqlExportSet } from '../../parsers/sql-exports/index.js';
 import { runSteps } from '../run-steps.js';
 import { artefactError, type EvidenceArtefact, type EvidenceSet } from '../evidence.js';
-import type { SqlFacts, SqlPrincipalRow } from './inputs.js';
+import type { SqlEspRow, SqlFacts, SqlPrincipalRow } from './inputs.js';
+import { MAX_ESP_EXPORT_ROWS } from './flood.js';
 
 /** SQL exports are small text files; a larger one is refused by name. */
 export const MAX_SQL_EXPORT_BYTES = 256 * 1024 * 1024;
@@ -54,7 +55,8 @@ export async function readSqlFacts(evidence: EvidenceSet, artefacts: readonly Ev
     let source: Awaited<ReturnType<EvidenceSet['open']>> | undefined;
     try {
       source = await evidence.open(a);
-      const parsed = await runSteps(sqlExportSteps(name, await source.read(0, source.size)), signal);
+      // The export's registered ESPs beyond the analysis's budget are counted while parsed, never held.
+      const parsed = await runSteps(sqlExportSteps(name, await source.read(0, source.size), { keepRows: { extended_procedures: MAX_ESP_EXPORT_ROWS } }), signal);
       facts.files.push(name);
       for (const set of parsed.sets) sets.push(set);
       for (const e of parsed.errors) facts.errors.push({ artefact: name, message: `line ${e.line}: ${e.message}` });
@@ -68,7 +70,7 @@ export async function readSqlFacts(evidence: EvidenceSet, artefacts: readonly Ev
   const has = (kind: SqlExportSet['kind']): boolean => setsOfKind(sets, kind).length > 0;
   const intern = interner();
   if (has('extended_procedures')) {
-    facts.esps = factsOf(sets, 'extended_procedures', (row, file, line) => ({
+    const espRow = (row: SqlExportRowMap['extended_procedures'], file: string, line: number | undefined): SqlEspRow => ({
       name: row.name,
       dllName: row.dllName,
       file,
@@ -76,7 +78,13 @@ export async function readSqlFacts(evidence: EvidenceSet, artefacts: readonly Ev
       ...(row.createDate ? { createDate: row.createDate } : {}),
       ...(row.modifyDate ? { modifyDate: row.modifyDate } : {}),
       ...(row.isMsShipped !== null ? { isMsShipped: row.isMsShipped } : {}),
-    }));
+    });
+    for (const s of setsOfKind(sets, 'extended_procedures')) {
+      if (!s.notKept) continue;
+      if (facts.espsNotKept) facts.espsNotKept.count += s.notKept.count;
+      else facts.espsNotKept = { count: s.notKept.count, first: espRow(s.notKept.first, s.fileName, s.notKept.firstLine) };
+    }
+    facts.esps = factsOf(sets, 'extended_procedures', espRow);
   }
   if (has('server_principals')) {
     facts.principals = factsOf(sets, 'server_principals', (row, file, line) => {

@@ -12,7 +12,7 @@ import { SQL_EXPORT_KINDS, SQL_EXPORT_SPECS, recogniseColumns, normaliseColumn, 
 import { buildRow, rowTemplate } from './rows.js';
 import { MAX_CELL_CHARS, MAX_COLUMNS, MAX_DIAGNOSTICS, MAX_ROWS_PER_SET, SQL_EXPORT_SLICE_ROWS } from './limits.js';
 import type { RawRow, RawTable } from './table.js';
-import type { SqlExportDiagnosticCode, SqlExportError, SqlExportParseResult, SqlExportSet } from './types.js';
+import type { SqlExportDiagnosticCode, SqlExportError, SqlExportParseOptions, SqlExportParseResult, SqlExportSet } from './types.js';
 
 /** FOR JSON output through sqlcmd/SSMS comes as one column with this name, cut into rows. */
 const FOR_JSON_COLUMN = /^JSON_F52E2B61-18A1-11d1-B105-00805F49916B$/i;
@@ -37,8 +37,10 @@ class Out {
   readonly result: SqlExportParseResult = { sets: [], diagnostics: [], errors: [] };
   private dropped = 0;
   readonly fileName: string;
-  constructor(fileName: string) {
+  readonly opts: SqlExportParseOptions;
+  constructor(fileName: string, opts: SqlExportParseOptions) {
     this.fileName = fileName;
+    this.opts = opts;
   }
   diag(code: SqlExportDiagnosticCode, line: number, message: string): void {
     if (this.result.diagnostics.length < MAX_DIAGNOSTICS) this.result.diagnostics.push({ code, fileName: this.fileName, line, message });
@@ -55,7 +57,8 @@ class Out {
 
 /**
  * Raw table → typed set, or an error naming the file and line. `rows` defaults to the
- * table's own; a large CSV passes them as they are read, so no raw copy of it is kept.
+ * table's own; a large CSV passes them as they are read, so no raw copy of it is kept. Rows
+ * past the caller's `keepRows` for the kind are counted, never typed or held.
  */
 function* typeTable(t: Omit<RawTable, 'rows'>, rows: Iterable<RawRow>, out: Out): Generator<void, void> {
   const labelled = kindOfLabel(t.label);
@@ -76,10 +79,17 @@ function* typeTable(t: Omit<RawTable, 'rows'>, rows: Iterable<RawRow>, out: Out)
   const template = rowTemplate(rec.spec.columns);
   let pauseAt = SQL_EXPORT_SLICE_ROWS;
   let seen = 0;
+  const keep = out.opts.keepRows?.[rec.spec.kind] ?? Infinity;
+  let notKept: { count: number; first: unknown; firstLine: number } | undefined;
   for (const r of rows) {
     if (++seen >= pauseAt) {
       pauseAt += SQL_EXPORT_SLICE_ROWS;
       yield;
+    }
+    if (typed.length >= keep) {
+      if (notKept) notKept.count++;
+      else notKept = { count: 1, first: buildRow(rec.spec.columns, rec.mapping, r.cells, template).row, firstLine: r.line };
+      continue;
     }
     if (typed.length >= MAX_ROWS_PER_SET) {
       past++;
@@ -98,7 +108,7 @@ function* typeTable(t: Omit<RawTable, 'rows'>, rows: Iterable<RawRow>, out: Out)
     rowLines.push(r.line);
   }
   if (past > 0) out.error('LIMIT_EXCEEDED', t.line, `more than MAX_ROWS_PER_SET (${MAX_ROWS_PER_SET}) rows; the rest dropped`);
-  const set = { kind: rec.spec.kind, format: t.format, fileName: out.fileName, line: t.line, columns: t.columns, rows: typed, rowLines } as SqlExportSet;
+  const set = { kind: rec.spec.kind, format: t.format, fileName: out.fileName, line: t.line, columns: t.columns, rows: typed, rowLines, ...(notKept ? { notKept } : {}) } as SqlExportSet;
   if (t.label !== undefined) set.label = t.label;
   out.result.sets.push(set);
 }
@@ -171,8 +181,8 @@ function* readDelimited(text: string, out: Out): Generator<void, void> {
 }
 
 /** Parses one export file. `fileName` is used in messages only (any name works). */
-export function parseSqlExport(fileName: string, bytes: Uint8Array): SqlExportParseResult {
-  const steps = sqlExportSteps(fileName, bytes);
+export function parseSqlExport(fileName: string, bytes: Uint8Array, opts: SqlExportParseOptions = {}): SqlExportParseResult {
+  const steps = sqlExportSteps(fileName, bytes, opts);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -183,8 +193,8 @@ export function parseSqlExport(fileName: string, bytes: Uint8Array): SqlExportPa
  * `parseSqlExport` in steps: pauses (yields) every `SQL_EXPORT_SLICE_ROWS` rows and returns
  * the result when done, so that a caller can stay responsive (Ctrl-C) over a million rows.
  */
-export function* sqlExportSteps(fileName: string, bytes: Uint8Array): Generator<void, SqlExportParseResult> {
-  const out = new Out(fileName);
+export function* sqlExportSteps(fileName: string, bytes: Uint8Array, opts: SqlExportParseOptions = {}): Generator<void, SqlExportParseResult> {
+  const out = new Out(fileName, opts);
   const dec = decodeExport(bytes);
   if (dec.fallback) out.diag('ENCODING', 0, 'not valid UTF-8: read as Windows-1252');
   const text = dec.text.replace(/^\uFEFF/, '');

@@ -18,6 +18,8 @@ export type SqlExportSet = {
     rows: SqlExportRowMap[K][];
     /** 1-based line of each row (JSON: of each object). */
     rowLines: number[];
+    /** Rows past the caller's `keepRows` for this kind: counted, and the first of them. */
+    notKept?: { count: number; first: SqlExportRowMap[K]; firstLine: number };
   };
 }[SqlExportKind];
 
@@ -45,4 +47,9 @@ export interface SqlExportParseResult {
   sets: SqlExportSet[];
   diagnostics: SqlExportDiagnostic[];
   errors: SqlExportError[];
+}
+
+/** What a caller wants kept: at most this many rows of a kind per set (the rest are counted, not an error). */
+export interface SqlExportParseOptions {
+  keepRows?: Partial<Record<SqlExportKind, number>>;
 }

@@ -1,16 +1,17 @@
 /**
- * Floods in the analysis: a host whose ERRORLOG names more DLLs than the budget of names, and
- * matches a rule more often than the matches kept per rule. What is kept is bounded, what is
+ * Floods in the analysis: a host whose ERRORLOG names more DLLs than the budget of names and
+ * matches a rule more often than the matches kept per rule, and one whose export registers
+ * more ESPs than the analysis follows. What is kept is bounded, what is
  * not is counted, and the flood is a finding: the host never looks cleaner for it.
  */
-import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { knownEspSets } from '../../cli/analysis-setup.js';
 import { openEvidence } from '../../collector/index.js';
 import type { AnalysisResult } from '../../detection/analysis-result.js';
-import { MAX_HITS_PER_RULE } from '../../detection/analyze/flood.js';
+import { MAX_ESP_EXPORT_ROWS, MAX_HITS_PER_RULE } from '../../detection/analyze/flood.js';
 import { analyze } from '../../detection/analyze/run.js';
 import { decideVerdict } from '../../detection/analyze/verdict.js';
 import { MAX_NAMED_DLLS, NamedDllBudget } from '../../detection/mssql/index.js';
@@ -67,6 +68,24 @@ describe('a flood of DLL names in the ERRORLOG', () => {
     const flood = flooded.findings.filter((f) => f.ruleId === 'espy.flood.named-dlls');
     expect(flood).toHaveLength(1);
     expect(decideVerdict(flood, [], []).verdict).toBe('SUSPICIOUS');
+  });
+});
+
+describe('a flood of registered ESPs in the export', () => {
+  it('follows the first MAX_ESP_EXPORT_ROWS rows, counts the rest in a finding of its own', async () => {
+    const host = join(work, 'registered');
+    cpSync(join(SAMPLES, 'host-clean'), host, { recursive: true });
+    const rows = ['name,dll_name,create_date,modify_date,is_ms_shipped'];
+    for (let i = 0; i < MAX_ESP_EXPORT_ROWS + PAST; i++) rows.push(`xp_${i},C:\\Reg\\r${i % 100}.dll,2024-11-05 15:12:09.470,2024-11-05 15:12:09.470,0`);
+    writeFileSync(join(host, 'sql', 'extended_procedures.csv'), `${rows.join('\r\n')}\r\n`);
+    const r = await analyze(await openEvidence(host), OPTS);
+    const flood = r.findings.find((f) => f.ruleId === 'espy.flood.esp-export');
+    expect(flood?.count).toBe(PAST);
+    expect(flood?.evidence[0]?.excerpt).toBe(`xp_${MAX_ESP_EXPORT_ROWS} → C:\\Reg\\r${MAX_ESP_EXPORT_ROWS % 100}.dll`);
+    expect(flood?.evidence[0]?.line).toBe(MAX_ESP_EXPORT_ROWS + 2);
+    const procedures = r.esps.filter((e) => e.dll.startsWith('C:\\Reg\\')).reduce((n, e) => n + e.procedures.length, 0);
+    expect(procedures).toBe(MAX_ESP_EXPORT_ROWS);
+    expect(r.findings.some((f) => f.ruleId === 'espy.flood.named-dlls')).toBe(false);
   });
 });
 

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../cli/exit-codes.js';
 import { MAX_WALK_DEPTH } from '../../collector/walk.js';
+import { MAX_ESP_EXPORT_ROWS } from '../../detection/analyze/flood.js';
 import { MAX_NAMED_DLLS } from '../../detection/mssql/index.js';
 import { openZip } from '../../collector/zip-reader.js';
 import { requireFreshBuild } from '../support/build.js';
@@ -168,8 +169,9 @@ const CASES: HostileCase[] = [
       expect(beyond).toHaveLength(1);
       expect(missing.length + beyond.length).toBe(tools.length);
       expect(Number(/this and (\d+) later reference/.exec(beyond[0]?.error ?? '')?.[1]) + 1 + missing.length).toBe(EXPORT_ROWS / 2);
+      // The analysis follows the export's first MAX_ESP_EXPORT_ROWS rows, and says so.
       const a = JSON.parse(c.analysis) as { findings: { ruleId: string; count: number }[] };
-      expect(a.findings.find((f) => f.ruleId === 'espy.flood.named-dlls')?.count).toBe(EXPORT_ROWS / 2 - missing.length);
+      expect(a.findings.find((f) => f.ruleId === 'espy.flood.esp-export')?.count).toBe(EXPORT_ROWS - MAX_ESP_EXPORT_ROWS);
       expect(c.manifest.find((f) => f.kind === 'sql-export' && f.originalPath.endsWith('extended_procedures.csv'))?.storedPath).toBeDefined();
       expect(c.manifest.find((f) => /\\binn\\xpstar\.dll$/i.test(f.originalPath))?.error).toBeUndefined();
     },

@@ -199,3 +199,19 @@ describe('anything else', () => {
     );
   });
 });
+
+describe('keepRows: what a caller holds of a long set', () => {
+  it('keeps the first rows of the kind, counts the rest with the first of them, and reports no error', () => {
+    const rows = ['name,dll_name'];
+    for (let i = 0; i < 25; i++) rows.push(`xp_${i},d${i}.dll`);
+    const r = parseSqlExport('e.csv', enc(`${rows.join('\n')}\n`), { keepRows: { extended_procedures: 10, server_principals: 1 } });
+    expect(r.errors).toEqual([]);
+    const set = setsOfKind(r.sets, 'extended_procedures')[0];
+    expect(set?.rows.map((x) => x.name)).toEqual(Array.from({ length: 10 }, (_, i) => `xp_${i}`));
+    expect(set?.notKept?.count).toBe(15);
+    expect(set?.notKept?.first.dllName).toBe('d10.dll');
+    expect(set?.notKept?.firstLine).toBe(12);
+    // Without the option, every row is kept.
+    expect(setsOfKind(parseSqlExport('e.csv', enc(rows.join('\n'))).sets, 'extended_procedures')[0]?.rows).toHaveLength(25);
+  });
+});
