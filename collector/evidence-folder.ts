@@ -8,11 +8,10 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { EvidenceIntegrity, EvidenceSet } from '../detection/evidence.js';
 import { memorySource } from '../parsers/common/byte-source.js';
-import { decodeText } from '../parsers/common/text.js';
 import type { EventReader, FileClassifier } from './classify.js';
 import { listedEvidenceSet, openFromView, type ListedArtefact } from './memory-evidence.js';
 import { planCollection } from './plan/index.js';
-import { MAX_SQL_TEXT_BYTES } from './collect/sql.js';
+import { readExportTexts } from './collect/sql.js';
 import { openSource } from './source.js';
 import type { SweepMode } from './targets/index.js';
 
@@ -50,11 +49,11 @@ export async function openFolderEvidence(path: string, opts: FolderEvidenceOptio
   const notes: string[] = [...src.layout.notes];
   const sqlDir = opts.sqlExport ?? (src.layout.kind === 'drive-folder' || src.layout.kind === 'kape' ? join(src.path, 'sql') : undefined);
   const sqlPaths = sqlDir && (await stat(sqlDir).catch(() => undefined))?.isDirectory() ? await sqlFiles(sqlDir) : [];
-  const sqlExports: { label: string; text: string }[] = [];
-  for (const p of sqlPaths) {
-    if ((await stat(p)).size > MAX_SQL_TEXT_BYTES) continue;
-    sqlExports.push({ label: p, text: decodeText(await readFile(p), { invalidUtf8: 'windows-1252' }).text });
-  }
+  const log = (level: 'info' | 'warn' | 'debug', msg: string): void => {
+    notes.push(`${level}: ${msg}`);
+    opts.log?.(level, msg);
+  };
+  const sqlExports = await readExportTexts(sqlPaths, log);
   const plan = await planCollection(src.view, src.layout, {
     sqlExports,
     sweep: opts.sweep ?? 'smart',
@@ -63,10 +62,7 @@ export async function openFolderEvidence(path: string, opts: FolderEvidenceOptio
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.classify ? { classify: opts.classify } : {}),
     ...(opts.readEvents ? { readEvents: opts.readEvents } : {}),
-    log: (level, msg) => {
-      notes.push(`${level}: ${msg}`);
-      opts.log?.(level, msg);
-    },
+    log,
   });
   const items: ListedArtefact[] = [];
   for (const it of plan.items) {

@@ -4,7 +4,7 @@
  * installed is a note saying how to get the same data, not a failure.
  */
 import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { BundleWriter } from '../bundle-writer.js';
 import type { LogLevel } from '../collection-log.js';
@@ -16,7 +16,7 @@ import { fsFileSource, type ListedArtefact } from '../memory-evidence.js';
 
 /** Max size of a SQL export file taken from --sql-export. */
 export const MAX_SQL_EXPORT_BYTES = 256 * 1024 * 1024;
-/** SQL exports larger than this are stored but not scanned for DLL names. */
+/** Of a SQL export, at most this much (its first part) is read for the DLL names it lists. */
 export const MAX_SQL_TEXT_BYTES = 16 * 1024 * 1024;
 const MAX_SQL_EXPORT_FILES = 1000;
 /** All SQL export text read for DLL names, together (1000 files of 16 MiB would not fit in memory). */
@@ -61,21 +61,51 @@ export async function readSqlExports(dir: string, log: SqlContext['log']): Promi
   } catch (e) {
     out.listError = (e as Error).message;
   }
+  out.texts = await readExportTexts(out.paths, log);
+  return out;
+}
+
+/**
+ * The texts of export files, for the DLL names they list: each up to MAX_SQL_TEXT_BYTES (its
+ * first part, in whole lines), all of them up to MAX_SQL_TEXT_TOTAL_BYTES.
+ */
+export async function readExportTexts(paths: readonly string[], log: SqlContext['log']): Promise<{ label: string; text: string }[]> {
+  const texts: { label: string; text: string }[] = [];
   let total = 0;
-  for (const p of out.paths) {
+  for (const p of paths) {
     const st = await stat(p).catch(() => undefined);
-    if (!st?.isFile() || st.size > MAX_SQL_TEXT_BYTES) continue;
-    if ((total += st.size) > MAX_SQL_TEXT_TOTAL_BYTES) {
+    if (!st?.isFile()) continue;
+    const size = Math.min(st.size, MAX_SQL_TEXT_BYTES);
+    if ((total += size) > MAX_SQL_TEXT_TOTAL_BYTES) {
       log('warn', `SQL exports: over ${MAX_SQL_TEXT_TOTAL_BYTES} bytes in all: ${p} and later files are stored but not read for DLL names`);
       break;
     }
-    const text = await readFile(p).then(
-      (b) => decodeText(b, { invalidUtf8: 'windows-1252' }).text,
+    // The analysis follows the first rows of a long export: its first part names their DLLs.
+    if (st.size > size) log('warn', `SQL export ${p}: larger than ${MAX_SQL_TEXT_BYTES} bytes: only its first ${MAX_SQL_TEXT_BYTES} bytes are read for DLL names`);
+    const text = await readPrefix(p, size).then(
+      (b) => wholeLines(decodeText(b, { invalidUtf8: 'windows-1252' }).text, size < st.size),
       () => undefined,
     );
-    if (text !== undefined) out.texts.push({ label: p, text });
+    if (text !== undefined) texts.push({ label: p, text });
   }
-  return out;
+  return texts;
+}
+
+/** The first `n` bytes of a file (an even count: a UTF-16 text cut there keeps whole code units). */
+async function readPrefix(path: string, n: number): Promise<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(n - (n % 2));
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** A text cut at a byte count ends at its last line break: no half line (or half character) is read as a name. */
+function wholeLines(text: string, cut: boolean): string {
+  return cut ? text.slice(0, text.lastIndexOf('\n') + 1) : text;
 }
 
 /** Stores every export file; one that fails is its row, a failure of the bundle stops the run. */

@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collect } from '../../collector/collect/index.js';
+import { collect, MAX_SQL_TEXT_BYTES } from '../../collector/collect/index.js';
 import { dllRefsFromErrorlog, dllRefsFromSqlExport } from '../../collector/dll-refs.js';
 import { memoryFsView, type MemoryTree } from '../../collector/fs-memory.js';
 import { planCollection } from '../../collector/plan/index.js';
@@ -70,6 +70,23 @@ describe('hostile sizes: linear work, no stack growth, the bundle is written', (
     expect(tools.filter((f) => f.error?.startsWith('not looked for'))).toHaveLength(1);
     expect(r.manifest.files.find((f) => f.kind === 'sql-export')?.storedPath).toBe('sql/MSSQLSERVER/esps.txt');
     expect(r.manifest.files.find((f) => f.originalPath.toLowerCase().endsWith('binn\\xpstar.dll'))?.storedPath).toBeDefined();
+  }, 180_000);
+
+  it('an export larger than MAX_SQL_TEXT_BYTES: its first part is read for DLL names, and the log says so', async () => {
+    const t = testdir(hostTree());
+    track(t.cleanup);
+    const sql = tmp('espy-sql-');
+    const rows = ['name,dll_name', 'xp_first,C:\\Big\\first.dll'];
+    const pad = 'xp_pad,xpstar.dll';
+    for (let n = 0; n * (pad.length + 2) <= MAX_SQL_TEXT_BYTES; n++) rows.push(pad);
+    rows.push('xp_last,C:\\Big\\last.dll');
+    writeFileSync(join(sql, 'esps.csv'), `${rows.join('\r\n')}\r\n`);
+    const logs: string[] = [];
+    const r = await collect(baseOptions(t.dir, tmp('espy-out-'), { sqlExport: sql, log: (_l, m) => logs.push(m) }));
+    const big = r.manifest.files.filter((f) => f.originalPath.startsWith('C:\\Big\\'));
+    expect(big.map((f) => [f.originalPath, f.error])).toEqual([['C:\\Big\\first.dll', 'not present in the source']]);
+    expect(logs.some((l) => l.includes(`larger than ${MAX_SQL_TEXT_BYTES} bytes: only its first ${MAX_SQL_TEXT_BYTES} bytes are read for DLL names`))).toBe(true);
+    expect(r.manifest.files.find((f) => f.kind === 'sql-export')?.storedPath).toBe('sql/esps.csv');
   }, 180_000);
 
   it('100,000 two-byte "MZ" files in a sweep folder: none is classified (none can be a PE)', async () => {
