@@ -82,8 +82,9 @@ export async function readExportTexts(paths: readonly string[], log: SqlContext[
     }
     // The analysis follows the first rows of a long export: its first part names their DLLs.
     if (st.size > size) log('warn', `SQL export ${p}: larger than ${MAX_SQL_TEXT_BYTES} bytes: only its first ${MAX_SQL_TEXT_BYTES} bytes are read for DLL names`);
-    const text = await readPrefix(p, size).then(
-      (b) => wholeLines(decodeText(b, { invalidUtf8: 'windows-1252' }).text, size < st.size),
+    const cut = size < st.size;
+    const text = await readPrefix(p, cut ? size - (size % 2) : size).then(
+      (b) => wholeLines(decodeText(b, { invalidUtf8: 'windows-1252' }).text, cut),
       () => undefined,
     );
     if (text !== undefined) texts.push({ label: p, text });
@@ -91,11 +92,11 @@ export async function readExportTexts(paths: readonly string[], log: SqlContext[
   return texts;
 }
 
-/** The first `n` bytes of a file (an even count: a UTF-16 text cut there keeps whole code units). */
+/** The first `n` bytes of a file (to cut a text, an even `n`: a UTF-16 text keeps whole code units). */
 async function readPrefix(path: string, n: number): Promise<Buffer> {
   const fh = await open(path, 'r');
   try {
-    const buf = Buffer.alloc(n - (n % 2));
+    const buf = Buffer.alloc(n);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
     return buf.subarray(0, bytesRead);
   } finally {

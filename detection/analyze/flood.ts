@@ -51,7 +51,7 @@ export const MAX_ESP_EXPORT_ROWS = 10_000;
  * with the first of each refused as its example.
  */
 export class NamedDllIntake {
-  readonly budget = new NamedDllBudget();
+  private readonly budget = new NamedDllBudget();
   private firstName: { dll: string; ref: EvidenceRef } | undefined;
   private rows: { past: number; firstRef: EvidenceRef } | undefined;
   /**

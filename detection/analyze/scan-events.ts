@@ -102,7 +102,7 @@ export async function scanEvents(evidence: EvidenceSet, artefacts: readonly Evid
     const message = (): string => describeEvent(ev.event, ev.summary.provider, ev.summary.eventId, mssqlMessage);
     const dll = espEventDll(ev.event, ev.summary)?.dll;
     const esp = dll !== undefined && named.event(dll, ev, message);
-    const kept = matches.filter((m) => hitBudget.admit(m.rule.id, ev.summary.timestamp));
+    const kept = matches.length === 0 ? matches : matches.filter((m) => hitBudget.admit(m.rule.id, ev.summary.timestamp));
     if (kept.length === 0 && !esp) return;
     ev.message = message();
     out.events.push(ev);

@@ -89,6 +89,17 @@ describe('hostile sizes: linear work, no stack growth, the bundle is written', (
     expect(r.manifest.files.find((f) => f.kind === 'sql-export')?.storedPath).toBe('sql/esps.csv');
   }, 180_000);
 
+  it('an export of an odd number of bytes, its last line unended, is read to its last byte', async () => {
+    const t = testdir(hostTree());
+    track(t.cleanup);
+    const sql = tmp('espy-sql-');
+    const text = 'name,dll_name\r\nxp_od,C:\\Odd\\odd.dll';
+    expect(Buffer.byteLength(text) % 2).toBe(1);
+    writeFileSync(join(sql, 'esps.csv'), text);
+    const r = await collect(baseOptions(t.dir, tmp('espy-out-'), { sqlExport: sql }));
+    expect(r.manifest.files.filter((f) => f.originalPath.startsWith('C:\\Odd\\')).map((f) => f.originalPath)).toEqual(['C:\\Odd\\odd.dll']);
+  });
+
   it('100,000 two-byte "MZ" files in a sweep folder: none is classified (none can be a PE)', async () => {
     const many: MemoryTree = {};
     for (let i = 0; i < 100_000; i++) many[`f${i}.dll`] = 'MZ';
