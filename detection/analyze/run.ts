@@ -80,7 +80,7 @@ export async function scanLogs(evidence: EvidenceSet, artefacts: readonly Eviden
   const t0 = clock();
   const sql = await readSqlFacts(evidence, artefacts, opts.signal);
   const t1 = clock();
-  // One budget of DLL names, for the export's rows and then the logs' events.
+  // The budgets of flood.ts (DLL names per kind of evidence, export rows), offered the export's rows, then the logs' events.
   const names = new NamedDllIntake();
   if (sql?.esps) sql.esps = names.exportRows(sql.esps, sql.espsNotKept);
   const scan = await scanEvents(evidence, artefacts, {
