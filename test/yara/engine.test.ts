@@ -86,10 +86,14 @@ describe('YARA engine (libyara-wasm in a worker)', () => {
   });
 
   it('a scan that exceeds its timeout returns a diagnostic and the next scan still works', async () => {
-    const c = await engine.compile([{ name: 't.yar', text: 'rule t { strings: $a = "needle" condition: $a }' }]);
-    const r = await c.scan(new Uint8Array(1024), { timeoutMs: 1, maxMatches: 10 });
+    // This regex over 1 MiB of 'a' keeps libyara busy for seconds (12 s measured): far past the
+    // timeout however loaded the machine is (a 1 KiB scan with a 1 ms timeout could finish first).
+    const slow = 'rule slow { strings: $a = /a[^b]{0,200}c/ condition: $a }';
+    const t = await engine.compile([{ name: 't.yar', text: slow }]);
+    const r = await t.scan(new Uint8Array(1 << 20).fill(0x61), { timeoutMs: 200, maxMatches: 10 });
     expect(r.hits).toEqual([]);
     expect(r.diagnostics.join()).toMatch(/timed out/);
+    const c = await engine.compile([{ name: 't.yar', text: 'rule t { strings: $a = "needle" condition: $a }' }]);
     const ok = await c.scan(new TextEncoder().encode('..needle'), SCAN);
     expect(ok.hits[0]?.strings).toEqual([{ id: '$a', offset: 2 }]);
   });
