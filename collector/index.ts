@@ -1,13 +1,13 @@
 /**
  * The collector's public face: `openEvidence` (for `analyze`), `collect`, `verifyBundle`.
  */
-import { constants } from 'node:fs';
-import { lstat, open, readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EvidenceSet } from '../detection/evidence.js';
 import { isBundleLayout, STORED_DRIVE_RE, topName } from './bundle-layout.js';
 import { openMaybeSealedBundle } from './seal/open.js';
 import { openBundleEvidence } from './evidence-bundle.js';
+import { readPrefix } from './read-prefix.js';
 import { openFolderEvidence, withStrayManifest, MAX_STRAY_MANIFEST_BYTES, type FolderEvidenceOptions } from './evidence-folder.js';
 
 export { collect, CollectionFailedError, CollectSession, type CollectOptions, type CollectResult, type StreamedLogs } from './collect/index.js';
@@ -30,15 +30,7 @@ export type { Classification, FileClassifier, EventReader } from './classify.js'
 async function readCapped(path: string): Promise<Uint8Array> {
   const st = await lstat(path).catch(() => undefined);
   if (!st?.isFile()) return new TextEncoder().encode('(not a regular file: not read)');
-  const fh = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0)).catch(() => undefined);
-  if (!fh) return new TextEncoder().encode('(could not be opened: not read)');
-  try {
-    const buf = Buffer.alloc(MAX_STRAY_MANIFEST_BYTES);
-    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
+  return readPrefix(path, MAX_STRAY_MANIFEST_BYTES).catch(() => new TextEncoder().encode('(could not be opened: not read)'));
 }
 
 export type OpenEvidenceOptions = FolderEvidenceOptions & {

@@ -4,7 +4,7 @@
  * installed is a note saying how to get the same data, not a failure.
  */
 import { createReadStream } from 'node:fs';
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { BundleWriter } from '../bundle-writer.js';
 import type { LogLevel } from '../collection-log.js';
@@ -13,6 +13,7 @@ import { bufferFile } from '../fs-memory.js';
 import type { LiveHost, SqlQueryOutput } from '../live-host.js';
 import type { ManifestFile } from '../manifest.js';
 import { fsFileSource, type ListedArtefact } from '../memory-evidence.js';
+import { readPrefix } from '../read-prefix.js';
 
 /** Max size of a SQL export file taken from --sql-export. */
 export const MAX_SQL_EXPORT_BYTES = 256 * 1024 * 1024;
@@ -83,6 +84,7 @@ export async function readExportTexts(paths: readonly string[], log: SqlContext[
     // The analysis follows the first rows of a long export: its first part names their DLLs.
     if (st.size > size) log('warn', `SQL export ${p}: larger than ${MAX_SQL_TEXT_BYTES} bytes: only its first ${MAX_SQL_TEXT_BYTES} bytes are read for DLL names`);
     const cut = size < st.size;
+    // A cut is made at an even byte: a UTF-16 text keeps whole code units.
     const text = await readPrefix(p, cut ? size - (size % 2) : size).then(
       (b) => wholeLines(decodeText(b, { invalidUtf8: 'windows-1252' }).text, cut),
       () => undefined,
@@ -90,18 +92,6 @@ export async function readExportTexts(paths: readonly string[], log: SqlContext[
     if (text !== undefined) texts.push({ label: p, text });
   }
   return texts;
-}
-
-/** The first `n` bytes of a file (to cut a text, an even `n`: a UTF-16 text keeps whole code units). */
-async function readPrefix(path: string, n: number): Promise<Buffer> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(n);
-    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
 }
 
 /** A text cut at a byte count ends at its last line break: no half line (or half character) is read as a name. */
