@@ -162,7 +162,7 @@ async function huntFile(ctx: CliContext, path: string, file: string, hunter: Hun
     try {
       let n = 0;
       // Only records some rule can match are rendered whole (decided from Event.System).
-      for await (const o of scanEvtxRecords(src, { want: (head) => hunter.wants(head) })) {
+      for await (const o of scanEvtxRecords(src, { want: (head, holds) => hunter.wants(head, holds) })) {
         if (!o.ok) {
           sum.failedRecords++;
           continue;

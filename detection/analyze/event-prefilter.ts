@@ -1,11 +1,13 @@
 import { summarizeEvent, type EventJson, type EventSummary } from '../../parsers/common/event.js';
 import { ESP_EVENT_IDS, isMssqlProvider } from '../esp/events.js';
 import { createEventView, type RuleSet } from '../sigma/index.js';
+import type { NeedleProbe } from '../../parsers/evtx/index.js';
 
 /**
- * Which events the analysis needs whole, decided from `Event.System` alone (the head a scan
- * reads without rendering the record): those some Sigma rule may match (the rule set's
- * Channel × EventID index, see RuleSet.mayMatch) and those that can name an ESP DLL
+ * Which events the analysis needs whole, decided from `Event.System` (the head a scan
+ * reads without rendering the record) and the record's texts: those some Sigma rule may
+ * match (the rule set's Channel × EventID index and the rules' needles, see
+ * RuleSet.mayMatch) and those that can name an ESP DLL
  * (detection/esp/events.ts espEventDll). Every other record only counts towards the
  * statistics (records, first/last time, EventIDs, computers, providers), which the head
  * gives exactly. When unsure, the answer is yes: a missed event is a missed detection.
@@ -20,6 +22,6 @@ export function mayNameEspDll(s: EventSummary): boolean {
 }
 
 /** The `want` of an EVTX scan for an analysis with `rules`. */
-export function analysisWants(rules: RuleSet): (head: EventJson) => boolean {
-  return (head) => rules.mayMatch(createEventView(head)) || mayNameEspDll(summarizeEvent(head));
+export function analysisWants(rules: RuleSet): (head: EventJson, holds?: NeedleProbe) => boolean {
+  return (head, holds) => rules.mayMatch(createEventView(head), holds) || mayNameEspDll(summarizeEvent(head));
 }

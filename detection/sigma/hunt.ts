@@ -1,4 +1,5 @@
 import { summarizeEvent, type EventJson } from '../../parsers/common/event.js';
+import type { NeedleProbe } from '../../parsers/evtx/index.js';
 import { DetectionDriver } from './event-driver.js';
 import { createEventView, type EventViewOptions } from './event-view.js';
 import { mssqlMessageRenderer } from './mssql-message.js';
@@ -61,12 +62,12 @@ export class Hunter {
   }
 
   /**
-   * Whether an event with this head (`{ Event: { System } }`) can match any rule: the
+   * Whether an event with this head (`{ Event: { System } }`) and values can match any rule: the
    * prefilter of an EVTX scan (parsers/evtx scanEvtxRecords). An event it rules out is only
    * counted (`pass`).
    */
-  wants(head: EventJson): boolean {
-    return this.rules.mayMatch(createEventView(head));
+  wants(head: EventJson, holds?: NeedleProbe): boolean {
+    return this.rules.mayMatch(createEventView(head), holds);
   }
 
   /** Counts an event the prefilter ruled out (no rule can match it). */

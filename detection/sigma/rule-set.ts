@@ -1,4 +1,5 @@
 import type { EventJson } from '../../parsers/common/event.js';
+import type { NeedleProbe } from '../../parsers/evtx/index.js';
 import type { CorrelationDef } from './correlation-def.js';
 import { EvalContext } from './eval-context.js';
 import type { CompiledAlternative, CompiledRule } from './rule.js';
@@ -18,6 +19,15 @@ interface Entry {
 }
 
 const ANY = '*';
+
+/** Whether the event's `Provider_Name` passes one of the tests the alternative requires. */
+function providerMay(alt: CompiledAlternative, ctx: EvalContext): boolean {
+  if (alt.providers === undefined) return true;
+  const p = ctx.strings('Provider_Name');
+  if (!p) return true; // how a missing field compares is the detection's business
+  for (let i = 0; i < p.raw.length; i++) for (const t of alt.providers) if (t(p.raw[i] as string, p.lower[i] as string)) return true;
+  return false;
+}
 
 /**
  * Loaded and compiled rules with a dispatch index (channel → EventID → alternatives), so
@@ -71,22 +81,25 @@ export class RuleSet {
   /**
    * False when no rule can match an event with this view's Channel and EventID (the view
    * needs only `Event.System`): match() would test no rule at all, or only rules whose
-   * detection requires a `Provider_Name` this event lacks. A rule whose logsource and
-   * detection do not pin an EventID is indexed under any EventID, so it keeps its channel
-   * (or every channel, bar the providers it requires) whole.
+   * detection requires a `Provider_Name` this event lacks, or (when `holds` is given) only
+   * rules whose needles `holds` says no value of the event holds (CompiledAlternative
+   * `needles`). A rule whose logsource and detection do not pin an EventID is indexed under
+   * any EventID, so it keeps its channel (or every channel, bar the providers it requires)
+   * whole.
    */
-  mayMatch(view: EventView): boolean {
+  mayMatch(view: EventView, holds?: NeedleProbe): boolean {
     const ctx = new EvalContext(view);
+    let needles: string[] | undefined;
     for (const list of this.listsFor(ctx)) {
       if (list === undefined) continue;
       for (const { alt } of list) {
-        if (alt.providers === undefined) return true;
-        const p = ctx.strings('Provider_Name');
-        if (!p) return true; // how a missing field compares is the detection's business
-        for (let i = 0; i < p.raw.length; i++) for (const t of alt.providers) if (t(p.raw[i] as string, p.lower[i] as string)) return true;
+        if (!providerMay(alt, ctx)) continue;
+        if (alt.needles === undefined || holds === undefined) return true;
+        needles ??= [];
+        for (const n of alt.needles) if (!needles.includes(n)) needles.push(n);
       }
     }
-    return false;
+    return needles !== undefined && holds?.(needles) !== false;
   }
 
   /** Detection rules that match the event (each rule at most once). */

@@ -1,4 +1,5 @@
 import { compileDetection, detectionEventIds, detectionProviders } from './detection.js';
+import { detectionNeedles, type Needles } from './needles.js';
 import type { EvalContext, Predicate } from './eval-context.js';
 import { resolveLogsource, type Logsource } from './logsource.js';
 import { compileStringTest, parseSigmaString, type StringTest } from './sigma-string.js';
@@ -17,6 +18,11 @@ export interface CompiledAlternative {
    * skipping events early only: the detection tests the field itself.
    */
   providers?: readonly StringTest[];
+  /**
+   * Texts one of which an event must hold in some value for the detection to match
+   * (needles.ts); undefined = none known. For skipping events early only.
+   */
+  needles?: readonly string[];
   pre: Predicate;
   detect: Predicate;
   /**
@@ -90,7 +96,7 @@ export function compileRule(root: YNode, meta: RuleMeta): CompiledRule {
   const detIds = detectionEventIds(detectionNode);
   const detProviders = [...(detectionProviders(detectionNode) ?? [])].map((v) => compileStringTest(parseSigmaString(v), 'exact', false));
   // Alternatives with the same field mapping share one compiled detection.
-  const byMap = new Map<string, { detect: Predicate; fields: string[] }>();
+  const byMap = new Map<string, { detect: Predicate; fields: string[]; needles: Needles }>();
   for (const alt of alts) {
     const key = JSON.stringify(alt.fieldMap);
     let compiled = byMap.get(key);
@@ -102,10 +108,10 @@ export function compileRule(root: YNode, meta: RuleMeta): CompiledRule {
         if (mapped !== '' && !fields.includes(mapped)) fields.push(mapped);
         return mapped;
       };
-      compiled = { detect: compileDetection(detectionNode, mapField), fields };
+      compiled = { detect: compileDetection(detectionNode, mapField), fields, needles: detectionNeedles(detectionNode, mapField) };
       byMap.set(key, compiled);
     }
-    const { detect, fields } = compiled;
+    const { detect, fields, needles } = compiled;
     const conds = Object.entries(alt.conditions).map(([f, vs]) => equalsAny(f, vs));
     const channels = alt.channels;
     // Index by EventID: the logsource's and the detection's requirements, intersected.
@@ -123,6 +129,7 @@ export function compileRule(root: YNode, meta: RuleMeta): CompiledRule {
     const ca: CompiledAlternative = { pre, detect, fields };
     if (channels) ca.channels = channels;
     if (eventIds) ca.eventIds = eventIds;
+    if (needles) ca.needles = needles;
     // A logsource that renames Provider_Name would make the detection read another field.
     if (detProviders.length > 0 && alt.fieldMap['Provider_Name'] === undefined) ca.providers = detProviders;
     alternatives.push(ca);

@@ -13,7 +13,7 @@ export { parseEvtxChunkHeader, CHUNK_HEADER, hasChunkSignature, type Crc32Fn, ty
 export { parseEvtxRecordHeader, RECORD_HEADER, type EvtxRecordHeader } from './record-header.js';
 export { parseEvtxChunk, parseEvtxChunkJsonl, renderEvtxChunkJsonl, ansiDecoder, type ChunkParseOptions, type EvtxChunkResult, type EvtxChunkResultOf } from './chunk.js';
 export { readEvtxRecords, readEvtxChunks, readChunkBatches, scanEvtxFile, CHUNKS_PER_BATCH, type BatchStart, type ChunkFacts, type EvtxFileScan, type ChunkReadOptions } from './reader.js';
-export { scanEvtxRecords, parseEvtxChunkScan, type EvtxScanRecord, type EvtxScanOptions, type ScanOutcome } from './scan.js';
+export { scanEvtxRecords, parseEvtxChunkScan, type EvtxScanRecord, type EvtxScanOptions, type ScanOutcome, type ScanWant, type NeedleProbe } from './scan.js';
 export { readEvtxInfo, type EvtxInfo, type EvtxChunkInfo } from './info.js';
 export { crc32 } from './crc32.js';
 export * from './limits.js';

@@ -1,6 +1,7 @@
-import type { ByteSource } from '../common/index.js';
+import type { ByteReader, ByteSource } from '../common/index.js';
 import type { EventJson } from '../common/event.js';
-import { RawReader } from './binxml/raw-instance.js';
+import { RawReader, type RawInstance } from './binxml/raw-instance.js';
+import { recordMayHold } from './binxml/needle-probe.js';
 import { readRecordHead } from './binxml/record-head.js';
 import { recordBuilder, toNumberId, walkChunk, type ChunkParseOptions, type EvtxChunkResultOf, type RecordBuilder } from './chunk.js';
 import type { ChunkContext } from './binxml/parse.js';
@@ -11,10 +12,18 @@ import type { ChunkOutcome, EvtxReadOptions } from './record.js';
 /**
  * A scan of event records that builds the whole event only where the caller wants it:
  * every record gives its head (`Event.System`, read from the template instance without
- * rendering the body, binxml/record-head.ts); `want(head)` decides whether the full event is
- * built. Records the fast read cannot take are read whole, whatever `want` says, so every
- * record succeeds or fails exactly as in readEvtxRecords.
+ * rendering the body, binxml/record-head.ts); `want(head, holds)` decides whether the full
+ * event is built, and may ask `holds(needles)` whether some value of the event may hold one
+ * of those texts (binxml/needle-probe.ts; undefined when the record's templates cannot say).
+ * Records the fast read cannot take are read whole, whatever `want` says, so every record
+ * succeeds or fails exactly as in readEvtxRecords.
  */
+
+/** Whether some value of the record may hold one of `needles` (lower-case ASCII); undefined: unknown. */
+export type NeedleProbe = (needles: readonly string[]) => boolean | undefined;
+
+/** Decides from a record's head (and, if it asks, its values) whether to build it whole. */
+export type ScanWant = (head: EventJson, holds: NeedleProbe) => boolean;
 
 /** One record of a scan. */
 export interface EvtxScanRecord {
@@ -38,24 +47,36 @@ export interface EvtxScanRecord {
 
 export interface EvtxScanOptions extends EvtxReadOptions {
   /** Whether the full event of a record with this head is needed. */
-  want: (head: EventJson) => boolean;
+  want: ScanWant;
 }
 
 export type ScanOutcome = ChunkOutcome<EvtxScanRecord>;
 
-function scanBuilder(ctx: ChunkContext, opts: ChunkParseOptions, want: (head: EventJson) => boolean): RecordBuilder<EvtxScanRecord> {
+function scanBuilder(ctx: ChunkContext, opts: ChunkParseOptions, want: ScanWant): RecordBuilder<EvtxScanRecord> {
   const full = recordBuilder(ctx, opts);
   const raw = new RawReader();
   let bound = false;
+  // The record being read and its reader: `holds` reads them when `want` asks.
+  let inst: RawInstance | undefined;
+  let reader: ByteReader | undefined;
+  const holds: NeedleProbe = (needles) => {
+    try {
+      return inst && reader && recordMayHold(inst, reader, opts.ansi, needles);
+    } catch {
+      return undefined; // a value the decoder rejects: the full read reports it
+    }
+  };
   return (r, off, size, recovered) => {
     let head: EventJson | undefined;
+    inst = undefined;
+    reader = r;
     try {
       ctx.tokens = 0;
       if (!bound) {
         raw.bind(ctx, r.fork(0));
         bound = true;
       }
-      const inst = raw.readRecord(off + RECORD_HEADER.size, off + size - 4);
+      inst = raw.readRecord(off + RECORD_HEADER.size, off + size - 4);
       if (inst !== undefined) head = readRecordHead(inst, r, opts.ansi, r.baseOffset + off);
     } catch (e) {
       // A slack candidate that failed on a name or template this chunk already knows to be
@@ -65,7 +86,7 @@ function scanBuilder(ctx: ChunkContext, opts: ChunkParseOptions, want: (head: Ev
       // The full read below reads the record again and reports what is wrong with it.
       head = undefined;
     }
-    if (head !== undefined && !want(head)) {
+    if (head !== undefined && !want(head, holds)) {
       const h = parseEvtxRecordHeader(r, off, off + size);
       return { recordId: toNumberId(h.recordId), timestamp: h.timestamp, chunkIndex: opts.chunkIndex, offset: opts.fileOffset + off, recovered, head };
     }
@@ -80,7 +101,7 @@ function isKnownBad(ctx: ChunkContext, e: unknown): boolean {
 }
 
 /** parseEvtxChunk for a scan: one EvtxScanRecord (or failure) per record. */
-export function parseEvtxChunkScan(bytes: Uint8Array, opts: ChunkParseOptions, want: (head: EventJson) => boolean): EvtxChunkResultOf<EvtxScanRecord> {
+export function parseEvtxChunkScan(bytes: Uint8Array, opts: ChunkParseOptions, want: ScanWant): EvtxChunkResultOf<EvtxScanRecord> {
   return walkChunk(bytes, opts, (ctx) => scanBuilder(ctx, opts, want));
 }
 
